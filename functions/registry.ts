@@ -1,0 +1,31 @@
+/**
+ * Every Lambda function of Provisio, named once. The CDK construct builds one function per
+ * entry; the local stack serves each through the Lambda Invoke API under `localName`.
+ */
+export interface FunctionSpec {
+  /** The function name in the local stack's Invoke API (in AWS, CDK names functions itself). */
+  readonly localName: string;
+  /** Handler module, relative to the project root; it exports `handler`. */
+  readonly entry: string;
+  readonly description: string;
+}
+
+export const functionSpecs = {
+  signIn: {
+    localName: 'provisio-sign-in',
+    entry: 'functions/sign-in/handler.ts',
+    description: 'Cognito PostAuthentication/PostConfirmation trigger: the sign-in decision',
+  },
+  signInHook: {
+    localName: 'provisio-sign-in-hook',
+    entry: 'functions/sign-in-hook/handler.ts',
+    description: 'HTTP sign-in hook for IdPs other than Cognito (POST /v1/hooks/sign-in)',
+  },
+  admin: {
+    localName: 'provisio-admin',
+    entry: 'functions/admin/handler.ts',
+    description: 'Admin HTTP API v1',
+  },
+} as const satisfies Record<string, FunctionSpec>;
+
+export type FunctionId = keyof typeof functionSpecs;

@@ -1,0 +1,94 @@
+/**
+ * Configuration: environment variable names are written here once; the CDK constructs set them
+ * through `envFor` and the handlers read them once, at cold start, through `loadConfig`.
+ */
+
+/** Every environment variable Provisio reads. */
+export const ENV = {
+  tableName: 'TABLE_NAME',
+  senderEmail: 'SENDER_EMAIL',
+  hookSecret: 'HOOK_SECRET',
+  hookSecretArn: 'HOOK_SECRET_ARN',
+  groupsAttribute: 'GROUPS_ATTRIBUTE',
+  dnsServers: 'DNS_SERVERS',
+  dynamodbEndpoint: 'DYNAMODB_ENDPOINT',
+  sesEndpoint: 'SES_ENDPOINT',
+  awsRegion: 'AWS_REGION',
+} as const;
+
+export interface Config {
+  /** The single DynamoDB table. */
+  readonly tableName: string;
+  /** Optional DynamoDB endpoint (the local stack); unset in AWS. */
+  readonly dynamodbEndpoint: string | undefined;
+  /** Optional SES endpoint (the local stack); unset in AWS. */
+  readonly sesEndpoint: string | undefined;
+  readonly region: string;
+  /** Cognito attribute holding IdP groups (SPEC §2). @default custom:groups */
+  readonly groupsAttribute: string;
+  /** Resolvers for domain verification, `host:port` each; empty means the system's. */
+  readonly dnsServers: readonly string[];
+  readonly senderEmail: string | undefined;
+}
+
+type Env = Record<string, string | undefined>;
+
+function required(env: Env, name: string): string {
+  const value = env[name]?.trim();
+  if (!value) throw new Error(`Missing required environment variable ${name}`);
+  return value;
+}
+
+function optional(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function parseDnsServers(raw: string | undefined): string[] {
+  if (!raw) return [];
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((server) => {
+      if (!/^(\[[0-9a-fA-F:.]+\]|[^:\s]+)(:\d{1,5})?$/.test(server)) {
+        throw new Error(
+          `Malformed environment variable ${ENV.dnsServers}: "${server}" is not host:port`,
+        );
+      }
+      return server;
+    });
+}
+
+/** Reads and validates the environment; throws naming the first missing or malformed variable. */
+export function readConfig(env: Env = process.env): Config {
+  return Object.freeze({
+    tableName: required(env, ENV.tableName),
+    dynamodbEndpoint: optional(env, ENV.dynamodbEndpoint),
+    sesEndpoint: optional(env, ENV.sesEndpoint),
+    region: optional(env, ENV.awsRegion) ?? 'us-east-1',
+    groupsAttribute: optional(env, ENV.groupsAttribute) ?? 'custom:groups',
+    dnsServers: Object.freeze(parseDnsServers(optional(env, ENV.dnsServers))),
+    senderEmail: optional(env, ENV.senderEmail),
+  });
+}
+
+let cached: Config | undefined;
+
+/** The process's configuration, read on first use and kept. */
+export function loadConfig(): Config {
+  cached ??= readConfig();
+  return cached;
+}
+
+/** Environment bindings, one helper per binding, used by the CDK constructs and the local stack. */
+export const envFor = {
+  table: (tableName: string) => ({ [ENV.tableName]: tableName }),
+  sender: (email: string) => ({ [ENV.senderEmail]: email }),
+  hookSecretArn: (arn: string) => ({ [ENV.hookSecretArn]: arn }),
+  hookSecret: (secret: string) => ({ [ENV.hookSecret]: secret }),
+  groupsAttribute: (name: string) => ({ [ENV.groupsAttribute]: name }),
+  dnsServers: (servers: readonly string[]) => ({ [ENV.dnsServers]: servers.join(',') }),
+  dynamodbEndpoint: (url: string) => ({ [ENV.dynamodbEndpoint]: url }),
+  sesEndpoint: (url: string) => ({ [ENV.sesEndpoint]: url }),
+} as const;

@@ -1,0 +1,74 @@
+/**
+ * The application's error hierarchy. HTTP handlers turn these into RFC 9457 problem documents
+ * in one middleware (`shared/http/problem.ts`); the Cognito trigger throws only to deny a sign-in.
+ */
+export class AppError extends Error {
+  /** A stable machine-readable code, also the last segment of the problem `type`. */
+  readonly code: string;
+  readonly statusCode: number;
+  /** Whether the message may be shown to the caller (never for 5xx). */
+  readonly expose: boolean;
+  /** Extra members for the problem document (e.g. the field that failed validation). */
+  readonly extra: Readonly<Record<string, unknown>>;
+
+  constructor(
+    code: string,
+    statusCode: number,
+    message: string,
+    options: { cause?: unknown; extra?: Record<string, unknown> } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.statusCode = statusCode;
+    this.expose = statusCode < 500;
+    this.extra = options.extra ?? {};
+  }
+}
+
+/** Bad input: 400, naming the field. */
+export class ValidationError extends AppError {
+  readonly field: string;
+  constructor(field: string, message: string, options: { cause?: unknown } = {}) {
+    super('validation', 400, `${field}: ${message}`, { ...options, extra: { field } });
+    this.field = field;
+  }
+}
+
+/** Missing or invalid credentials: 401. */
+export class UnauthorizedError extends AppError {
+  constructor(message = 'Missing or invalid credentials') {
+    super('unauthorized', 401, message);
+  }
+}
+
+/** Unknown, or not administered by the caller (existence is not revealed): 404. */
+export class NotFoundError extends AppError {
+  constructor(message = 'Not found') {
+    super('not-found', 404, message);
+  }
+}
+
+/** A state conflict: 409. Also what a failed DynamoDB condition becomes in the adapter. */
+export class ConflictError extends AppError {
+  constructor(message: string, options: { cause?: unknown; extra?: Record<string, unknown> } = {}) {
+    super('conflict', 409, message, options);
+  }
+}
+
+/** A sign-in that policy refuses (SPEC §3.4): 403 on the HTTP hook, a thrown error in Cognito. */
+export class SignInDeniedError extends AppError {
+  constructor(
+    readonly title: 'Access denied' | 'No seats available',
+    message: string,
+  ) {
+    super(title === 'Access denied' ? 'access-denied' : 'no-seats', 403, message);
+  }
+}
+
+/** A dependency (DynamoDB, SES, DNS) failed or timed out: 503. */
+export class UnavailableError extends AppError {
+  constructor(message = 'Temporarily unavailable', options: { cause?: unknown } = {}) {
+    super('unavailable', 503, message, options);
+  }
+}

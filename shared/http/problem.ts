@@ -1,0 +1,108 @@
+/**
+ * RFC 9457 problem documents, and the one middy middleware (placed last) that turns any error
+ * into one. Unknown errors become a bare 500 and are logged with the request id.
+ */
+import type { MiddlewareObj } from '@middy/core';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import { AppError } from '../errors.ts';
+import { log } from '../observability.ts';
+
+export const PROBLEM_TYPE_BASE = 'https://provisio.dev/problems/';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  [extra: string]: unknown;
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  500: 'Internal Server Error',
+  501: 'Not Implemented',
+  503: 'Service Unavailable',
+};
+
+/** The problem document for an error; 5xx details are never exposed. */
+export function toProblem(error: unknown): Problem {
+  if (error instanceof AppError && error.expose) {
+    const title =
+      'title' in error && typeof error.title === 'string'
+        ? error.title
+        : (TITLES[error.statusCode] ?? 'Error');
+    return {
+      type: `${PROBLEM_TYPE_BASE}${error.code}`,
+      title,
+      status: error.statusCode,
+      detail: error.message,
+      ...error.extra,
+    };
+  }
+  const status = error instanceof AppError ? error.statusCode : 500;
+  return {
+    type: `${PROBLEM_TYPE_BASE}${error instanceof AppError ? error.code : 'internal'}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    detail:
+      status === 503
+        ? 'A dependency is temporarily unavailable; try again shortly.'
+        : 'An internal error occurred.',
+  };
+}
+
+export function problemResponse(problem: Problem): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: problem.status,
+    headers: { 'content-type': 'application/problem+json' },
+    body: JSON.stringify(problem),
+  };
+}
+
+/** Middy middleware: every error becomes a problem response. Place it last in `.use()`. */
+export function problemErrors(): MiddlewareObj<
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Error,
+  Context
+> {
+  return {
+    onError: async (request) => {
+      const problem = toProblem(request.error);
+      if (problem.status >= 500) {
+        log.error('request failed', {
+          requestId: request.context.awsRequestId,
+          error:
+            request.error instanceof Error
+              ? {
+                  name: request.error.name,
+                  message: request.error.message,
+                  stack: request.error.stack,
+                }
+              : String(request.error),
+        });
+      }
+      request.response = problemResponse(problem);
+    },
+  };
+}
+
+/** A JSON response. */
+export function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  };
+}

@@ -1,0 +1,209 @@
+/**
+ * The single-table key schema: attribute names, one key builder per entity, and the table
+ * definition that both the CDK stack (`infra/`) and the local stack (`local/`) create.
+ * `docs/data-model.md` is the same story for humans.
+ *
+ * Access patterns (→ index → key template → operation):
+ *
+ * | pattern                                   | index | key template                                        | operation           |
+ * |-------------------------------------------|-------|-----------------------------------------------------|---------------------|
+ * | sign-in: the person's whole state         | table | pk=ACCOUNT#<email>                                  | Query (consistent)  |
+ * | sign-in: domain verified + auto-prov      | table | pk=DOMAIN#<domain>, sk=VERIFIED                     | BatchGet (round 1)  |
+ * | sign-in: SSO connection by provider name  | table | pk=PROVIDER#<providerName>, sk=PROVIDER             | BatchGet (round 1)  |
+ * | sign-in: group org names → id, company    | table | pk=ORGNAME#<name>, sk=ORGNAME                       | BatchGet (round 2)  |
+ * | org by id                                 | table | pk=ORG#<orgId>, sk=ORG                              | GetItem             |
+ * | org members (with their teams)            | gsi1  | gsi1pk=ORG#<orgId>, gsi1sk begins_with MEMBER#      | Query               |
+ * | org invitations                           | gsi1  | gsi1pk=ORG#<orgId>, gsi1sk begins_with INVITE#      | Query               |
+ * | org teams                                 | table | pk=ORG#<orgId>, sk begins_with TEAM#                | Query               |
+ * | org events, newest first                  | table | pk=ORG#<orgId>, sk begins_with EVENT#               | Query (backwards)   |
+ * | company + its orgs                        | table | pk=COMPANY#<id>                                     | Query               |
+ * | company owners                            | gsi1  | gsi1pk=COMPANY#<id>, gsi1sk begins_with OWNER#      | Query               |
+ * | company events (own + its orgs')          | gsi1  | gsi1pk=EVENTS#COMPANY#<id>                          | Query (backwards)   |
+ * | a scope's domains / SSO connections       | table | pk=<scope>, sk begins_with DOMAIN# / SSO#           | Query               |
+ * | domains due for a DNS check               | gsi1  | gsi1pk=DOMAINCHECK, gsi1sk <= <now>                 | Query               |
+ * | what a person administers                 | table | pk=ACCOUNT#<email>                                  | Query               |
+ * | outbox item (stream-triggered notifier)   | table | pk=OUTBOX#<id>, sk=OUTBOX                           | stream INSERT       |
+ * | delivery record (exactly-once mail)       | table | pk=OUTBOX#<id>, sk=DELIVERY#<email>                 | conditional Put     |
+ * | seat notice throttle (24 h per person)    | table | pk=NOTICE#<orgId>#<email>, sk=SEAT_LIMIT            | conditional Put     |
+ * | username uniqueness                       | table | pk=USERNAME#<username>, sk=USERNAME                 | conditional Put     |
+ * | org name uniqueness                       | table | pk=ORGNAME#<name>, sk=ORGNAME                       | conditional Put     |
+ * | one verifier per domain                   | table | pk=DOMAIN#<domain>, sk=VERIFIED                     | conditional Put     |
+ */
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
+/** Attribute names of the keys, the index and the TTL. */
+export const attr = {
+  pk: 'pk',
+  sk: 'sk',
+  gsi1pk: 'gsi1pk',
+  gsi1sk: 'gsi1sk',
+  ttl: 'ttl',
+} as const;
+
+export const GSI1 = 'gsi1';
+
+/** A table item's primary key. */
+export interface Key {
+  pk: string;
+  sk: string;
+}
+
+/** A key of the one global secondary index. */
+export interface Gsi1Key {
+  gsi1pk: string;
+  gsi1sk: string;
+}
+
+/** Who owns a domain claim or an SSO connection: an org or a company. */
+export type ScopeRef = { type: 'org'; id: string } | { type: 'company'; id: string };
+
+/** The partition key of a scope (`ORG#<id>` or `COMPANY#<id>`). */
+export const scopeKey = (scope: ScopeRef): string =>
+  scope.type === 'org' ? `ORG#${scope.id}` : `COMPANY#${scope.id}`;
+
+/** One key builder per entity of SPEC §1. Emails and domains must already be normalised. */
+export const keys = {
+  account: (email: string): Key => ({ pk: `ACCOUNT#${email}`, sk: 'ACCOUNT' }),
+  /** The partition holding a person's account, memberships, team memberships, invitations and company ownerships. */
+  person: (email: string): string => `ACCOUNT#${email}`,
+  usernameGuard: (username: string): Key => ({ pk: `USERNAME#${username}`, sk: 'USERNAME' }),
+
+  org: (orgId: string): Key => ({ pk: `ORG#${orgId}`, sk: 'ORG' }),
+  orgNameGuard: (name: string): Key => ({ pk: `ORGNAME#${name}`, sk: 'ORGNAME' }),
+
+  company: (companyId: string): Key => ({ pk: `COMPANY#${companyId}`, sk: 'COMPANY' }),
+  companyOrg: (companyId: string, orgId: string): Key => ({
+    pk: `COMPANY#${companyId}`,
+    sk: `ORG#${orgId}`,
+  }),
+  companyOwner: (companyId: string, email: string): Key & Gsi1Key => ({
+    pk: `ACCOUNT#${email}`,
+    sk: `COMPANYOWNER#${companyId}`,
+    gsi1pk: `COMPANY#${companyId}`,
+    gsi1sk: `OWNER#${email}`,
+  }),
+
+  member: (orgId: string, email: string): Key & Gsi1Key => ({
+    pk: `ACCOUNT#${email}`,
+    sk: `MEMBER#${orgId}`,
+    gsi1pk: `ORG#${orgId}`,
+    gsi1sk: `MEMBER#${email}`,
+  }),
+  team: (orgId: string, team: string): Key => ({ pk: `ORG#${orgId}`, sk: `TEAM#${team}` }),
+  teamMember: (orgId: string, team: string, email: string): Key & Gsi1Key => ({
+    pk: `ACCOUNT#${email}`,
+    sk: `MEMBER#${orgId}#TEAM#${team}`,
+    gsi1pk: `ORG#${orgId}`,
+    gsi1sk: `MEMBER#${email}#TEAM#${team}`,
+  }),
+  invitation: (orgId: string, email: string): Key & Gsi1Key => ({
+    pk: `ACCOUNT#${email}`,
+    sk: `INVITE#${orgId}`,
+    gsi1pk: `ORG#${orgId}`,
+    gsi1sk: `INVITE#${email}`,
+  }),
+
+  /** A scope's claim on a domain; several scopes may claim one domain while it is pending. */
+  domainClaim: (scope: ScopeRef, domain: string): Key => ({
+    pk: scopeKey(scope),
+    sk: `DOMAIN#${domain}`,
+  }),
+  /** Index key that puts a claim on the domain checker's schedule; absent when nothing is due. */
+  domainCheck: (nextCheckAt: string, domain: string): Gsi1Key => ({
+    gsi1pk: 'DOMAINCHECK',
+    gsi1sk: `${nextCheckAt}#${domain}`,
+  }),
+  /** The one verifier of a domain, with what the sign-in path needs to know about it. */
+  domainVerified: (domain: string): Key => ({ pk: `DOMAIN#${domain}`, sk: 'VERIFIED' }),
+
+  ssoConnection: (scope: ScopeRef, connectionId: string): Key => ({
+    pk: scopeKey(scope),
+    sk: `SSO#${connectionId}`,
+  }),
+  /** Copy of a connection under its provider name, read by the sign-in path; also keeps provider names unique. */
+  ssoProvider: (providerName: string): Key => ({
+    pk: `PROVIDER#${providerName}`,
+    sk: 'PROVIDER',
+  }),
+
+  /** Events sort by time; `at` is an ISO-8601 UTC timestamp so string order is time order. */
+  orgEvent: (orgId: string, at: string, eventId: string): Key => ({
+    pk: `ORG#${orgId}`,
+    sk: `EVENT#${at}#${eventId}`,
+  }),
+  companyEvent: (companyId: string, at: string, eventId: string): Key => ({
+    pk: `COMPANY#${companyId}`,
+    sk: `EVENT#${at}#${eventId}`,
+  }),
+  /** Index key that lists an event in its company's activity. */
+  companyEventIndex: (companyId: string, at: string, eventId: string): Gsi1Key => ({
+    gsi1pk: `EVENTS#COMPANY#${companyId}`,
+    gsi1sk: `EVENT#${at}#${eventId}`,
+  }),
+
+  outbox: (outboxId: string): Key => ({ pk: `OUTBOX#${outboxId}`, sk: 'OUTBOX' }),
+  delivery: (outboxId: string, recipient: string): Key => ({
+    pk: `OUTBOX#${outboxId}`,
+    sk: `DELIVERY#${recipient}`,
+  }),
+  seatLimitNotice: (orgId: string, email: string): Key => ({
+    pk: `NOTICE#${orgId}#${email}`,
+    sk: 'SEAT_LIMIT',
+  }),
+} as const;
+
+/** Sort-key prefixes used in queries and in telling item kinds apart within a partition. */
+export const prefix = {
+  member: 'MEMBER#',
+  invitation: 'INVITE#',
+  companyOwner: 'COMPANYOWNER#',
+  team: 'TEAM#',
+  event: 'EVENT#',
+  domain: 'DOMAIN#',
+  sso: 'SSO#',
+  owner: 'OWNER#',
+  org: 'ORG#',
+  teamInfix: '#TEAM#',
+} as const;
+
+/** The sort key value of outbox items; the notifier's stream filter matches on it. */
+export const OUTBOX_SK = 'OUTBOX';
+
+/**
+ * The table, described once. `infra/` turns it into a CDK table; the local stack and the
+ * integration tests into a CreateTable call.
+ */
+export const tableDefinition = {
+  partitionKey: attr.pk,
+  sortKey: attr.sk,
+  globalSecondaryIndexes: [{ indexName: GSI1, partitionKey: attr.gsi1pk, sortKey: attr.gsi1sk }],
+  timeToLiveAttribute: attr.ttl,
+  streamViewType: 'NEW_AND_OLD_IMAGES',
+} as const;
+
+/** The CreateTable input for DynamoDB Local (on-demand, streams on, like the deployed table). */
+export function createTableInput(tableName: string): CreateTableCommandInput {
+  const d = tableDefinition;
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      d.partitionKey,
+      d.sortKey,
+      ...d.globalSecondaryIndexes.flatMap((g) => [g.partitionKey, g.sortKey]),
+    ].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+    KeySchema: [
+      { AttributeName: d.partitionKey, KeyType: 'HASH' },
+      { AttributeName: d.sortKey, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: d.globalSecondaryIndexes.map((g) => ({
+      IndexName: g.indexName,
+      KeySchema: [
+        { AttributeName: g.partitionKey, KeyType: 'HASH' },
+        { AttributeName: g.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    })),
+    StreamSpecification: { StreamEnabled: true, StreamViewType: d.streamViewType },
+  };
+}
