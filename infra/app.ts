@@ -1,0 +1,4 @@
+/** The CDK app of `cdk.json`: `npx cdk synth` / `npx cdk deploy`. */
+import { createApp } from './create-app.ts';
+
+createApp();

@@ -1,0 +1,131 @@
+/**
+ * The one way Provisio builds a Lambda function: runtime, architecture, bundling, tracing and
+ * logging are fixed here so every handler is deployed the same way.
+ */
+import { isAbsolute, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/** The repository root: handler entries in `functions/registry.ts` are relative to it. */
+export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * Bundles are ES modules; esbuild turns a bundled CommonJS dependency's `require('node:…')`
+ * into a call that throws unless a real `require` exists, so the banner provides one.
+ * https://github.com/evanw/esbuild/issues/1921
+ */
+const CREATE_REQUIRE_BANNER =
+  "import { createRequire as __provisioCreateRequire } from 'node:module'; const require = __provisioCreateRequire(import.meta.url);";
+
+export interface ProvisioFunctionProps {
+  /** Handler module exporting `handler`, relative to the repository root (or absolute). */
+  readonly entry: string;
+  /**
+   * Function description shown in the console.
+   * @default - none
+   */
+  readonly description?: string;
+  /**
+   * Environment variables; set them through `envFor` (shared/config.ts) so names are never retyped.
+   * @default - none besides `NODE_OPTIONS=--enable-source-maps`
+   */
+  readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Memory in MB (CPU scales with it, so it also shortens cold starts).
+   * @default 256
+   */
+  readonly memorySize?: number;
+  /**
+   * Maximum run time of one invocation.
+   * @default Duration.seconds(10)
+   */
+  readonly timeout?: Duration;
+  /**
+   * How long the function's log group keeps logs.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * What happens to the function's log group when it leaves the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Bundle the AWS SDK v3 into the function instead of using the copy the Lambda runtime
+   * provides. Bundling pins the SDK version you tested with, at the cost of a larger bundle.
+   * @default false
+   */
+  readonly bundleAwsSdk?: boolean;
+}
+
+/**
+ * A Node.js 22 arm64 Lambda function bundled locally with esbuild (ESM, minified, source maps),
+ * X-Ray tracing active, logging to its own log group with a retention, and a role that may
+ * write to that log group and nothing else until the caller grants more.
+ */
+export class ProvisioFunction extends Construct {
+  public readonly function: nodejs.NodejsFunction;
+  public readonly role: iam.Role;
+  public readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: ProvisioFunctionProps) {
+    super(scope, id);
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+
+    // An explicit role instead of AWSLambdaBasicExecutionRole: it may write only to the log
+    // group above, not create or write any log group of the account.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${props.entry}`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      entry: isAbsolute(props.entry) ? props.entry : join(PROJECT_ROOT, props.entry),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout ?? Duration.seconds(10),
+      description: props.description,
+      role: this.role,
+      logGroup: this.logGroup,
+      tracing: lambda.Tracing.ACTIVE,
+      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      bundling: {
+        forceDockerBundling: false,
+        format: nodejs.OutputFormat.ESM,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        banner: CREATE_REQUIRE_BANNER,
+        bundleAwsSDK: props.bundleAwsSdk ?? false,
+        logLevel: nodejs.LogLevel.WARNING,
+      },
+    });
+
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'The runtime is pinned to nodejs22.x on purpose, together with the esbuild target node22 the bundles are built for; a newer runtime is adopted by changing both here, deliberately, not by a moving "latest".',
+    });
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'X-Ray tracing (Tracing.ACTIVE) needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level permissions: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsx-ray.html',
+    });
+  }
+}

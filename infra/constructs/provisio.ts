@@ -1,0 +1,295 @@
+/**
+ * Provisio as one reusable construct (SPEC §7): the table, one function per entry of
+ * `functionSpecs`, the HTTP API, the Cognito sign-in triggers, the hook secret and the alarms.
+ * Any CDK app can instantiate it; `ProvisioStack` is just one such app.
+ */
+import { Annotations, Duration, type RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
+import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { type FunctionId, functionSpecs } from '../../functions/registry.ts';
+import { envFor } from '../../shared/config.ts';
+import { ProvisioAlarms } from './alarms.ts';
+import { ProvisioHttpApi } from './http-api.ts';
+import { ProvisioFunction } from './provisio-function.ts';
+import { ProvisioTable, type TableAccess, tableAccess } from './table.ts';
+import { ProvisioUserPool } from './user-pool.ts';
+
+/** The groups attribute the handlers read when `GROUPS_ATTRIBUTE` is unset (shared/config.ts). */
+export const DEFAULT_GROUPS_ATTRIBUTE = 'custom:groups';
+
+export interface ProvisioProps {
+  /**
+   * The address notification mail is sent from (`SENDER_EMAIL`); it must be an SES-verified
+   * identity in the stack's region. Used by the stream notifier.
+   */
+  readonly senderEmail: string;
+  /**
+   * An existing user pool to attach to. Cognito triggers cannot be added to an imported pool
+   * from CDK without overwriting its configuration, so its owner attaches the sign-in function
+   * (`functions.signIn`) as the PostAuthentication and PostConfirmation trigger; Provisio
+   * already allows the pool to invoke it.
+   * @default - a new pool with email sign-in, self sign-up and email verification, its
+   * PostAuthentication and PostConfirmation triggers wired to the sign-in function
+   */
+  readonly userPool?: cognito.IUserPool;
+  /**
+   * App clients whose tokens the admin API accepts (the JWT audience). Required with `userPool`.
+   * @default - the app client created with the pool
+   */
+  readonly userPoolClients?: readonly cognito.IUserPoolClient[];
+  /**
+   * The HMAC secret of the HTTP sign-in hook (SPEC §5); its whole secret string is the key.
+   * @default - a generated 64-character secret in Secrets Manager
+   */
+  readonly hookSecret?: secretsmanager.ISecret;
+  /**
+   * The Cognito attribute holding IdP groups (SPEC §2).
+   * @default 'custom:groups'
+   */
+  readonly groupsAttribute?: string;
+  /**
+   * DNS resolvers for domain verification, `host:port` each.
+   * @default - the Lambda environment's resolver
+   */
+  readonly dnsServers?: readonly string[];
+  /**
+   * How long function and access logs are kept.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * What happens to stateful resources (table, created user pool, generated secret, log
+   * groups) when they leave the stack. Anything but `DESTROY` keeps deletion protection on.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Where alarms are sent.
+   * @default - alarms without notification
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * Throttling of the API's default stage.
+   * @default { rateLimit: 100, burstLimit: 200 }
+   */
+  readonly apiThrottle?: apigwv2.ThrottleSettings;
+  /**
+   * Bundle the AWS SDK v3 into every function instead of using the runtime's copy.
+   * @default false
+   */
+  readonly bundleAwsSdk?: boolean;
+}
+
+/** Values a function's environment is built from. */
+interface WiringContext {
+  readonly tableName: string;
+  readonly groupsAttribute: string;
+  readonly dnsServers: readonly string[];
+  readonly hookSecretArn: string;
+  readonly senderEmail: string;
+}
+
+/** How one function of `functionSpecs` is deployed: its table access, environment and sizing. */
+interface FunctionWiring {
+  readonly tableAccess: TableAccess;
+  readonly environment: (ctx: WiringContext) => Record<string, string>;
+  /** @default 256 */
+  readonly memorySize?: number;
+  /** @default Duration.seconds(10) */
+  readonly timeout?: Duration;
+  /** @default 1 */
+  readonly errorsAlarmThreshold?: number;
+}
+
+/**
+ * One entry per function of the registry: adding a function to `functionSpecs` does not
+ * compile until it is wired here.
+ *
+ * Extension points for the functions a later issue adds:
+ * - the stream notifier: `tableAccess` for its reads and delivery records, `envFor.sender`;
+ *   after the loop below, `fn.addEventSource(new DynamoEventSource(this.table, {...}))` with a
+ *   filter on INSERTs whose `sk` is `OUTBOX_SK`, `reportBatchItemFailures`, retries and
+ *   `onFailure: new SqsDlq(queue)` (an SSE, SSL-only queue), then
+ *   `this.alarms.watchDeadLetterQueue('Notifier', queue)` and `ses:SendEmail` on the sender's
+ *   identity ARN only;
+ * - the scheduled domain checker: `tableAccess.readWrite`, `envFor.dnsServers`, and an
+ *   `events.Rule` with `Schedule.rate(Duration.hours(1))` targeting it.
+ */
+const functionWiring = {
+  signIn: {
+    tableAccess: tableAccess.readWrite,
+    environment: (ctx) => ({
+      ...envFor.table(ctx.tableName),
+      ...envFor.groupsAttribute(ctx.groupsAttribute),
+    }),
+    memorySize: 512,
+    // Cognito waits 5 seconds for a trigger and then fails the sign-in:
+    // https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-working-with-lambda-triggers.html
+    timeout: Duration.seconds(5),
+    // A denied sign-in is a thrown error by Cognito's contract (SPEC §3.4), so a few errors
+    // are expected; the alarm is for failures beyond ordinary denials.
+    errorsAlarmThreshold: 10,
+  },
+  signInHook: {
+    tableAccess: tableAccess.readWrite,
+    environment: (ctx) => ({
+      ...envFor.table(ctx.tableName),
+      ...envFor.groupsAttribute(ctx.groupsAttribute),
+      ...envFor.hookSecretArn(ctx.hookSecretArn),
+    }),
+    memorySize: 512,
+  },
+  admin: {
+    tableAccess: tableAccess.readWriteBatch,
+    environment: (ctx) => ({
+      ...envFor.table(ctx.tableName),
+      ...(ctx.dnsServers.length > 0 ? envFor.dnsServers(ctx.dnsServers) : {}),
+    }),
+  },
+} as const satisfies Record<FunctionId, FunctionWiring>;
+
+/** Provisio's serverless backend, ready to be added to any stack. */
+export class Provisio extends Construct {
+  public readonly table: dynamodb.Table;
+  /** One function per entry of `functionSpecs`, by id. */
+  public readonly functions: Readonly<Record<FunctionId, lambda.Function>>;
+  public readonly api: apigwv2.HttpApi;
+  /** The base URL of the API (`…/`); routes live under `v1/`. */
+  public readonly apiUrl: string;
+  public readonly userPool: cognito.IUserPool;
+  /** The app client created with the pool; undefined when `userPool` was given. */
+  public readonly userPoolClient: cognito.IUserPoolClient | undefined;
+  public readonly hookSecret: secretsmanager.ISecret;
+  public readonly alarms: ProvisioAlarms;
+  /** The address notification mail is sent from. */
+  public readonly senderEmail: string;
+
+  private readonly store: ProvisioTable;
+
+  constructor(scope: Construct, id: string, props: ProvisioProps) {
+    super(scope, id);
+    if (!Token.isUnresolved(props.senderEmail) && !/^[^@\s]+@[^@\s]+$/.test(props.senderEmail)) {
+      throw new Error(`senderEmail must be an email address, got "${props.senderEmail}"`);
+    }
+    if (props.userPool && !props.userPoolClients?.length) {
+      throw new Error(
+        'userPoolClients is required with userPool: the admin API accepts tokens of those app clients only',
+      );
+    }
+    this.senderEmail = props.senderEmail;
+    const groupsAttribute = props.groupsAttribute ?? DEFAULT_GROUPS_ATTRIBUTE;
+
+    this.store = new ProvisioTable(this, 'Data', { removalPolicy: props.removalPolicy });
+    this.table = this.store.table;
+
+    this.hookSecret = props.hookSecret ?? this.createHookSecret(props.removalPolicy);
+
+    const ctx: WiringContext = {
+      tableName: this.table.tableName,
+      groupsAttribute,
+      dnsServers: props.dnsServers ?? [],
+      hookSecretArn: this.hookSecret.secretArn,
+      senderEmail: props.senderEmail,
+    };
+    this.alarms = new ProvisioAlarms(this, 'Alarms', { alarmTopic: props.alarmTopic });
+
+    const functions = {} as Record<FunctionId, lambda.Function>;
+    for (const fid of Object.keys(functionSpecs) as FunctionId[]) {
+      const spec = functionSpecs[fid];
+      const wiring: FunctionWiring = functionWiring[fid];
+      const construct = new ProvisioFunction(this, pascal(fid), {
+        entry: spec.entry,
+        description: spec.description,
+        environment: wiring.environment(ctx),
+        memorySize: wiring.memorySize,
+        timeout: wiring.timeout,
+        logRetention: props.logRetention,
+        removalPolicy: props.removalPolicy,
+        bundleAwsSdk: props.bundleAwsSdk,
+      });
+      this.store.grant(construct.function, wiring.tableAccess);
+      this.alarms.watchFunction(pascal(fid), construct.function, {
+        errorsThreshold: wiring.errorsAlarmThreshold,
+      });
+      functions[fid] = construct.function;
+    }
+    this.functions = functions;
+
+    this.hookSecret.grantRead(functions.signInHook);
+
+    let jwtAudience: string[];
+    if (props.userPool) {
+      this.userPool = props.userPool;
+      this.userPoolClient = undefined;
+      jwtAudience = (props.userPoolClients ?? []).map((c) => c.userPoolClientId);
+      this.allowImportedPoolToInvoke(props.userPool, functions.signIn);
+    } else {
+      const created = new ProvisioUserPool(this, 'Users', {
+        groupsAttribute,
+        removalPolicy: props.removalPolicy,
+      });
+      // SPEC §2: a federated user's first sign-in runs PostConfirmation, later ones
+      // PostAuthentication; the one sign-in function handles both.
+      created.userPool.addTrigger(cognito.UserPoolOperation.POST_AUTHENTICATION, functions.signIn);
+      created.userPool.addTrigger(cognito.UserPoolOperation.POST_CONFIRMATION, functions.signIn);
+      this.userPool = created.userPool;
+      this.userPoolClient = created.userPoolClient;
+      jwtAudience = [
+        created.userPoolClient.userPoolClientId,
+        ...(props.userPoolClients ?? []).map((c) => c.userPoolClientId),
+      ];
+    }
+
+    const http = new ProvisioHttpApi(this, 'Http', {
+      adminFunction: functions.admin,
+      signInHookFunction: functions.signInHook,
+      userPool: this.userPool,
+      jwtAudience,
+      throttle: props.apiThrottle,
+      logRetention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+    });
+    this.api = http.httpApi;
+    this.apiUrl = http.url;
+  }
+
+  private createHookSecret(removalPolicy: RemovalPolicy | undefined): secretsmanager.Secret {
+    const secret = new secretsmanager.Secret(this, 'HookSecret', {
+      description: 'Provisio HTTP sign-in hook: HMAC-SHA256 key of the Provisio-Signature header',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy,
+    });
+    Validations.of(secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The hook secret is an HMAC key shared with an external IdP integration, which must change it in step; a rotation Lambda cannot update the other side, so it is rotated by hand (put a new value here and in the IdP).',
+    });
+    return secret;
+  }
+
+  /**
+   * The pool's owner attaches the triggers (the console, or UpdateUserPool with the pool's full
+   * configuration — UpdateUserPool resets every setting it is not given, which is why CDK does
+   * not do it here). This lets that pool, and only it, invoke the sign-in function.
+   */
+  private allowImportedPoolToInvoke(pool: cognito.IUserPool, fn: lambda.Function): void {
+    fn.addPermission('InvokeByUserPool', {
+      principal: new iam.ServicePrincipal('cognito-idp.amazonaws.com'),
+      sourceArn: pool.userPoolArn,
+    });
+    Annotations.of(this).addInfo(
+      `Attach ${fn.node.path} as the PostAuthentication and PostConfirmation trigger of user pool ${pool.userPoolId}: CDK does not change a pool it did not create.`,
+    );
+  }
+}
+
+function pascal(id: string): string {
+  return id.charAt(0).toUpperCase() + id.slice(1);
+}

@@ -1,0 +1,85 @@
+/**
+ * A Cognito user pool for products that do not bring their own: email sign-in, self sign-up,
+ * the IdP groups attribute Provisio reads (SPEC §2), and one app client.
+ */
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import { Construct } from 'constructs';
+
+const CUSTOM_PREFIX = 'custom:';
+
+export interface ProvisioUserPoolProps {
+  /**
+   * The attribute holding a federated user's IdP groups. When it is a custom attribute
+   * (`custom:<name>`), the pool declares it (mutable, so attribute mapping can refresh it on
+   * every sign-in).
+   */
+  readonly groupsAttribute: string;
+  /**
+   * What happens to the pool when it leaves the stack. Deletion protection is on unless this
+   * is `DESTROY`.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/** A user pool where people sign in with their email, and an app client for the product. */
+export class ProvisioUserPool extends Construct {
+  public readonly userPool: cognito.UserPool;
+  /** Allows USER_PASSWORD_AUTH and SRP; its id is the JWT audience of the admin API. */
+  public readonly userPoolClient: cognito.UserPoolClient;
+
+  constructor(scope: Construct, id: string, props: ProvisioUserPoolProps) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const groups = props.groupsAttribute.startsWith(CUSTOM_PREFIX)
+      ? props.groupsAttribute.slice(CUSTOM_PREFIX.length)
+      : undefined;
+
+    this.userPool = new cognito.UserPool(this, 'Pool', {
+      signInAliases: { email: true },
+      signInCaseSensitive: false,
+      selfSignUpEnabled: true,
+      autoVerify: { email: true },
+      keepOriginal: { email: true },
+      standardAttributes: {
+        email: { required: true, mutable: true },
+        fullname: { required: false, mutable: true },
+      },
+      customAttributes: groups
+        ? { [groups]: new cognito.StringAttribute({ mutable: true, maxLen: 2048 }) }
+        : undefined,
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+      },
+      mfa: cognito.Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      deletionProtection: removalPolicy !== RemovalPolicy.DESTROY,
+      removalPolicy,
+    });
+
+    this.userPoolClient = this.userPool.addClient('AppClient', {
+      authFlows: { userPassword: true, userSrp: true },
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+    });
+
+    Validations.of(this.userPool).acknowledge(
+      {
+        id: 'AwsSolutions-COG2',
+        reason:
+          'Whether MFA is mandatory is the product’s sign-in policy, not Provisio’s: this default pool offers TOTP MFA (OPTIONAL); a product that requires MFA passes its own pool (prop userPool / context userPoolId).',
+      },
+      {
+        id: 'AwsSolutions-COG8',
+        reason:
+          'The Plus feature plan (threat protection) is billed per monthly active user; this default pool stays on Essentials, and a product that wants threat protection passes its own Plus pool.',
+      },
+    );
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * The deployed stack of SPEC §7: the `Provisio` construct plus the outputs a deployer needs.
+ * Settings come from props, else from CDK context (`cdk deploy -c userPoolId=…`).
+ */
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
+import { Provisio } from './constructs/provisio.ts';
+
+export interface ProvisioStackProps extends StackProps {
+  /**
+   * Attach to this existing user pool instead of creating one.
+   * @default - context `userPoolId`, else a new pool
+   */
+  readonly userPoolId?: string;
+  /**
+   * App client ids of that pool whose tokens the admin API accepts (comma-separated in context).
+   * @default - context `userPoolClientId`; required with `userPoolId`
+   */
+  readonly userPoolClientIds?: readonly string[];
+  /**
+   * Sender of notification mail.
+   * @default - context `senderEmail`, else 'no-reply@example.com'
+   */
+  readonly senderEmail?: string;
+  /**
+   * An SNS topic that receives alarms.
+   * @default - context `alarmTopicArn`, else alarms without notification
+   */
+  readonly alarmTopicArn?: string;
+}
+
+export class ProvisioStack extends Stack {
+  public readonly provisio: Provisio;
+
+  constructor(scope: Construct, id: string, props: ProvisioStackProps = {}) {
+    super(scope, id, {
+      description: 'Provisio: organizations, verified domains, SSO JIT and seats for sign-in',
+      ...props,
+    });
+    const context = (key: string): string | undefined => {
+      const value: unknown = this.node.tryGetContext(key);
+      return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+    };
+
+    const userPoolId = props.userPoolId ?? context('userPoolId');
+    const clientIds =
+      props.userPoolClientIds ??
+      (context('userPoolClientId') ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+    if (userPoolId && clientIds.length === 0) {
+      throw new Error(
+        'With userPoolId, also give userPoolClientId (the app client ids whose tokens the admin API accepts), e.g. -c userPoolClientId=abc123',
+      );
+    }
+    const userPool = userPoolId
+      ? cognito.UserPool.fromUserPoolId(this, 'ExistingUserPool', userPoolId)
+      : undefined;
+    const userPoolClients = userPoolId
+      ? clientIds.map((clientId, i) =>
+          cognito.UserPoolClient.fromUserPoolClientId(this, `ExistingClient${i}`, clientId),
+        )
+      : undefined;
+    const alarmTopicArn = props.alarmTopicArn ?? context('alarmTopicArn');
+
+    this.provisio = new Provisio(this, 'Provisio', {
+      senderEmail: props.senderEmail ?? context('senderEmail') ?? 'no-reply@example.com',
+      userPool,
+      userPoolClients,
+      alarmTopic: alarmTopicArn
+        ? sns.Topic.fromTopicArn(this, 'AlarmTopic', alarmTopicArn)
+        : undefined,
+    });
+
+    const p = this.provisio;
+    new CfnOutput(this, 'ApiUrl', { value: p.apiUrl, description: 'Base URL; routes under v1/' });
+    new CfnOutput(this, 'TableName', { value: p.table.tableName });
+    new CfnOutput(this, 'UserPoolId', { value: p.userPool.userPoolId });
+    if (p.userPoolClient) {
+      new CfnOutput(this, 'UserPoolClientId', { value: p.userPoolClient.userPoolClientId });
+    }
+    new CfnOutput(this, 'HookSecretArn', { value: p.hookSecret.secretArn });
+    new CfnOutput(this, 'SignInFunctionArn', {
+      value: p.functions.signIn.functionArn,
+      description: 'PostAuthentication and PostConfirmation trigger of the user pool',
+    });
+  }
+}
