@@ -24,7 +24,7 @@
  * | what a person administers                 | table | pk=ACCOUNT#<email>                                  | Query               |
  * | outbox item (stream-triggered notifier)   | table | pk=OUTBOX#<id>, sk=OUTBOX                           | stream INSERT       |
  * | delivery record (exactly-once mail)       | table | pk=OUTBOX#<id>, sk=DELIVERY#<email>                 | conditional Put     |
- * | seat notice throttle (24 h per person)    | table | pk=NOTICE#<orgId>#<email>, sk=SEAT_LIMIT            | conditional Put     |
+ * | notice throttle (24 h per person and org) | table | pk=ACCOUNT#<email>, sk=NOTICE#<kind>#<orgId>        | conditional Put     |
  * | username uniqueness                       | table | pk=USERNAME#<username>, sk=USERNAME                 | conditional Put     |
  * | org name uniqueness                       | table | pk=ORGNAME#<name>, sk=ORGNAME                       | conditional Put     |
  * | one verifier per domain                   | table | pk=DOMAIN#<domain>, sk=VERIFIED                     | conditional Put     |
@@ -146,9 +146,10 @@ export const keys = {
     pk: `OUTBOX#${outboxId}`,
     sk: `DELIVERY#${recipient}`,
   }),
-  seatLimitNotice: (orgId: string, email: string): Key => ({
-    pk: `NOTICE#${orgId}#${email}`,
-    sk: 'SEAT_LIMIT',
+  /** A throttled per-person notice (seat limit reached, auto-provisioning skipped), read with the person. */
+  notice: (email: string, kind: string, orgId: string): Key => ({
+    pk: `ACCOUNT#${email}`,
+    sk: `NOTICE#${kind}#${orgId}`,
   }),
 } as const;
 
@@ -157,6 +158,7 @@ export const prefix = {
   member: 'MEMBER#',
   invitation: 'INVITE#',
   companyOwner: 'COMPANYOWNER#',
+  notice: 'NOTICE#',
   team: 'TEAM#',
   event: 'EVENT#',
   domain: 'DOMAIN#',

@@ -1,0 +1,242 @@
+/**
+ * Stored item shapes: each entity's attributes next to its key (from `shared/table/schema.ts`),
+ * with one writer and one reader per entity so the attribute names live in one place.
+ */
+import type {
+  Account,
+  Connection,
+  Invitation,
+  Membership,
+  Notice,
+  NoticeKind,
+  PersonState,
+  Role,
+  TeamMembership,
+  VerifiedDomain,
+  Via,
+} from '../../sign-in/types.ts';
+import { keys, prefix, type ScopeRef } from '../../table/schema.ts';
+
+/** The discriminator every item carries. */
+export type Entity =
+  | 'account'
+  | 'usernameGuard'
+  | 'org'
+  | 'orgNameGuard'
+  | 'company'
+  | 'companyOrg'
+  | 'companyOwner'
+  | 'member'
+  | 'team'
+  | 'teamMember'
+  | 'invitation'
+  | 'notice'
+  | 'domainClaim'
+  | 'domainVerified'
+  | 'ssoConnection'
+  | 'ssoProvider'
+  | 'event'
+  | 'outbox'
+  | 'delivery';
+
+export type Item = Record<string, unknown> & { pk: string; sk: string; entity: Entity };
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const strOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+export const accountItem = (a: Account & { createdAt: string }): Item => ({
+  ...keys.account(a.email),
+  entity: 'account',
+  email: a.email,
+  username: a.username,
+  name: a.name,
+  createdAt: a.createdAt,
+});
+
+export const usernameGuardItem = (username: string, email: string): Item => ({
+  ...keys.usernameGuard(username),
+  entity: 'usernameGuard',
+  username,
+  email,
+});
+
+export const memberItem = (email: string, m: Membership): Item => ({
+  ...keys.member(m.orgId, email),
+  entity: 'member',
+  email,
+  orgId: m.orgId,
+  orgName: m.orgName,
+  role: m.role,
+  via: m.via,
+  joinedAt: m.joinedAt,
+});
+
+export const teamMemberItem = (email: string, t: TeamMembership, at: string): Item => ({
+  ...keys.teamMember(t.orgId, t.team, email),
+  entity: 'teamMember',
+  email,
+  orgId: t.orgId,
+  team: t.team,
+  via: t.via,
+  joinedAt: at,
+});
+
+export const invitationItem = (email: string, i: Invitation): Item => ({
+  ...keys.invitation(i.orgId, email),
+  entity: 'invitation',
+  email,
+  orgId: i.orgId,
+  orgName: i.orgName,
+  role: i.role,
+  team: i.team,
+  invitedBy: i.invitedBy,
+  createdAt: i.createdAt,
+});
+
+export const noticeItem = (email: string, kind: NoticeKind, orgId: string, at: string): Item => ({
+  ...keys.notice(email, kind, orgId),
+  entity: 'notice',
+  kind,
+  orgId,
+  at,
+});
+
+/** The sign-in's copy of a verified domain (`DOMAIN#<d>` / `VERIFIED`). */
+export const domainVerifiedItem = (d: VerifiedDomain & { verifiedAt: string }): Item => ({
+  ...keys.domainVerified(d.domain),
+  entity: 'domainVerified',
+  domain: d.domain,
+  scope: d.scope,
+  autoProvisioning: d.autoProvisioning,
+  ssoConnectionIds: d.ssoConnectionIds,
+  verifiedAt: d.verifiedAt,
+});
+
+export function readVerifiedDomain(item: Record<string, unknown>): VerifiedDomain {
+  const ap = item.autoProvisioning as { orgId?: unknown; orgName?: unknown } | null | undefined;
+  return {
+    domain: str(item.domain),
+    scope: item.scope as ScopeRef,
+    autoProvisioning:
+      ap && typeof ap.orgId === 'string' ? { orgId: ap.orgId, orgName: str(ap.orgName) } : null,
+    ssoConnectionIds: Array.isArray(item.ssoConnectionIds) ? item.ssoConnectionIds.map(str) : [],
+  };
+}
+
+/** The sign-in's copy of an SSO connection (`PROVIDER#<name>` / `PROVIDER`). */
+export const ssoProviderItem = (c: Connection): Item => ({
+  ...keys.ssoProvider(c.providerName),
+  entity: 'ssoProvider',
+  ...c,
+});
+
+export function readConnection(item: Record<string, unknown>): Connection {
+  const d = item.defaultOrg as { id?: unknown; name?: unknown } | undefined;
+  return {
+    id: str(item.id),
+    name: str(item.name),
+    providerName: str(item.providerName),
+    scope: item.scope as ScopeRef,
+    domains: Array.isArray(item.domains) ? item.domains.map(str) : [],
+    // Absent flags take the spec's defaults: JIT on, SCIM off.
+    jit: item.jit !== false,
+    scim: item.scim === true,
+    defaultOrg: { id: str(d?.id), name: str(d?.name) },
+    defaultTeam: strOrNull(item.defaultTeam),
+  };
+}
+
+/** Splits the items of a person's partition into their state. */
+export function readPerson(items: Record<string, unknown>[]): PersonState {
+  const person: PersonState = {
+    account: undefined,
+    memberships: [],
+    teamMemberships: [],
+    invitations: [],
+    notices: [],
+  };
+  for (const item of items) {
+    const sk = str(item.sk);
+    if (sk === 'ACCOUNT') {
+      person.account = {
+        email: str(item.email),
+        username: str(item.username),
+        name: strOrNull(item.name),
+      };
+    } else if (sk.startsWith(prefix.member) && sk.includes(prefix.teamInfix)) {
+      person.teamMemberships.push({
+        orgId: str(item.orgId),
+        team: str(item.team),
+        via: str(item.via) as Via,
+      });
+    } else if (sk.startsWith(prefix.member)) {
+      person.memberships.push({
+        orgId: str(item.orgId),
+        orgName: str(item.orgName),
+        role: str(item.role) as Role,
+        via: str(item.via) as Via,
+        joinedAt: str(item.joinedAt),
+      });
+    } else if (sk.startsWith(prefix.invitation)) {
+      person.invitations.push({
+        orgId: str(item.orgId),
+        orgName: str(item.orgName),
+        role: (str(item.role) as Role) || 'member',
+        team: strOrNull(item.team),
+        invitedBy: str(item.invitedBy),
+        createdAt: str(item.createdAt),
+      });
+    } else if (sk.startsWith(prefix.notice)) {
+      person.notices.push({
+        kind: str(item.kind) as Notice['kind'],
+        orgId: str(item.orgId),
+        at: str(item.at),
+      });
+    }
+  }
+  return person;
+}
+
+/** How long outbox items are kept after they are written (the notifier reads them from the stream). */
+export const OUTBOX_RETENTION_S = 14 * 24 * 60 * 60;
+
+/** An audit event; events of a company's org are also indexed for the company's activity. */
+export function eventItem(
+  e: {
+    type: string;
+    orgId: string | null;
+    companyId: string | null;
+    actor: string;
+    subject: string;
+    details: Record<string, unknown>;
+  },
+  id: string,
+  at: string,
+): Item {
+  const key = e.orgId ? keys.orgEvent(e.orgId, at, id) : keys.companyEvent(e.companyId!, at, id);
+  return {
+    ...key,
+    ...(e.companyId ? keys.companyEventIndex(e.companyId, at, id) : {}),
+    entity: 'event',
+    id,
+    type: e.type,
+    at,
+    actor: e.actor,
+    subject: e.subject,
+    orgId: e.orgId,
+    companyId: e.companyId,
+    details: e.details,
+  };
+}
+
+/** An outbox item: one notification for the stream-triggered notifier. */
+export function outboxItem(n: { type: string; orgId: string }, id: string, at: string): Item {
+  return {
+    ...keys.outbox(id),
+    entity: 'outbox',
+    id,
+    createdAt: at,
+    ttl: Math.floor(Date.parse(at) / 1000) + OUTBOX_RETENTION_S,
+    notification: n,
+  };
+}

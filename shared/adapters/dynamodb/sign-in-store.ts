@@ -1,0 +1,405 @@
+/**
+ * The sign-in's storage (SPEC §3.6): the state in at most two round trips, the plan in one
+ * transaction whose conditions keep seats within the limit under any concurrency.
+ *
+ * Round 1 (two requests in parallel): Query the person's partition (account, memberships, team
+ * memberships, invitations, notices) + BatchGet the verified domain and the SSO provider.
+ * Round 2 (only when needed): BatchGet the orgs whose company or seats matter and the org-name
+ * guards of the orgs that groups name.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { NOTICE_QUIET_MS, orgsNeedingInfo, parseGroup } from '../../sign-in/decide.ts';
+import { PlanConflictError, type SignInStore } from '../../sign-in/process.ts';
+import type { OrgInfo, Plan, SignIn, SignInState } from '../../sign-in/types.ts';
+import { proposeUsername } from '../../sign-in/username.ts';
+import { type Key, keys } from '../../table/schema.ts';
+import { dynamo, TransactionCancelledError } from './errors.ts';
+import {
+  accountItem,
+  eventItem,
+  memberItem,
+  noticeItem,
+  outboxItem,
+  readConnection,
+  readPerson,
+  readVerifiedDomain,
+  teamMemberItem,
+  usernameGuardItem,
+} from './items.ts';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** What a failed condition on a transaction item means for the sign-in. */
+type Guard =
+  | { kind: 'seat'; orgId: string }
+  | { kind: 'username' }
+  | { kind: 'stale' }
+  | { kind: 'none' };
+
+/** DynamoDB's limit on items per transaction. */
+const MAX_TRANSACTION_ITEMS = 100;
+
+/** Counts DynamoDB requests and round trips, for the benchmark and tests. */
+export interface StoreStats {
+  roundTrips: number;
+  requests: number;
+  transactions: number;
+}
+
+/** Gets many items by key in one BatchGet per 100 keys, retrying what DynamoDB leaves unprocessed. */
+export async function batchGet(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  keyList: Key[],
+): Promise<Map<string, Record<string, unknown>>> {
+  const found = new Map<string, Record<string, unknown>>();
+  const unique = [...new Map(keyList.map((k) => [`${k.pk}\u0000${k.sk}`, k])).values()];
+  for (let i = 0; i < unique.length; i += 100) {
+    let pending: Key[] = unique.slice(i, i + 100);
+    for (let round = 0; pending.length > 0; round++) {
+      const out = await dynamo(() =>
+        db.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [tableName]: {
+                Keys: pending.map((k) => ({ pk: k.pk, sk: k.sk })),
+                ConsistentRead: true,
+              },
+            },
+          }),
+        ),
+      );
+      for (const item of out.Responses?.[tableName] ?? [])
+        found.set(`${item.pk}\u0000${item.sk}`, item);
+      pending = (out.UnprocessedKeys?.[tableName]?.Keys as Key[] | undefined) ?? [];
+      if (pending.length && round >= 5)
+        throw new Error('BatchGet left keys unprocessed after retries');
+      if (pending.length) await new Promise((r) => setTimeout(r, 20 * 2 ** round));
+    }
+  }
+  return found;
+}
+
+const get = (found: Map<string, Record<string, unknown>>, key: Key) =>
+  found.get(`${key.pk}\u0000${key.sk}`);
+
+/** Queries a whole partition (strongly consistent). */
+export async function queryPartition(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  pk: string,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo(() =>
+      db.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': pk },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      ),
+    );
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+function orgInfoFromItem(item: Record<string, unknown>): OrgInfo {
+  const limit = item.seatLimit;
+  const used = typeof item.seatsUsed === 'number' ? item.seatsUsed : 0;
+  return {
+    id: String(item.id),
+    name: String(item.name),
+    companyId: typeof item.companyId === 'string' ? item.companyId : null,
+    seatAvailable: typeof limit !== 'number' || used < limit,
+  };
+}
+
+/** Creates the DynamoDB-backed sign-in store. */
+export function createSignInStore(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  stats: StoreStats = { roundTrips: 0, requests: 0, transactions: 0 },
+): SignInStore & { stats: StoreStats } {
+  async function load(signIn: SignIn, fullOrgIds: ReadonlySet<string>): Promise<SignInState> {
+    const firstKeys = [keys.domainVerified(signIn.domain)];
+    if (signIn.connection) firstKeys.push(keys.ssoProvider(signIn.connection));
+    stats.roundTrips++;
+    stats.requests += 2;
+    const [personItems, first] = await Promise.all([
+      queryPartition(db, tableName, keys.person(signIn.email)),
+      batchGet(db, tableName, firstKeys),
+    ]);
+    const person = readPerson(personItems);
+    const domainItem = get(first, keys.domainVerified(signIn.domain));
+    const domain = domainItem ? readVerifiedDomain(domainItem) : undefined;
+    const providerItem = signIn.connection
+      ? get(first, keys.ssoProvider(signIn.connection))
+      : undefined;
+    const connection = providerItem ? readConnection(providerItem) : undefined;
+
+    const orgs: Record<string, OrgInfo> = {};
+    const known = (info: OrgInfo) => {
+      orgs[info.id] = { ...info, ...orgs[info.id], seatAvailable: true };
+    };
+    const companyOf = (scope: { type: string; id: string }) =>
+      scope.type === 'company' ? scope.id : null;
+    if (domain?.autoProvisioning) {
+      const { orgId, orgName } = domain.autoProvisioning;
+      known({ id: orgId, name: orgName, companyId: companyOf(domain.scope), seatAvailable: true });
+    }
+    if (connection) {
+      const d = connection.defaultOrg;
+      known({
+        id: d.id,
+        name: d.name,
+        companyId: companyOf(connection.scope),
+        seatAvailable: true,
+      });
+    }
+    for (const m of person.memberships) {
+      orgs[m.orgId] ??= { id: m.orgId, name: m.orgName, companyId: null, seatAvailable: true };
+    }
+
+    // Round 2: only what round 1 could not answer.
+    const orgIds = orgsNeedingInfo({ person, connection }, signIn.emailVerified);
+    const groupOrgNames =
+      connection && (connection.jit || connection.scim)
+        ? [...new Set(signIn.groups.map(parseGroup).flatMap((g) => (g ? [g.org] : [])))]
+        : [];
+    const orgIdsByName: Record<string, string> = {};
+    if (orgIds.length || groupOrgNames.length) {
+      stats.roundTrips++;
+      stats.requests++;
+      const second = await batchGet(db, tableName, [
+        ...orgIds.map((id) => keys.org(id)),
+        ...groupOrgNames.map((n) => keys.orgNameGuard(n)),
+      ]);
+      for (const id of orgIds) {
+        const item = get(second, keys.org(id));
+        if (item) orgs[id] = orgInfoFromItem(item);
+      }
+      for (const name of groupOrgNames) {
+        const guard = get(second, keys.orgNameGuard(name));
+        if (!guard || typeof guard.orgId !== 'string') continue;
+        orgIdsByName[name] = guard.orgId;
+        const companyId = typeof guard.companyId === 'string' ? guard.companyId : null;
+        orgs[guard.orgId] = orgs[guard.orgId]
+          ? { ...orgs[guard.orgId]!, companyId: orgs[guard.orgId]!.companyId ?? companyId }
+          : { id: guard.orgId, name, companyId, seatAvailable: true };
+      }
+    }
+    for (const id of fullOrgIds) if (orgs[id]) orgs[id] = { ...orgs[id]!, seatAvailable: false };
+    return { person, domain, connection, orgs, orgIdsByName };
+  }
+
+  function planItems(
+    signIn: SignIn,
+    plan: Plan,
+    now: Date,
+    attempt: number,
+  ): [TransactItem, Guard][] {
+    const at = now.toISOString();
+    const email = signIn.email;
+    const items: [TransactItem, Guard][] = [];
+    const put = (
+      Item: Record<string, unknown>,
+      guard: Guard,
+      condition?: {
+        expression: string;
+        names?: Record<string, string>;
+        values?: Record<string, unknown>;
+      },
+    ) =>
+      items.push([
+        {
+          Put: {
+            TableName: tableName,
+            Item,
+            ...(condition ? { ConditionExpression: condition.expression } : {}),
+            ...(condition?.names ? { ExpressionAttributeNames: condition.names } : {}),
+            ...(condition?.values ? { ExpressionAttributeValues: condition.values } : {}),
+          },
+        },
+        guard,
+      ]);
+    const absent = { expression: 'attribute_not_exists(pk)' };
+
+    if (plan.account.create) {
+      const username = proposeUsername(email.split('@')[0]!, plan.account.name, attempt);
+      put(
+        accountItem({ email, username, name: plan.account.name, createdAt: at }),
+        { kind: 'stale' },
+        absent,
+      );
+      put(usernameGuardItem(username, email), { kind: 'username' }, absent);
+    } else if (plan.account.updateName) {
+      items.push([
+        {
+          Update: {
+            TableName: tableName,
+            Key: keys.account(email),
+            UpdateExpression: 'SET #name = :name, updatedAt = :at',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: { '#name': 'name' },
+            ExpressionAttributeValues: { ':name': plan.account.name, ':at': at },
+          },
+        },
+        { kind: 'stale' },
+      ]);
+    }
+
+    for (const inv of plan.invitationsAccepted) {
+      items.push([
+        {
+          Delete: {
+            TableName: tableName,
+            Key: keys.invitation(inv.orgId, email),
+            ConditionExpression: 'attribute_exists(pk)',
+          },
+        },
+        { kind: 'stale' },
+      ]);
+      if (inv.freesSeat) {
+        items.push([
+          {
+            Update: {
+              TableName: tableName,
+              Key: keys.org(inv.orgId),
+              UpdateExpression: 'SET seatsUsed = seatsUsed - :one',
+              ConditionExpression: 'attribute_exists(pk) AND seatsUsed > :zero',
+              ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
+            },
+          },
+          { kind: 'stale' },
+        ]);
+      }
+    }
+
+    for (const join of plan.joins) {
+      put(
+        memberItem(email, {
+          orgId: join.orgId,
+          orgName: join.orgName,
+          role: join.role,
+          via: join.via,
+          joinedAt: at,
+        }),
+        { kind: 'stale' },
+        absent,
+      );
+      if (join.takesSeat) {
+        items.push([
+          {
+            Update: {
+              TableName: tableName,
+              Key: keys.org(join.orgId),
+              UpdateExpression: 'SET seatsUsed = seatsUsed + :one',
+              // The seat invariant: seatsUsed never passes seatLimit (null or absent = unlimited).
+              ConditionExpression:
+                'attribute_exists(pk) AND (attribute_not_exists(seatLimit) OR attribute_type(seatLimit, :null) OR seatsUsed < seatLimit)',
+              ExpressionAttributeValues: { ':one': 1, ':null': 'NULL' },
+            },
+          },
+          { kind: 'seat', orgId: join.orgId },
+        ]);
+      }
+    }
+
+    const teamCount = (orgId: string, team: string, delta: number): TransactItem => ({
+      Update: {
+        TableName: tableName,
+        Key: keys.team(orgId, team),
+        UpdateExpression:
+          'SET entity = :entity, orgId = :orgId, #name = :team, createdAt = if_not_exists(createdAt, :at) ADD memberCount :delta',
+        ExpressionAttributeNames: { '#name': 'name' },
+        ExpressionAttributeValues: {
+          ':entity': 'team',
+          ':orgId': orgId,
+          ':team': team,
+          ':at': at,
+          ':delta': delta,
+        },
+      },
+    });
+    for (const t of plan.teamAdds) {
+      put(teamMemberItem(email, t, at), { kind: 'stale' }, absent);
+      items.push([teamCount(t.orgId, t.team, 1), { kind: 'none' }]);
+    }
+    for (const t of plan.teamRemovals) {
+      items.push([
+        {
+          Delete: {
+            TableName: tableName,
+            Key: keys.teamMember(t.orgId, t.team, email),
+            ConditionExpression: 'attribute_exists(pk)',
+          },
+        },
+        { kind: 'stale' },
+      ]);
+      items.push([teamCount(t.orgId, t.team, -1), { kind: 'none' }]);
+    }
+
+    const cutoff = new Date(now.getTime() - NOTICE_QUIET_MS).toISOString();
+    for (const n of plan.notices) {
+      put(
+        noticeItem(email, n.kind, n.orgId, at),
+        { kind: 'stale' },
+        {
+          expression: 'attribute_not_exists(pk) OR #at < :cutoff',
+          names: { '#at': 'at' },
+          values: { ':cutoff': cutoff },
+        },
+      );
+    }
+
+    for (const e of plan.events) put(eventItem(e, randomUUID(), at), { kind: 'none' });
+    for (const n of plan.notifications) put(outboxItem(n, randomUUID(), at), { kind: 'none' });
+    return items;
+  }
+
+  async function apply(signIn: SignIn, plan: Plan, now: Date, attempt: number): Promise<void> {
+    const items = planItems(signIn, plan, now, attempt);
+    if (items.length === 0) return;
+    if (items.length > MAX_TRANSACTION_ITEMS) {
+      throw new Error(
+        `A sign-in may change at most ${MAX_TRANSACTION_ITEMS} items; this one needs ${items.length}`,
+      );
+    }
+    stats.roundTrips++;
+    stats.requests++;
+    stats.transactions++;
+    try {
+      await dynamo(() =>
+        db.send(new TransactWriteCommand({ TransactItems: items.map(([item]) => item) })),
+      );
+    } catch (error) {
+      if (!(error instanceof TransactionCancelledError)) throw error;
+      const full: string[] = [];
+      let usernameTaken = false;
+      let stale = error.isConflict;
+      items.forEach(([, guard], i) => {
+        if (!error.conditionFailed(i)) return;
+        if (guard.kind === 'seat') full.push(guard.orgId);
+        else if (guard.kind === 'username') usernameTaken = true;
+        else stale = true;
+      });
+      if (!full.length && !usernameTaken && !stale) stale = true;
+      throw new PlanConflictError(full, usernameTaken, stale);
+    }
+  }
+
+  return { load, apply, stats };
+}

@@ -1,0 +1,396 @@
+/**
+ * The sign-in decision (SPEC §3) as a pure function: `decide(signIn, state, now) → Plan`.
+ * No I/O; `apply` (shared/adapters/dynamodb/sign-in-store.ts) writes the plan in one transaction.
+ * Every rule below names the spec paragraph it implements.
+ */
+import type { ScopeRef } from '../table/schema.ts';
+import {
+  type Connection,
+  type Invitation,
+  type NoticeKind,
+  type OrgInfo,
+  type Plan,
+  type PlannedEvent,
+  type Role,
+  type SignIn,
+  type SignInState,
+  SYSTEM_ACTOR,
+  type Via,
+} from './types.ts';
+
+/** Org and team names (SPEC §1). */
+export const SLUG = /^[a-z0-9][a-z0-9-]{1,38}$/;
+
+/** How long a throttled notice (seat limit reached, auto-provisioning skipped) stays quiet. */
+export const NOTICE_QUIET_MS = 24 * 60 * 60 * 1000;
+
+/** A group of the form `org:team`, names lower-cased; `undefined` when not of that form. */
+export function parseGroup(group: string): { org: string; team: string } | undefined {
+  const parts = group.split(':');
+  if (parts.length !== 2) return undefined;
+  const org = parts[0]!.trim().toLowerCase();
+  const team = parts[1]!.trim().toLowerCase();
+  return SLUG.test(org) && SLUG.test(team) ? { org, team } : undefined;
+}
+
+class PlanBuilder {
+  readonly plan: Plan;
+  /** orgId → the person's membership once the plan applies. */
+  private readonly members = new Map<string, { orgName: string; role: Role; teams: Set<string> }>();
+  /** Orgs that had no free seat, in the order they were tried. */
+  readonly fullOrgs: OrgInfo[] = [];
+
+  constructor(
+    private readonly signIn: SignIn,
+    private readonly state: SignInState,
+    private readonly now: Date,
+  ) {
+    const account = state.person.account;
+    const name = signIn.name ?? null;
+    this.plan = {
+      outcome: { decision: 'allow' },
+      account: {
+        create: !account,
+        name: account ? (name ?? account.name) : name,
+        updateName: !!account && !!name && name !== account.name,
+      },
+      joins: [],
+      invitationsAccepted: [],
+      teamAdds: [],
+      teamRemovals: [],
+      notices: [],
+      events: [],
+      notifications: [],
+      memberships: [],
+    };
+    for (const m of state.person.memberships) {
+      this.members.set(m.orgId, { orgName: m.orgName, role: m.role, teams: new Set() });
+    }
+    for (const t of state.person.teamMemberships) this.members.get(t.orgId)?.teams.add(t.team);
+  }
+
+  isMember(orgId: string): boolean {
+    return this.members.has(orgId);
+  }
+
+  hasTeam(orgId: string, team: string): boolean {
+    return this.members.get(orgId)?.teams.has(team) ?? false;
+  }
+
+  memberOrgIds(): string[] {
+    return [...this.members.keys()];
+  }
+
+  org(orgId: string, fallbackName: string): OrgInfo {
+    return (
+      this.state.orgs[orgId] ?? {
+        id: orgId,
+        name: fallbackName,
+        companyId: null,
+        seatAvailable: true,
+      }
+    );
+  }
+
+  event(type: PlannedEvent['type'], org: OrgInfo, details: Record<string, unknown> = {}): void {
+    this.plan.events.push({
+      type,
+      orgId: org.id,
+      companyId: org.companyId,
+      actor: SYSTEM_ACTOR,
+      subject: this.signIn.email,
+      details,
+    });
+  }
+
+  private notify(
+    type: 'member_added' | 'seat_limit_reached',
+    org: OrgInfo,
+    details: Record<string, unknown>,
+  ): void {
+    this.plan.notifications.push({
+      type,
+      orgId: org.id,
+      orgName: org.name,
+      companyId: org.companyId,
+      email: this.signIn.email,
+      name: this.plan.account.name,
+      details,
+    });
+  }
+
+  /** Whether a throttled notice of this kind was given for this org within the last 24 h. */
+  private recentlyNoticed(kind: NoticeKind, orgId: string): boolean {
+    const cutoff = this.now.getTime() - NOTICE_QUIET_MS;
+    return (
+      this.state.person.notices.some(
+        (n) => n.kind === kind && n.orgId === orgId && Date.parse(n.at) > cutoff,
+      ) || this.plan.notices.some((n) => n.kind === kind && n.orgId === orgId)
+    );
+  }
+
+  /** SPEC §3.2.5 / §3.5.5: record `seat_limit_reached` and tell owners, at most once per 24 h. */
+  private seatLimitReached(org: OrgInfo, via: Via): void {
+    this.fullOrgs.push(org);
+    if (this.recentlyNoticed('seat-limit', org.id)) return;
+    this.plan.notices.push({ kind: 'seat-limit', orgId: org.id });
+    this.event('seat_limit_reached', org, { via });
+    this.notify('seat_limit_reached', org, { via });
+  }
+
+  /** SPEC §3.5.3: an unverified email is not auto-provisioned; recorded at most once per 24 h. */
+  autoProvisioningSkipped(org: OrgInfo): void {
+    if (this.recentlyNoticed('auto-provisioning-skipped', org.id)) return;
+    this.plan.notices.push({ kind: 'auto-provisioning-skipped', orgId: org.id });
+    this.event('auto_provisioning_skipped', org, { reason: 'email_not_verified' });
+  }
+
+  /** Joins an org with a new seat; with none free, records the seat limit instead. */
+  join(org: OrgInfo, via: Via, team: string | null): boolean {
+    if (this.isMember(org.id)) return true;
+    if (!org.seatAvailable) {
+      this.seatLimitReached(org, via);
+      return false;
+    }
+    this.addMember(org, 'member', via, true);
+    if (team) this.addTeam(org.id, team, via);
+    return true;
+  }
+
+  private addMember(org: OrgInfo, role: Role, via: Via, takesSeat: boolean): void {
+    this.plan.joins.push({ orgId: org.id, orgName: org.name, role, via, takesSeat });
+    this.members.set(org.id, { orgName: org.name, role, teams: new Set() });
+    this.event('member_added', org, { via, role });
+    this.notify('member_added', org, { via, role });
+  }
+
+  addTeam(orgId: string, team: string, via: Via): boolean {
+    if (this.hasTeam(orgId, team)) return false;
+    this.plan.teamAdds.push({ orgId, team, via });
+    this.members.get(orgId)?.teams.add(team);
+    return true;
+  }
+
+  removeTeam(orgId: string, team: string): void {
+    this.plan.teamRemovals.push({ orgId, team });
+    this.members.get(orgId)?.teams.delete(team);
+  }
+
+  /** SPEC §3.2.2: accept an invitation, using the seat it held. */
+  acceptInvitation(invitation: Invitation): void {
+    const org = this.org(invitation.orgId, invitation.orgName);
+    const alreadyMember = this.isMember(org.id);
+    this.plan.invitationsAccepted.push({ orgId: org.id, freesSeat: alreadyMember });
+    this.event('invitation_accepted', org, {
+      role: invitation.role,
+      team: invitation.team,
+      invitedBy: invitation.invitedBy,
+    });
+    if (!alreadyMember) this.addMember(org, invitation.role, 'invitation', false);
+    if (invitation.team) this.addTeam(org.id, invitation.team, 'invitation');
+  }
+
+  deny(
+    title: 'Access denied' | 'No seats available',
+    message: string,
+    eventOrg: OrgInfo,
+    reason: string,
+  ): Plan {
+    const connection = this.state.connection;
+    // A denied sign-in changes nothing but the audit trail (SPEC §3.4).
+    this.plan.account = { create: false, name: null, updateName: false };
+    Object.assign(this.plan, {
+      joins: [],
+      invitationsAccepted: [],
+      teamAdds: [],
+      teamRemovals: [],
+      notices: [],
+      notifications: [],
+      events: [],
+      memberships: [],
+    });
+    this.event('sign_in_denied', eventOrg, {
+      reason,
+      message,
+      connection: connection?.name ?? null,
+    });
+    this.plan.outcome = { decision: 'deny', title, message };
+    return this.plan;
+  }
+
+  finish(): Plan {
+    this.plan.memberships = [...this.members.entries()].map(([orgId, m]) => ({
+      orgId,
+      orgName: m.orgName,
+      role: m.role,
+      teams: [...m.teams].sort(),
+    }));
+    return this.plan;
+  }
+}
+
+function inScope(orgId: string, scope: ScopeRef, orgs: Record<string, OrgInfo>): boolean {
+  if (scope.type === 'org') return orgId === scope.id;
+  // Company scope: only orgs known to belong to the company count; unknown fails closed.
+  return orgs[orgId]?.companyId === scope.id;
+}
+
+/**
+ * SPEC §3.2.3 / §3.3.3: group mapping. `mayJoinOrgs` is false when JIT is off (SCIM: teams of
+ * orgs the person already belongs to). Returns whether any group named an org in scope.
+ */
+function applyGroupMapping(
+  b: PlanBuilder,
+  signIn: SignIn,
+  state: SignInState,
+  conn: Connection,
+  mayJoinOrgs: boolean,
+): boolean {
+  const ignoredGroups: string[] = [];
+  const wanted = new Map<string, Set<string>>();
+  let namedOrgInScope = false;
+  for (const group of signIn.groups) {
+    const parsed = parseGroup(group);
+    const orgId = parsed ? state.orgIdsByName[parsed.org] : undefined;
+    if (!parsed || !orgId || !inScope(orgId, conn.scope, state.orgs)) {
+      ignoredGroups.push(group);
+      continue;
+    }
+    namedOrgInScope = true;
+    if (!mayJoinOrgs && !b.isMember(orgId)) {
+      ignoredGroups.push(group);
+      continue;
+    }
+    const teams = wanted.get(orgId) ?? new Set<string>();
+    teams.add(parsed.team);
+    wanted.set(orgId, teams);
+  }
+
+  const changes = new Map<string, { added: string[]; removed: string[] }>();
+  const changesFor = (orgId: string) => {
+    const c = changes.get(orgId) ?? { added: [], removed: [] };
+    changes.set(orgId, c);
+    return c;
+  };
+
+  for (const [orgId, teams] of wanted) {
+    const org = b.org(orgId, orgId);
+    if (!b.join(org, 'group-mapping', null)) continue;
+    for (const team of teams) {
+      if (b.addTeam(orgId, team, 'group-mapping')) changesFor(orgId).added.push(team);
+    }
+  }
+
+  for (const t of state.person.teamMemberships) {
+    if (t.via !== 'group-mapping' || !inScope(t.orgId, conn.scope, state.orgs)) continue;
+    if (wanted.get(t.orgId)?.has(t.team)) continue;
+    b.removeTeam(t.orgId, t.team);
+    changesFor(t.orgId).removed.push(t.team);
+  }
+
+  for (const [orgId, c] of changes) {
+    b.event('group_mapping_applied', b.org(orgId, orgId), {
+      added: c.added,
+      removed: c.removed,
+      ignoredGroups,
+    });
+  }
+  return namedOrgInScope;
+}
+
+function decideSso(b: PlanBuilder, signIn: SignIn, state: SignInState, conn: Connection): Plan {
+  const defaultOrg = b.org(conn.defaultOrg.id, conn.defaultOrg.name);
+  const scoped = (orgId: string) => inScope(orgId, conn.scope, state.orgs);
+
+  // §3.2.1 / §3.3.1: the email's domain must be one the connection serves.
+  if (!conn.domains.includes(signIn.domain)) {
+    return b.deny(
+      'Access denied',
+      `Access denied: ${signIn.domain} is not a domain of the SSO connection "${conn.name}".`,
+      defaultOrg,
+      'domain_not_in_connection',
+    );
+  }
+
+  // §3.2.2: pending invitations to orgs in the connection's scope are accepted.
+  for (const invitation of state.person.invitations) {
+    if (scoped(invitation.orgId)) b.acceptInvitation(invitation);
+  }
+
+  if (conn.jit) {
+    // §3.2.3 group mapping, then §3.2.4 the default org when no group named an org in scope.
+    const named = applyGroupMapping(b, signIn, state, conn, true);
+    if (!named) b.join(defaultOrg, 'jit', conn.defaultTeam);
+    // §3.2.5: no membership in scope after all steps means no seat was free.
+    if (!b.memberOrgIds().some(scoped)) {
+      const full = b.fullOrgs[0] ?? defaultOrg;
+      return b.deny(
+        'No seats available',
+        `No seats available in ${full.name}`,
+        defaultOrg,
+        'no_seats',
+      );
+    }
+    return b.finish();
+  }
+
+  // §3.3.2: with JIT off only members and invitees get in.
+  if (!b.memberOrgIds().some(scoped)) {
+    return b.deny(
+      'Access denied',
+      `Access denied: you are not a member of ${defaultOrg.name}. Ask an administrator to invite you.`,
+      defaultOrg,
+      'not_a_member',
+    );
+  }
+  // §3.3.3: group mapping only with SCIM on, and only for teams of orgs already joined.
+  if (conn.scim) applyGroupMapping(b, signIn, state, conn, false);
+  return b.finish();
+}
+
+function decidePassword(b: PlanBuilder, signIn: SignIn, state: SignInState): Plan {
+  // §3.5.0: a verified email proves control of the invited address.
+  if (signIn.emailVerified) {
+    for (const invitation of state.person.invitations) b.acceptInvitation(invitation);
+  }
+  // §3.5.1: only verified domains with auto-provisioning on.
+  const domain = state.domain;
+  const target = domain?.autoProvisioning;
+  if (!domain || !target) return b.finish();
+  // §3.5.2: JIT takes precedence for domains of an SSO connection.
+  if (domain.ssoConnectionIds.length > 0) return b.finish();
+  const org = b.org(target.orgId, target.orgName);
+  // §3.5.3: never with an unverified email.
+  if (!signIn.emailVerified) {
+    b.autoProvisioningSkipped(org);
+    return b.finish();
+  }
+  // §3.5.4 / §3.5.5: join once, seat permitting.
+  b.join(org, 'auto-provisioning', null);
+  return b.finish();
+}
+
+/** Decides one sign-in (SPEC §3) over the state read for it. Pure. */
+export function decide(signIn: SignIn, state: SignInState, now: Date): Plan {
+  const b = new PlanBuilder(signIn, state, now);
+  return state.connection
+    ? decideSso(b, signIn, state, state.connection)
+    : decidePassword(b, signIn, state);
+}
+
+/** Org ids whose company the decision must know (company-scoped connections), besides those it already knows. */
+export function orgsNeedingInfo(
+  state: Pick<SignInState, 'person' | 'connection'>,
+  emailVerified: boolean,
+): string[] {
+  const ids = new Set<string>();
+  const conn = state.connection;
+  const person = state.person;
+  // Invitations' orgs, when they may be accepted: companies for scope and for the company's activity.
+  if (conn || emailVerified) for (const i of person.invitations) ids.add(i.orgId);
+  if (conn?.scope.type === 'company') {
+    for (const m of person.memberships) ids.add(m.orgId);
+    ids.add(conn.defaultOrg.id);
+  }
+  return [...ids];
+}

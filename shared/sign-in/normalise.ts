@@ -1,0 +1,135 @@
+/**
+ * SPEC §2: turning a Cognito trigger event or an HTTP hook body into one `SignIn`.
+ * Pure; no dependency beyond node:url (through the domain normaliser).
+ */
+import { normaliseEmail } from '../domains/normalise.ts';
+import { ValidationError } from '../errors.ts';
+import type { SignIn } from './types.ts';
+
+const MAX_NAME = 256;
+const MAX_GROUPS = 200;
+const MAX_GROUP_LENGTH = 256;
+
+function cleanName(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  // Control characters never belong in a display name; strip them rather than fail a sign-in.
+  const name = value
+    .replace(/\p{Cc}/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, MAX_NAME);
+  return name || undefined;
+}
+
+function joinName(name: unknown, given: unknown, family: unknown): string | undefined {
+  return (
+    cleanName(name) ?? cleanName([cleanName(given), cleanName(family)].filter(Boolean).join(' '))
+  );
+}
+
+function cleanGroups(values: unknown[]): string[] {
+  const out: string[] = [];
+  for (const v of values) {
+    if (typeof v !== 'string') continue;
+    const g = v.trim();
+    if (g && g.length <= MAX_GROUP_LENGTH && !out.includes(g)) out.push(g);
+    if (out.length >= MAX_GROUPS) break;
+  }
+  return out;
+}
+
+/** Groups from a Cognito attribute: a JSON array of strings or a comma-separated string. */
+export function parseGroupsAttribute(raw: string | undefined): string[] {
+  if (!raw?.trim()) return [];
+  const text = raw.trim();
+  if (text.startsWith('[')) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (Array.isArray(parsed)) return cleanGroups(parsed);
+    } catch {
+      // not JSON after all: fall through to comma-separated
+    }
+  }
+  return cleanGroups(text.split(','));
+}
+
+/** The provider name of the primary entry of Cognito's `identities` attribute (a JSON array). */
+export function primaryProviderName(identities: string | undefined): string | undefined {
+  if (!identities) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(identities);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(parsed) || parsed.length === 0) return undefined;
+  const entries = parsed.filter(
+    (e): e is Record<string, unknown> => typeof e === 'object' && e !== null,
+  );
+  const primary = entries.find((e) => e.primary === true || e.primary === 'true') ?? entries[0];
+  const name = primary?.providerName;
+  return typeof name === 'string' && name.trim() ? name.trim() : undefined;
+}
+
+/** Why an event could not become a `SignIn`. */
+export class UnusableSignInError extends Error {}
+
+/**
+ * Cognito user attributes → `SignIn`. Throws `UnusableSignInError` when there is no usable email;
+ * the trigger decides what that means (fail on the SSO path only, SPEC §2).
+ */
+export function fromCognitoAttributes(
+  attributes: Record<string, string | undefined>,
+  groupsAttribute: string,
+): SignIn {
+  const connection = primaryProviderName(attributes.identities);
+  const email = normaliseEmail(attributes.email);
+  if (!email) throw new UnusableSignInError('The sign-in carries no usable email');
+  return {
+    email: email.email,
+    domain: email.domain,
+    emailVerified: attributes.email_verified === 'true',
+    name: joinName(attributes.name, attributes.given_name, attributes.family_name),
+    connection,
+    groups: parseGroupsAttribute(attributes[groupsAttribute]),
+  };
+}
+
+/** The HTTP hook body → `SignIn`; throws `ValidationError` naming the field (SPEC §5). */
+export function fromHookBody(body: unknown): SignIn {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ValidationError('body', 'must be a JSON object');
+  }
+  const b = body as Record<string, unknown>;
+  const email = normaliseEmail(b.email);
+  if (!email)
+    throw new ValidationError(
+      'email',
+      'must be an email address with exactly one @ and a valid domain',
+    );
+  if (b.emailVerified !== undefined && typeof b.emailVerified !== 'boolean') {
+    throw new ValidationError('emailVerified', 'must be a boolean');
+  }
+  for (const field of ['name', 'givenName', 'familyName', 'connection'] as const) {
+    if (b[field] !== undefined && b[field] !== null && typeof b[field] !== 'string') {
+      throw new ValidationError(field, 'must be a string');
+    }
+  }
+  if (b.groups !== undefined && b.groups !== null) {
+    if (!Array.isArray(b.groups) || b.groups.some((g) => typeof g !== 'string')) {
+      throw new ValidationError('groups', 'must be an array of strings');
+    }
+    if (b.groups.length > MAX_GROUPS)
+      throw new ValidationError('groups', `must have at most ${MAX_GROUPS} entries`);
+  }
+  const connection =
+    typeof b.connection === 'string' && b.connection.trim() ? b.connection.trim() : undefined;
+  return {
+    email: email.email,
+    domain: email.domain,
+    emailVerified: b.emailVerified === true,
+    name: joinName(b.name, b.givenName, b.familyName),
+    connection,
+    groups: Array.isArray(b.groups) ? cleanGroups(b.groups) : [],
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * One sign-in from start to end: read the state, decide, write the plan; on a lost race, read
+ * again and decide again. The store is a port (shared/adapters/dynamodb/sign-in-store.ts).
+ */
+import { UnavailableError } from '../errors.ts';
+import { decide } from './decide.ts';
+import type { Plan, SignIn, SignInState } from './types.ts';
+
+/** Why a plan could not be written as decided. */
+export class PlanConflictError extends Error {
+  constructor(
+    /** Orgs whose seat condition failed: they have no free seat now. */
+    readonly fullOrgIds: string[],
+    /** The generated username was taken. */
+    readonly usernameTaken: boolean,
+    /** Another change (a concurrent or retried sign-in) changed what the plan was based on. */
+    readonly stale: boolean,
+  ) {
+    super('The sign-in plan conflicted with a concurrent change');
+  }
+}
+
+/** What the sign-in needs from storage. */
+export interface SignInStore {
+  /** Reads the state of one sign-in in at most two round trips; `fullOrgIds` are known to have no seat. */
+  load(signIn: SignIn, fullOrgIds: ReadonlySet<string>): Promise<SignInState>;
+  /**
+   * Writes the plan in one transaction (nothing when it changes nothing). Throws
+   * `PlanConflictError` when a condition fails; `attempt` varies generated usernames.
+   */
+  apply(signIn: SignIn, plan: Plan, now: Date, attempt: number): Promise<void>;
+}
+
+export interface ProcessOptions {
+  /** Give up (and fail) after this long. @default 3500 ms, inside Cognito's 5 s trigger limit */
+  readonly deadlineMs?: number;
+  readonly now?: () => Date;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Decides and applies one sign-in; returns the plan that was written. */
+export async function processSignIn(
+  signIn: SignIn,
+  store: SignInStore,
+  options: ProcessOptions = {},
+): Promise<Plan> {
+  const now = options.now ?? (() => new Date());
+  const deadline = Date.now() + (options.deadlineMs ?? 3500);
+  const fullOrgIds = new Set<string>();
+  for (let attempt = 0; ; attempt++) {
+    const state = await store.load(signIn, fullOrgIds);
+    const plan = decide(signIn, state, now());
+    try {
+      await store.apply(signIn, plan, now(), attempt);
+      return plan;
+    } catch (error) {
+      if (!(error instanceof PlanConflictError)) throw error;
+      for (const id of error.fullOrgIds) fullOrgIds.add(id);
+      if (Date.now() >= deadline)
+        throw new UnavailableError('The sign-in could not be completed in time', { cause: error });
+      // Lost a race: back off with jitter so that contenders spread out, then read afresh.
+      if (error.stale && !error.fullOrgIds.length && !error.usernameTaken) {
+        await sleep(Math.random() * Math.min(200, 10 * 2 ** Math.min(attempt, 5)));
+      }
+    }
+  }
+}

@@ -1,0 +1,203 @@
+/**
+ * The sign-in decision's vocabulary (SPEC §2, §3): what comes in (`SignIn`), the state it is
+ * decided on (`SignInState`), and what comes out (`Plan`).
+ */
+import type { ScopeRef } from '../table/schema.ts';
+
+/** How a person joined an org or a team. */
+export type Via =
+  | 'auto-provisioning'
+  | 'jit'
+  | 'group-mapping'
+  | 'invitation'
+  | 'admin'
+  | 'creator';
+export type Role = 'owner' | 'member';
+
+/** A normalised sign-in, from a Cognito trigger or the HTTP hook (SPEC §2). */
+export interface SignIn {
+  email: string;
+  /** The email's domain, ASCII (punycode). */
+  domain: string;
+  emailVerified: boolean;
+  /** Full name, when the sign-in carries one. */
+  name: string | undefined;
+  /** The IdP provider name, when the sign-in came through a federated provider. */
+  connection: string | undefined;
+  groups: string[];
+}
+
+export interface Account {
+  email: string;
+  username: string;
+  name: string | null;
+}
+
+export interface Membership {
+  orgId: string;
+  orgName: string;
+  role: Role;
+  via: Via;
+  joinedAt: string;
+}
+
+export interface TeamMembership {
+  orgId: string;
+  team: string;
+  via: Via;
+}
+
+export interface Invitation {
+  orgId: string;
+  orgName: string;
+  role: Role;
+  team: string | null;
+  invitedBy: string;
+  createdAt: string;
+}
+
+/** Kinds of per-person notices throttled to one per org per 24 h. */
+export type NoticeKind = 'seat-limit' | 'auto-provisioning-skipped';
+
+export interface Notice {
+  kind: NoticeKind;
+  orgId: string;
+  at: string;
+}
+
+/** Everything stored under the person's partition. */
+export interface PersonState {
+  account: Account | undefined;
+  memberships: Membership[];
+  teamMemberships: TeamMembership[];
+  invitations: Invitation[];
+  notices: Notice[];
+}
+
+/** The sign-in's view of a verified domain (SPEC §3.5). */
+export interface VerifiedDomain {
+  domain: string;
+  scope: ScopeRef;
+  /** The org people join, when auto-provisioning is on. */
+  autoProvisioning: { orgId: string; orgName: string } | null;
+  /** SSO connections serving this domain; any makes JIT take precedence. */
+  ssoConnectionIds: string[];
+}
+
+/** The sign-in's view of an SSO connection (SPEC §1). */
+export interface Connection {
+  id: string;
+  name: string;
+  providerName: string;
+  scope: ScopeRef;
+  domains: string[];
+  jit: boolean;
+  scim: boolean;
+  defaultOrg: { id: string; name: string };
+  defaultTeam: string | null;
+}
+
+/** What is known of an org the decision may touch. */
+export interface OrgInfo {
+  id: string;
+  name: string;
+  companyId: string | null;
+  /** `false` when known to have no free seat; `true` when known free or unknown (the write's condition decides). */
+  seatAvailable: boolean;
+}
+
+/** The state one decision reads (SPEC §3.6: at most two DynamoDB round trips). */
+export interface SignInState {
+  person: PersonState;
+  domain: VerifiedDomain | undefined;
+  connection: Connection | undefined;
+  /** Orgs by id: those the person belongs to or is invited to, the default and target orgs, orgs named by groups. */
+  orgs: Record<string, OrgInfo>;
+  /** Org ids by name, for the orgs that groups name (unknown names are absent). */
+  orgIdsByName: Record<string, string>;
+}
+
+export type EventType =
+  | 'member_added'
+  | 'member_removed'
+  | 'role_changed'
+  | 'invitation_created'
+  | 'invitation_accepted'
+  | 'invitation_revoked'
+  | 'sign_in_denied'
+  | 'seat_limit_reached'
+  | 'auto_provisioning_skipped'
+  | 'domain_added'
+  | 'domain_verified'
+  | 'domain_verification_lost'
+  | 'domain_removed'
+  | 'auto_provisioning_enabled'
+  | 'auto_provisioning_disabled'
+  | 'group_mapping_applied'
+  | 'sso_connection_created'
+  | 'sso_connection_updated'
+  | 'sso_connection_deleted'
+  | 'seats_changed';
+
+/** An audit event to record (SPEC §1); ids and times are given when it is written. */
+export interface PlannedEvent {
+  type: EventType;
+  orgId: string;
+  /** The org's company, so that the company's activity lists it too. */
+  companyId: string | null;
+  actor: string;
+  subject: string;
+  details: Record<string, unknown>;
+}
+
+/** Kinds of notification (SPEC §4). */
+export type NotificationType =
+  | 'member_added'
+  | 'seat_limit_reached'
+  | 'domain_verified'
+  | 'domain_verification_lost'
+  | 'invitation';
+
+/** An outbox item: the notifier mails it after the transaction commits. */
+export interface PlannedNotification {
+  type: NotificationType;
+  orgId: string;
+  orgName: string;
+  companyId: string | null;
+  email: string;
+  name: string | null;
+  details: Record<string, unknown>;
+}
+
+export interface PlannedJoin {
+  orgId: string;
+  orgName: string;
+  role: Role;
+  via: Via;
+  /** Takes a new seat (false when an invitation's held seat is used). */
+  takesSeat: boolean;
+}
+
+export type Decision =
+  | { decision: 'allow' }
+  | { decision: 'deny'; title: 'Access denied' | 'No seats available'; message: string };
+
+/** What one sign-in changes; `apply` writes it in one transaction. */
+export interface Plan {
+  outcome: Decision;
+  /** Create the account (with a generated username), or update its name, or neither. */
+  account: { create: boolean; name: string | null; updateName: boolean };
+  joins: PlannedJoin[];
+  /** Invitations to delete; `freesSeat` when the person was already a member, so its held seat is returned. */
+  invitationsAccepted: { orgId: string; freesSeat: boolean }[];
+  teamAdds: TeamMembership[];
+  teamRemovals: { orgId: string; team: string }[];
+  notices: { kind: NoticeKind; orgId: string }[];
+  events: PlannedEvent[];
+  notifications: PlannedNotification[];
+  /** The person's memberships once the plan is applied (the HTTP hook's answer). */
+  memberships: { orgId: string; orgName: string; role: Role; teams: string[] }[];
+}
+
+/** The actor recorded for changes the sign-in makes on its own. */
+export const SYSTEM_ACTOR = 'provisio';
