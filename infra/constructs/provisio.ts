@@ -3,7 +3,7 @@
  * `functionSpecs`, the HTTP API, the Cognito sign-in triggers, the hook secret and the alarms.
  * Any CDK app can instantiate it; `ProvisioStack` is just one such app.
  */
-import { Annotations, Duration, type RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -185,11 +185,12 @@ export class Provisio extends Construct {
     }
     this.senderEmail = props.senderEmail;
     const groupsAttribute = props.groupsAttribute ?? DEFAULT_GROUPS_ATTRIBUTE;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
-    this.store = new ProvisioTable(this, 'Data', { removalPolicy: props.removalPolicy });
+    this.store = new ProvisioTable(this, 'Data', { removalPolicy });
     this.table = this.store.table;
 
-    this.hookSecret = props.hookSecret ?? this.createHookSecret(props.removalPolicy);
+    this.hookSecret = props.hookSecret ?? this.createHookSecret(removalPolicy);
 
     const ctx: WiringContext = {
       tableName: this.table.tableName,
@@ -211,7 +212,7 @@ export class Provisio extends Construct {
         memorySize: wiring.memorySize,
         timeout: wiring.timeout,
         logRetention: props.logRetention,
-        removalPolicy: props.removalPolicy,
+        removalPolicy,
         bundleAwsSdk: props.bundleAwsSdk,
       });
       this.store.grant(construct.function, wiring.tableAccess);
@@ -233,7 +234,7 @@ export class Provisio extends Construct {
     } else {
       const created = new ProvisioUserPool(this, 'Users', {
         groupsAttribute,
-        removalPolicy: props.removalPolicy,
+        removalPolicy,
       });
       // SPEC §2: a federated user's first sign-in runs PostConfirmation, later ones
       // PostAuthentication; the one sign-in function handles both.
@@ -254,13 +255,13 @@ export class Provisio extends Construct {
       jwtAudience,
       throttle: props.apiThrottle,
       logRetention: props.logRetention,
-      removalPolicy: props.removalPolicy,
+      removalPolicy,
     });
     this.api = http.httpApi;
     this.apiUrl = http.url;
   }
 
-  private createHookSecret(removalPolicy: RemovalPolicy | undefined): secretsmanager.Secret {
+  private createHookSecret(removalPolicy: RemovalPolicy): secretsmanager.Secret {
     const secret = new secretsmanager.Secret(this, 'HookSecret', {
       description: 'Provisio HTTP sign-in hook: HMAC-SHA256 key of the Provisio-Signature header',
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
