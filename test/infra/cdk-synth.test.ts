@@ -1,0 +1,50 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../infra/constructs/provisio-function.ts';
+
+const out = mkdtempSync(join(tmpdir(), 'provisio-synth-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+/** The environment of a machine with no AWS credentials and no configuration. */
+function withoutAws(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    // vitest's NODE_ENV=test would make the app synthesize as if in a unit test.
+    if (!/^(AWS_|CDK_)/.test(key) && key !== 'NODE_ENV') env[key] = value;
+  }
+  return {
+    ...env,
+    AWS_CONFIG_FILE: join(out, 'no-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(out, 'no-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    CDK_DISABLE_VERSION_CHECK: 'true',
+    CDK_DISABLE_CLI_TELEMETRY: 'true',
+  };
+}
+
+describe('npx cdk synth', () => {
+  it('turns cdk.json’s app into a template offline, with no AWS credentials', () => {
+    const result = spawnSync('npx', ['cdk', 'synth', '--quiet', '--no-notices', '-o', out], {
+      cwd: PROJECT_ROOT,
+      env: withoutAws(),
+      encoding: 'utf8',
+      timeout: 170_000,
+    });
+    expect(result.status, `${result.stdout}\n${result.stderr}`).toBe(0);
+
+    const template = JSON.parse(readFileSync(join(out, 'Provisio.template.json'), 'utf8')) as {
+      Resources: Record<string, { Type: string }>;
+    };
+    const types = Object.values(template.Resources).map((r) => r.Type);
+    expect(types).toContain('AWS::DynamoDB::Table');
+    expect(types.filter((t) => t === 'AWS::Lambda::Function')).toHaveLength(3);
+
+    // Every function was bundled by the local esbuild into an ES module.
+    const assets = readdirSync(out).filter((name) => name.startsWith('asset.'));
+    expect(assets).toHaveLength(3);
+    for (const asset of assets) expect(readdirSync(join(out, asset))).toContain('index.mjs');
+  }, 180_000);
+});

@@ -1,0 +1,413 @@
+import { type App, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type FunctionId, functionSpecs } from '../../functions/registry.ts';
+import { DEFAULT_GROUPS_ATTRIBUTE } from '../../infra/constructs/provisio.ts';
+import { createApp } from '../../infra/create-app.ts';
+import type { ProvisioStack } from '../../infra/provisio-stack.ts';
+import { ENV, readConfig } from '../../shared/config.ts';
+import { GSI1, tableDefinition } from '../../shared/table/schema.ts';
+import { cdkJsonContext, SKIP_BUNDLING, SYNTH_TIMEOUT_MS } from './helpers.ts';
+
+type Resource = { Type: string; Properties: Record<string, unknown> };
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+
+let app: App;
+let stack: ProvisioStack;
+let template: Template;
+
+beforeAll(() => {
+  ({ app, stack } = createApp({ context: { ...cdkJsonContext(), ...SKIP_BUNDLING } }));
+  // Synthesizes the whole app, cdk-nag included: an unacknowledged error would throw here.
+  template = Template.fromStack(stack);
+}, SYNTH_TIMEOUT_MS);
+
+/** The logical id of the function built for a registry entry. */
+function functionLogicalId(id: FunctionId): string {
+  return stack.getLogicalId(stack.provisio.functions[id].node.defaultChild as CfnElement);
+}
+
+function functionResource(id: FunctionId): Resource {
+  return template.toJSON().Resources[functionLogicalId(id)] as Resource;
+}
+
+/** Every statement of the inline policies attached to a function's role. */
+function statementsOf(id: FunctionId): Statement[] {
+  const roleId = stack.getLogicalId(
+    stack.provisio.functions[id].role!.node.defaultChild as CfnElement,
+  );
+  const policies = template.findResources('AWS::IAM::Policy', {
+    Properties: { Roles: Match.arrayWith([{ Ref: roleId }]) },
+  });
+  return Object.values(policies)
+    .flatMap((p) => (p as Resource).Properties.PolicyDocument as { Statement: Statement[] })
+    .flatMap((doc) => doc.Statement);
+}
+
+const actionsOf = (s: Statement): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+const tableRef = () =>
+  stack.getLogicalId(stack.provisio.table.node.defaultChild as dynamodb.CfnTable);
+
+describe('the table', () => {
+  it('has the keys, index, TTL and stream of tableDefinition', () => {
+    const d = tableDefinition;
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: d.partitionKey, KeyType: 'HASH' },
+        { AttributeName: d.sortKey, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: d.globalSecondaryIndexes.map((g) => ({
+        IndexName: g.indexName,
+        KeySchema: [
+          { AttributeName: g.partitionKey, KeyType: 'HASH' },
+          { AttributeName: g.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+      AttributeDefinitions: Match.arrayWith(
+        [
+          d.partitionKey,
+          d.sortKey,
+          ...d.globalSecondaryIndexes.flatMap((g) => [g.partitionKey, g.sortKey]),
+        ].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+      ),
+      TimeToLiveSpecification: { AttributeName: d.timeToLiveAttribute, Enabled: true },
+      StreamSpecification: { StreamViewType: d.streamViewType },
+    });
+  });
+
+  it('is on-demand, recoverable, protected and encrypted with the AWS-managed key', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      Properties: {
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        SSESpecification: { SSEEnabled: true },
+      },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+});
+
+describe('the functions', () => {
+  it('builds one function per registry entry', () => {
+    template.resourceCountIs('AWS::Lambda::Function', Object.keys(functionSpecs).length);
+    for (const id of Object.keys(functionSpecs) as FunctionId[]) {
+      expect(functionResource(id).Properties.Description).toBe(functionSpecs[id].description);
+    }
+  });
+
+  it.each(Object.keys(functionSpecs) as FunctionId[])(
+    '%s runs Node.js 22 on arm64 with active tracing, an ESM handler and its own log group',
+    (id) => {
+      const props = functionResource(id).Properties;
+      expect(props.Runtime).toBe('nodejs22.x');
+      expect(props.Architectures).toEqual(['arm64']);
+      expect(props.TracingConfig).toEqual({ Mode: 'Active' });
+      expect(props.Handler).toBe('index.handler');
+      expect(props.LoggingConfig).toEqual({ LogGroup: { Ref: expect.any(String) } });
+      const logGroupId = (props.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+      expect(template.toJSON().Resources[logGroupId]).toMatchObject({
+        Type: 'AWS::Logs::LogGroup',
+        Properties: { RetentionInDays: 30 },
+      });
+    },
+  );
+
+  it('sets the environment through the ENV names', () => {
+    const env = (id: FunctionId) =>
+      (functionResource(id).Properties.Environment as { Variables: Record<string, unknown> })
+        .Variables;
+    const tableName = { Ref: tableRef() };
+    expect(env('signIn')).toEqual({
+      [ENV.tableName]: tableName,
+      [ENV.groupsAttribute]: DEFAULT_GROUPS_ATTRIBUTE,
+      NODE_OPTIONS: '--enable-source-maps',
+    });
+    expect(env('signInHook')).toEqual({
+      [ENV.tableName]: tableName,
+      [ENV.groupsAttribute]: DEFAULT_GROUPS_ATTRIBUTE,
+      [ENV.hookSecretArn]: { Ref: expect.stringMatching(/^ProvisioHookSecret/) },
+      NODE_OPTIONS: '--enable-source-maps',
+    });
+    expect(env('admin')).toEqual({
+      [ENV.tableName]: tableName,
+      NODE_OPTIONS: '--enable-source-maps',
+    });
+  });
+
+  it('uses the same default groups attribute as the handlers', () => {
+    expect(readConfig({ [ENV.tableName]: 't' }).groupsAttribute).toBe(DEFAULT_GROUPS_ATTRIBUTE);
+  });
+
+  it('gives the sign-in trigger less than the 5 s Cognito waits', () => {
+    expect(functionResource('signIn').Properties.Timeout).toBeLessThanOrEqual(5);
+  });
+});
+
+describe('least privilege', () => {
+  const itemWrite = [
+    'dynamodb:ConditionCheckItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+  ];
+  const itemRead = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'];
+
+  it.each([
+    ['signIn', [...itemRead, ...itemWrite]],
+    ['signInHook', [...itemRead, ...itemWrite]],
+    ['admin', [...itemRead, ...itemWrite, 'dynamodb:BatchWriteItem']],
+  ] as [FunctionId, string[]][])(
+    '%s gets exactly its item actions on the table and Query on the index',
+    (id, expected) => {
+      const dynamo = statementsOf(id).filter((s) =>
+        actionsOf(s).some((a) => a.startsWith('dynamodb:')),
+      );
+      const onTable = dynamo.filter((s) =>
+        JSON.stringify(s.Resource).includes(`"Fn::GetAtt":["${tableRef()}","Arn"]}`),
+      );
+      const onTableOnly = onTable.filter((s) => !JSON.stringify(s.Resource).includes('/index/'));
+      expect(onTableOnly.flatMap(actionsOf).sort()).toEqual([...expected].sort());
+      const onIndex = dynamo.filter((s) => JSON.stringify(s.Resource).includes('/index/'));
+      expect(onIndex).toEqual([
+        {
+          Effect: 'Allow',
+          Action: 'dynamodb:Query',
+          Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableRef(), 'Arn'] }, `/index/${GSI1}`]] },
+        },
+      ]);
+      expect(dynamo).toHaveLength(onTable.length);
+    },
+  );
+
+  it('grants no wildcard action and no wildcard resource except X-Ray’s', () => {
+    for (const [, policy] of Object.entries(template.findResources('AWS::IAM::Policy'))) {
+      const doc = (policy as Resource).Properties.PolicyDocument as { Statement: Statement[] };
+      for (const s of doc.Statement) {
+        for (const action of actionsOf(s)) expect(action).not.toContain('*');
+        const resources = JSON.stringify(s.Resource);
+        if (resources.includes('*')) {
+          expect(s.Resource).toBe('*');
+          expect(actionsOf(s).sort()).toEqual([
+            'xray:PutTelemetryRecords',
+            'xray:PutTraceSegments',
+          ]);
+        }
+      }
+    }
+  });
+
+  it('uses no AWS-managed policy', () => {
+    for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
+      expect((role as Resource).Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+
+  it('lets only the sign-in hook read the hook secret, and it gets its ARN', () => {
+    const secretId = Object.keys(template.findResources('AWS::SecretsManager::Secret'))[0]!;
+    const readers = (Object.keys(functionSpecs) as FunctionId[]).filter((id) =>
+      statementsOf(id).some(
+        (s) => JSON.stringify(s.Resource) === JSON.stringify({ Ref: secretId }),
+      ),
+    );
+    expect(readers).toEqual(['signInHook']);
+    const hookSecretStatement = statementsOf('signInHook').find(
+      (s) => JSON.stringify(s.Resource) === JSON.stringify({ Ref: secretId }),
+    );
+    expect(actionsOf(hookSecretStatement!).sort()).toEqual([
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetSecretValue',
+    ]);
+  });
+});
+
+describe('the hook secret', () => {
+  it('is generated in Secrets Manager and kept when the stack goes', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    template.hasResource('AWS::SecretsManager::Secret', {
+      Properties: {
+        GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true },
+      },
+      DeletionPolicy: 'Retain',
+    });
+  });
+});
+
+describe('the HTTP API', () => {
+  const routeTarget = (routeKey: string) => {
+    const routes = template.findResources('AWS::ApiGatewayV2::Route', {
+      Properties: { RouteKey: routeKey },
+    });
+    expect(Object.keys(routes)).toHaveLength(1);
+    const props = (Object.values(routes)[0] as Resource).Properties;
+    const integrationId = (props.Target as { 'Fn::Join': [string, [string, { Ref: string }]] })[
+      'Fn::Join'
+    ][1][1].Ref;
+    const integration = template.toJSON().Resources[integrationId] as Resource;
+    const uri = JSON.stringify(integration.Properties.IntegrationUri);
+    const fn = (Object.keys(functionSpecs) as FunctionId[]).find((id) =>
+      uri.includes(functionLogicalId(id)),
+    );
+    return { props, fn, integration };
+  };
+
+  it('routes the admin API to the admin function behind the JWT authorizer', () => {
+    const { props, fn, integration } = routeTarget('ANY /v1/{proxy+}');
+    expect(fn).toBe('admin');
+    expect(props.AuthorizationType).toBe('JWT');
+    expect(props.AuthorizerId).toEqual({ Ref: expect.any(String) });
+    expect(integration.Properties.PayloadFormatVersion).toBe('2.0');
+  });
+
+  it('serves the OpenAPI document from the admin function without auth', () => {
+    const { props, fn } = routeTarget('GET /v1/openapi.json');
+    expect(fn).toBe('admin');
+    expect(props.AuthorizationType).toBe('NONE');
+  });
+
+  it('routes the sign-in hook to its function without JWT (it checks its HMAC signature)', () => {
+    const { props, fn } = routeTarget('POST /v1/hooks/sign-in');
+    expect(fn).toBe('signInHook');
+    expect(props.AuthorizationType).toBe('NONE');
+  });
+
+  it('has no other route', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 3);
+  });
+
+  it('checks tokens of the user pool, for its app client', () => {
+    const poolId = stack.getLogicalId(stack.provisio.userPool.node.defaultChild as CfnElement);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Issuer: {
+          'Fn::Join': [
+            '',
+            ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com/', { Ref: poolId }],
+          ],
+        },
+        Audience: [{ Ref: Match.stringLikeRegexp('AppClient') }],
+      },
+    });
+  });
+
+  it('throttles the default stage and logs access to a log group', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 },
+      AccessLogSettings: {
+        DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('AccessLogs'), 'Arn'] },
+        Format: Match.stringLikeRegexp('\\$context.requestId'),
+      },
+    });
+  });
+});
+
+describe('the user pool', () => {
+  it('signs people in by email, lets them sign up, verifies email and declares the groups attribute', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      UsernameAttributes: ['email'],
+      AutoVerifiedAttributes: ['email'],
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
+      Schema: Match.arrayWith([
+        Match.objectLike({
+          Name: DEFAULT_GROUPS_ATTRIBUTE.replace('custom:', ''),
+          AttributeDataType: 'String',
+          Mutable: true,
+        }),
+      ]),
+    });
+  });
+
+  it('has an app client allowing USER_PASSWORD_AUTH and SRP', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      ExplicitAuthFlows: Match.arrayWith(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH']),
+      GenerateSecret: false,
+    });
+  });
+
+  it('calls the sign-in function after authentication and after confirmation', () => {
+    const signIn = { 'Fn::GetAtt': [functionLogicalId('signIn'), 'Arn'] };
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      LambdaConfig: { PostAuthentication: signIn, PostConfirmation: signIn },
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'cognito-idp.amazonaws.com',
+      FunctionName: signIn,
+    });
+  });
+});
+
+describe('alarms', () => {
+  it.each(Object.keys(functionSpecs) as FunctionId[])(
+    'watches errors and throttles of %s',
+    (id) => {
+      const fnRef = { Ref: functionLogicalId(id) };
+      for (const metric of ['Errors', 'Throttles']) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'AWS/Lambda',
+          MetricName: metric,
+          Dimensions: [{ Name: 'FunctionName', Value: fnRef }],
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          TreatMissingData: 'notBreaching',
+        });
+      }
+    },
+  );
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  it('finds no unacknowledged error or warning', () => {
+    const report = new AwsSolutionsChecks().validateScope(app);
+    expect(
+      report.violations.map((v) => `${v.ruleName} ${v.violatingResources[0]?.constructPath}`),
+    ).toEqual([]);
+    expect(report.success).toBe(true);
+  });
+
+  it('fails synthesis on an unacknowledged finding, and the direct check sees it too', () => {
+    const { app: other } = createApp({ context: { ...cdkJsonContext(), ...SKIP_BUNDLING } });
+    const extra = new Stack(other, 'Extra');
+    new dynamodb.Table(extra, 'NoRecovery', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+    });
+    expect(() => Template.fromStack(extra)).toThrow(/AwsSolutions-DDB3/);
+    const report = new AwsSolutionsChecks().validateScope(other);
+    expect(report.violations.map((v) => v.ruleName)).toContain('AwsSolutions-DDB3');
+  });
+
+  it('acknowledges only these rules, each on the resource it concerns, each with a reason', () => {
+    const acknowledged: string[] = [];
+    for (const construct of app.node.findAll()) {
+      for (const entry of construct.node.metadata) {
+        if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+        for (const [rule, reason] of Object.entries(entry.data as Record<string, unknown>)) {
+          expect(String(reason ?? '').length).toBeGreaterThan(40);
+          const path = construct.node.path.replace(/^Provisio\/Provisio\//, '');
+          acknowledged.push(`${rule.replace(/^annotation::/i, '')} ${path}`);
+        }
+      }
+    }
+    expect(acknowledged.sort()).toEqual(
+      [
+        ...(['SignIn', 'SignInHook', 'Admin'] as const).flatMap((fn) => [
+          `AwsSolutions-L1 ${fn}/Function`,
+          `AwsSolutions-IAM5[Resource::*] ${fn}/Role`,
+        ]),
+        'AwsSolutions-COG2 Users/Pool',
+        'AwsSolutions-COG8 Users/Pool',
+        'AwsSolutions-SMG4 HookSecret',
+        'AwsSolutions-APIG4 Http/Api/GET--v1--openapi.json',
+        'AwsSolutions-APIG4 Http/Api/POST--v1--hooks--sign-in',
+      ].sort(),
+    );
+  });
+});

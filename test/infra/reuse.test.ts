@@ -1,0 +1,164 @@
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Provisio } from '../../infra/constructs/provisio.ts';
+import { ProvisioStack } from '../../infra/provisio-stack.ts';
+import { ENV } from '../../shared/config.ts';
+import { cdkJsonContext, SKIP_BUNDLING, SYNTH_TIMEOUT_MS } from './helpers.ts';
+
+const POOL_ID = 'eu-west-1_AbCdEfGhI';
+const CLIENT_ID = '1example23456789abcdefghij';
+const context = () => ({ ...cdkJsonContext(), ...SKIP_BUNDLING });
+
+describe('another CDK app reusing Provisio with its own user pool', () => {
+  let stack: Stack;
+  let provisio: Provisio;
+  let template: Template;
+
+  beforeAll(() => {
+    // A product's own app: its stack, its pool, its secret and alarm topic.
+    const app = new App({ context: context() });
+    stack = new Stack(app, 'Product', { env: { account: '111122223333', region: 'eu-west-1' } });
+    const userPool = cognito.UserPool.fromUserPoolId(stack, 'Pool', POOL_ID);
+    provisio = new Provisio(stack, 'Orgs', {
+      senderEmail: 'orgs@product.example',
+      userPool,
+      userPoolClients: [cognito.UserPoolClient.fromUserPoolClientId(stack, 'Client', CLIENT_ID)],
+      hookSecret: secretsmanager.Secret.fromSecretNameV2(stack, 'Hook', 'product/hook'),
+      groupsAttribute: 'custom:idp_groups',
+      dnsServers: ['1.1.1.1:53', '8.8.8.8:53'],
+      alarmTopic: new sns.Topic(stack, 'Alarms', { enforceSSL: true }),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    template = Template.fromStack(stack);
+  }, SYNTH_TIMEOUT_MS);
+
+  it('creates no user pool and no secret of its own', () => {
+    template.resourceCountIs('AWS::Cognito::UserPool', 0);
+    template.resourceCountIs('AWS::Cognito::UserPoolClient', 0);
+    template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    expect(provisio.userPool.userPoolId).toBe(POOL_ID);
+    expect(provisio.userPoolClient).toBeUndefined();
+  });
+
+  it('accepts tokens of the given pool and app client', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      JwtConfiguration: {
+        Issuer: `https://cognito-idp.eu-west-1.amazonaws.com/${POOL_ID}`,
+        Audience: [CLIENT_ID],
+      },
+    });
+  });
+
+  it('lets that pool, and only it, invoke the sign-in function, and says the owner attaches the triggers', () => {
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'cognito-idp.amazonaws.com',
+      SourceArn: `arn:aws:cognito-idp:eu-west-1:111122223333:userpool/${POOL_ID}`,
+    });
+    const infos = Annotations.fromStack(stack).findInfo(
+      '*',
+      Match.stringLikeRegexp('PostAuthentication and PostConfirmation trigger'),
+    );
+    expect(infos).toHaveLength(1);
+  });
+
+  it('passes its settings to the functions', () => {
+    const vars = Object.values(template.findResources('AWS::Lambda::Function')).map(
+      (f) =>
+        (f as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties
+          .Environment.Variables,
+    );
+    expect(vars.filter((v) => v[ENV.groupsAttribute] === 'custom:idp_groups')).toHaveLength(2);
+    expect(vars.filter((v) => v[ENV.dnsServers] === '1.1.1.1:53,8.8.8.8:53')).toHaveLength(1);
+    expect(vars.map((v) => v[ENV.hookSecretArn]).filter(Boolean)).toEqual([
+      'arn:aws:secretsmanager:eu-west-1:111122223333:secret:product/hook',
+    ]);
+  });
+
+  it('sends every alarm and its recovery to the topic', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms).toHaveLength(6);
+    for (const alarm of alarms) {
+      const props = (alarm as { Properties: Record<string, unknown> }).Properties;
+      expect(props.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^Alarms/) }]);
+      expect(props.OKActions).toEqual([{ Ref: expect.stringMatching(/^Alarms/) }]);
+    }
+  });
+
+  it('lets a throw-away stack be deleted', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      Properties: { DeletionProtectionEnabled: false },
+      DeletionPolicy: 'Delete',
+    });
+  });
+
+  it('passes cdk-nag AwsSolutions', () => {
+    expect(new AwsSolutionsChecks().validateScope(stack).violations).toEqual([]);
+  });
+
+  it('alarms on a dead-letter queue for functions added later', () => {
+    const app = new App({ context: context() });
+    const other = new Stack(app, 'Dlq');
+    const orgs = new Provisio(other, 'Orgs', { senderEmail: 'orgs@product.example' });
+    orgs.alarms.watchDeadLetterQueue('Notifier', new sqs.Queue(other, 'Dlq'));
+    Template.fromStack(other).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 1,
+    });
+  });
+});
+
+describe('Provisio props', () => {
+  it('needs the app clients of a given pool', () => {
+    const stack = new Stack(new App({ context: context() }), 'S');
+    expect(
+      () =>
+        new Provisio(stack, 'P', {
+          senderEmail: 'a@b.example',
+          userPool: cognito.UserPool.fromUserPoolId(stack, 'Pool', POOL_ID),
+        }),
+    ).toThrow(/userPoolClients is required/);
+  });
+
+  it('rejects a sender that is not an email address', () => {
+    const stack = new Stack(new App({ context: context() }), 'S');
+    expect(() => new Provisio(stack, 'P', { senderEmail: 'nobody' })).toThrow(/senderEmail/);
+  });
+});
+
+describe('ProvisioStack context', () => {
+  it(
+    'attaches to the pool named by context userPoolId',
+    () => {
+      const app = new App({
+        context: { ...context(), userPoolId: POOL_ID, userPoolClientId: `${CLIENT_ID}, other` },
+      });
+      const stack = new ProvisioStack(app, 'Attached');
+      const template = Template.fromStack(stack);
+      template.resourceCountIs('AWS::Cognito::UserPool', 0);
+      template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+        JwtConfiguration: { Audience: [CLIENT_ID, 'other'] },
+      });
+      template.hasOutput('SignInFunctionArn', {});
+      expect(template.findOutputs('UserPoolClientId')).toEqual({});
+    },
+    SYNTH_TIMEOUT_MS,
+  );
+
+  it('refuses userPoolId without userPoolClientId', () => {
+    const app = new App({ context: { ...context(), userPoolId: POOL_ID } });
+    expect(() => new ProvisioStack(app, 'Attached')).toThrow(/userPoolClientId/);
+  });
+
+  it('sends notification mail from context senderEmail', () => {
+    const app = new App({ context: { ...context(), senderEmail: 'orgs@acme.example' } });
+    expect(new ProvisioStack(app, 'S').provisio.senderEmail).toBe('orgs@acme.example');
+  });
+});
