@@ -240,3 +240,117 @@ export function outboxItem(n: { type: string; orgId: string }, id: string, at: s
     notification: n,
   };
 }
+
+/** An org (SPEC §1); `seatLimit` null means unlimited. */
+export interface OrgRecord {
+  id: string;
+  name: string;
+  companyId: string | null;
+  seatLimit: number | null;
+  seatsUsed: number;
+  ownerCount: number;
+  createdAt: string;
+}
+
+export const orgItem = (o: OrgRecord): Item => ({ ...keys.org(o.id), entity: 'org', ...o });
+
+export function readOrg(item: Record<string, unknown>): OrgRecord {
+  return {
+    id: str(item.id),
+    name: str(item.name),
+    companyId: strOrNull(item.companyId),
+    seatLimit: typeof item.seatLimit === 'number' ? item.seatLimit : null,
+    seatsUsed: typeof item.seatsUsed === 'number' ? item.seatsUsed : 0,
+    ownerCount: typeof item.ownerCount === 'number' ? item.ownerCount : 0,
+    createdAt: str(item.createdAt),
+  };
+}
+
+export const orgNameGuardItem = (name: string, orgId: string, companyId: string | null): Item => ({
+  ...keys.orgNameGuard(name),
+  entity: 'orgNameGuard',
+  name,
+  orgId,
+  companyId,
+});
+
+export interface CompanyRecord {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+
+export const companyItem = (c: CompanyRecord): Item => ({ ...keys.company(c.id), entity: 'company', ...c });
+
+export const companyOrgItem = (companyId: string, orgId: string, name: string): Item => ({
+  ...keys.companyOrg(companyId, orgId),
+  entity: 'companyOrg',
+  companyId,
+  orgId,
+  name,
+});
+
+export const companyOwnerItem = (companyId: string, companyName: string, email: string, at: string): Item => ({
+  ...keys.companyOwner(companyId, email),
+  entity: 'companyOwner',
+  companyId,
+  companyName,
+  email,
+  createdAt: at,
+});
+
+export const teamItem = (orgId: string, name: string, memberCount: number, at: string): Item => ({
+  ...keys.team(orgId, name),
+  entity: 'team',
+  orgId,
+  name,
+  memberCount,
+  createdAt: at,
+});
+
+/** A scope's claim on a domain (SPEC §5 domains). */
+export interface DomainClaimRecord {
+  domain: string;
+  scope: ScopeRef;
+  status: 'pending' | 'verified';
+  /** The TXT value to publish: `provisio-verification=<token>`. */
+  txtValue: string;
+  autoProvisioning: { enabled: boolean; orgId: string | null };
+  ssoConnectionIds: string[];
+  addedAt: string;
+  verifiedAt: string | null;
+  /** When the record was first found missing since it was last seen (domain checker). */
+  missingSince: string | null;
+  /** When the checker looks next; absent when nothing is scheduled. */
+  nextCheckAt: string | null;
+}
+
+export const domainClaimItem = (c: DomainClaimRecord): Item => ({
+  ...keys.domainClaim(c.scope, c.domain),
+  ...(c.nextCheckAt ? keys.domainCheck(c.nextCheckAt, c.domain) : {}),
+  entity: 'domainClaim',
+  ...c,
+});
+
+export function readDomainClaim(item: Record<string, unknown>): DomainClaimRecord {
+  const ap = (item.autoProvisioning ?? {}) as { enabled?: unknown; orgId?: unknown };
+  return {
+    domain: str(item.domain),
+    scope: item.scope as ScopeRef,
+    status: item.status === 'verified' ? 'verified' : 'pending',
+    txtValue: str(item.txtValue),
+    autoProvisioning: { enabled: ap.enabled === true, orgId: strOrNull(ap.orgId) },
+    ssoConnectionIds: Array.isArray(item.ssoConnectionIds) ? item.ssoConnectionIds.map(str) : [],
+    addedAt: str(item.addedAt),
+    verifiedAt: strOrNull(item.verifiedAt),
+    missingSince: strOrNull(item.missingSince),
+    nextCheckAt: strOrNull(item.nextCheckAt),
+  };
+}
+
+/** An SSO connection's own item, under its scope (the provider item is its sign-in copy). */
+export const ssoConnectionItem = (c: Connection & { createdAt: string }): Item => ({
+  ...keys.ssoConnection(c.scope, c.id),
+  entity: 'ssoConnection',
+  ...c,
+});
