@@ -16,6 +16,9 @@ export const ENV = {
   awsRegion: 'AWS_REGION',
 } as const;
 
+/** The Cognito attribute that carries IdP groups unless configured otherwise (SPEC §2). */
+export const DEFAULT_GROUPS_ATTRIBUTE = 'custom:groups';
+
 export interface Config {
   /** The single DynamoDB table. */
   readonly tableName: string;
@@ -67,7 +70,7 @@ export function readConfig(env: Env = process.env): Config {
     dynamodbEndpoint: optional(env, ENV.dynamodbEndpoint),
     sesEndpoint: optional(env, ENV.sesEndpoint),
     region: optional(env, ENV.awsRegion) ?? 'us-east-1',
-    groupsAttribute: optional(env, ENV.groupsAttribute) ?? 'custom:groups',
+    groupsAttribute: optional(env, ENV.groupsAttribute) ?? DEFAULT_GROUPS_ATTRIBUTE,
     dnsServers: Object.freeze(parseDnsServers(optional(env, ENV.dnsServers))),
     senderEmail: optional(env, ENV.senderEmail),
   });

@@ -14,15 +14,14 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { type FunctionId, functionSpecs } from '../../functions/registry.ts';
-import { envFor } from '../../shared/config.ts';
+import { DEFAULT_GROUPS_ATTRIBUTE, envFor } from '../../shared/config.ts';
 import { ProvisioAlarms } from './alarms.ts';
 import { ProvisioHttpApi } from './http-api.ts';
 import { ProvisioFunction } from './provisio-function.ts';
 import { ProvisioTable, type TableAccess, tableAccess } from './table.ts';
 import { ProvisioUserPool } from './user-pool.ts';
 
-/** The groups attribute the handlers read when `GROUPS_ATTRIBUTE` is unset (shared/config.ts). */
-export const DEFAULT_GROUPS_ATTRIBUTE = 'custom:groups';
+export { DEFAULT_GROUPS_ATTRIBUTE };
 
 export interface ProvisioProps {
   /**
