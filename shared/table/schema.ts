@@ -48,6 +48,9 @@ export interface Key {
   sk: string;
 }
 
+/** Only the primary key of a key builder's result (builders of indexed entities also return index keys). */
+export const primaryKey = ({ pk, sk }: Key): Key => ({ pk, sk });
+
 /** A key of the one global secondary index. */
 export interface Gsi1Key {
   gsi1pk: string;

@@ -19,7 +19,7 @@ import { NOTICE_QUIET_MS, orgsNeedingInfo, parseGroup } from '../../sign-in/deci
 import { PlanConflictError, type SignInStore } from '../../sign-in/process.ts';
 import type { OrgInfo, Plan, SignIn, SignInState } from '../../sign-in/types.ts';
 import { proposeUsername } from '../../sign-in/username.ts';
-import { type Key, keys } from '../../table/schema.ts';
+import { type Key, keys, primaryKey } from '../../table/schema.ts';
 import { dynamo, TransactionCancelledError } from './errors.ts';
 import {
   accountItem,
@@ -266,7 +266,7 @@ export function createSignInStore(
         {
           Delete: {
             TableName: tableName,
-            Key: keys.invitation(inv.orgId, email),
+            Key: primaryKey(keys.invitation(inv.orgId, email)),
             ConditionExpression: 'attribute_exists(pk)',
           },
         },
@@ -343,7 +343,7 @@ export function createSignInStore(
         {
           Delete: {
             TableName: tableName,
-            Key: keys.teamMember(t.orgId, t.team, email),
+            Key: primaryKey(keys.teamMember(t.orgId, t.team, email)),
             ConditionExpression: 'attribute_exists(pk)',
           },
         },

@@ -1,0 +1,288 @@
+/**
+ * Fixtures for sign-in tests against DynamoDB Local: a fresh table per test file, seeding through
+ * the item writers (the repository layer), and readers to check what a sign-in wrote.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { PostAuthenticationTriggerEvent, PostConfirmationTriggerEvent } from 'aws-lambda';
+import { createDynamoClient } from '../../shared/adapters/dynamodb/client.ts';
+import {
+  companyItem,
+  companyOrgItem,
+  domainVerifiedItem,
+  invitationItem,
+  memberItem,
+  orgItem,
+  orgNameGuardItem,
+  readPerson,
+  ssoConnectionItem,
+  ssoProviderItem,
+  teamMemberItem,
+} from '../../shared/adapters/dynamodb/items.ts';
+import type { Connection, Role, Via } from '../../shared/sign-in/types.ts';
+import { createTableInput, keys } from '../../shared/table/schema.ts';
+
+const AT = '2026-01-01T00:00:00.000Z';
+
+export interface SignInFixture {
+  readonly db: DynamoDBDocumentClient;
+  readonly tableName: string;
+  org(
+    name: string,
+    options?: { seatLimit?: number | null; companyId?: string | null; seatsUsed?: number },
+  ): Promise<{ id: string; name: string }>;
+  company(name: string): Promise<string>;
+  verifiedDomain(
+    domain: string,
+    scope: Connection['scope'],
+    options?: {
+      autoProvisioning?: { id: string; name: string } | null;
+      ssoConnectionIds?: string[];
+    },
+  ): Promise<void>;
+  connection(
+    c: Partial<Connection> & Pick<Connection, 'providerName' | 'scope' | 'domains' | 'defaultOrg'>,
+  ): Promise<Connection>;
+  invitation(
+    email: string,
+    org: { id: string; name: string },
+    options?: { role?: Role; team?: string | null },
+  ): Promise<void>;
+  member(
+    email: string,
+    org: { id: string; name: string },
+    options?: { role?: Role; via?: Via; teams?: { team: string; via: Via }[] },
+  ): Promise<void>;
+  person(email: string): Promise<ReturnType<typeof readPerson>>;
+  orgRecord(orgId: string): Promise<Record<string, unknown> | undefined>;
+  members(orgId: string): Promise<Record<string, unknown>[]>;
+  events(orgId: string): Promise<Record<string, unknown>[]>;
+  outbox(): Promise<Record<string, unknown>[]>;
+  drop(): Promise<void>;
+}
+
+/** Creates a uniquely named table from the shared definition and returns helpers around it. */
+export async function createSignInFixture(endpoint: string): Promise<SignInFixture> {
+  const db = createDynamoClient(
+    { region: 'us-east-1', dynamodbEndpoint: endpoint },
+    { requestTimeoutMs: 5000, maxAttempts: 3 },
+  );
+  const tableName = `t${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+  await db.send(new CreateTableCommand(createTableInput(tableName)));
+  await waitUntilTableExists({ client: db, maxWaitTime: 30 }, { TableName: tableName });
+  const put = (Item: Record<string, unknown>) =>
+    db.send(new PutCommand({ TableName: tableName, Item }));
+
+  const queryAll = async (
+    input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>,
+  ) => {
+    const items: Record<string, unknown>[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const out = await db.send(
+        new QueryCommand({ TableName: tableName, ...input, ExclusiveStartKey }),
+      );
+      items.push(...(out.Items ?? []));
+      ExclusiveStartKey = out.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
+  };
+
+  return {
+    db,
+    tableName,
+    async org(name, options = {}) {
+      const id = `org_${randomUUID().slice(0, 8)}`;
+      const companyId = options.companyId ?? null;
+      await put(
+        orgItem({
+          id,
+          name,
+          companyId,
+          seatLimit: options.seatLimit ?? null,
+          seatsUsed: options.seatsUsed ?? 0,
+          ownerCount: 0,
+          createdAt: AT,
+        }),
+      );
+      await put(orgNameGuardItem(name, id, companyId));
+      if (companyId) await put(companyOrgItem(companyId, id, name));
+      return { id, name };
+    },
+    async company(name) {
+      const id = `co_${randomUUID().slice(0, 8)}`;
+      await put(companyItem({ id, name, createdAt: AT }));
+      return id;
+    },
+    async verifiedDomain(domain, scope, options = {}) {
+      const ap = options.autoProvisioning;
+      await put(
+        domainVerifiedItem({
+          domain,
+          scope,
+          autoProvisioning: ap ? { orgId: ap.id, orgName: ap.name } : null,
+          ssoConnectionIds: options.ssoConnectionIds ?? [],
+          verifiedAt: AT,
+        }),
+      );
+    },
+    async connection(c) {
+      const connection: Connection = {
+        id: `sso_${randomUUID().slice(0, 8)}`,
+        name: c.providerName,
+        jit: true,
+        scim: false,
+        defaultTeam: null,
+        ...c,
+      };
+      await put(ssoConnectionItem({ ...connection, createdAt: AT }));
+      await put(ssoProviderItem(connection));
+      return connection;
+    },
+    async invitation(email, org, options = {}) {
+      await put(
+        invitationItem(email, {
+          orgId: org.id,
+          orgName: org.name,
+          role: options.role ?? 'member',
+          team: options.team ?? null,
+          invitedBy: 'owner@example.com',
+          createdAt: AT,
+        }),
+      );
+      // An invitation holds a seat (SPEC §1).
+      const o = await db.send(new GetCommand({ TableName: tableName, Key: keys.org(org.id) }));
+      await put({ ...o.Item!, seatsUsed: Number(o.Item!.seatsUsed) + 1 });
+    },
+    async member(email, org, options = {}) {
+      await put(
+        memberItem(email, {
+          orgId: org.id,
+          orgName: org.name,
+          role: options.role ?? 'member',
+          via: options.via ?? 'admin',
+          joinedAt: AT,
+        }),
+      );
+      for (const t of options.teams ?? [])
+        await put(teamMemberItem(email, { orgId: org.id, team: t.team, via: t.via }, AT));
+      const o = await db.send(new GetCommand({ TableName: tableName, Key: keys.org(org.id) }));
+      await put({ ...o.Item!, seatsUsed: Number(o.Item!.seatsUsed) + 1 });
+    },
+    async person(email) {
+      return readPerson(
+        await queryAll({
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.person(email) },
+          ConsistentRead: true,
+        }),
+      );
+    },
+    async orgRecord(orgId) {
+      return (
+        await db.send(
+          new GetCommand({ TableName: tableName, Key: keys.org(orgId), ConsistentRead: true }),
+        )
+      ).Item;
+    },
+    async members(orgId) {
+      const items = await queryAll({
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :m)',
+        ExpressionAttributeValues: { ':pk': `ORG#${orgId}`, ':m': 'MEMBER#' },
+      });
+      return items.filter((i) => i.entity === 'member');
+    },
+    async events(orgId) {
+      return queryAll({
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)',
+        ExpressionAttributeValues: { ':pk': `ORG#${orgId}`, ':e': 'EVENT#' },
+        ConsistentRead: true,
+      });
+    },
+    async outbox() {
+      const items: Record<string, unknown>[] = [];
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const out = await db.send(
+          new ScanCommand({
+            TableName: tableName,
+            FilterExpression: 'entity = :o',
+            ExpressionAttributeValues: { ':o': 'outbox' },
+            ConsistentRead: true,
+            ExclusiveStartKey,
+          }),
+        );
+        items.push(...(out.Items ?? []));
+        ExclusiveStartKey = out.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      return items;
+    },
+    async drop() {
+      await db.send(new DeleteTableCommand({ TableName: tableName }));
+    },
+  };
+}
+
+/** A Cognito trigger event as Cognito sends it. */
+export function cognitoEvent(
+  attributes: Record<string, string>,
+  triggerSource:
+    | 'PostAuthentication_Authentication'
+    | 'PostConfirmation_ConfirmSignUp'
+    | 'PostConfirmation_ConfirmForgotPassword' = 'PostAuthentication_Authentication',
+): PostAuthenticationTriggerEvent | PostConfirmationTriggerEvent {
+  return {
+    version: '1',
+    region: 'us-east-1',
+    userPoolId: 'us-east-1_local',
+    userName: attributes.sub ?? randomUUID(),
+    callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: 'local' },
+    triggerSource,
+    request: { userAttributes: { sub: randomUUID(), ...attributes } },
+    response: {},
+  } as unknown as PostAuthenticationTriggerEvent;
+}
+
+/** The `identities` attribute Cognito sets for a federated user. */
+export function identities(providerName: string): string {
+  return JSON.stringify([
+    {
+      userId: randomUUID(),
+      providerName,
+      providerType: 'SAML',
+      issuer: null,
+      primary: 'true',
+      dateCreated: Date.now(),
+    },
+  ]);
+}
+
+/** A minimal Lambda context. */
+export function lambdaContext(functionName = 'provisio-sign-in') {
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+    memoryLimitInMB: '256',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'test',
+    getRemainingTimeInMillis: () => 5000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
