@@ -6,10 +6,8 @@
 import { Resolver } from 'node:dns/promises';
 import { UnavailableError } from '../../errors.ts';
 
-export interface TxtLookup {
-  /** The TXT records of `name`, each record's strings joined; `[]` when there are none. */
-  (name: string): Promise<string[]>;
-}
+/** The TXT records of `name`, each record's strings joined; `[]` when there are none. */
+export type TxtLookup = (name: string) => Promise<string[]>;
 
 /** Answers that mean "no such record", not "could not ask". */
 const ABSENT = new Set(['ENODATA', 'ENOTFOUND', 'NXDOMAIN', 'ENONAME']);
