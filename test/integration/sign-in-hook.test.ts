@@ -1,0 +1,174 @@
+/**
+ * The HTTP sign-in hook (SPEC §5) through its real handler against DynamoDB Local.
+ */
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENV } from '../../shared/config.ts';
+import { signHookBody } from '../../shared/sign-in/hook-signature.ts';
+import { dynamodbEndpoint } from '../support/endpoints.ts';
+import {
+  createSignInFixture,
+  lambdaContext,
+  type SignInFixture,
+} from '../support/sign-in-fixtures.ts';
+
+const SECRET = 'hook-secret-for-tests';
+type Handler = (
+  event: APIGatewayProxyEventV2,
+  context: unknown,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+let fx: SignInFixture;
+let handler: Handler;
+
+beforeAll(async () => {
+  fx = await createSignInFixture(dynamodbEndpoint());
+  process.env[ENV.tableName] = fx.tableName;
+  process.env[ENV.dynamodbEndpoint] = dynamodbEndpoint();
+  process.env[ENV.hookSecret] = SECRET;
+  handler = (await import('../../functions/sign-in-hook/handler.ts')).handler as unknown as Handler;
+});
+
+afterAll(async () => {
+  await fx?.drop();
+});
+
+function request(body: string, signature?: string): APIGatewayProxyEventV2 {
+  return {
+    version: '2.0',
+    routeKey: 'POST /v1/hooks/sign-in',
+    rawPath: '/v1/hooks/sign-in',
+    rawQueryString: '',
+    headers: {
+      'content-type': 'application/json',
+      ...(signature ? { 'provisio-signature': signature } : {}),
+    },
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: 'localhost',
+      domainPrefix: 'localhost',
+      http: {
+        method: 'POST',
+        path: '/v1/hooks/sign-in',
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: 'test',
+      },
+      requestId: 'r',
+      routeKey: 'POST /v1/hooks/sign-in',
+      stage: '$default',
+      time: '',
+      timeEpoch: Date.now(),
+    },
+    body,
+    isBase64Encoded: false,
+  };
+}
+
+const now = () => Math.floor(Date.now() / 1000);
+const call = (payload: unknown, at = now()) => {
+  const body = JSON.stringify(payload);
+  return handler(
+    request(body, signHookBody(SECRET, body, at)),
+    lambdaContext('provisio-sign-in-hook'),
+  );
+};
+const problem = (r: APIGatewayProxyStructuredResultV2) => {
+  expect(r.headers?.['content-type']).toBe('application/problem+json');
+  return JSON.parse(String(r.body));
+};
+
+describe('POST /v1/hooks/sign-in', () => {
+  it('allows and answers the memberships', async () => {
+    const org = await fx.org('hook-org-one', { seatLimit: 5 });
+    await fx.verifiedDomain(
+      'hook-one.example',
+      { type: 'org', id: org.id },
+      { autoProvisioning: org },
+    );
+    const r = await call({
+      email: 'Ada@Hook-One.example',
+      emailVerified: true,
+      givenName: 'Ada',
+      familyName: 'L',
+    });
+    expect(r.statusCode).toBe(200);
+    expect(JSON.parse(String(r.body))).toEqual({
+      decision: 'allow',
+      memberships: [{ orgId: org.id, orgName: 'hook-org-one', role: 'member', teams: [] }],
+    });
+  });
+
+  it('answers 403 Access denied for an uninvited user when JIT is off', async () => {
+    const org = await fx.org('hook-org-two');
+    const conn = await fx.connection({
+      providerName: 'HookIdp',
+      scope: { type: 'org', id: org.id },
+      domains: ['hook-two.example'],
+      defaultOrg: org,
+      jit: false,
+    });
+    await fx.verifiedDomain(
+      'hook-two.example',
+      { type: 'org', id: org.id },
+      { ssoConnectionIds: [conn.id] },
+    );
+    const r = await call({
+      email: 'x@hook-two.example',
+      emailVerified: true,
+      connection: 'HookIdp',
+    });
+    expect(r.statusCode).toBe(403);
+    expect(problem(r)).toMatchObject({ title: 'Access denied', status: 403 });
+  });
+
+  it('answers 403 No seats available when the default org is full', async () => {
+    const org = await fx.org('hook-org-three', { seatLimit: 0 });
+    await fx.connection({
+      providerName: 'HookFull',
+      scope: { type: 'org', id: org.id },
+      domains: ['hook-three.example'],
+      defaultOrg: org,
+    });
+    const r = await call({
+      email: 'x@hook-three.example',
+      emailVerified: true,
+      connection: 'HookFull',
+    });
+    expect(r.statusCode).toBe(403);
+    expect(problem(r)).toMatchObject({
+      title: 'No seats available',
+      detail: 'No seats available in hook-org-three',
+    });
+  });
+
+  it('answers 401 to a wrong signature, a stale or future timestamp, or none', async () => {
+    const body = JSON.stringify({ email: 'a@b.example' });
+    const ctx = lambdaContext('provisio-sign-in-hook');
+    expect((await handler(request(body, signHookBody('wrong', body, now())), ctx)).statusCode).toBe(
+      401,
+    );
+    expect(
+      (await handler(request(body, signHookBody(SECRET, body, now() - 301)), ctx)).statusCode,
+    ).toBe(401);
+    expect(
+      (await handler(request(body, signHookBody(SECRET, body, now() + 301)), ctx)).statusCode,
+    ).toBe(401);
+    const r = await handler(request(body), ctx);
+    expect(r.statusCode).toBe(401);
+    expect(problem(r).status).toBe(401);
+  });
+
+  it('answers 400 naming the field, and writes nothing', async () => {
+    const bad = await call({ email: 'not-an-email', emailVerified: true });
+    expect(bad.statusCode).toBe(400);
+    expect(problem(bad)).toMatchObject({ status: 400, field: 'email' });
+    const wrongType = await call({ email: 'ok@fine.example', emailVerified: 'yes' });
+    expect(problem(wrongType)).toMatchObject({ status: 400, field: 'emailVerified' });
+    expect((await fx.person('ok@fine.example')).account).toBeUndefined();
+    const body = '{not json';
+    const r = await handler(request(body, signHookBody(SECRET, body, now())), lambdaContext());
+    expect(problem(r)).toMatchObject({ status: 400, field: 'body' });
+  });
+});
