@@ -21,6 +21,11 @@ export const functionSpecs = {
     entry: 'functions/sign-in-hook/handler.ts',
     description: 'HTTP sign-in hook for IdPs other than Cognito (POST /v1/hooks/sign-in)',
   },
+  notifier: {
+    localName: 'provisio-notifier',
+    entry: 'functions/notifier/handler.ts',
+    description: 'Mails owner notifications and invitations from outbox items on the table stream',
+  },
   admin: {
     localName: 'provisio-admin',
     entry: 'functions/admin/handler.ts',

@@ -12,11 +12,13 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type FunctionId, functionSpecs } from '../../functions/registry.ts';
 import { DEFAULT_GROUPS_ATTRIBUTE, envFor } from '../../shared/config.ts';
 import { ProvisioAlarms } from './alarms.ts';
 import { ProvisioHttpApi } from './http-api.ts';
+import { ProvisioNotifier } from './notifier.ts';
 import { ProvisioFunction } from './provisio-function.ts';
 import { ProvisioTable, type TableAccess, tableAccess } from './table.ts';
 import { ProvisioUserPool } from './user-pool.ts';
@@ -111,13 +113,7 @@ interface FunctionWiring {
  * One entry per function of the registry: adding a function to `functionSpecs` does not
  * compile until it is wired here.
  *
- * Extension points for the functions a later issue adds:
- * - the stream notifier: `tableAccess` for its reads and delivery records, `envFor.sender`;
- *   after the loop below, `fn.addEventSource(new DynamoEventSource(this.table, {...}))` with a
- *   filter on INSERTs whose `sk` is `OUTBOX_SK`, `reportBatchItemFailures`, retries and
- *   `onFailure: new SqsDlq(queue)` (an SSE, SSL-only queue), then
- *   `this.alarms.watchDeadLetterQueue('Notifier', queue)` and `ses:SendEmail` on the sender's
- *   identity ARN only;
+ * Extension point for the function a later issue adds:
  * - the scheduled domain checker: `tableAccess.readWrite`, `envFor.dnsServers`, and an
  *   `events.Rule` with `Schedule.rate(Duration.hours(1))` targeting it.
  */
@@ -145,6 +141,14 @@ const functionWiring = {
     }),
     memorySize: 512,
   },
+  notifier: {
+    tableAccess: tableAccess.readWrite,
+    environment: (ctx) => ({
+      ...envFor.table(ctx.tableName),
+      ...envFor.sender(ctx.senderEmail),
+    }),
+    timeout: Duration.seconds(60),
+  },
   admin: {
     tableAccess: tableAccess.readWriteBatch,
     environment: (ctx) => ({
@@ -169,6 +173,8 @@ export class Provisio extends Construct {
   public readonly alarms: ProvisioAlarms;
   /** The address notification mail is sent from. */
   public readonly senderEmail: string;
+  /** Outbox records the notifier could not deliver after its retries. */
+  public readonly notifierDeadLetterQueue: sqs.IQueue;
 
   private readonly store: ProvisioTable;
 
@@ -223,6 +229,12 @@ export class Provisio extends Construct {
     this.functions = functions;
 
     this.hookSecret.grantRead(functions.signInHook);
+    this.notifierDeadLetterQueue = new ProvisioNotifier(this, 'NotifierStream', {
+      function: functions.notifier,
+      table: this.table,
+      senderEmail: props.senderEmail,
+      alarms: this.alarms,
+    }).deadLetterQueue;
 
     let jwtAudience: string[];
     if (props.userPool) {

@@ -8,7 +8,7 @@ import { DEFAULT_GROUPS_ATTRIBUTE } from '../../infra/constructs/provisio.ts';
 import { createApp } from '../../infra/create-app.ts';
 import type { ProvisioStack } from '../../infra/provisio-stack.ts';
 import { ENV, readConfig } from '../../shared/config.ts';
-import { GSI1, tableDefinition } from '../../shared/table/schema.ts';
+import { GSI1, OUTBOX_SK, tableDefinition } from '../../shared/table/schema.ts';
 import { cdkJsonContext, SKIP_BUNDLING, SYNTH_TIMEOUT_MS } from './helpers.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
@@ -185,7 +185,7 @@ describe('least privilege', () => {
     },
   );
 
-  it('grants no wildcard action and no wildcard resource except X-Ray’s', () => {
+  it('grants no wildcard action and no wildcard resource except X-Ray’s and ListStreams', () => {
     for (const [, policy] of Object.entries(template.findResources('AWS::IAM::Policy'))) {
       const doc = (policy as Resource).Properties.PolicyDocument as { Statement: Statement[] };
       for (const s of doc.Statement) {
@@ -193,10 +193,14 @@ describe('least privilege', () => {
         const resources = JSON.stringify(s.Resource);
         if (resources.includes('*')) {
           expect(s.Resource).toBe('*');
-          expect(actionsOf(s).sort()).toEqual([
+          // Neither X-Ray's writes nor dynamodb:ListStreams (the notifier's stream event source)
+          // support resource-level permissions.
+          const allowed = [
             'xray:PutTelemetryRecords',
             'xray:PutTraceSegments',
-          ]);
+            'dynamodb:ListStreams',
+          ];
+          for (const action of actionsOf(s)) expect(allowed).toContain(action);
         }
       }
     }
@@ -346,6 +350,53 @@ describe('the user pool', () => {
   });
 });
 
+describe('the stream notifier', () => {
+  it('wakes only for outbox INSERTs, reports partial batch failures and retries boundedly', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionLogicalId('notifier') },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 10,
+      StartingPosition: 'TRIM_HORIZON',
+      FilterCriteria: {
+        Filters: [
+          {
+            Pattern: JSON.stringify({
+              eventName: ['INSERT'],
+              dynamodb: { Keys: { sk: { S: [OUTBOX_SK] } } },
+            }),
+          },
+        ],
+      },
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+  });
+
+  it('sends what still fails to an encrypted, SSL-only dead-letter queue', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('may send mail from the sender identity only, and is the only function that may', () => {
+    const senders = (Object.keys(functionSpecs) as FunctionId[]).filter((id) =>
+      statementsOf(id).some((s) => actionsOf(s).includes('ses:SendEmail')),
+    );
+    expect(senders).toEqual(['notifier']);
+    const ses = statementsOf('notifier').find((s) => actionsOf(s).includes('ses:SendEmail'))!;
+    expect(JSON.stringify(ses.Resource)).toContain('identity/');
+    expect(JSON.stringify(ses.Resource)).not.toContain('identity/*');
+  });
+});
+
 describe('alarms', () => {
   it.each(Object.keys(functionSpecs) as FunctionId[])(
     'watches errors and throttles of %s',
@@ -398,13 +449,14 @@ describe('cdk-nag AwsSolutions', () => {
     }
     expect(acknowledged.sort()).toEqual(
       [
-        ...(['SignIn', 'SignInHook', 'Admin'] as const).flatMap((fn) => [
+        ...(['SignIn', 'SignInHook', 'Notifier', 'Admin'] as const).flatMap((fn) => [
           `AwsSolutions-L1 ${fn}/Function`,
           `AwsSolutions-IAM5[Resource::*] ${fn}/Role`,
         ]),
         'AwsSolutions-COG2 Users/Pool',
         'AwsSolutions-COG8 Users/Pool',
         'AwsSolutions-SMG4 HookSecret',
+        'AwsSolutions-SQS3 NotifierStream/DeadLetters',
         'AwsSolutions-APIG4 Http/Api/GET--v1--openapi.json',
         'AwsSolutions-APIG4 Http/Api/POST--v1--hooks--sign-in',
       ].sort(),

@@ -1,0 +1,71 @@
+/**
+ * Delivering one outbox item (SPEC §4): every recipient gets it exactly once.
+ *
+ * Each delivery is claimed with a conditional write before sending and marked sent after. A
+ * failed send releases its claim so that the retry sends it; a claim left by a crashed
+ * invocation expires after a lease, and the record is retried until then. So a retried batch
+ * never mails twice, and nothing is lost.
+ */
+import type { Mailer } from '../adapters/ses/mailer.ts';
+import { type Notification, type RenderContext, renderNotification } from './render.ts';
+
+export interface OutboxEntry {
+  id: string;
+  notification: Notification;
+}
+
+export type ClaimResult = 'claimed' | 'already-sent' | 'in-flight';
+
+/** What delivery needs from storage. */
+export interface DeliveryStore {
+  /** Who receives this notification: owners of the org and of its company, or the invitee. */
+  recipients(n: Notification): Promise<string[]>;
+  claim(outboxId: string, recipient: string, now: Date, leaseMs: number): Promise<ClaimResult>;
+  release(outboxId: string, recipient: string): Promise<void>;
+  markSent(outboxId: string, recipient: string, messageId: string, now: Date): Promise<void>;
+}
+
+/** How long a claim protects a send in progress. Longer than the notifier's timeout. */
+export const DELIVERY_LEASE_MS = 2 * 60 * 1000;
+
+export interface DeliveryReport {
+  sent: string[];
+  skipped: string[];
+  /** Recipients not served this time; the record must be retried. */
+  pending: string[];
+  errors: unknown[];
+}
+
+export async function deliver(
+  entry: OutboxEntry,
+  store: DeliveryStore,
+  mailer: Mailer,
+  options: { now?: () => Date; context?: RenderContext } = {},
+): Promise<DeliveryReport> {
+  const now = options.now ?? (() => new Date());
+  const report: DeliveryReport = { sent: [], skipped: [], pending: [], errors: [] };
+  const recipients = [...new Set(await store.recipients(entry.notification))];
+  for (const to of recipients) {
+    const claim = await store.claim(entry.id, to, now(), DELIVERY_LEASE_MS);
+    if (claim === 'already-sent') {
+      report.skipped.push(to);
+      continue;
+    }
+    if (claim === 'in-flight') {
+      report.pending.push(to);
+      continue;
+    }
+    let messageId: string;
+    try {
+      messageId = await mailer.send(renderNotification(entry.notification, to, options.context));
+    } catch (error) {
+      report.pending.push(to);
+      report.errors.push(error);
+      await store.release(entry.id, to);
+      continue;
+    }
+    await store.markSent(entry.id, to, messageId, now());
+    report.sent.push(to);
+  }
+  return report;
+}

@@ -1,0 +1,122 @@
+/**
+ * Notification mail (SPEC §4): a subject, a plain-text and an HTML body naming the person by
+ * email (and full name when known), the org by name, how they joined, and what to do next.
+ * Pure: no I/O, no template engine.
+ */
+import type { Mail } from '../adapters/ses/mailer.ts';
+import type { NotificationType } from '../sign-in/types.ts';
+
+/** An outbox item's notification, as the sign-in and the admin API write it. */
+export interface Notification {
+  type: NotificationType;
+  orgId: string;
+  orgName: string;
+  companyId: string | null;
+  /** The person the notification is about (the invitee for `invitation`). */
+  email: string;
+  name: string | null;
+  details: Record<string, unknown>;
+}
+
+/** Where links in mail point; the admin console when it is deployed. */
+export interface RenderContext {
+  consoleUrl: string | undefined;
+}
+
+const HOW: Record<string, string> = {
+  'auto-provisioning':
+    'auto-provisioning (they signed in with a verified email address on a domain of yours)',
+  jit: 'Just-in-Time provisioning through your SSO connection',
+  'group-mapping': 'group mapping from your identity provider',
+  invitation: 'accepting an invitation',
+  admin: 'an administrator',
+};
+
+const escapeHtml = (s: string) =>
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
+
+/** "Ada Lovelace <ada@acme.com>" or just the email. */
+export function personLabel(n: Pick<Notification, 'email' | 'name'>): string {
+  return n.name ? `${n.name} <${n.email}>` : n.email;
+}
+
+interface Content {
+  subject: string;
+  /** Paragraphs, plain text. */
+  paragraphs: string[];
+}
+
+function content(n: Notification, ctx: RenderContext): Content {
+  const who = personLabel(n);
+  const org = n.orgName;
+  const link = (path: string) =>
+    ctx.consoleUrl ? ` ${ctx.consoleUrl.replace(/\/$/, '')}/${path}` : '';
+  const str = (key: string) =>
+    typeof n.details[key] === 'string' ? (n.details[key] as string) : undefined;
+  switch (n.type) {
+    case 'member_added': {
+      const via = str('via') ?? 'admin';
+      return {
+        subject: `${who} joined ${org}`,
+        paragraphs: [
+          `${who} was added to the organization ${org} as ${str('role') ?? 'member'} through ${HOW[via] ?? via}.`,
+          `They now use one seat of ${org}. If you did not expect this, review the members of ${org} and remove them, or turn auto-provisioning or Just-in-Time provisioning off.${link(`orgs/${n.orgId}/members`)}`,
+        ],
+      };
+    }
+    case 'seat_limit_reached':
+      return {
+        subject: `${org} has no free seat: ${who} could not join`,
+        paragraphs: [
+          `${who} signed in and would have joined the organization ${org}, but every seat is taken, so they were not added.`,
+          `To let them in, raise the seat limit of ${org} or remove members who no longer need access; they join at their next sign-in.${link(`orgs/${n.orgId}/seats`)}`,
+          'You will hear about this person and organization at most once a day.',
+        ],
+      };
+    case 'domain_verified':
+      return {
+        subject: `${str('domain') ?? 'Your domain'} is verified for ${org}`,
+        paragraphs: [
+          `The domain ${str('domain') ?? ''} is now verified for ${org}.`,
+          `You can now turn on auto-provisioning for it, so that people who sign in with a verified address on this domain join ${org}, or use it in an SSO connection.${link('domains')}`,
+        ],
+      };
+    case 'domain_verification_lost':
+      return {
+        subject: `${str('domain') ?? 'Your domain'} is no longer verified for ${org}`,
+        paragraphs: [
+          `The DNS TXT record proving ownership of ${str('domain') ?? 'your domain'} has been missing for 7 days, so the domain is pending again and auto-provisioning for it is off.`,
+          `Publish the TXT record ${str('txtRecordName') ?? str('domain') ?? ''} = ${str('txtRecordValue') ?? 'provisio-verification=…'} again and verify the domain to restore it.${link('domains')}`,
+        ],
+      };
+    case 'invitation':
+      return {
+        subject: `You are invited to join ${org}`,
+        paragraphs: [
+          `${str('invitedBy') ?? 'An owner'} invited you (${n.email}) to join the organization ${org} as ${str('role') ?? 'member'}${str('team') ? `, in the team ${str('team')}` : ''}.`,
+          `To accept, sign in with this email address; the invitation is accepted at your first sign-in once your address is verified.${link('')}`,
+        ],
+      };
+  }
+}
+
+/** Renders one notification for one recipient. */
+export function renderNotification(
+  n: Notification,
+  to: string,
+  ctx: RenderContext = { consoleUrl: undefined },
+): Mail {
+  const c = content(n, ctx);
+  const footer =
+    n.type === 'invitation'
+      ? 'You receive this because someone invited this address. If you do not know them, ignore this email.'
+      : `You receive this as an owner of ${n.orgName}.`;
+  const text = `${c.paragraphs.join('\n\n')}\n\n--\n${footer}\n`;
+  const html = `<!doctype html><html><body style="font-family:sans-serif;line-height:1.5">${c.paragraphs
+    .map((p) => `<p>${escapeHtml(p)}</p>`)
+    .join('')}<hr><p style="color:#666;font-size:small">${escapeHtml(footer)}</p></body></html>`;
+  return { to, subject: c.subject, text, html };
+}
