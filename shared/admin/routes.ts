@@ -1,12 +1,82 @@
 /**
- * The admin API's route table: one entry per route of SPEC §5. The OpenAPI document is
- * generated from this table, so the two cannot drift.
+ * The admin API's route table (SPEC §5): one entry per route, naming its request and response
+ * schemas (`schemas.ts`) and the core operation it runs. The router below and the OpenAPI
+ * document (`openapi.ts`) are both generated from this table, so they cannot drift.
+ *
+ * Every request goes through the same checks in the spec's order: token (401), access to the
+ * scope (404), scope rules such as "use the company" (409), validation (400), then the
+ * operation, whose state conflicts are 409.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { AppError, NotFoundError } from '../errors.ts';
+import type { z } from 'zod';
+import { normaliseEmail } from '../domains/normalise.ts';
+import { AppError, NotFoundError, UnauthorizedError, ValidationError } from '../errors.ts';
 import { json } from '../http/problem.ts';
+import * as companies from './companies.ts';
+import {
+  type Ctx,
+  companyScope,
+  orgScope,
+  orgView,
+  requireOwnDomainsAndSso,
+  resolveCompany,
+  resolveOrg,
+} from './context.ts';
+import * as domains from './domains.ts';
+import * as events from './events.ts';
+import type { AdminDeps, ScopeContext } from './model.ts';
+import * as orgs from './orgs.ts';
+import { type PageRequest, parsePageRequest } from './pagination.ts';
+import * as schemas from './schemas.ts';
+import * as sso from './sso.ts';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Names of the request-body schemas (components of the OpenAPI document). */
+export const requestSchemas = {
+  CreateOrgRequest: schemas.CreateOrgRequest,
+  UpdateOrgRequest: schemas.UpdateOrgRequest,
+  SetRoleRequest: schemas.SetRoleRequest,
+  CreateInvitationRequest: schemas.CreateInvitationRequest,
+  CreateCompanyRequest: schemas.CreateCompanyRequest,
+  AddCompanyOrgRequest: schemas.AddCompanyOrgRequest,
+  AddDomainRequest: schemas.AddDomainRequest,
+  SetAutoProvisioningRequest: schemas.SetAutoProvisioningRequest,
+  CreateSsoConnectionRequest: schemas.CreateSsoConnectionRequest,
+  UpdateSsoConnectionRequest: schemas.UpdateSsoConnectionRequest,
+  SignInHookRequest: schemas.SignInHookRequest,
+} as const;
+
+/** Names of the response schemas. */
+export const responseSchemas = {
+  Org: schemas.Org,
+  Member: schemas.Member,
+  MemberPage: schemas.MemberPage,
+  Invitation: schemas.Invitation,
+  InvitationPage: schemas.InvitationPage,
+  TeamPage: schemas.TeamPage,
+  Company: schemas.Company,
+  Domain: schemas.Domain,
+  DomainPage: schemas.DomainPage,
+  SsoConnection: schemas.SsoConnection,
+  SsoConnectionPage: schemas.SsoConnectionPage,
+  EventPage: schemas.EventPage,
+  SignInHookResponse: schemas.SignInHookResponse,
+  Problem: schemas.Problem,
+} as const;
+
+export type RequestSchemaName = keyof typeof requestSchemas;
+export type ResponseSchemaName = keyof typeof responseSchemas;
+
+/** What an operation is handed once the checks have passed. */
+export interface RouteInput {
+  ctx: Ctx;
+  params: Record<string, string>;
+  /** The scope named by the path, resolved (org or company routes). */
+  scope: ScopeContext;
+  page: PageRequest;
+  body: unknown;
+}
 
 export interface RouteSpec {
   method: Method;
@@ -14,13 +84,42 @@ export interface RouteSpec {
   path: string;
   operationId: string;
   summary: string;
+  tag: string;
   /** Whether the route needs a bearer token. */
   auth: boolean;
+  /** The path parameter naming the scope the caller must administer (404 otherwise). */
+  scope?: 'orgId' | 'companyId';
+  /** The scope rule (409) of org-level domain and SSO routes: an org in a company uses the company. */
+  ownScopeOnly?: 'domains' | 'SSO connections';
+  /** A paginated list (`limit`, `cursor`). */
+  list?: boolean;
+  request?: RequestSchemaName;
+  /** The success status and its body's schema (none for 204). */
+  status: 200 | 201 | 204;
+  response?: ResponseSchemaName;
+  /** Problem statuses the route answers besides 401/500/503. */
+  problems: readonly number[];
+  /** Extra words for the OpenAPI description. */
+  description?: string;
+  /** Served by another function (documented here); the admin function answers 404. */
+  external?: boolean;
+  run?: (input: RouteInput) => Promise<unknown>;
+}
+
+const org = (i: RouteInput) => (i.scope as Extract<ScopeContext, { type: 'org' }>).org;
+const company = (i: RouteInput) => (i.scope as Extract<ScopeContext, { type: 'company' }>).company;
+const body = <T>(i: RouteInput) => i.body as T;
+
+/** A member's email in the path: normalised; 400 naming `email`. */
+function emailParam(raw: string | undefined): string {
+  const email = normaliseEmail(raw ?? '');
+  if (!email) throw new ValidationError('email', 'is not an email address');
+  return email.email;
 }
 
 const scopes = [
-  ['orgs/{orgId}', 'Org'],
-  ['companies/{companyId}', 'Company'],
+  { prefix: 'orgs/{orgId}', param: 'orgId', name: 'Org', tag: 'orgs' },
+  { prefix: 'companies/{companyId}', param: 'companyId', name: 'Company', tag: 'companies' },
 ] as const;
 
 export const routes: readonly RouteSpec[] = [
@@ -29,209 +128,374 @@ export const routes: readonly RouteSpec[] = [
     path: '/v1/orgs',
     operationId: 'createOrg',
     summary: 'Create an org; the caller becomes its owner',
+    tag: 'orgs',
     auth: true,
+    request: 'CreateOrgRequest',
+    status: 201,
+    response: 'Org',
+    problems: [400, 409],
+    description:
+      'The caller becomes the first owner and takes the first seat, so a seatLimit must be at least 1. Org names are unique (409).',
+    run: (i) => orgs.createOrg(i.ctx, body(i)),
   },
   {
     method: 'GET',
     path: '/v1/orgs/{orgId}',
     operationId: 'getOrg',
     summary: 'Get an org with its seats',
+    tag: 'orgs',
     auth: true,
+    scope: 'orgId',
+    status: 200,
+    response: 'Org',
+    problems: [404],
+    run: async (i) => orgView(org(i)),
   },
   {
     method: 'PATCH',
     path: '/v1/orgs/{orgId}',
     operationId: 'updateOrg',
     summary: 'Change the seat limit',
+    tag: 'orgs',
     auth: true,
+    scope: 'orgId',
+    request: 'UpdateOrgRequest',
+    status: 200,
+    response: 'Org',
+    problems: [400, 404, 409],
+    description: 'A limit below seatsUsed (members and pending invitations) is 409.',
+    run: (i) => orgs.updateOrg(i.ctx, org(i), body(i)),
   },
   {
     method: 'GET',
     path: '/v1/orgs/{orgId}/members',
     operationId: 'listMembers',
     summary: 'List members',
+    tag: 'orgs',
     auth: true,
+    scope: 'orgId',
+    list: true,
+    status: 200,
+    response: 'MemberPage',
+    problems: [400, 404],
+    run: (i) => orgs.listMembers(i.ctx, org(i), i.page),
   },
   {
     method: 'PUT',
     path: '/v1/orgs/{orgId}/members/{email}',
     operationId: 'setMemberRole',
     summary: "Change a member's role",
+    tag: 'orgs',
     auth: true,
+    scope: 'orgId',
+    request: 'SetRoleRequest',
+    status: 200,
+    response: 'Member',
+    problems: [400, 404, 409],
+    description: 'The last owner cannot be demoted (409).',
+    run: (i) => orgs.setMemberRole(i.ctx, org(i), emailParam(i.params.email), body(i)),
   },
   {
     method: 'DELETE',
     path: '/v1/orgs/{orgId}/members/{email}',
     operationId: 'removeMember',
     summary: 'Remove a member, freeing a seat',
+    tag: 'orgs',
     auth: true,
+    scope: 'orgId',
+    status: 204,
+    problems: [400, 404, 409],
+    description: 'The last owner cannot be removed (409).',
+    run: (i) => orgs.removeMember(i.ctx, org(i), emailParam(i.params.email)),
   },
   {
     method: 'POST',
     path: '/v1/orgs/{orgId}/invitations',
     operationId: 'createInvitation',
     summary: 'Invite an email (holds a seat)',
+    tag: 'orgs',
     auth: true,
+    scope: 'orgId',
+    request: 'CreateInvitationRequest',
+    status: 201,
+    response: 'Invitation',
+    problems: [400, 404, 409],
+    description:
+      'Needs a free seat (409 otherwise); 409 when the email is already a member or invited. The invitee is emailed.',
+    run: (i) => orgs.createInvitation(i.ctx, org(i), body(i)),
   },
   {
     method: 'GET',
     path: '/v1/orgs/{orgId}/invitations',
     operationId: 'listInvitations',
     summary: 'List pending invitations',
+    tag: 'orgs',
     auth: true,
+    scope: 'orgId',
+    list: true,
+    status: 200,
+    response: 'InvitationPage',
+    problems: [400, 404],
+    run: (i) => orgs.listInvitations(i.ctx, org(i), i.page),
   },
   {
     method: 'DELETE',
     path: '/v1/orgs/{orgId}/invitations/{email}',
     operationId: 'revokeInvitation',
     summary: 'Revoke an invitation, freeing its seat',
+    tag: 'orgs',
     auth: true,
+    scope: 'orgId',
+    status: 204,
+    problems: [400, 404],
+    run: (i) => orgs.revokeInvitation(i.ctx, org(i), emailParam(i.params.email)),
   },
   {
     method: 'GET',
     path: '/v1/orgs/{orgId}/teams',
     operationId: 'listTeams',
     summary: 'List teams with member counts',
+    tag: 'orgs',
     auth: true,
+    scope: 'orgId',
+    list: true,
+    status: 200,
+    response: 'TeamPage',
+    problems: [400, 404],
+    run: (i) => orgs.listTeams(i.ctx, org(i), i.page),
   },
   {
     method: 'POST',
     path: '/v1/companies',
     operationId: 'createCompany',
     summary: 'Create a company; the caller becomes its owner',
+    tag: 'companies',
     auth: true,
+    request: 'CreateCompanyRequest',
+    status: 201,
+    response: 'Company',
+    problems: [400],
+    run: (i) => companies.createCompany(i.ctx, body(i)),
   },
   {
     method: 'GET',
     path: '/v1/companies/{companyId}',
     operationId: 'getCompany',
     summary: 'Get a company with its orgs',
+    tag: 'companies',
     auth: true,
+    scope: 'companyId',
+    status: 200,
+    response: 'Company',
+    problems: [404],
+    run: (i) => companies.getCompany(i.ctx, company(i)),
   },
   {
     method: 'POST',
     path: '/v1/companies/{companyId}/orgs',
     operationId: 'addCompanyOrg',
     summary: 'Move an org the caller owns into the company',
+    tag: 'companies',
     auth: true,
+    scope: 'companyId',
+    request: 'AddCompanyOrgRequest',
+    status: 200,
+    response: 'Company',
+    problems: [400, 404, 409],
+    description:
+      'Answers with the company as it now is. An org the caller does not own is 404; an org in another company, or one with its own domains or SSO connections (remove them first), is 409.',
+    run: (i) => companies.addOrgToCompany(i.ctx, company(i), body(i)),
   },
-  ...scopes.flatMap(([scope, name]): RouteSpec[] => [
-    {
-      method: 'POST',
-      path: `/v1/${scope}/domains`,
-      operationId: `add${name}Domain`,
-      summary: 'Add a domain (pending until verified)',
-      auth: true,
-    },
-    {
-      method: 'GET',
-      path: `/v1/${scope}/domains`,
-      operationId: `list${name}Domains`,
-      summary: 'List domains',
-      auth: true,
-    },
-    {
-      method: 'POST',
-      path: `/v1/${scope}/domains/{domain}/verify`,
-      operationId: `verify${name}Domain`,
-      summary: 'Look the TXT record up now',
-      auth: true,
-    },
-    {
-      method: 'PUT',
-      path: `/v1/${scope}/domains/{domain}/auto-provisioning`,
-      operationId: `set${name}AutoProvisioning`,
-      summary: 'Enable or disable auto-provisioning',
-      auth: true,
-    },
-    {
-      method: 'DELETE',
-      path: `/v1/${scope}/domains/{domain}`,
-      operationId: `remove${name}Domain`,
-      summary: 'Remove a domain',
-      auth: true,
-    },
-    {
-      method: 'POST',
-      path: `/v1/${scope}/sso-connections`,
-      operationId: `create${name}SsoConnection`,
-      summary: 'Create an SSO connection',
-      auth: true,
-    },
-    {
-      method: 'GET',
-      path: `/v1/${scope}/sso-connections`,
-      operationId: `list${name}SsoConnections`,
-      summary: 'List SSO connections',
-      auth: true,
-    },
-    {
-      method: 'PATCH',
-      path: `/v1/${scope}/sso-connections/{connectionId}`,
-      operationId: `update${name}SsoConnection`,
-      summary: 'Update an SSO connection',
-      auth: true,
-    },
-    {
-      method: 'DELETE',
-      path: `/v1/${scope}/sso-connections/{connectionId}`,
-      operationId: `delete${name}SsoConnection`,
-      summary: 'Delete an SSO connection',
-      auth: true,
-    },
-    {
-      method: 'GET',
-      path: `/v1/${scope}/events`,
-      operationId: `list${name}Events`,
-      summary: 'Audit events, newest first',
-      auth: true,
-    },
-  ]),
+  ...scopes.flatMap(({ prefix, param, name, tag }): RouteSpec[] => {
+    const atScope = (p: string) => `/v1/${prefix}${p}`;
+    const own = param === 'orgId';
+    return [
+      {
+        method: 'POST',
+        path: atScope('/domains'),
+        operationId: `add${name}Domain`,
+        summary: 'Add a domain (pending until verified)',
+        tag,
+        auth: true,
+        scope: param,
+        ...(own ? { ownScopeOnly: 'domains' as const } : {}),
+        request: 'AddDomainRequest',
+        status: 201,
+        response: 'Domain',
+        problems: [400, 404, 409],
+        description:
+          'The domain is normalised (lower case, IDNA → punycode, no trailing dot). Public suffixes (Public Suffix List, ICANN and private sections) and free mailbox providers are 400. Publish txtRecord, then verify.',
+        run: (i) => domains.addDomain(i.ctx, i.scope, body(i)),
+      },
+      {
+        method: 'GET',
+        path: atScope('/domains'),
+        operationId: `list${name}Domains`,
+        summary: 'List domains',
+        tag,
+        auth: true,
+        scope: param,
+        ...(own ? { ownScopeOnly: 'domains' as const } : {}),
+        list: true,
+        status: 200,
+        response: 'DomainPage',
+        problems: [400, 404, 409],
+        run: (i) => domains.listDomains(i.ctx, i.scope, i.page),
+      },
+      {
+        method: 'POST',
+        path: atScope('/domains/{domain}/verify'),
+        operationId: `verify${name}Domain`,
+        summary: 'Look the TXT record up now',
+        tag,
+        auth: true,
+        scope: param,
+        ...(own ? { ownScopeOnly: 'domains' as const } : {}),
+        status: 200,
+        response: 'Domain',
+        problems: [400, 404, 409],
+        description:
+          'Looks up TXT records of the domain afresh; 200 when one equals txtRecord.value, else 409 with what was found (`found`). A domain verified by another org or company is 409.',
+        run: (i) => domains.verifyDomain(i.ctx, i.scope, i.params.domain ?? ''),
+      },
+      {
+        method: 'PUT',
+        path: atScope('/domains/{domain}/auto-provisioning'),
+        operationId: `set${name}AutoProvisioning`,
+        summary: 'Enable or disable auto-provisioning',
+        tag,
+        auth: true,
+        scope: param,
+        ...(own ? { ownScopeOnly: 'domains' as const } : {}),
+        request: 'SetAutoProvisioningRequest',
+        status: 200,
+        response: 'Domain',
+        problems: [400, 404, 409],
+        description: own
+          ? 'People signing in with a verified email on the domain join this org. Enabling an unverified domain is 409.'
+          : 'orgId is required when enabling and must be an org of the company (400). Enabling an unverified domain is 409.',
+        run: (i) => domains.setAutoProvisioning(i.ctx, i.scope, i.params.domain ?? '', body(i)),
+      },
+      {
+        method: 'DELETE',
+        path: atScope('/domains/{domain}'),
+        operationId: `remove${name}Domain`,
+        summary: 'Remove a domain',
+        tag,
+        auth: true,
+        scope: param,
+        ...(own ? { ownScopeOnly: 'domains' as const } : {}),
+        status: 204,
+        problems: [400, 404, 409],
+        description: 'Disables its auto-provisioning and detaches it from SSO connections.',
+        run: (i) => domains.removeDomain(i.ctx, i.scope, i.params.domain ?? ''),
+      },
+      {
+        method: 'POST',
+        path: atScope('/sso-connections'),
+        operationId: `create${name}SsoConnection`,
+        summary: 'Create an SSO connection',
+        tag,
+        auth: true,
+        scope: param,
+        ...(own ? { ownScopeOnly: 'SSO connections' as const } : {}),
+        request: 'CreateSsoConnectionRequest',
+        status: 201,
+        response: 'SsoConnection',
+        problems: [400, 404, 409],
+        description:
+          'Every domain must be verified by this scope and served by no other connection (409); provider names are unique (409). Social providers (Google, Facebook, LoginWithAmazon, SignInWithApple) are 400.',
+        run: (i) => sso.createConnection(i.ctx, i.scope, body(i)),
+      },
+      {
+        method: 'GET',
+        path: atScope('/sso-connections'),
+        operationId: `list${name}SsoConnections`,
+        summary: 'List SSO connections',
+        tag,
+        auth: true,
+        scope: param,
+        ...(own ? { ownScopeOnly: 'SSO connections' as const } : {}),
+        list: true,
+        status: 200,
+        response: 'SsoConnectionPage',
+        problems: [400, 404, 409],
+        run: (i) => sso.listConnections(i.ctx, i.scope, i.page),
+      },
+      {
+        method: 'PATCH',
+        path: atScope('/sso-connections/{connectionId}'),
+        operationId: `update${name}SsoConnection`,
+        summary: 'Update an SSO connection',
+        tag,
+        auth: true,
+        scope: param,
+        ...(own ? { ownScopeOnly: 'SSO connections' as const } : {}),
+        request: 'UpdateSsoConnectionRequest',
+        status: 200,
+        response: 'SsoConnection',
+        problems: [400, 404, 409],
+        description: 'Any of the create fields, e.g. {"jit": false} to disable JIT.',
+        run: (i) => sso.updateConnection(i.ctx, i.scope, i.params.connectionId ?? '', body(i)),
+      },
+      {
+        method: 'DELETE',
+        path: atScope('/sso-connections/{connectionId}'),
+        operationId: `delete${name}SsoConnection`,
+        summary: 'Delete an SSO connection',
+        tag,
+        auth: true,
+        scope: param,
+        ...(own ? { ownScopeOnly: 'SSO connections' as const } : {}),
+        status: 204,
+        problems: [404, 409],
+        run: (i) => sso.deleteConnection(i.ctx, i.scope, i.params.connectionId ?? ''),
+      },
+      {
+        method: 'GET',
+        path: atScope('/events'),
+        operationId: `list${name}Events`,
+        summary: 'Audit events, newest first',
+        tag,
+        auth: true,
+        scope: param,
+        list: true,
+        status: 200,
+        response: 'EventPage',
+        problems: [400, 404],
+        description: own
+          ? "The org's events."
+          : "The company's own events (domain, connection and auto-provisioning changes made at company level) and its orgs' events.",
+        run: (i) => events.listEvents(i.ctx, i.scope, i.page),
+      },
+    ];
+  }),
   {
     method: 'POST',
     path: '/v1/hooks/sign-in',
     operationId: 'signInHook',
     summary: 'The HTTP sign-in hook (HMAC-signed)',
+    tag: 'sign-in',
     auth: false,
+    request: 'SignInHookRequest',
+    status: 200,
+    response: 'SignInHookResponse',
+    problems: [400, 401, 403],
+    description:
+      'Authenticated by the header Provisio-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the hook secret>. A timestamp more than 5 minutes off, or a wrong signature, is 401. A denial is 403 with title "Access denied" or "No seats available".',
+    external: true,
   },
   {
     method: 'GET',
     path: '/v1/openapi.json',
     operationId: 'getOpenApi',
     summary: 'This OpenAPI document',
+    tag: 'meta',
     auth: false,
+    status: 200,
+    problems: [],
   },
 ];
-
-/** The OpenAPI 3.1 document of the API. */
-export function openApiDocument(): Record<string, unknown> {
-  const paths: Record<string, Record<string, unknown>> = {};
-  for (const route of routes) {
-    const params = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
-      name: m[1],
-      in: 'path',
-      required: true,
-      schema: { type: 'string' },
-    }));
-    paths[route.path] ??= {};
-    paths[route.path]![route.method.toLowerCase()] = {
-      operationId: route.operationId,
-      summary: route.summary,
-      ...(params.length ? { parameters: params } : {}),
-      ...(route.auth ? {} : { security: [] }),
-      responses: { default: { description: 'A result, or an RFC 9457 problem document' } },
-    };
-  }
-  return {
-    openapi: '3.1.0',
-    info: { title: 'Provisio admin API', version: '1.0.0' },
-    components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-    },
-    security: [{ bearer: [] }],
-    paths,
-  };
-}
 
 function matchPath(template: string, path: string): Record<string, string> | undefined {
   const t = template.split('/');
@@ -240,22 +504,137 @@ function matchPath(template: string, path: string): Record<string, string> | und
   const params: Record<string, string> = {};
   for (let i = 0; i < t.length; i++) {
     const seg = t[i]!;
-    if (seg.startsWith('{')) params[seg.slice(1, -1)] = decodeURIComponent(p[i]!);
-    else if (seg !== p[i]) return undefined;
+    if (seg.startsWith('{')) {
+      if (!p[i]) return undefined;
+      let value = p[i]!;
+      try {
+        value = decodeURIComponent(value);
+      } catch {
+        // Left as sent: a malformed escape fails the parameter's own validation.
+      }
+      params[seg.slice(1, -1)] = value;
+    } else if (seg !== p[i]) return undefined;
   }
   return params;
 }
 
-/** Routes one API Gateway (payload 2.0) request. */
+/** The caller: the normalised `email` claim that API Gateway's JWT authorizer verified. */
+export function callerFrom(event: APIGatewayProxyEventV2): { email: string } {
+  const claims = (
+    event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }
+  ).authorizer?.jwt?.claims;
+  const email = normaliseEmail(claims?.email);
+  if (!email) throw new UnauthorizedError('A bearer token with an email claim is required');
+  // An address the user pool has not verified proves nothing about who is calling.
+  if (claims?.email_verified === false || claims?.email_verified === 'false') {
+    throw new UnauthorizedError("The token's email address is not verified");
+  }
+  return { email: email.email };
+}
+
+/** Validates a body against a route's schema; the first issue names the field (400). */
+export function parseBody<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
+  const result = schema.safeParse(raw, { reportInput: true });
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0]!;
+    throw new ValidationError(
+      issue.path.length ? `${fieldName(issue.path)}.${key}` : key,
+      'is not a known field',
+    );
+  }
+  const field = issue.path.length ? fieldName(issue.path) : 'body';
+  if (issue.code === 'invalid_type' && issue.input === undefined) {
+    throw new ValidationError(field, 'is required');
+  }
+  if (!issue.path.length) throw new ValidationError('body', 'must be a JSON object');
+  throw new ValidationError(field, issue.message);
+}
+
+function fieldName(path: readonly PropertyKey[]): string {
+  return path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
+    .join('');
+}
+
+function readJson(event: APIGatewayProxyEventV2): unknown {
+  if (!event.body) return undefined;
+  const raw = event.isBase64Encoded
+    ? Buffer.from(event.body, 'base64').toString('utf8')
+    : event.body;
+  if (!raw.trim()) return undefined;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new ValidationError('body', 'must be valid JSON');
+  }
+}
+
+/** Finds the route of a request: 404 for an unknown path, 405 for a known path with another method. */
+export function findRoute(
+  method: string,
+  rawPath: string,
+): { route: RouteSpec; params: Record<string, string> } {
+  const path = rawPath.replace(/\/+$/, '') || '/';
+  const candidates = routes
+    .map((route) => ({ route, params: matchPath(route.path, path) }))
+    .filter((c): c is { route: RouteSpec; params: Record<string, string> } => !!c.params);
+  // A literal segment beats a parameter (`/v1/orgs/x` vs nothing here, but keep it predictable).
+  if (candidates.length === 0) throw new NotFoundError(`No route for ${path}`);
+  const found = candidates.find((c) => c.route.method === method.toUpperCase());
+  if (!found) {
+    throw new AppError(
+      'method-not-allowed',
+      405,
+      `${method.toUpperCase()} is not allowed on ${path}`,
+      {
+        extra: { allow: candidates.map((c) => c.route.method) },
+      },
+    );
+  }
+  return found;
+}
+
+/** Routes one API Gateway (payload 2.0) request through the checks to its operation. */
 export async function routeRequest(
   event: APIGatewayProxyEventV2,
+  deps: AdminDeps,
+  openApi: () => unknown,
 ): Promise<APIGatewayProxyStructuredResultV2> {
-  const method = event.requestContext.http.method.toUpperCase();
-  const path = event.rawPath.replace(/\/+$/, '') || '/';
-  const candidates = routes.filter((r) => matchPath(r.path, path));
-  if (candidates.length === 0) throw new NotFoundError(`No route for ${path}`);
-  const route = candidates.find((r) => r.method === method);
-  if (!route) throw new AppError('method-not-allowed', 405, `${method} is not allowed on ${path}`);
-  if (route.operationId === 'getOpenApi') return json(200, openApiDocument());
-  throw new AppError('not-implemented', 501, `${route.operationId} is not implemented yet`);
+  const { route, params } = findRoute(event.requestContext.http.method, event.rawPath);
+  if (route.operationId === 'getOpenApi') return json(200, openApi());
+  if (route.external || !route.run) throw new NotFoundError(`${route.path} is not served here`);
+
+  // 401
+  const caller = callerFrom(event);
+  const ctx: Ctx = { deps, caller, at: deps.now().toISOString() };
+
+  // 404: the scope the caller administers
+  let scope: ScopeContext | undefined;
+  if (route.scope === 'orgId') scope = orgScope(await resolveOrg(ctx, params.orgId ?? ''));
+  if (route.scope === 'companyId') {
+    scope = companyScope(await resolveCompany(ctx, params.companyId ?? ''));
+  }
+
+  // 409: scope rules
+  if (scope && route.ownScopeOnly) requireOwnDomainsAndSso(scope, route.ownScopeOnly);
+
+  // 400: query and body
+  const page = route.list
+    ? parsePageRequest(event.queryStringParameters)
+    : { limit: 0, cursor: undefined };
+  const body = route.request
+    ? parseBody(requestSchemas[route.request], readJson(event))
+    : undefined;
+
+  const result = await route.run({
+    ctx,
+    params,
+    scope: scope as ScopeContext,
+    page,
+    body,
+  });
+  if (route.status === 204) return { statusCode: 204 };
+  return json(route.status, result);
 }

@@ -1,0 +1,164 @@
+/**
+ * What every admin operation shares: the caller and dependencies, scope resolution (404 for
+ * what the caller does not administer), the scope rules (409), event records and the views
+ * the API answers with. Pure apart from the store reads it is handed.
+ */
+import { ConflictError, NotFoundError } from '../errors.ts';
+import type { ScopeRef } from '../table/schema.ts';
+import type {
+  AdminDeps,
+  Caller,
+  CompanyRecord,
+  ConnectionRecord,
+  DomainClaimRecord,
+  EventRecord,
+  MemberRecord,
+  NotificationRecord,
+  OrgAccess,
+  OrgRecord,
+  ScopeContext,
+} from './model.ts';
+import type { DomainView, MemberView, OrgView, SsoConnectionView } from './schemas.ts';
+
+/** One request's caller and dependencies. */
+export interface Ctx {
+  deps: AdminDeps;
+  caller: Caller;
+  /** The request's time, read once so that every record of a change carries the same. */
+  at: string;
+}
+
+/** SPEC §5: org routes are for the org's owners and the owners of its company. */
+export const administersOrg = (access: OrgAccess): boolean =>
+  access.role === 'owner' || access.companyOwner;
+
+/** The org, when the caller administers it; 404 otherwise (existence is not revealed). */
+export async function resolveOrg(ctx: Ctx, orgId: string): Promise<OrgRecord> {
+  const access = await ctx.deps.store.orgAccess(orgId, ctx.caller.email);
+  if (!access || !administersOrg(access)) throw new NotFoundError(`Org ${orgId} not found`);
+  return access.org;
+}
+
+/** The company, when the caller owns it; 404 otherwise. */
+export async function resolveCompany(ctx: Ctx, companyId: string): Promise<CompanyRecord> {
+  const company = await ctx.deps.store.ownedCompany(companyId, ctx.caller.email);
+  if (!company) throw new NotFoundError(`Company ${companyId} not found`);
+  return company;
+}
+
+export const orgScope = (org: OrgRecord): ScopeContext => ({
+  type: 'org',
+  org,
+  ref: { type: 'org', id: org.id },
+});
+
+export const companyScope = (company: CompanyRecord): ScopeContext => ({
+  type: 'company',
+  company,
+  ref: { type: 'company', id: company.id },
+});
+
+/** SPEC §1: an org in a company has its domains and SSO connections managed by the company. */
+export function requireOwnDomainsAndSso(scope: ScopeContext, what: string): void {
+  if (scope.type === 'org' && scope.org.companyId) {
+    const companyId = scope.org.companyId;
+    throw new ConflictError(
+      `Org ${scope.org.name} belongs to company ${companyId}: its ${what} are managed by the company; use /v1/companies/${companyId}/${what === 'domains' ? 'domains' : 'sso-connections'}`,
+      { extra: { companyId } },
+    );
+  }
+}
+
+/** Human name of a scope, for messages. */
+export const scopeName = (scope: ScopeContext): string =>
+  scope.type === 'org' ? `org ${scope.org.name}` : `company ${scope.company.name}`;
+
+/** An audit event about the scope: stored in the org (listed for its company too), or in the company. */
+export function newEvent(
+  ctx: Ctx,
+  where: ScopeContext | OrgRecord,
+  type: EventRecord['type'],
+  subject: string,
+  details: Record<string, unknown> = {},
+): EventRecord {
+  const scope = 'type' in where ? where : orgScope(where);
+  return {
+    id: ctx.deps.newId(),
+    at: ctx.at,
+    type,
+    orgId: scope.type === 'org' ? scope.org.id : null,
+    companyId: scope.type === 'org' ? scope.org.companyId : scope.company.id,
+    actor: ctx.caller.email,
+    subject,
+    details,
+  };
+}
+
+/** An outbox notification about the scope (SPEC §4). */
+export function newNotification(
+  ctx: Ctx,
+  where: ScopeContext | OrgRecord,
+  type: NotificationRecord['type'],
+  person: { email: string; name: string | null },
+  details: Record<string, unknown>,
+): NotificationRecord {
+  const scope = 'type' in where ? where : orgScope(where);
+  return {
+    id: ctx.deps.newId(),
+    at: ctx.at,
+    type,
+    orgId: scope.type === 'org' ? scope.org.id : '',
+    orgName: scope.type === 'org' ? scope.org.name : scope.company.name,
+    companyId: scope.type === 'org' ? scope.org.companyId : scope.company.id,
+    email: person.email,
+    name: person.name,
+    details,
+  };
+}
+
+// ---- views -------------------------------------------------------------------------------
+
+export const orgView = (org: OrgRecord): OrgView => ({
+  id: org.id,
+  name: org.name,
+  companyId: org.companyId,
+  seatLimit: org.seatLimit,
+  seatsUsed: org.seatsUsed,
+});
+
+export const memberView = (m: MemberRecord): MemberView => ({
+  email: m.email,
+  username: m.username,
+  name: m.name,
+  role: m.membership.role,
+  teams: m.teams.map((t) => t.team).sort(),
+  via: m.membership.via,
+  joinedAt: m.membership.joinedAt,
+});
+
+export const domainView = (c: DomainClaimRecord): DomainView => ({
+  domain: c.domain,
+  status: c.status,
+  txtRecord: { name: c.domain, value: c.txtValue },
+  autoProvisioning: {
+    enabled: c.autoProvisioning.enabled,
+    orgId: c.autoProvisioning.enabled ? c.autoProvisioning.orgId : null,
+  },
+  ssoConnectionId: c.ssoConnectionIds[0] ?? null,
+  verifiedAt: c.verifiedAt,
+});
+
+export const connectionView = (c: ConnectionRecord): SsoConnectionView => ({
+  id: c.id,
+  name: c.name,
+  providerName: c.providerName,
+  domains: [...c.domains],
+  jit: c.jit,
+  scim: c.scim,
+  defaultOrgId: c.defaultOrg.id,
+  defaultTeam: c.defaultTeam,
+  createdAt: c.createdAt,
+});
+
+/** Whether a scope ref is this scope. */
+export const sameScope = (a: ScopeRef, b: ScopeRef): boolean => a.type === b.type && a.id === b.id;

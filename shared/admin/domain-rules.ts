@@ -1,0 +1,91 @@
+/**
+ * Which domains a scope may claim (SPEC §1) and how a claim is verified (SPEC §5). Pure.
+ */
+import { parse } from 'tldts';
+import { normaliseDomain } from '../domains/normalise.ts';
+import { FREE_MAILBOX_PROVIDERS, SHARED_TENANT_SUFFIXES } from './free-mailbox-providers.ts';
+
+/** The prefix of every verification TXT value. */
+export const TXT_PREFIX = 'provisio-verification=';
+
+/** Why a domain cannot be claimed; `undefined` when it can. */
+export type DomainRefusal =
+  | { reason: 'invalid'; message: string }
+  | { reason: 'public-suffix'; message: string }
+  | { reason: 'free-mailbox'; message: string };
+
+/**
+ * Normalises a domain (lower case, IDNA → punycode, no trailing dot) and refuses what no org
+ * can own: a public suffix (ICANN and private sections of the Public Suffix List, e.g. `com`,
+ * `co.uk`, `github.io`), a shared tenant suffix (`onmicrosoft.com`) or a free mailbox provider.
+ */
+export function checkClaimableDomain(
+  input: string,
+): { ok: true; domain: string } | { ok: false; refusal: DomainRefusal } {
+  const domain = normaliseDomain(input);
+  if (!domain) {
+    return {
+      ok: false,
+      refusal: {
+        reason: 'invalid',
+        message: 'is not a domain name (expected something like example.com)',
+      },
+    };
+  }
+  const parsed = parse(domain, { allowPrivateDomains: true });
+  if (parsed.publicSuffix === domain || SHARED_TENANT_SUFFIXES.has(domain)) {
+    return {
+      ok: false,
+      refusal: {
+        reason: 'public-suffix',
+        message: `${domain} is a public suffix shared by many owners (Public Suffix List); claim your own domain below it instead`,
+      },
+    };
+  }
+  if (FREE_MAILBOX_PROVIDERS.has(domain)) {
+    return {
+      ok: false,
+      refusal: {
+        reason: 'free-mailbox',
+        message: `${domain} is a free mailbox provider; anyone can get an address there, so it cannot belong to an organization`,
+      },
+    };
+  }
+  return { ok: true, domain };
+}
+
+/** The TXT value a scope publishes to prove it controls a domain. */
+export const txtValue = (token: string): string => `${TXT_PREFIX}${token}`;
+
+/** What a look-up found: verified when one record equals the expected value exactly. */
+export function matchTxt(
+  records: readonly string[],
+  expected: string,
+): { verified: boolean; found: string[] } {
+  return { verified: records.includes(expected), found: [...records] };
+}
+
+/** Says what a failed verification found, for the 409's detail. */
+export function describeTxtMiss(
+  domain: string,
+  expected: string,
+  found: readonly string[],
+): string {
+  const ours = found.filter((r) => r.startsWith(TXT_PREFIX));
+  if (found.length === 0) {
+    return `No TXT record found at ${domain}; publish a TXT record with the value "${expected}" and try again`;
+  }
+  if (ours.length) {
+    return `The TXT records at ${domain} carry another verification value (${ours.map((r) => `"${r}"`).join(', ')}); expected "${expected}"`;
+  }
+  return `${found.length} TXT record(s) found at ${domain}, none equal to "${expected}"`;
+}
+
+/** When the domain checker looks next: hourly while pending (for 72 h), daily once verified. */
+export const PENDING_CHECK_INTERVAL_MS = 60 * 60 * 1000;
+export const VERIFIED_CHECK_INTERVAL_MS = 24 * 60 * 60 * 1000;
+
+export const nextCheck = (now: Date, status: 'pending' | 'verified'): string =>
+  new Date(
+    now.getTime() + (status === 'pending' ? PENDING_CHECK_INTERVAL_MS : VERIFIED_CHECK_INTERVAL_MS),
+  ).toISOString();

@@ -1,0 +1,208 @@
+/**
+ * The admin core's vocabulary: who calls, what a scope is, what a change writes (`Write`, the
+ * plan the core decides and the store applies in one transaction), and the store port.
+ */
+import type { CompanyRecord, DomainClaimRecord, OrgRecord } from '../adapters/dynamodb/items.ts';
+import type { AppError } from '../errors.ts';
+import type {
+  Connection,
+  EventType,
+  Invitation,
+  Membership,
+  NotificationType,
+  Role,
+} from '../sign-in/types.ts';
+import type { ScopeRef } from '../table/schema.ts';
+import type { Page, PageRequest } from './pagination.ts';
+import type { EventView, InvitationView, MemberView, TeamView } from './schemas.ts';
+
+export type { CompanyRecord, DomainClaimRecord, OrgRecord };
+
+/** The authenticated caller: the normalised `email` claim of their token. */
+export interface Caller {
+  email: string;
+}
+
+/** What the caller may administer, resolved before anything else (404 otherwise). */
+export type ScopeContext =
+  | { type: 'org'; org: OrgRecord; ref: ScopeRef }
+  | { type: 'company'; company: CompanyRecord; ref: ScopeRef };
+
+/** An SSO connection as stored: the sign-in's `Connection` plus bookkeeping. */
+export interface ConnectionRecord extends Connection {
+  createdAt: string;
+  /** Optimistic-lock revision, +1 on every write. */
+  rev: number;
+}
+
+/** An audit event to write (SPEC §5 event types). */
+export interface EventRecord {
+  id: string;
+  at: string;
+  type: EventType;
+  /** The org it concerns; null for company-level changes. */
+  orgId: string | null;
+  /** The company whose activity lists it (the org's company, or the company itself). */
+  companyId: string | null;
+  actor: string;
+  subject: string;
+  details: Record<string, unknown>;
+}
+
+/**
+ * An outbox notification (SPEC §4), in the shape the notifier reads (`shared/notifications/render.ts`).
+ * For a company as a whole (a company-level domain) `orgId` is `''` and `orgName` is the
+ * company's name: the company's owners are told.
+ */
+export interface NotificationRecord {
+  id: string;
+  at: string;
+  type: NotificationType;
+  orgId: string;
+  orgName: string;
+  companyId: string | null;
+  /** The person it is about (the invitee), or the admin who made the change. */
+  email: string;
+  name: string | null;
+  details: Record<string, unknown>;
+}
+
+/** A member as stored in the person's partition. */
+export interface MemberRecord {
+  email: string;
+  membership: Membership;
+  teams: { team: string; via: string }[];
+  username: string | null;
+  name: string | null;
+}
+
+/**
+ * One write of a change. The store turns a list of them into one TransactWriteItems; each kind
+ * carries its own condition (documented per kind), and `conflict` is what a failed condition means:
+ * the 409's detail, or an error to throw as it is (a 404 for something that vanished).
+ */
+export type Write = { conflict?: string | AppError } /** Put a new org (condition: absent). */ & (
+  | { kind: 'putOrg'; org: OrgRecord }
+  /** Put an org-name guard (condition: absent; the name is taken otherwise). */
+  | { kind: 'putOrgName'; name: string; orgId: string; companyId: string | null }
+  /** Set the company on an org's name guard. */
+  | { kind: 'setOrgNameCompany'; name: string; orgId: string; companyId: string }
+  /** Change an org's seat limit (condition: the org exists and `seatsUsed <= seatLimit` unless unlimited). */
+  | { kind: 'setSeatLimit'; orgId: string; seatLimit: number | null }
+  /**
+   * Move an org's counters. `seats: +1` carries the seat condition (`seatsUsed < seatLimit`
+   * unless unlimited), `seats: -1` needs `seatsUsed > 0`; `owners: -1` needs `ownerCount > 1`
+   * (the last owner stays); `ownConfig` counts the org's own domains and SSO connections and
+   * needs the org to be outside any company.
+   */
+  | { kind: 'orgCounters'; orgId: string; seats?: 1 | -1; owners?: 1 | -1; ownConfig?: 1 | -1 }
+  /** Put an org into a company (condition: in no company and without its own domains or connections). */
+  | { kind: 'joinCompany'; orgId: string; companyId: string }
+  /** Put a membership (condition: absent). */
+  | { kind: 'putMember'; email: string; membership: Membership }
+  /** Change a member's role (condition: the membership exists with role `from`). */
+  | { kind: 'setRole'; orgId: string; email: string; from: Role; to: Role }
+  /** Delete a membership (condition: it exists). */
+  | { kind: 'deleteMember'; orgId: string; email: string }
+  /** Delete a team membership (condition: it exists) and count it off its team. */
+  | { kind: 'deleteTeamMember'; orgId: string; team: string; email: string }
+  /** Condition: the person is not a member of the org. */
+  | { kind: 'checkNotMember'; orgId: string; email: string }
+  /** Put an invitation (condition: absent). */
+  | { kind: 'putInvitation'; email: string; invitation: Invitation }
+  /** Delete an invitation (condition: it exists). */
+  | { kind: 'deleteInvitation'; orgId: string; email: string }
+  /** Put a company (condition: absent). */
+  | { kind: 'putCompany'; company: CompanyRecord }
+  /** Put a company ownership. */
+  | { kind: 'putCompanyOwner'; companyId: string; companyName: string; email: string; at: string }
+  /** Put a company's org entry. */
+  | { kind: 'putCompanyOrg'; companyId: string; orgId: string; name: string }
+  /** Put a new domain claim (condition: absent). */
+  | { kind: 'putClaim'; claim: DomainClaimRecord }
+  /**
+   * Update a claim from `before` to `after` (condition: status, auto-provisioning and SSO
+   * connections are still as read, so concurrent changes cannot be lost).
+   */
+  | { kind: 'updateClaim'; before: DomainClaimRecord; after: DomainClaimRecord }
+  /** Delete a claim (condition: still as read). */
+  | { kind: 'deleteClaim'; claim: DomainClaimRecord }
+  /**
+   * Put the sign-in's copy of a verified domain (condition: absent, or already this scope's:
+   * one verifier per domain).
+   */
+  | {
+      kind: 'putVerified';
+      domain: string;
+      scope: ScopeRef;
+      autoProvisioning: { orgId: string; orgName: string } | null;
+      ssoConnectionIds: string[];
+      verifiedAt: string;
+    }
+  /** Update fields of the verified copy (condition: it is this scope's). */
+  | {
+      kind: 'updateVerified';
+      domain: string;
+      scope: ScopeRef;
+      autoProvisioning?: { orgId: string; orgName: string } | null;
+      ssoConnectionIds?: string[];
+    }
+  /** Delete the verified copy (condition: it is this scope's). */
+  | { kind: 'deleteVerified'; domain: string; scope: ScopeRef }
+  /** Put a connection (condition: absent when `rev` is 1, else stored at `rev - 1`). */
+  | { kind: 'putConnection'; connection: ConnectionRecord }
+  /** Delete a connection (condition: stored at `rev`). */
+  | { kind: 'deleteConnection'; scope: ScopeRef; id: string; rev: number }
+  /** Put the provider copy of a connection (condition: absent or this connection's: provider names are unique). */
+  | { kind: 'putProvider'; connection: Connection }
+  /** Delete a provider copy (condition: it is this connection's). */
+  | { kind: 'deleteProvider'; providerName: string; connectionId: string }
+  /** Put an audit event. */
+  | { kind: 'event'; event: EventRecord }
+  /** Put an outbox item. */
+  | { kind: 'outbox'; notification: NotificationRecord }
+);
+
+/** The result of an org access check. */
+export interface OrgAccess {
+  org: OrgRecord;
+  /** The caller's role in the org, if a member. */
+  role: Role | null;
+  /** Whether the caller owns the org's company. */
+  companyOwner: boolean;
+}
+
+/** The admin API's storage port; `shared/adapters/dynamodb/admin-store.ts` implements it. */
+export interface AdminStore {
+  /** Writes a change in one transaction; a failed condition throws a 409 with that write's `conflict`. */
+  apply(writes: Write[]): Promise<void>;
+
+  orgAccess(orgId: string, email: string): Promise<OrgAccess | undefined>;
+  /** The company, when `email` owns it. */
+  ownedCompany(companyId: string, email: string): Promise<CompanyRecord | undefined>;
+  getOrg(orgId: string): Promise<OrgRecord | undefined>;
+  getMember(orgId: string, email: string): Promise<MemberRecord | undefined>;
+  companyOrgs(companyId: string): Promise<{ id: string; name: string }[]>;
+  getClaim(scope: ScopeRef, domain: string): Promise<DomainClaimRecord | undefined>;
+  getClaims(scope: ScopeRef, domains: string[]): Promise<Map<string, DomainClaimRecord>>;
+  getConnection(scope: ScopeRef, id: string): Promise<ConnectionRecord | undefined>;
+  getConnections(scope: ScopeRef, ids: string[]): Promise<ConnectionRecord[]>;
+
+  listMembers(orgId: string, page: PageRequest): Promise<Page<MemberView>>;
+  listInvitations(orgId: string, page: PageRequest): Promise<Page<InvitationView>>;
+  listTeams(orgId: string, page: PageRequest): Promise<Page<TeamView>>;
+  listClaims(scope: ScopeRef, page: PageRequest): Promise<Page<DomainClaimRecord>>;
+  listConnections(scope: ScopeRef, page: PageRequest): Promise<Page<ConnectionRecord>>;
+  listEvents(scope: ScopeRef, page: PageRequest): Promise<Page<EventView>>;
+}
+
+/** What the core needs from the outside world besides the store. */
+export interface AdminDeps {
+  store: AdminStore;
+  /** TXT records of a name, looked up afresh (`createTxtLookup`). */
+  lookupTxt: (name: string) => Promise<string[]>;
+  now: () => Date;
+  newId: () => string;
+  /** A random verification token. */
+  newToken: () => string;
+}

@@ -1,0 +1,280 @@
+/**
+ * Orgs, seats, members, invitations and teams (SPEC §5). Each operation reads what it needs,
+ * decides the writes (pure `plan…` functions) and hands them to the store as one transaction
+ * whose conditions guard the invariants: unique org names, seats within the limit, a last owner.
+ */
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import type { Role } from '../sign-in/types.ts';
+import { type Ctx, memberView, newEvent, newNotification, orgView } from './context.ts';
+import type { MemberRecord, OrgRecord, Write } from './model.ts';
+import type { Page, PageRequest } from './pagination.ts';
+import type { InvitationView, MemberView, OrgView, TeamView } from './schemas.ts';
+
+const noSeat = (org: OrgRecord) =>
+  `No free seat in ${org.name}: ${org.seatsUsed} of ${org.seatLimit} seats are used (members and pending invitations); raise seatLimit or remove someone first`;
+
+const lastOwner = (org: OrgRecord, email: string) =>
+  `${email} is the last owner of ${org.name}; make someone else an owner first`;
+
+/** `POST /v1/orgs`: the caller becomes the owner (and takes the first seat). */
+export async function createOrg(
+  ctx: Ctx,
+  body: { name: string; seatLimit?: number | null | undefined },
+): Promise<OrgView> {
+  const seatLimit = body.seatLimit ?? null;
+  if (seatLimit === 0) {
+    throw new ValidationError('seatLimit', 'must be at least 1: the creator takes the first seat');
+  }
+  const org: OrgRecord = {
+    id: ctx.deps.newId(),
+    name: body.name,
+    companyId: null,
+    seatLimit,
+    seatsUsed: 1,
+    ownerCount: 1,
+    createdAt: ctx.at,
+  };
+  await ctx.deps.store.apply([
+    { kind: 'putOrg', org },
+    {
+      kind: 'putOrgName',
+      name: org.name,
+      orgId: org.id,
+      companyId: null,
+      conflict: `The org name ${org.name} is taken; org names are unique`,
+    },
+    {
+      kind: 'putMember',
+      email: ctx.caller.email,
+      membership: {
+        orgId: org.id,
+        orgName: org.name,
+        role: 'owner',
+        via: 'creator',
+        joinedAt: ctx.at,
+      },
+    },
+    {
+      kind: 'event',
+      event: newEvent(ctx, org, 'member_added', ctx.caller.email, {
+        via: 'creator',
+        role: 'owner',
+      }),
+    },
+  ]);
+  return orgView(org);
+}
+
+/** `PATCH /v1/orgs/{orgId}`: never below the seats in use. */
+export async function updateOrg(
+  ctx: Ctx,
+  org: OrgRecord,
+  body: { seatLimit: number | null },
+): Promise<OrgView> {
+  if (body.seatLimit === org.seatLimit) return orgView(org);
+  if (body.seatLimit !== null && body.seatLimit < org.seatsUsed) {
+    throw new ConflictError(
+      `seatLimit ${body.seatLimit} is below the ${org.seatsUsed} seats in use (members and pending invitations)`,
+    );
+  }
+  await ctx.deps.store.apply([
+    {
+      kind: 'setSeatLimit',
+      orgId: org.id,
+      seatLimit: body.seatLimit,
+      conflict: `seatLimit ${body.seatLimit} is below the seats now in use (members and pending invitations)`,
+    },
+    {
+      kind: 'event',
+      event: newEvent(ctx, org, 'seats_changed', org.id, {
+        from: org.seatLimit,
+        to: body.seatLimit,
+      }),
+    },
+  ]);
+  const now = await ctx.deps.store.getOrg(org.id);
+  return orgView(now ?? { ...org, seatLimit: body.seatLimit });
+}
+
+async function requireMember(ctx: Ctx, org: OrgRecord, email: string): Promise<MemberRecord> {
+  const member = await ctx.deps.store.getMember(org.id, email);
+  if (!member) throw new NotFoundError(`${email} is not a member of ${org.name}`);
+  return member;
+}
+
+/** The writes of a role change; demoting counts an owner off under the last-owner guard. */
+export function planRoleChange(ctx: Ctx, org: OrgRecord, member: MemberRecord, to: Role): Write[] {
+  const from = member.membership.role;
+  return [
+    {
+      kind: 'orgCounters',
+      orgId: org.id,
+      owners: to === 'owner' ? 1 : -1,
+      conflict: lastOwner(org, member.email),
+    },
+    {
+      kind: 'setRole',
+      orgId: org.id,
+      email: member.email,
+      from,
+      to,
+      conflict: `The role of ${member.email} changed meanwhile; read it again and retry`,
+    },
+    { kind: 'event', event: newEvent(ctx, org, 'role_changed', member.email, { from, to }) },
+  ];
+}
+
+/** `PUT /v1/orgs/{orgId}/members/{email}`. */
+export async function setMemberRole(
+  ctx: Ctx,
+  org: OrgRecord,
+  email: string,
+  body: { role: Role },
+): Promise<MemberView> {
+  const member = await requireMember(ctx, org, email);
+  if (member.membership.role === body.role) return memberView(member);
+  if (member.membership.role === 'owner' && org.ownerCount <= 1) {
+    throw new ConflictError(lastOwner(org, email));
+  }
+  await ctx.deps.store.apply(planRoleChange(ctx, org, member, body.role));
+  return memberView({ ...member, membership: { ...member.membership, role: body.role } });
+}
+
+/** The writes of removing a member: the seat, the owner count, the member's teams. */
+export function planMemberRemoval(ctx: Ctx, org: OrgRecord, member: MemberRecord): Write[] {
+  const owner = member.membership.role === 'owner';
+  return [
+    {
+      kind: 'orgCounters',
+      orgId: org.id,
+      seats: -1,
+      ...(owner ? { owners: -1 as const } : {}),
+      conflict: owner
+        ? lastOwner(org, member.email)
+        : `The seats of ${org.name} changed meanwhile; retry`,
+    },
+    {
+      kind: 'deleteMember',
+      orgId: org.id,
+      email: member.email,
+      conflict: new NotFoundError(`${member.email} is not a member of ${org.name}`),
+    },
+    ...member.teams.map(
+      (t): Write => ({
+        kind: 'deleteTeamMember',
+        orgId: org.id,
+        team: t.team,
+        email: member.email,
+        conflict: `The teams of ${member.email} changed meanwhile; retry`,
+      }),
+    ),
+    {
+      kind: 'event',
+      event: newEvent(ctx, org, 'member_removed', member.email, {
+        role: member.membership.role,
+        via: member.membership.via,
+        teams: member.teams.map((t) => t.team),
+      }),
+    },
+  ];
+}
+
+/** `DELETE /v1/orgs/{orgId}/members/{email}`: frees a seat; never the last owner. */
+export async function removeMember(ctx: Ctx, org: OrgRecord, email: string): Promise<void> {
+  const member = await requireMember(ctx, org, email);
+  if (member.membership.role === 'owner' && org.ownerCount <= 1) {
+    throw new ConflictError(lastOwner(org, email));
+  }
+  await ctx.deps.store.apply(planMemberRemoval(ctx, org, member));
+}
+
+/** `POST /v1/orgs/{orgId}/invitations`: holds a seat; mails the invitee through the outbox. */
+export async function createInvitation(
+  ctx: Ctx,
+  org: OrgRecord,
+  body: { email: string; role?: Role | undefined; team?: string | null | undefined },
+): Promise<InvitationView> {
+  const invitation = {
+    orgId: org.id,
+    orgName: org.name,
+    role: body.role ?? 'member',
+    team: body.team ?? null,
+    invitedBy: ctx.caller.email,
+    createdAt: ctx.at,
+  } as const;
+  if (org.seatLimit !== null && org.seatsUsed >= org.seatLimit)
+    throw new ConflictError(noSeat(org));
+  await ctx.deps.store.apply([
+    {
+      kind: 'putInvitation',
+      email: body.email,
+      invitation,
+      conflict: `${body.email} already has a pending invitation to ${org.name}`,
+    },
+    {
+      kind: 'checkNotMember',
+      orgId: org.id,
+      email: body.email,
+      conflict: `${body.email} is already a member of ${org.name}`,
+    },
+    { kind: 'orgCounters', orgId: org.id, seats: 1, conflict: noSeat(org) },
+    {
+      kind: 'event',
+      event: newEvent(ctx, org, 'invitation_created', body.email, {
+        role: invitation.role,
+        team: invitation.team,
+      }),
+    },
+    {
+      kind: 'outbox',
+      notification: newNotification(
+        ctx,
+        org,
+        'invitation',
+        { email: body.email, name: null },
+        { role: invitation.role, team: invitation.team, invitedBy: ctx.caller.email },
+      ),
+    },
+  ]);
+  return {
+    email: body.email,
+    role: invitation.role,
+    team: invitation.team,
+    invitedBy: invitation.invitedBy,
+    createdAt: invitation.createdAt,
+  };
+}
+
+/** `DELETE /v1/orgs/{orgId}/invitations/{email}`: frees the held seat. */
+export async function revokeInvitation(ctx: Ctx, org: OrgRecord, email: string): Promise<void> {
+  await ctx.deps.store.apply([
+    {
+      kind: 'deleteInvitation',
+      orgId: org.id,
+      email,
+      conflict: new NotFoundError(`${email} has no pending invitation to ${org.name}`),
+    },
+    {
+      kind: 'orgCounters',
+      orgId: org.id,
+      seats: -1,
+      conflict: `The seats of ${org.name} changed meanwhile; retry`,
+    },
+    { kind: 'event', event: newEvent(ctx, org, 'invitation_revoked', email) },
+  ]);
+}
+
+export const listMembers = (
+  ctx: Ctx,
+  org: OrgRecord,
+  page: PageRequest,
+): Promise<Page<MemberView>> => ctx.deps.store.listMembers(org.id, page);
+
+export const listInvitations = (
+  ctx: Ctx,
+  org: OrgRecord,
+  page: PageRequest,
+): Promise<Page<InvitationView>> => ctx.deps.store.listInvitations(org.id, page);
+
+export const listTeams = (ctx: Ctx, org: OrgRecord, page: PageRequest): Promise<Page<TeamView>> =>
+  ctx.deps.store.listTeams(org.id, page);

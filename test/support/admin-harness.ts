@@ -1,0 +1,141 @@
+/**
+ * A harness for admin API tests: a client that calls the API as a given person, a fresh table
+ * per test file, and a loopback DNS server. Two backends share one interface:
+ *
+ * - `inProcess`: the admin handler called in this process with an API Gateway (payload 2.0)
+ *   event whose authorizer claims carry the caller's email, over DynamoDB Local;
+ * - `http` (see `admin-http.ts`): the local stack's HTTP API with real cognito-local tokens.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import middy from '@middy/core';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import { createTxtLookup } from '../../shared/adapters/dns/txt.ts';
+import { createAdminStore } from '../../shared/adapters/dynamodb/admin-store.ts';
+import type { AdminDeps } from '../../shared/admin/model.ts';
+import { openApiDocument } from '../../shared/admin/openapi.ts';
+import { routeRequest } from '../../shared/admin/routes.ts';
+import { problemErrors } from '../../shared/http/problem.ts';
+import { createTableInput } from '../../shared/table/schema.ts';
+
+/** One answer of the API. */
+export interface ApiAnswer {
+  status: number;
+  headers: Record<string, string>;
+  // biome-ignore lint/suspicious/noExplicitAny: answers are asserted field by field in tests
+  body: any;
+}
+
+export interface CallOptions {
+  /** The caller's email; omitted means no token at all. */
+  as?: string;
+  body?: unknown;
+  /** A body sent verbatim (for malformed JSON). */
+  rawBody?: string;
+  query?: Record<string, string>;
+}
+
+/** Calls the admin API. */
+export interface AdminApi {
+  call(method: string, path: string, options?: CallOptions): Promise<ApiAnswer>;
+}
+
+/** A document client for DynamoDB Local with the static local credentials. */
+export function localDocumentClient(endpoint: string): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint,
+      region: 'us-east-1',
+      // DynamoDB Local accepts only letters and digits in access key ids.
+      credentials: { accessKeyId: 'AKIAPROVISIOTEST', secretAccessKey: 'local' },
+      maxAttempts: 3,
+    }),
+    { marshallOptions: { removeUndefinedValues: true } },
+  );
+}
+
+/** Creates a fresh table with a unique name, from the shared definition. */
+export async function createFreshTable(db: DynamoDBDocumentClient): Promise<string> {
+  const tableName = `admin-${randomUUID().slice(0, 8)}`;
+  await db.send(new CreateTableCommand(createTableInput(tableName)));
+  return tableName;
+}
+
+const context = { awsRequestId: 'test', functionName: 'provisio-admin' } as Context;
+
+/** The admin handler in this process, over the given dependencies. */
+export function inProcessApi(deps: AdminDeps): AdminApi {
+  const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(
+    (event: APIGatewayProxyEventV2) => routeRequest(event, deps, openApiDocument),
+  ).use(problemErrors());
+  return {
+    async call(method, path, options = {}) {
+      const [rawPath, rawQuery] = path.split('?');
+      const query = {
+        ...Object.fromEntries(new URLSearchParams(rawQuery ?? '')),
+        ...options.query,
+      };
+      const body =
+        options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+      const event = {
+        version: '2.0',
+        routeKey: '$default',
+        rawPath: rawPath!,
+        rawQueryString: new URLSearchParams(query).toString(),
+        headers: { 'content-type': 'application/json' },
+        ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+        requestContext: {
+          http: {
+            method,
+            path: rawPath!,
+            protocol: 'HTTP/1.1',
+            sourceIp: '127.0.0.1',
+            userAgent: 'test',
+          },
+          ...(options.as
+            ? {
+                authorizer: {
+                  jwt: { claims: { email: options.as, email_verified: 'true' }, scopes: null },
+                },
+              }
+            : {}),
+        },
+        ...(body !== undefined ? { body, isBase64Encoded: false } : { isBase64Encoded: false }),
+      } as unknown as APIGatewayProxyEventV2;
+      const out = (await handler(event, context)) as APIGatewayProxyStructuredResultV2;
+      const headers = (out.headers ?? {}) as Record<string, string>;
+      return {
+        status: out.statusCode ?? 200,
+        headers,
+        body: out.body ? JSON.parse(out.body) : undefined,
+      };
+    },
+  };
+}
+
+/** Production-like dependencies over a table and DNS resolvers. */
+export function adminDeps(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  dnsServers: string[],
+): AdminDeps {
+  return {
+    store: createAdminStore(db, tableName),
+    lookupTxt: createTxtLookup(dnsServers, { timeoutMs: 1000, tries: 1 }),
+    now: () => new Date(),
+    newId: () => randomUUID(),
+    newToken: () => randomBytes(16).toString('hex'),
+  };
+}
+
+/** A unique email on a domain, so that test files never collide in a shared table. */
+export const uniqueEmail = (local: string, domain = 'example.test') =>
+  `${local}-${randomUUID().slice(0, 8)}@${domain}`;
+
+/** A unique org or team slug. */
+export const uniqueSlug = (base: string) => `${base}-${randomUUID().slice(0, 8)}`;
