@@ -15,6 +15,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
+import { expect } from 'vitest';
 import { createTxtLookup } from '../../shared/adapters/dns/txt.ts';
 import { createAdminStore } from '../../shared/adapters/dynamodb/admin-store.ts';
 import type { AdminDeps } from '../../shared/admin/model.ts';
@@ -139,3 +140,18 @@ export const uniqueEmail = (local: string, domain = 'example.test') =>
 
 /** A unique org or team slug. */
 export const uniqueSlug = (base: string) => `${base}-${randomUUID().slice(0, 8)}`;
+
+/** Asserts a problem document (RFC 9457) with this status and, for 400s, the field it names. */
+export function expectProblem(answer: ApiAnswer, status: number, field?: string): void {
+  const context = `${answer.status} ${JSON.stringify(answer.body)}`;
+  expect(answer.status, context).toBe(status);
+  if (status === 401) return; // the JWT authorizer may answer before the function runs
+  expect(String(answer.headers['content-type']), context).toMatch(/^application\/problem\+json/);
+  expect(answer.body, context).toMatchObject({
+    type: expect.any(String),
+    title: expect.any(String),
+    status,
+    detail: expect.any(String),
+  });
+  if (field !== undefined) expect(answer.body.field, context).toBe(field);
+}
