@@ -1,6 +1,7 @@
 /**
  * Which domains a scope may claim (SPEC §1) and how a claim is verified (SPEC §5). Pure.
  */
+import { domainToASCII } from 'node:url';
 import { parse } from 'tldts';
 import { normaliseDomain } from '../domains/normalise.ts';
 import { FREE_MAILBOX_PROVIDERS, SHARED_TENANT_SUFFIXES } from './free-mailbox-providers.ts';
@@ -14,6 +15,11 @@ export type DomainRefusal =
   | { reason: 'public-suffix'; message: string }
   | { reason: 'free-mailbox'; message: string };
 
+const publicSuffix = (domain: string): DomainRefusal => ({
+  reason: 'public-suffix',
+  message: `${domain} is a public suffix shared by many owners (Public Suffix List); claim your own domain below it instead`,
+});
+
 /**
  * Normalises a domain (lower case, IDNA → punycode, no trailing dot) and refuses what no org
  * can own: a public suffix (ICANN and private sections of the Public Suffix List, e.g. `com`,
@@ -24,6 +30,12 @@ export function checkClaimableDomain(
 ): { ok: true; domain: string } | { ok: false; refusal: DomainRefusal } {
   const domain = normaliseDomain(input);
   if (!domain) {
+    // A top-level suffix (`com`, `uk`) is one label, so not a hostname we keep; say why anyway.
+    const single = domainToASCII(input.normalize('NFKC').trim().toLowerCase().replace(/\.$/, ''));
+    const parsed = single ? parse(single, { allowPrivateDomains: true }) : undefined;
+    if (parsed && parsed.publicSuffix === single && (parsed.isIcann || parsed.isPrivate)) {
+      return { ok: false, refusal: publicSuffix(single) };
+    }
     return {
       ok: false,
       refusal: {
@@ -34,13 +46,7 @@ export function checkClaimableDomain(
   }
   const parsed = parse(domain, { allowPrivateDomains: true });
   if (parsed.publicSuffix === domain || SHARED_TENANT_SUFFIXES.has(domain)) {
-    return {
-      ok: false,
-      refusal: {
-        reason: 'public-suffix',
-        message: `${domain} is a public suffix shared by many owners (Public Suffix List); claim your own domain below it instead`,
-      },
-    };
+    return { ok: false, refusal: publicSuffix(domain) };
   }
   if (FREE_MAILBOX_PROVIDERS.has(domain)) {
     return {
