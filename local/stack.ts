@@ -1,0 +1,241 @@
+/**
+ * The local stack (SPEC §6) as a function: `npm start` (local/start.ts) and the integration
+ * tests' globalSetup both call `startLocalStack`.
+ */
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { functionSpecs } from '../functions/registry.ts';
+import { ENV, envFor } from '../shared/config.ts';
+import { type ApiServer, startApiServer } from './api-server.ts';
+import { ensureUserPool, startCognito } from './cognito.ts';
+import { ensureTable, startDynamoDb } from './dynamodb.ts';
+import { checkJava } from './java.ts';
+import { createJwtAuthorizer } from './jwt-authorizer.ts';
+import { createLambdaRuntime } from './lambda-runtime.ts';
+import {
+  LOCAL_ACCOUNT_ID,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  LOCAL_SENDER_EMAIL,
+  LOCAL_TABLE_NAME,
+  type LocalStackOptions,
+  resolveOptions,
+} from './options.ts';
+import { assertPortFree, type Reaper, startReaper } from './processes.ts';
+import { startSes } from './ses.ts';
+
+/** `<dataDir>/local.json`: everything a client of the local stack needs. */
+export interface LocalStackConfig {
+  readonly apiUrl: string;
+  /** Endpoint for an AWS SDK Lambda client (the same server as `apiUrl`). */
+  readonly lambdaEndpoint: string;
+  readonly dynamodb: { readonly endpoint: string; readonly tableName: string };
+  readonly ses: { readonly endpoint: string };
+  readonly cognito: {
+    readonly endpoint: string;
+    readonly userPoolId: string;
+    readonly clientId: string;
+  };
+  /** The HMAC secret of the HTTP sign-in hook (SPEC §5). */
+  readonly hookSecret: string;
+}
+
+/** A running local stack. */
+export interface LocalStack {
+  readonly config: LocalStackConfig;
+  /** The absolute data directory. */
+  readonly dataDir: string;
+  /** Stops every service and child process; safe to call more than once. */
+  stop(): Promise<void>;
+  /** Settles (never rejects) if a child process dies on its own while the stack runs. */
+  readonly crashed: Promise<Error>;
+}
+
+/** The project root, which `functionSpecs` entries are relative to. */
+const PROJECT_ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+/** What the stack keeps in its data directory; `--fresh` removes exactly these. */
+const DATA_ENTRIES = ['dynamodb', 'cognito', 'logs', 'hook-secret', 'local.json'];
+
+async function loadOrCreateHookSecret(dataDir: string): Promise<string> {
+  const file = join(dataDir, 'hook-secret');
+  try {
+    const secret = (await readFile(file, 'utf8')).trim();
+    if (secret) return secret;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const secret = randomBytes(32).toString('hex');
+  await writeFile(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+/**
+ * The environment the handlers read (shared/config.ts), set in this process before any handler
+ * is imported. `DNS_SERVERS` and `GROUPS_ATTRIBUTE` pass through from the caller's environment.
+ */
+function handlerEnvironment(config: Omit<LocalStackConfig, 'cognito'>): Record<string, string> {
+  return {
+    ...envFor.table(config.dynamodb.tableName),
+    ...envFor.dynamodbEndpoint(config.dynamodb.endpoint),
+    ...envFor.sesEndpoint(config.ses.endpoint),
+    ...envFor.hookSecret(config.hookSecret),
+    ...envFor.sender(process.env[ENV.senderEmail]?.trim() || LOCAL_SENDER_EMAIL),
+    [ENV.awsRegion]: LOCAL_REGION,
+    AWS_DEFAULT_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+  };
+}
+
+/**
+ * Starts DynamoDB Local, SES, cognito-local and the API server, creates the table and the user
+ * pool if missing, writes `<dataDir>/local.json` and resolves when everything answers.
+ *
+ * Checks first, before starting anything: Java 17+ (else a `JavaMissingError` saying how to
+ * install it) and that every port is free. On any failure it stops what it started and rejects.
+ * It sets the handlers' environment (TABLE_NAME, DYNAMODB_ENDPOINT, ...) in `process.env`.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const o = resolveOptions(options);
+  await checkJava();
+  await Promise.all([
+    assertPortFree(o.ports.api, 'API'),
+    assertPortFree(o.ports.dynamodb, 'DynamoDB Local'),
+    assertPortFree(o.ports.ses, 'SES'),
+    assertPortFree(o.ports.cognito, 'cognito-local'),
+  ]);
+  if (o.fresh) {
+    await Promise.all(
+      DATA_ENTRIES.map((entry) => rm(join(o.dataDir, entry), { recursive: true, force: true })),
+    );
+  }
+  await mkdir(o.dataDir, { recursive: true });
+
+  const apiUrl = `http://localhost:${o.ports.api}`;
+  const partial = {
+    apiUrl,
+    lambdaEndpoint: apiUrl,
+    dynamodb: { endpoint: `http://localhost:${o.ports.dynamodb}`, tableName: LOCAL_TABLE_NAME },
+    ses: { endpoint: `http://localhost:${o.ports.ses}` },
+    hookSecret: await loadOrCreateHookSecret(o.dataDir),
+  };
+  Object.assign(process.env, handlerEnvironment(partial));
+  // A session token from the developer's own AWS login would ride along with the local keys.
+  delete process.env.AWS_SESSION_TOKEN;
+
+  const echo = o.quiet ? undefined : o.log;
+  const reaper: Reaper = startReaper();
+  const stops: (() => Promise<void>)[] = [];
+  let stopping = false;
+  let stopped: Promise<void> | undefined;
+  const stop = () => {
+    stopping = true;
+    stopped ??= Promise.allSettled(stops.map((s) => s())).then(() => reaper.dismiss());
+    return stopped;
+  };
+
+  await mkdir(join(o.dataDir, 'logs'), { recursive: true });
+  // Handlers log JSON lines to stdout, as in Lambda; quiet keeps them in a file instead.
+  const functionLog = o.quiet
+    ? createWriteStream(join(o.dataDir, 'logs', 'functions.log'))
+    : undefined;
+  functionLog?.on('error', () => {});
+  stops.push(async () => {
+    functionLog?.end();
+  });
+  const runtime = createLambdaRuntime({
+    functions: Object.values(functionSpecs),
+    root: PROJECT_ROOT,
+    region: LOCAL_REGION,
+    accountId: LOCAL_ACCOUNT_ID,
+    ...(functionLog ? { output: (chunk: string | Uint8Array) => functionLog.write(chunk) } : {}),
+    onInvocation: (r) =>
+      o.log(
+        `λ ${r.functionName} ${r.outcome}${r.error ? ` (${r.error.errorType}: ${r.error.errorMessage})` : ''} ${r.durationMs}ms`,
+      ),
+  });
+
+  try {
+    const started = Date.now();
+    // Everything in parallel: the JVM's start dominates, the rest fits in its shadow.
+    const [dynamo, , cognito, warmFailures] = await settleAll(
+      [
+        startDynamoDb({ port: o.ports.dynamodb, dataDir: o.dataDir, reaper, echo }),
+        startSes({ port: o.ports.ses }),
+        startCognito({
+          port: o.ports.cognito,
+          dataDir: o.dataDir,
+          lambdaEndpoint: partial.lambdaEndpoint,
+          triggerFunction: functionSpecs.signIn.localName,
+          reaper,
+          echo,
+        }),
+        runtime.warm(),
+      ] as const,
+      (service) => stops.push(() => service.stop()),
+    );
+    for (const failure of warmFailures) {
+      o.log(`warning: ${failure.functionName} does not load yet: ${failure.error.errorMessage}`);
+    }
+    const [, pool] = await Promise.all([
+      ensureTable(dynamo.endpoint, partial.dynamodb.tableName),
+      ensureUserPool(cognito.endpoint),
+    ]);
+    const api: ApiServer = await startApiServer({
+      port: o.ports.api,
+      runtime,
+      authorizer: createJwtAuthorizer({
+        issuer: `${cognito.endpoint}/${pool.userPoolId}`,
+        audience: [pool.clientId],
+      }),
+      adminFunction: functionSpecs.admin.localName,
+      hookFunction: functionSpecs.signInHook.localName,
+      log: o.log,
+    });
+    stops.push(() => api.stop());
+
+    const config: LocalStackConfig = {
+      ...partial,
+      cognito: { endpoint: cognito.endpoint, ...pool },
+    };
+    const file = join(o.dataDir, 'local.json');
+    await writeFile(`${file}.tmp`, `${JSON.stringify(config, null, 2)}\n`);
+    await rename(`${file}.tmp`, file);
+    o.log(`started in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+
+    const crashed = Promise.race(
+      [dynamo, cognito].map((child) =>
+        child.exited.then((how) => new Error(`${how}\n${child.tail()}`)),
+      ),
+    ).then((error) => (stopping ? new Promise<Error>(() => {}) : error));
+    return { config, dataDir: o.dataDir, stop, crashed };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/**
+ * `Promise.all` that lets every promise settle, hands each started service to `started` (so a
+ * failure elsewhere can stop it), then rejects with the first failure.
+ */
+async function settleAll<T extends readonly Promise<unknown>[]>(
+  promises: T,
+  started: (service: { stop(): Promise<void> }) => void,
+): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const results = await Promise.allSettled(promises);
+  for (const result of results) {
+    if (result.status === 'fulfilled' && isStoppable(result.value)) started(result.value);
+  }
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as never;
+}
+
+function isStoppable(value: unknown): value is { stop(): Promise<void> } {
+  return typeof (value as { stop?: unknown } | null)?.stop === 'function';
+}
