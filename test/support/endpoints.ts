@@ -1,8 +1,9 @@
 /**
  * Endpoints of the local stack that the integration globalSetup started.
  */
+import { localStack } from './local-stack.ts';
+
+/** DynamoDB Local's endpoint. */
 export function dynamodbEndpoint(): string {
-  const endpoint = process.env.PROVISIO_TEST_DYNAMODB_ENDPOINT;
-  if (!endpoint) throw new Error('The integration globalSetup did not provide a DynamoDB endpoint');
-  return endpoint;
+  return localStack().dynamodb.endpoint;
 }

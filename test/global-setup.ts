@@ -1,0 +1,38 @@
+/**
+ * The integration project's globalSetup: starts the local stack once per run — on free ports, so
+ * it never clashes with a developer's `npm start`, in a fresh temporary data directory, so every
+ * run starts with an empty table — and provides its `local.json` to the tests as `localStack`
+ * (`inject('localStack')`, or `localStack()` from test/support/local-stack.ts), and its data
+ * directory as `localStackDir`.
+ *
+ * The handlers run in this process, with the environment the stack sets (TABLE_NAME, ...);
+ * test workers, forked after this, inherit that environment too.
+ * Set PROVISIO_KEEP_TEST_DATA=1 to keep the data directory (service logs in `logs/`).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { freePorts } from '../local/processes.ts';
+import { startLocalStack } from '../local/stack.ts';
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // Node 20 is supported (package.json engines); one SDK warning per worker is only noise.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const dataDir = await mkdtemp(join(tmpdir(), 'provisio-test-'));
+  const [api, dynamodb, ses, cognito] = await freePorts(4);
+  const stack = await startLocalStack({
+    dataDir,
+    fresh: true,
+    quiet: true,
+    ports: { api: api!, dynamodb: dynamodb!, ses: ses!, cognito: cognito! },
+  });
+  project.provide('localStack', stack.config);
+  project.provide('localStackDir', stack.dataDir);
+  // For helpers that read the environment (test/support/endpoints.ts).
+  process.env.PROVISIO_TEST_DYNAMODB_ENDPOINT = stack.config.dynamodb.endpoint;
+  return async () => {
+    await stack.stop();
+    if (!process.env.PROVISIO_KEEP_TEST_DATA) await rm(dataDir, { recursive: true, force: true });
+  };
+}
