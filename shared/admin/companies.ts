@@ -3,6 +3,7 @@
  * manages its own domains or SSO connections is not moved (409): the company would take over
  * verified domains and connections the sign-in path reads by scope, and doing that silently
  * could change who gets in. Its owner removes them first and re-adds them at the company.
+ * The org's earlier events join the company's activity after the move.
  */
 import { ConflictError, NotFoundError } from '../errors.ts';
 import type { Ctx } from './context.ts';
@@ -44,7 +45,11 @@ export async function addOrgToCompany(
   // Only an owner of the org may move it; for anyone else it does not exist.
   if (access?.role !== 'owner') throw new NotFoundError(`Org ${body.orgId} not found`);
   const org = access.org;
-  if (org.companyId === company.id) return companyView(ctx, company);
+  if (org.companyId === company.id) {
+    // A retry after a failure below finishes the job.
+    await ctx.deps.store.indexOrgEvents(org.id, company.id);
+    return companyView(ctx, company);
+  }
   if (org.companyId) {
     throw new ConflictError(`Org ${org.name} already belongs to another company`);
   }
@@ -58,5 +63,7 @@ export async function addOrgToCompany(
     { kind: 'putCompanyOrg', companyId: company.id, orgId: org.id, name: org.name },
     { kind: 'setOrgNameCompany', name: org.name, orgId: org.id, companyId: company.id },
   ]);
+  // SPEC §5: a company's event list shows its orgs' events, the org's history included.
+  await ctx.deps.store.indexOrgEvents(org.id, company.id);
   return companyView(ctx, company);
 }

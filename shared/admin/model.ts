@@ -188,6 +188,12 @@ export interface AdminStore {
   getConnection(scope: ScopeRef, id: string): Promise<ConnectionRecord | undefined>;
   getConnections(scope: ScopeRef, ids: string[]): Promise<ConnectionRecord[]>;
 
+  /**
+   * Lists an org's earlier events in its company's activity (an org joining a company brings its
+   * history along). Idempotent; resolves with how many events it indexed.
+   */
+  indexOrgEvents(orgId: string, companyId: string): Promise<number>;
+
   listMembers(orgId: string, page: PageRequest): Promise<Page<MemberView>>;
   listInvitations(orgId: string, page: PageRequest): Promise<Page<InvitationView>>;
   listTeams(orgId: string, page: PageRequest): Promise<Page<TeamView>>;
