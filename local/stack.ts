@@ -7,8 +7,10 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { functionSpecs } from '../functions/registry.ts';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { type FunctionSpec, functionSpecs } from '../functions/registry.ts';
 import { ENV, envFor } from '../shared/config.ts';
+import { attr, OUTBOX_SK } from '../shared/table/schema.ts';
 import { type ApiServer, startApiServer } from './api-server.ts';
 import { ensureUserPool, startCognito } from './cognito.ts';
 import { ensureTable, startDynamoDb } from './dynamodb.ts';
@@ -25,7 +27,9 @@ import {
   resolveOptions,
 } from './options.ts';
 import { assertPortFree, type Reaper, startReaper } from './processes.ts';
+import { startSchedule } from './scheduler.ts';
 import { startSes } from './ses.ts';
+import { startStreamPoller } from './stream-poller.ts';
 
 /** `<dataDir>/local.json`: everything a client of the local stack needs. */
 export interface LocalStackConfig {
@@ -56,6 +60,19 @@ export interface LocalStack {
 
 /** The project root, which `functionSpecs` entries are relative to. */
 const PROJECT_ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+/**
+ * The notifier's event source filter, as infra/constructs/notifier.ts sets it: outbox INSERTs.
+ */
+export function isOutboxInsert(record: DynamoDBRecord): boolean {
+  return record.eventName === 'INSERT' && record.dynamodb?.Keys?.[attr.sk]?.S === OUTBOX_SK;
+}
+
+/**
+ * Functions that run on a schedule, by their `functionSpecs` key, and how often; as the CDK
+ * stack's EventBridge rules run them (infra/constructs/provisio.ts: the domain checker hourly).
+ */
+const SCHEDULES: Record<string, number> = { domainChecker: 60 * 60 * 1000 };
 
 /** What the stack keeps in its data directory; `--fresh` removes exactly these. */
 const DATA_ENTRIES = ['dynamodb', 'cognito', 'logs', 'hook-secret', 'local.json'];
@@ -197,6 +214,28 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       log: o.log,
     });
     stops.push(() => api.stop());
+
+    // The stream-triggered notifier, with the batch size and retries of its CDK event source.
+    const poller = startStreamPoller({
+      endpoint: dynamo.endpoint,
+      tableName: partial.dynamodb.tableName,
+      functionName: functionSpecs.notifier.localName,
+      runtime,
+      filter: isOutboxInsert,
+      batchSize: 10,
+      retryAttempts: 10,
+      // Beside DynamoDB Local's files, so `--fresh` forgets both together.
+      checkpointFile: join(o.dataDir, 'dynamodb', 'stream-checkpoints.json'),
+      deadLetterFile: join(o.dataDir, 'logs', 'dead-letters.jsonl'),
+      log: o.log,
+    });
+    stops.push(() => poller.stop());
+    for (const [id, spec] of Object.entries(functionSpecs as Record<string, FunctionSpec>)) {
+      const everyMs = SCHEDULES[id];
+      if (everyMs === undefined) continue;
+      const schedule = startSchedule({ functionName: spec.localName, everyMs, runtime });
+      stops.push(() => schedule.stop());
+    }
 
     const config: LocalStackConfig = {
       ...partial,
