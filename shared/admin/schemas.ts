@@ -250,8 +250,8 @@ export const SignInHookResponse = z.object({
   ),
 });
 
-/** RFC 9457 problem document. */
-export const Problem = z.object({
+/** RFC 9457 problem document; some carry more members (`found`, `expected`, `companyId`). */
+export const Problem = z.looseObject({
   type: z.string(),
   title: z.string(),
   status: z.int(),

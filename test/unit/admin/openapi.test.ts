@@ -1,0 +1,118 @@
+import { readFile } from 'node:fs/promises';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { describe, expect, it } from 'vitest';
+import { openApiDocument } from '../../../shared/admin/openapi.ts';
+import { OPENAPI_COPY, renderOpenApi } from '../../../shared/admin/render-openapi.ts';
+import { requestSchemas, routes } from '../../../shared/admin/routes.ts';
+
+/** Every route of the table in SPEC §5, `{scope}` expanded to orgs and companies. */
+const SPEC_ROUTES = [
+  'POST /v1/orgs',
+  'GET /v1/orgs/{orgId}',
+  'PATCH /v1/orgs/{orgId}',
+  'GET /v1/orgs/{orgId}/members',
+  'PUT /v1/orgs/{orgId}/members/{email}',
+  'DELETE /v1/orgs/{orgId}/members/{email}',
+  'POST /v1/orgs/{orgId}/invitations',
+  'GET /v1/orgs/{orgId}/invitations',
+  'DELETE /v1/orgs/{orgId}/invitations/{email}',
+  'GET /v1/orgs/{orgId}/teams',
+  'POST /v1/companies',
+  'GET /v1/companies/{companyId}',
+  'POST /v1/companies/{companyId}/orgs',
+  ...['orgs/{orgId}', 'companies/{companyId}'].flatMap((scope) =>
+    [
+      'POST /v1/{scope}/domains',
+      'GET /v1/{scope}/domains',
+      'POST /v1/{scope}/domains/{domain}/verify',
+      'PUT /v1/{scope}/domains/{domain}/auto-provisioning',
+      'DELETE /v1/{scope}/domains/{domain}',
+      'POST /v1/{scope}/sso-connections',
+      'GET /v1/{scope}/sso-connections',
+      'PATCH /v1/{scope}/sso-connections/{id}',
+      'DELETE /v1/{scope}/sso-connections/{id}',
+      'GET /v1/{scope}/events',
+    ].map((r) => r.replace('{scope}', scope)),
+  ),
+  'POST /v1/hooks/sign-in',
+  'GET /v1/openapi.json',
+];
+
+/** Parameter names may differ (`{id}` vs `{connectionId}`); the shape of the path may not. */
+const shape = (route: string) => route.replace(/\{[^}]+\}/g, '{}');
+
+type Operation = {
+  operationId: string;
+  parameters?: { name: string; in: string }[];
+  requestBody?: unknown;
+  responses: Record<string, unknown>;
+  security?: unknown[];
+};
+
+const operations = () => {
+  const doc = openApiDocument() as { paths: Record<string, Record<string, Operation>> };
+  return Object.entries(doc.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, op]) => ({
+      route: `${method.toUpperCase()} ${path}`,
+      op,
+    })),
+  );
+};
+
+describe('the OpenAPI document', () => {
+  it('is a valid OpenAPI 3.1 document whose references all resolve', async () => {
+    const validator = new Validator();
+    const result = await validator.validate(structuredClone(openApiDocument()));
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
+    expect(() => validator.resolveRefs()).not.toThrow();
+  });
+
+  it('lists every route of SPEC §5, and nothing else', () => {
+    const documented = operations().map((o) => shape(o.route));
+    expect(documented.sort()).toEqual(SPEC_ROUTES.map(shape).sort());
+  });
+
+  it('documents paging on every list, bodies from the same schemas the router validates with', () => {
+    for (const { route, op } of operations()) {
+      const spec = routes.find((r) => `${r.method} ${r.path}` === route)!;
+      const names = (op.parameters ?? []).map((p) => `${p.in}:${p.name}`);
+      if (spec.list)
+        expect(names, route).toEqual(expect.arrayContaining(['query:limit', 'query:cursor']));
+      if (spec.request) {
+        expect(op.requestBody, route).toEqual({
+          required: true,
+          content: {
+            'application/json': { schema: { $ref: `#/components/schemas/${spec.request}` } },
+          },
+        });
+        expect(requestSchemas[spec.request]).toBeDefined();
+      }
+      if (spec.auth) expect(Object.keys(op.responses), route).toContain('401');
+      else expect(op.security, route).toEqual([]);
+    }
+  });
+
+  it('describes validation in the schemas themselves (patterns, bounds, required fields)', () => {
+    const schemas = (
+      openApiDocument() as { components: { schemas: Record<string, Record<string, unknown>> } }
+    ).components.schemas;
+    expect(schemas.CreateOrgRequest).toMatchObject({
+      required: ['name'],
+      additionalProperties: false,
+      properties: { name: { pattern: '^[a-z0-9][a-z0-9-]{1,38}$' } },
+    });
+    expect(schemas.CreateSsoConnectionRequest).toMatchObject({
+      required: ['name', 'providerName', 'domains'],
+      properties: { domains: { minItems: 1, maxItems: 20 } },
+    });
+  });
+
+  it('has a rendered copy in docs/openapi.json that is up to date', async () => {
+    const copy = await readFile(OPENAPI_COPY, 'utf8').catch(() => '');
+    expect(copy, 'docs/openapi.json is stale: run `npx tsx shared/admin/render-openapi.ts`').toBe(
+      renderOpenApi(),
+    );
+  });
+});

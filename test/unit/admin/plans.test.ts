@@ -1,0 +1,304 @@
+/**
+ * The admin core's pure rules: who administers what, the scope rule, and the writes each change
+ * plans (the conditions those writes carry are exercised against DynamoDB Local in
+ * test/integration/admin-*.test.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  administersOrg,
+  type Ctx,
+  companyScope,
+  domainView,
+  orgScope,
+  requireOwnDomainsAndSso,
+} from '../../../shared/admin/context.ts';
+import { planDomainRemoval } from '../../../shared/admin/domains.ts';
+import type {
+  AdminStore,
+  ConnectionRecord,
+  DomainClaimRecord,
+  MemberRecord,
+  OrgRecord,
+  Write,
+} from '../../../shared/admin/model.ts';
+import { planMemberRemoval, planRoleChange } from '../../../shared/admin/orgs.ts';
+import {
+  checkDomainsServable,
+  checkProviderName,
+  connectionChanges,
+  connectionDomains,
+  planConnectionUpdate,
+} from '../../../shared/admin/sso.ts';
+import { AppError, ConflictError, NotFoundError } from '../../../shared/errors.ts';
+
+const AT = '2026-01-01T00:00:00.000Z';
+let n = 0;
+const ctx: Ctx = {
+  deps: {
+    store: {} as AdminStore,
+    lookupTxt: async () => [],
+    now: () => new Date(AT),
+    newId: () => `id${++n}`,
+    newToken: () => 'token',
+  },
+  caller: { email: 'ada@acme.com' },
+  at: AT,
+};
+
+const org = (over: Partial<OrgRecord> = {}): OrgRecord => ({
+  id: 'o1',
+  name: 'acme',
+  companyId: null,
+  seatLimit: 5,
+  seatsUsed: 2,
+  ownerCount: 2,
+  createdAt: AT,
+  ...over,
+});
+
+const member = (role: 'owner' | 'member', teams: string[] = []): MemberRecord => ({
+  email: 'bob@acme.com',
+  membership: { orgId: 'o1', orgName: 'acme', role, via: 'invitation', joinedAt: AT },
+  teams: teams.map((team) => ({ team, via: 'invitation' })),
+  username: 'bob1234',
+  name: 'Bob',
+});
+
+const claim = (over: Partial<DomainClaimRecord> = {}): DomainClaimRecord => ({
+  domain: 'acme.com',
+  scope: { type: 'org', id: 'o1' },
+  status: 'verified',
+  txtValue: 'provisio-verification=t',
+  autoProvisioning: { enabled: false, orgId: null },
+  ssoConnectionIds: [],
+  addedAt: AT,
+  verifiedAt: AT,
+  missingSince: null,
+  nextCheckAt: null,
+  ...over,
+});
+
+const connection = (over: Partial<ConnectionRecord> = {}): ConnectionRecord => ({
+  id: 'c1',
+  name: 'Okta',
+  providerName: 'AcmeOkta',
+  scope: { type: 'org', id: 'o1' },
+  domains: ['acme.com'],
+  jit: true,
+  scim: false,
+  defaultOrg: { id: 'o1', name: 'acme' },
+  defaultTeam: null,
+  createdAt: AT,
+  rev: 3,
+  ...over,
+});
+
+const kinds = (writes: Write[]) => writes.map((w) => w.kind);
+
+describe('who administers an org (SPEC §5)', () => {
+  it.each([
+    ['an owner', 'owner', false, true],
+    ['a member', 'member', false, false],
+    ['a member who owns the company', 'member', true, true],
+    ['an owner of the company who is no member', null, true, true],
+    ['anyone else', null, false, false],
+  ] as const)('%s: %s', (_, role, companyOwner, expected) => {
+    expect(administersOrg({ org: org(), role, companyOwner })).toBe(expected);
+  });
+});
+
+describe('the scope rule (SPEC §1)', () => {
+  it('sends org-level domain and SSO routes of a company org to the company (409)', () => {
+    expect(() => requireOwnDomainsAndSso(orgScope(org({ companyId: 'c9' })), 'domains')).toThrow(
+      ConflictError,
+    );
+    expect(() => requireOwnDomainsAndSso(orgScope(org()), 'domains')).not.toThrow();
+    expect(() =>
+      requireOwnDomainsAndSso(
+        companyScope({ id: 'c9', name: 'Acme', createdAt: AT }),
+        'SSO connections',
+      ),
+    ).not.toThrow();
+  });
+});
+
+describe('role changes and removals', () => {
+  it('demoting counts an owner off under the last-owner guard', () => {
+    const writes = planRoleChange(ctx, org(), member('owner'), 'member');
+    expect(writes[0]).toMatchObject({ kind: 'orgCounters', orgId: 'o1', owners: -1 });
+    expect(String(writes[0]!.conflict)).toContain('last owner');
+    expect(writes[1]).toMatchObject({ kind: 'setRole', from: 'owner', to: 'member' });
+    expect(writes[2]).toMatchObject({
+      kind: 'event',
+      event: {
+        type: 'role_changed',
+        subject: 'bob@acme.com',
+        actor: 'ada@acme.com',
+        orgId: 'o1',
+        details: { from: 'owner', to: 'member' },
+      },
+    });
+  });
+
+  it('promoting counts an owner on', () => {
+    expect(planRoleChange(ctx, org(), member('member'), 'owner')[0]).toMatchObject({ owners: 1 });
+  });
+
+  it('removing frees the seat, drops the member’s teams, and guards the last owner', () => {
+    const owner = planMemberRemoval(ctx, org(), member('owner', ['eng', 'ops']));
+    expect(kinds(owner)).toEqual([
+      'orgCounters',
+      'deleteMember',
+      'deleteTeamMember',
+      'deleteTeamMember',
+      'event',
+    ]);
+    expect(owner[0]).toMatchObject({ seats: -1, owners: -1 });
+    expect(owner[1]!.conflict).toBeInstanceOf(NotFoundError);
+    const plain = planMemberRemoval(ctx, org(), member('member'));
+    expect(plain[0]).toEqual(expect.objectContaining({ seats: -1 }));
+    expect(plain[0]).not.toHaveProperty('owners');
+  });
+});
+
+describe('domain removal', () => {
+  it('deletes the claim and this scope’s sign-in copy, and detaches the domain from its connections', () => {
+    const writes = planDomainRemoval(
+      ctx,
+      orgScope(org()),
+      claim({ ssoConnectionIds: ['c1'], autoProvisioning: { enabled: true, orgId: 'o1' } }),
+      [connection({ domains: ['acme.com', 'acme.org'] })],
+    );
+    expect(kinds(writes)).toEqual([
+      'deleteClaim',
+      'deleteVerified',
+      'putConnection',
+      'putProvider',
+      'orgCounters',
+      'event',
+      'event',
+    ]);
+    expect(writes[2]).toMatchObject({ connection: { domains: ['acme.org'], rev: 4 } });
+    expect(writes[3]).toMatchObject({ connection: { domains: ['acme.org'] } });
+    expect(writes[4]).toMatchObject({ ownConfig: -1 });
+    expect(writes.slice(5).map((w) => (w.kind === 'event' ? w.event.type : ''))).toEqual([
+      'auto_provisioning_disabled',
+      'domain_removed',
+    ]);
+  });
+
+  it('leaves the sign-in copy alone for a pending claim, and counts nothing at company scope', () => {
+    const writes = planDomainRemoval(
+      ctx,
+      companyScope({ id: 'c9', name: 'Acme', createdAt: AT }),
+      claim({ status: 'pending', scope: { type: 'company', id: 'c9' } }),
+      [],
+    );
+    expect(kinds(writes)).toEqual(['deleteClaim', 'event']);
+    expect(writes[1]).toMatchObject({ event: { orgId: null, companyId: 'c9' } });
+  });
+});
+
+describe('SSO connections', () => {
+  it('refuses social providers (their sign-ins follow the password path)', () => {
+    for (const name of ['Google', 'Facebook', 'LoginWithAmazon', 'SignInWithApple']) {
+      expect(() => checkProviderName(name)).toThrow(
+        expect.objectContaining({ field: 'providerName' }),
+      );
+    }
+    expect(() => checkProviderName('AcmeOkta')).not.toThrow();
+  });
+
+  it('normalises and de-duplicates domains, naming a bad one by index', () => {
+    expect(connectionDomains(['Acme.COM.', 'acme.com', 'bücher.de'])).toEqual([
+      'acme.com',
+      'xn--bcher-kva.de',
+    ]);
+    expect(() => connectionDomains(['acme.com', 'nope'])).toThrow(
+      expect.objectContaining({ field: 'domains[1]' }),
+    );
+  });
+
+  it('serves only domains the scope verified, each through one connection (409 otherwise)', () => {
+    const scope = orgScope(org());
+    const claims = new Map([
+      ['acme.com', claim()],
+      ['pending.com', claim({ domain: 'pending.com', status: 'pending' })],
+      ['taken.com', claim({ domain: 'taken.com', ssoConnectionIds: ['c2'] })],
+      ['mine.com', claim({ domain: 'mine.com', ssoConnectionIds: ['c1'] })],
+    ]);
+    expect(() => checkDomainsServable(scope, ['acme.com', 'mine.com'], claims, 'c1')).not.toThrow();
+    for (const d of ['pending.com', 'unknown.com', 'taken.com']) {
+      expect(() => checkDomainsServable(scope, [d], claims, 'c1')).toThrow(ConflictError);
+    }
+  });
+
+  it('a rename deletes the old provider copy and claims the new name; moved domains relink their claims', () => {
+    const before = connection({ domains: ['acme.com', 'old.com'] });
+    const after = {
+      ...before,
+      providerName: 'AcmeEntra',
+      domains: ['acme.com', 'new.com'],
+      rev: 4,
+    };
+    const claims = new Map([
+      ['acme.com', claim({ ssoConnectionIds: ['c1'] })],
+      ['old.com', claim({ domain: 'old.com', ssoConnectionIds: ['c1'] })],
+      ['new.com', claim({ domain: 'new.com' })],
+    ]);
+    const writes = planConnectionUpdate(ctx, orgScope(org()), before, after, claims);
+    expect(kinds(writes)).toEqual([
+      'putConnection',
+      'deleteProvider',
+      'putProvider',
+      'updateClaim',
+      'updateVerified',
+      'updateClaim',
+      'updateVerified',
+      'event',
+    ]);
+    expect(writes[1]).toMatchObject({ providerName: 'AcmeOkta', connectionId: 'c1' });
+    expect(String(writes[2]!.conflict)).toContain('provider name');
+    expect(writes[3]).toMatchObject({ after: { domain: 'new.com', ssoConnectionIds: ['c1'] } });
+    expect(writes[4]).toMatchObject({ domain: 'new.com', ssoConnectionIds: ['c1'] });
+    expect(writes[5]).toMatchObject({ after: { domain: 'old.com', ssoConnectionIds: [] } });
+    expect(writes[7]).toMatchObject({
+      event: {
+        type: 'sso_connection_updated',
+        details: {
+          changes: {
+            providerName: { from: 'AcmeOkta', to: 'AcmeEntra' },
+            domains: { from: ['acme.com', 'old.com'], to: ['acme.com', 'new.com'] },
+          },
+        },
+      },
+    });
+  });
+
+  it('finds no change in an update that changes nothing', () => {
+    expect(connectionChanges(connection(), { ...connection(), rev: 9 })).toEqual({});
+    expect(connectionChanges(connection(), connection({ jit: false }))).toEqual({
+      jit: { from: true, to: false },
+    });
+  });
+});
+
+describe('domain view', () => {
+  it('shows orgId only while auto-provisioning is on, and the serving connection', () => {
+    expect(
+      domainView(claim({ autoProvisioning: { enabled: false, orgId: 'o1' } })).autoProvisioning,
+    ).toEqual({
+      enabled: false,
+      orgId: null,
+    });
+    expect(domainView(claim({ ssoConnectionIds: ['c1'] }))).toMatchObject({
+      txtRecord: { name: 'acme.com', value: 'provisio-verification=t' },
+      ssoConnectionId: 'c1',
+    });
+  });
+});
+
+it('conflicts that are really absences are 404s', () => {
+  const writes = planMemberRemoval(ctx, org(), member('member'));
+  expect(writes.find((w) => w.kind === 'deleteMember')!.conflict).toBeInstanceOf(AppError);
+});
