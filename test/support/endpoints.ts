@@ -3,7 +3,6 @@
  */
 import { localStack } from './local-stack.ts';
 
-/** DynamoDB Local's endpoint. */
 export function dynamodbEndpoint(): string {
   return localStack().dynamodb.endpoint;
 }
