@@ -325,6 +325,25 @@ describe('POST /v1/{scope}/domains/{domain}/verify', () => {
     });
   });
 
+  it('lets exactly one of two scopes verifying the same domain at once win', async () => {
+    const a = await newOrg();
+    const b = await newOrg(stranger);
+    const domain = uniqueDomain();
+    const claimA = await addDomain(`orgs/${a.id}`, domain);
+    const claimB = await addDomain(`orgs/${b.id}`, domain, stranger);
+    dns.setTxt(domain, [claimA.txtRecord.value, claimB.txtRecord.value]);
+    const results = await Promise.all([
+      local.call('POST', `/v1/orgs/${a.id}/domains/${enc(domain)}/verify`, { as: owner }),
+      local.call('POST', `/v1/orgs/${b.id}/domains/${enc(domain)}/verify`, { as: stranger }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+    const winner = results[0]!.status === 200 ? a.id : b.id;
+    expect(readVerifiedDomain((await verifiedCopy(domain))!).scope).toEqual({
+      type: 'org',
+      id: winner,
+    });
+  });
+
   it('verifies at company scope', async () => {
     const company = await newCompany();
     const domain = await verifiedDomain(`companies/${company.id}`);

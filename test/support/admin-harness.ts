@@ -1,13 +1,14 @@
 /**
- * A harness for admin API tests: a client that calls the API as a given person, a fresh table
- * per test file, and a loopback DNS server. Two backends share one interface:
+ * A harness for admin API tests: a client that calls the API as a given person. Two backends
+ * share one interface:
  *
- * - `inProcess`: the admin handler called in this process with an API Gateway (payload 2.0)
- *   event whose authorizer claims carry the caller's email, over DynamoDB Local;
- * - `http` (see `admin-http.ts`): the local stack's HTTP API with real cognito-local tokens.
+ * - `inProcessApi`: the admin handler called in this process with an API Gateway (payload 2.0)
+ *   event whose authorizer claims carry the caller's email, over the stack's DynamoDB Local and
+ *   any DNS servers (the tests' loopback one);
+ * - `adminStackEnv` (`admin-http.ts`): the local stack's HTTP API with real cognito-local tokens.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type {
@@ -22,7 +23,6 @@ import type { AdminDeps } from '../../shared/admin/model.ts';
 import { openApiDocument } from '../../shared/admin/openapi.ts';
 import { routeRequest } from '../../shared/admin/routes.ts';
 import { problemErrors } from '../../shared/http/problem.ts';
-import { createTableInput } from '../../shared/table/schema.ts';
 
 /** One answer of the API. */
 export interface ApiAnswer {
@@ -58,13 +58,6 @@ export function localDocumentClient(endpoint: string): DynamoDBDocumentClient {
     }),
     { marshallOptions: { removeUndefinedValues: true } },
   );
-}
-
-/** Creates a fresh table with a unique name, from the shared definition. */
-export async function createFreshTable(db: DynamoDBDocumentClient): Promise<string> {
-  const tableName = `admin-${randomUUID().slice(0, 8)}`;
-  await db.send(new CreateTableCommand(createTableInput(tableName)));
-  return tableName;
 }
 
 const context = { awsRequestId: 'test', functionName: 'provisio-admin' } as Context;
@@ -133,10 +126,6 @@ export function adminDeps(
     newToken: () => randomBytes(16).toString('hex'),
   };
 }
-
-/** A unique email on a domain, so that test files never collide in a shared table. */
-export const uniqueEmail = (local: string, domain = 'example.test') =>
-  `${local}-${randomUUID().slice(0, 8)}@${domain}`;
 
 /** A unique org or team slug. */
 export const uniqueSlug = (base: string) => `${base}-${randomUUID().slice(0, 8)}`;

@@ -490,6 +490,25 @@ export function createAdminStore(db: DynamoDBDocumentClient, tableName: string):
     }
   }
 
+  /**
+   * One TransactWriteItems. A transaction cancelled only because another one was touching the
+   * same items wrote nothing, so it is sent again as it is: every condition is checked anew.
+   * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html#transaction-conflict-handling
+   */
+  async function transact(items: TransactItem[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await dynamo(() => db.send(new TransactWriteCommand({ TransactItems: items })));
+        return;
+      } catch (error) {
+        if (!(error instanceof TransactionCancelledError) || !error.isConflict || attempt >= 5) {
+          throw error;
+        }
+        await new Promise((r) => setTimeout(r, 10 * 2 ** attempt * (0.5 + Math.random())));
+      }
+    }
+  }
+
   async function apply(writes: Write[]): Promise<void> {
     const items: TransactItem[] = [];
     const owner: number[] = [];
@@ -506,7 +525,7 @@ export function createAdminStore(db: DynamoDBDocumentClient, tableName: string):
       );
     }
     try {
-      await dynamo(() => db.send(new TransactWriteCommand({ TransactItems: items })));
+      await transact(items);
     } catch (error) {
       if (!(error instanceof TransactionCancelledError)) throw error;
       const failed = items.findIndex((_, i) => error.conditionFailed(i));
