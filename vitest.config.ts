@@ -17,8 +17,6 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
-          // Layers run one after another (each with its own worker count), cheapest first.
-          sequence: { groupOrder: 0 },
           // Projects run one group after another: unit first (fastest feedback), then
           // integration, then infra, so that the heavy ones never compete for the 2 cores.
           sequence: { groupOrder: 0 },
@@ -30,7 +28,6 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['test/global-setup.ts'],
-          sequence: { groupOrder: 1 },
           sequence: { groupOrder: 1 },
           // The stack (a JVM, cognito-local, the handlers in the globalSetup process) already
           // keeps a 2-core machine busy: two test files at a time is the sweet spot.
@@ -44,7 +41,6 @@ export default defineConfig({
           name: 'infra',
           include: ['test/infra/**/*.test.ts'],
           environment: 'node',
-          sequence: { groupOrder: 2 },
           sequence: { groupOrder: 2 },
           // CDK synthesis with esbuild bundling of every function.
           testTimeout: 180_000,
