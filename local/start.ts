@@ -76,13 +76,13 @@ async function main(): Promise<void> {
     stack = await startLocalStack(options);
   } catch (error) {
     if (error instanceof JavaMissingError) fail(error.message);
-    fail(`could not start: ${(error as Error)?.stack ?? error}`);
+    fail(`could not start: ${(error as Error)?.message ?? error}`);
   } finally {
     starting = false;
   }
   if (exiting) {
     exiting = false;
-    shutdown('stopped during start', 0);
+    shutdown('interrupted while starting', 0);
     return;
   }
   stack.crashed.then((error) => shutdown(`a service stopped unexpectedly: ${error.message}`, 1));
