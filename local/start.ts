@@ -65,7 +65,12 @@ async function main(): Promise<void> {
       shutdown(`received ${signal}`, 0);
     });
   }
-  // Under `tsx`, this process is the child of tsx's CLI: if that dies, nobody will signal us.
+  // Under `npm start`, this process is the child of tsx's CLI: if that is killed outright,
+  // nobody will signal us, and we are adopted by another process. Notice and stop.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) shutdown('parent process went away', 0);
+  }, 1000).unref();
   process.on('disconnect', () => shutdown('parent process went away', 0));
   // A handler's stray promise must not take the whole stack down, as it would not in AWS.
   process.on('unhandledRejection', (reason) => {

@@ -246,6 +246,16 @@ describe('npm start', () => {
     await noProcessesLeft(dataDir, 10_000);
   });
 
+  it("stops when npm start's tsx process is SIGKILLed (the stack notices it was orphaned)", async () => {
+    const cli = launch('npm', [], env);
+    running.push(cli);
+    await ready(cli);
+    const tsx = stackProcesses(dataDir).find((p) => /\/tsx local\/start\.ts/.test(p.command));
+    expect(tsx, JSON.stringify(stackProcesses(dataDir))).toBeDefined();
+    process.kill(tsx!.pid, 'SIGKILL');
+    await noProcessesLeft(dataDir, 15_000);
+  });
+
   it('starts empty with --fresh, and stops on SIGINT (Ctrl-C)', async () => {
     const cli = launch('node', ['--fresh'], env);
     running.push(cli);
