@@ -245,6 +245,10 @@ export const EventPage = pageOf(Event);
 
 export const SignInHookResponse = z.object({
   decision: z.literal('allow'),
+  degraded: z.boolean().optional().meta({
+    description:
+      'Present (true) when a password or social sign-in was let through without a decision because Provisio could not decide (SPEC §3.5.6)',
+  }),
   memberships: z.array(
     z.object({ orgId: z.string(), orgName: z.string(), role: Role, teams: z.array(z.string()) }),
   ),

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../shared/table/schema.ts';
 import { expectProblem, uniqueSlug } from '../support/admin-harness.ts';
 import { type AdminStackEnv, adminStackEnv } from '../support/admin-http.ts';
+import { api, signedInUser } from '../support/local-stack.ts';
 
 let env: AdminStackEnv;
 let owner: string;
@@ -94,8 +95,17 @@ describe('POST /v1/orgs', () => {
     expectProblem(await call('POST', '/v1/orgs', { as: owner, rawBody: '{"name":' }), 400, 'body');
   });
 
-  it('answers 401 without a token', async () => {
+  it('answers 401 without a token, with a forged one, and with an access token (it has no email)', async () => {
     expectProblem(await call('POST', '/v1/orgs', { body: { name: uniqueSlug('a') } }), 401);
+    const body = JSON.stringify({ name: uniqueSlug('a') });
+    const forged = await api('/v1/orgs', { method: 'POST', body, token: 'not.a.jwt' });
+    expect(forged.status).toBe(401);
+    const user = await signedInUser();
+    const access = await api('/v1/orgs', { method: 'POST', body, token: user.accessToken });
+    expect(access.status).toBe(401);
+    expect(((await access.json()) as { detail: string }).detail).toContain('email');
+    const id = await api('/v1/orgs', { method: 'POST', body, token: user.idToken });
+    expect(id.status).toBe(201);
   });
 
   it('answers 409 when the name is taken', async () => {
