@@ -27,6 +27,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     quiet: true,
     ports: { api: api!, dynamodb: dynamodb!, ses: ses!, cognito: cognito! },
   });
+  // Tests would only see refused connections; say which service went away, and why.
+  void stack.crashed.then((error) => console.error(`local stack: ${error.message}`));
   project.provide('localStack', stack.config);
   project.provide('localStackDir', stack.dataDir);
   // For helpers that read the environment (test/support/endpoints.ts).
