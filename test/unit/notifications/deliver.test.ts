@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import type { Mail, Mailer } from '../../../shared/adapters/ses/mailer.ts';
+import { UnavailableError } from '../../../shared/errors.ts';
+import {
+  type ClaimResult,
+  type DeliveryStore,
+  deliver,
+} from '../../../shared/notifications/deliver.ts';
+import type { Notification } from '../../../shared/notifications/render.ts';
+
+const notification: Notification = {
+  type: 'member_added',
+  orgId: 'o1',
+  orgName: 'acme',
+  companyId: null,
+  email: 'ada@acme.com',
+  name: null,
+  details: { via: 'jit' },
+};
+
+/** An in-memory delivery store with the same claim rules as the DynamoDB one. */
+function memoryStore(recipients: string[], preset: Record<string, 'claimed' | 'sent'> = {}) {
+  const records = new Map<string, 'claimed' | 'sent'>(Object.entries(preset));
+  const store: DeliveryStore = {
+    recipients: async () => recipients,
+    claim: async (_id, to): Promise<ClaimResult> => {
+      const r = records.get(to);
+      if (r === 'sent') return 'already-sent';
+      if (r === 'claimed') return 'in-flight';
+      records.set(to, 'claimed');
+      return 'claimed';
+    },
+    release: async (_id, to) => {
+      records.delete(to);
+    },
+    markSent: async (_id, to) => {
+      records.set(to, 'sent');
+    },
+  };
+  return { store, records };
+}
+
+function mailer(fail: Set<string> = new Set()): Mailer & { sent: Mail[] } {
+  const sent: Mail[] = [];
+  return {
+    sent,
+    send: async (mail) => {
+      if (fail.has(mail.to)) throw new UnavailableError('SES down');
+      sent.push(mail);
+      return `m-${sent.length}`;
+    },
+  };
+}
+
+describe('delivering an outbox item', () => {
+  it('mails each recipient once, even when listed twice', async () => {
+    const { store } = memoryStore(['a@x', 'b@x', 'a@x']);
+    const m = mailer();
+    const report = await deliver({ id: '1', notification }, store, m);
+    expect(m.sent.map((x) => x.to)).toEqual(['a@x', 'b@x']);
+    expect(report).toMatchObject({ sent: ['a@x', 'b@x'], pending: [] });
+  });
+
+  it('sends nothing again on a replay', async () => {
+    const { store } = memoryStore(['a@x']);
+    const m = mailer();
+    await deliver({ id: '1', notification }, store, m);
+    const report = await deliver({ id: '1', notification }, store, m);
+    expect(m.sent).toHaveLength(1);
+    expect(report.skipped).toEqual(['a@x']);
+  });
+
+  it('releases the claim of a failed send so that the retry sends it, and serves the others', async () => {
+    const { store, records } = memoryStore(['a@x', 'b@x']);
+    const report = await deliver({ id: '1', notification }, store, mailer(new Set(['a@x'])));
+    expect(report.pending).toEqual(['a@x']);
+    expect(report.sent).toEqual(['b@x']);
+    expect(records.has('a@x')).toBe(false);
+    const m = mailer();
+    await deliver({ id: '1', notification }, store, m);
+    expect(m.sent.map((x) => x.to)).toEqual(['a@x']);
+  });
+
+  it('leaves a recipient whose send is in flight elsewhere pending, without mailing', async () => {
+    const { store } = memoryStore(['a@x'], { 'a@x': 'claimed' });
+    const m = mailer();
+    const report = await deliver({ id: '1', notification }, store, m);
+    expect(report.pending).toEqual(['a@x']);
+    expect(m.sent).toEqual([]);
+  });
+});

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { type Notification, renderNotification } from '../../../shared/notifications/render.ts';
+
+const base: Notification = {
+  type: 'member_added',
+  orgId: 'org_1',
+  orgName: 'acme',
+  companyId: null,
+  email: 'ada@acme.com',
+  name: 'Ada Lovelace',
+  details: { via: 'auto-provisioning', role: 'member' },
+};
+
+describe('notification mail', () => {
+  it('names the person by email and full name, the org, how they joined and what to do', () => {
+    const mail = renderNotification(base, 'owner@acme.com');
+    expect(mail.to).toBe('owner@acme.com');
+    expect(mail.subject).toBe('Ada Lovelace <ada@acme.com> joined acme');
+    expect(mail.text).toContain('auto-provisioning');
+    expect(mail.text).toContain('review the members of acme');
+    expect(mail.html).toContain('Ada Lovelace &lt;ada@acme.com&gt;');
+  });
+
+  it('names the person by email alone when the name is unknown', () => {
+    expect(renderNotification({ ...base, name: null }, 'o@x').subject).toBe(
+      'ada@acme.com joined acme',
+    );
+  });
+
+  it('escapes HTML from names', () => {
+    const mail = renderNotification({ ...base, name: '<script>alert(1)</script>' }, 'o@x');
+    expect(mail.html).not.toContain('<script>');
+    expect(mail.html).toContain('&lt;script&gt;');
+  });
+
+  it('tells owners how to free or add seats when the org is full', () => {
+    const mail = renderNotification({ ...base, type: 'seat_limit_reached' }, 'o@x');
+    expect(mail.subject).toContain('no free seat');
+    expect(mail.text).toMatch(/raise the seat limit/);
+  });
+
+  it('invites the invitee, saying who invited them and what to do', () => {
+    const mail = renderNotification(
+      {
+        ...base,
+        type: 'invitation',
+        name: null,
+        details: { invitedBy: 'boss@acme.com', role: 'owner', team: 'ops' },
+      },
+      'ada@acme.com',
+    );
+    expect(mail.subject).toBe('You are invited to join acme');
+    expect(mail.text).toContain(
+      'boss@acme.com invited you (ada@acme.com) to join the organization acme as owner, in the team ops',
+    );
+    expect(mail.text).toContain('sign in with this email address');
+  });
+
+  it.each(['domain_verified', 'domain_verification_lost'] as const)(
+    'renders %s with the domain',
+    (type) => {
+      const mail = renderNotification({ ...base, type, details: { domain: 'acme.com' } }, 'o@x');
+      expect(mail.subject).toContain('acme.com');
+      expect(mail.text).toContain('acme.com');
+    },
+  );
+});
