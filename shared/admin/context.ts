@@ -159,6 +159,3 @@ export const connectionView = (c: ConnectionRecord): SsoConnectionView => ({
   defaultTeam: c.defaultTeam,
   createdAt: c.createdAt,
 });
-
-/** Whether a scope ref is this scope. */
-export const sameScope = (a: ScopeRef, b: ScopeRef): boolean => a.type === b.type && a.id === b.id;

@@ -580,7 +580,6 @@ export function findRoute(
   const candidates = routes
     .map((route) => ({ route, params: matchPath(route.path, path) }))
     .filter((c): c is { route: RouteSpec; params: Record<string, string> } => !!c.params);
-  // A literal segment beats a parameter (`/v1/orgs/x` vs nothing here, but keep it predictable).
   if (candidates.length === 0) throw new NotFoundError(`No route for ${path}`);
   const found = candidates.find((c) => c.route.method === method.toUpperCase());
   if (!found) {
