@@ -4,7 +4,6 @@
  * the API answers with. Pure apart from the store reads it is handed.
  */
 import { ConflictError, NotFoundError } from '../errors.ts';
-import type { ScopeRef } from '../table/schema.ts';
 import type {
   AdminDeps,
   Caller,
