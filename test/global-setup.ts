@@ -31,8 +31,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   void stack.crashed.then((error) => console.error(`local stack: ${error.message}`));
   project.provide('localStack', stack.config);
   project.provide('localStackDir', stack.dataDir);
-  // For helpers that read the environment (test/support/endpoints.ts).
-  process.env.PROVISIO_TEST_DYNAMODB_ENDPOINT = stack.config.dynamodb.endpoint;
   return async () => {
     await stack.stop();
     if (!process.env.PROVISIO_KEEP_TEST_DATA) await rm(dataDir, { recursive: true, force: true });
