@@ -191,6 +191,8 @@ describe('§3.5 password sign-in', () => {
     ]);
     expect(person.teamMemberships.map((t) => t.team)).toEqual(['design']);
     expect((await fx.orgRecord(org.id))?.seatsUsed).toBe(1);
+    // An owner invitation makes one more owner, which the last-owner guard counts.
+    expect((await fx.orgRecord(org.id))?.ownerCount).toBe(1);
   });
 
   it('never accepts an invitation with an unverified email', async () => {

@@ -300,20 +300,27 @@ export function createSignInStore(
         { kind: 'stale' },
         absent,
       );
-      if (join.takesSeat) {
+      // One update of the org per join: a new seat (guarded by the limit) and/or a new owner
+      // (counted for the last-owner guard of the admin API).
+      if (join.takesSeat || join.role === 'owner') {
+        const set = join.takesSeat ? 'SET seatsUsed = seatsUsed + :one' : '';
+        const add = join.role === 'owner' ? ' ADD ownerCount :one' : '';
         items.push([
           {
             Update: {
               TableName: tableName,
               Key: keys.org(join.orgId),
-              UpdateExpression: 'SET seatsUsed = seatsUsed + :one',
+              UpdateExpression: `${set}${add}`.trim(),
               // The seat invariant: seatsUsed never passes seatLimit (null or absent = unlimited).
-              ConditionExpression:
-                'attribute_exists(pk) AND (attribute_not_exists(seatLimit) OR attribute_type(seatLimit, :null) OR seatsUsed < seatLimit)',
-              ExpressionAttributeValues: { ':one': 1, ':null': 'NULL' },
+              ConditionExpression: join.takesSeat
+                ? 'attribute_exists(pk) AND (attribute_not_exists(seatLimit) OR attribute_type(seatLimit, :null) OR seatsUsed < seatLimit)'
+                : 'attribute_exists(pk)',
+              ExpressionAttributeValues: join.takesSeat
+                ? { ':one': 1, ':null': 'NULL' }
+                : { ':one': 1 },
             },
           },
-          { kind: 'seat', orgId: join.orgId },
+          join.takesSeat ? { kind: 'seat', orgId: join.orgId } : { kind: 'stale' },
         ]);
       }
     }
