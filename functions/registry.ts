@@ -34,3 +34,22 @@ export const functionSpecs = {
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionId = keyof typeof functionSpecs;
+
+/**
+ * The HTTP API's routes (API Gateway HTTP API, payload 2.0), written once: the CDK construct
+ * declares them and the local stack's API server serves them. API Gateway prefers an exact
+ * route to `{proxy+}`; the admin function routes within `/v1` itself.
+ */
+export const httpRoutes = [
+  { method: 'GET', path: '/v1/openapi.json', function: 'admin', auth: 'none' },
+  { method: 'POST', path: '/v1/hooks/sign-in', function: 'signInHook', auth: 'none' },
+  { method: 'ANY', path: '/v1/{proxy+}', function: 'admin', auth: 'jwt' },
+] as const satisfies readonly {
+  method: 'GET' | 'POST' | 'ANY';
+  path: string;
+  function: FunctionId;
+  /** `none`: anonymous at the gateway (the hook checks its own signature). */
+  auth: 'none' | 'jwt';
+}[];
+
+export type HttpRoute = (typeof httpRoutes)[number];

@@ -10,6 +10,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type FunctionId, functionSpecs, httpRoutes } from '../functions/registry.ts';
 import { UnauthorizedError, UnavailableError } from '../shared/errors.ts';
 import { problemResponse, toProblem } from '../shared/http/problem.ts';
 import {
@@ -41,16 +42,15 @@ export interface ApiServerOptions {
   readonly port: number;
   readonly runtime: LambdaRuntime;
   readonly authorizer: JwtAuthorizer;
-  /** Function behind every `/v1` route but the hook. */
-  readonly adminFunction: string;
-  /** Function behind `POST /v1/hooks/sign-in`. */
-  readonly hookFunction: string;
+  /** Which local function serves each function of `httpRoutes`. @default each spec's `localName` */
+  readonly functionNames?: Readonly<Partial<Record<FunctionId, string>>>;
   /** One line per request, when given. */
   readonly log?: (line: string) => void;
 }
 
 interface MatchedRoute {
   routeKey: string;
+  functionId: FunctionId;
   pathParameters?: Record<string, string>;
   auth: boolean;
 }
@@ -58,31 +58,38 @@ interface MatchedRoute {
 /** API Gateway's request id looks like `JKJaXmPLvHcESHA=`. */
 const apiGatewayRequestId = () => randomBytes(10).toString('base64');
 
-/**
- * The HTTP API's routes, as infra/constructs/http-api.ts declares them: two anonymous routes,
- * and everything else under `/v1/` behind the JWT authorizer (the admin function routes
- * within, answering 404/405 itself).
- */
-const PUBLIC_ROUTES = [
-  { method: 'GET', path: '/v1/openapi.json' },
-  { method: 'POST', path: '/v1/hooks/sign-in' },
-] as const;
-const PROXY_ROUTE = { prefix: '/v1/', routeKey: 'ANY /v1/{proxy+}' } as const;
+const PROXY = '/{proxy+}';
 
-/** The HTTP API route a request matches; API Gateway prefers the exact routes to the proxy. */
+/** The HTTP API route a request matches (`httpRoutes`); API Gateway prefers exact routes to the proxy. */
 export function matchRoute(method: string, rawPath: string): MatchedRoute | undefined {
-  const exact = PUBLIC_ROUTES.find((r) => r.method === method && r.path === rawPath);
-  if (exact) return { routeKey: `${exact.method} ${exact.path}`, auth: false };
-  // `{proxy+}` needs at least one character after the prefix.
-  if (rawPath.startsWith(PROXY_ROUTE.prefix) && rawPath.length > PROXY_ROUTE.prefix.length) {
-    const raw = rawPath.slice(PROXY_ROUTE.prefix.length);
+  const exact = httpRoutes.find(
+    (r) =>
+      !r.path.endsWith(PROXY) && r.path === rawPath && (r.method === method || r.method === 'ANY'),
+  );
+  if (exact)
+    return {
+      routeKey: `${exact.method} ${exact.path}`,
+      functionId: exact.function,
+      auth: exact.auth === 'jwt',
+    };
+  for (const r of httpRoutes) {
+    if (!r.path.endsWith(PROXY) || (r.method !== 'ANY' && r.method !== method)) continue;
+    const prefix = `${r.path.slice(0, -PROXY.length)}/`;
+    // `{proxy+}` needs at least one character after the prefix.
+    if (!rawPath.startsWith(prefix) || rawPath.length <= prefix.length) continue;
+    const raw = rawPath.slice(prefix.length);
     let proxy: string;
     try {
       proxy = decodeURIComponent(raw);
     } catch {
       proxy = raw;
     }
-    return { routeKey: PROXY_ROUTE.routeKey, pathParameters: { proxy }, auth: true };
+    return {
+      routeKey: `${r.method} ${r.path}`,
+      functionId: r.function,
+      pathParameters: { proxy },
+      auth: r.auth === 'jwt',
+    };
   }
   return undefined;
 }
@@ -273,7 +280,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       { ...route, authorizer, requestId },
     );
     const functionName =
-      route.routeKey === 'POST /v1/hooks/sign-in' ? options.hookFunction : options.adminFunction;
+      options.functionNames?.[route.functionId] ?? functionSpecs[route.functionId].localName;
     const outcome = await runtime.invoke(functionName, event);
     if (outcome.functionError) return internalServerError();
     try {

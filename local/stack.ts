@@ -209,8 +209,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         issuer: `${cognito.endpoint}/${pool.userPoolId}`,
         audience: [pool.clientId],
       }),
-      adminFunction: functionSpecs.admin.localName,
-      hookFunction: functionSpecs.signInHook.localName,
       log: o.log,
     });
     stops.push(() => api.stop());

@@ -11,19 +11,19 @@ import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { type FunctionId, type HttpRoute, httpRoutes } from '../../functions/registry.ts';
 
-/** Route paths, written once (the admin function routes below `/v1` itself). */
-export const routes = {
-  admin: '/v1/{proxy+}',
-  openApi: '/v1/openapi.json',
-  signInHook: '/v1/hooks/sign-in',
-} as const;
+/** Why each anonymous route may be anonymous (cdk-nag AwsSolutions-APIG4). */
+const ANONYMOUS: Record<Extract<HttpRoute, { auth: 'none' }>['path'], string> = {
+  '/v1/openapi.json':
+    'GET /v1/openapi.json serves the public API description and is anonymous by design (SPEC §5: "no auth").',
+  '/v1/hooks/sign-in':
+    'POST /v1/hooks/sign-in is called by IdPs that hold no user-pool token; the function authenticates every request by its Provisio-Signature HMAC (SPEC §5) and answers 401 otherwise.',
+};
 
 export interface ProvisioHttpApiProps {
-  /** Serves the admin API and its OpenAPI document. */
-  readonly adminFunction: lambda.IFunction;
-  /** Serves `POST /v1/hooks/sign-in`. */
-  readonly signInHookFunction: lambda.IFunction;
+  /** The functions behind the routes of `httpRoutes`. */
+  readonly functions: Readonly<Record<FunctionId, lambda.IFunction>>;
   /** Issues the JWTs the admin API accepts. */
   readonly userPool: cognito.IUserPool;
   /** App client ids accepted as the token audience (`aud`, or `client_id` of access tokens). */
@@ -100,36 +100,30 @@ export class ProvisioHttpApi extends Construct {
       authorizerName: 'user-pool-jwt',
       jwtAudience: [...props.jwtAudience],
     });
-    const admin = new HttpLambdaIntegration('Admin', props.adminFunction);
-
-    this.httpApi.addRoutes({
-      path: routes.admin,
-      methods: [apigwv2.HttpMethod.ANY],
-      integration: admin,
-      authorizer,
-    });
-    const [openApi] = this.httpApi.addRoutes({
-      path: routes.openApi,
-      methods: [apigwv2.HttpMethod.GET],
-      integration: admin,
-      authorizer: new apigwv2.HttpNoneAuthorizer(),
-    });
-    const [signInHook] = this.httpApi.addRoutes({
-      path: routes.signInHook,
-      methods: [apigwv2.HttpMethod.POST],
-      integration: new HttpLambdaIntegration('SignInHook', props.signInHookFunction),
-      authorizer: new apigwv2.HttpNoneAuthorizer(),
-    });
-
-    Validations.of(openApi!).acknowledge({
-      id: 'AwsSolutions-APIG4',
-      reason:
-        'GET /v1/openapi.json serves the public API description and is anonymous by design (SPEC §5: "no auth").',
-    });
-    Validations.of(signInHook!).acknowledge({
-      id: 'AwsSolutions-APIG4',
-      reason:
-        'POST /v1/hooks/sign-in is called by IdPs that hold no user-pool token; the function authenticates every request by its Provisio-Signature HMAC (SPEC §5) and answers 401 otherwise.',
-    });
+    const integrations = new Map<FunctionId, HttpLambdaIntegration>();
+    const integration = (fid: FunctionId) => {
+      let found = integrations.get(fid);
+      if (!found) {
+        found = new HttpLambdaIntegration(
+          fid.charAt(0).toUpperCase() + fid.slice(1),
+          props.functions[fid],
+        );
+        integrations.set(fid, found);
+      }
+      return found;
+    };
+    for (const route of httpRoutes) {
+      const [added] = this.httpApi.addRoutes({
+        path: route.path,
+        methods: [apigwv2.HttpMethod[route.method]],
+        integration: integration(route.function),
+        authorizer: route.auth === 'jwt' ? authorizer : new apigwv2.HttpNoneAuthorizer(),
+      });
+      if (route.auth === 'none')
+        Validations.of(added!).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: ANONYMOUS[route.path],
+        });
+    }
   }
 }

@@ -260,8 +260,7 @@ export class Provisio extends Construct {
     }
 
     const http = new ProvisioHttpApi(this, 'Http', {
-      adminFunction: functions.admin,
-      signInHookFunction: functions.signInHook,
+      functions,
       userPool: this.userPool,
       jwtAudience,
       throttle: props.apiThrottle,

@@ -58,8 +58,7 @@ beforeAll(async () => {
     port: port!,
     runtime,
     authorizer,
-    adminFunction: 'fixture-http',
-    hookFunction: 'fixture-echo-context',
+    functionNames: { admin: 'fixture-http', signInHook: 'fixture-echo-context' },
   });
   lambda = new lambdaSdk.LambdaClient(localClientConfig(server.url));
 });
