@@ -15,12 +15,17 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { freePorts } from '../local/processes.ts';
 import { startLocalStack } from '../local/stack.ts';
+import { startDnsServer } from './support/dns-server.ts';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   // Node 20 is supported (package.json engines); one SDK warning per worker is only noise.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const dataDir = await mkdtemp(join(tmpdir(), 'provisio-test-'));
   const [api, dynamodb, ses, cognito] = await freePorts(4);
+  // The stack's handlers resolve TXT records through a DNS server the tests control (SPEC §5
+  // DNS_SERVERS); the stack reads DNS_SERVERS from this environment.
+  const dns = await startDnsServer({ control: true });
+  process.env.DNS_SERVERS = dns.address;
   const stack = await startLocalStack({
     dataDir,
     fresh: true,
@@ -31,8 +36,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   void stack.crashed.then((error) => console.error(`local stack: ${error.message}`));
   project.provide('localStack', stack.config);
   project.provide('localStackDir', stack.dataDir);
+  project.provide('dnsControl', dns.controlUrl!);
   return async () => {
     await stack.stop();
+    await dns.close();
     if (!process.env.PROVISIO_KEEP_TEST_DATA) await rm(dataDir, { recursive: true, force: true });
   };
 }

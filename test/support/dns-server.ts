@@ -1,7 +1,9 @@
 /**
  * A real DNS server on loopback for tests: publish and withdraw TXT records, then resolve them
- * through the product's DNS adapter (no stubbed resolver).
+ * through the product's DNS adapter (no stubbed resolver). With `control`, it also answers a
+ * small HTTP API so that other processes (test workers) can publish records on it.
  */
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import dns2 from 'dns2';
 
 const { Packet } = dns2;
@@ -9,12 +11,14 @@ const { Packet } = dns2;
 export interface TestDnsServer {
   /** `host:port`, as `DNS_SERVERS` takes it. */
   readonly address: string;
+  /** The HTTP control API (`PUT`/`DELETE /txt/<name>`), when started with `control`. */
+  readonly controlUrl: string | undefined;
   setTxt(name: string, values: string[]): void;
   removeTxt(name: string): void;
   close(): Promise<void>;
 }
 
-export async function startDnsServer(): Promise<TestDnsServer> {
+export async function startDnsServer(options: { control?: boolean } = {}): Promise<TestDnsServer> {
   const records = new Map<string, string[]>();
   const server = dns2.createServer({
     udp: true,
@@ -49,10 +53,54 @@ export async function startDnsServer(): Promise<TestDnsServer> {
     tcp: { port: 0, address: '127.0.0.1' },
   });
   const udpPort = (listening as { udp: { port: number } }).udp.port;
+
+  let control: HttpServer | undefined;
+  let controlUrl: string | undefined;
+  if (options.control) {
+    control = createHttpServer((req, res) => {
+      const match = /^\/txt\/([^/]+)$/.exec(req.url ?? '');
+      if (!match) return res.writeHead(404).end();
+      const name = decodeURIComponent(match[1]!).toLowerCase();
+      if (req.method === 'DELETE') {
+        records.delete(name);
+        return res.writeHead(204).end();
+      }
+      let body = '';
+      req.on('data', (c) => {
+        body += c;
+      });
+      req.on('end', () => {
+        records.set(name, JSON.parse(body) as string[]);
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => control!.listen(0, '127.0.0.1', resolve));
+    controlUrl = `http://127.0.0.1:${(control.address() as { port: number }).port}`;
+  }
+
   return {
     address: `127.0.0.1:${udpPort}`,
+    controlUrl,
     setTxt: (name, values) => records.set(name.toLowerCase(), values),
     removeTxt: (name) => records.delete(name.toLowerCase()),
-    close: () => server.close(),
+    close: async () => {
+      await new Promise<void>((resolve) => (control ? control.close(() => resolve()) : resolve()));
+      await server.close();
+    },
+  };
+}
+
+/** Publishes records on a DNS server started with `control` by another process. */
+export function remoteDns(controlUrl: string) {
+  const url = (name: string) => `${controlUrl}/txt/${encodeURIComponent(name)}`;
+  return {
+    async setTxt(name: string, values: string[]): Promise<void> {
+      const res = await fetch(url(name), { method: 'PUT', body: JSON.stringify(values) });
+      if (!res.ok) throw new Error(`DNS control answered ${res.status}`);
+    },
+    async removeTxt(name: string): Promise<void> {
+      const res = await fetch(url(name), { method: 'DELETE' });
+      if (!res.ok) throw new Error(`DNS control answered ${res.status}`);
+    },
   };
 }

@@ -8,6 +8,7 @@ import { inject } from 'vitest';
 import type { InvocationRecord } from '../../local/lambda-runtime.ts';
 import { localClientConfig } from '../../local/sdk.ts';
 import type { LocalStackConfig } from '../../local/stack.ts';
+import { remoteDns } from './dns-server.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -15,6 +16,8 @@ declare module 'vitest' {
     localStack: LocalStackConfig;
     /** The local stack's data directory (its `local.json`, `logs/`, ...). */
     localStackDir: string;
+    /** Control URL of the DNS server the stack's handlers resolve through (`DNS_SERVERS`). */
+    dnsControl: string;
   }
 }
 
@@ -206,4 +209,9 @@ export function api(path: string, init: RequestInit & { token?: string } = {}): 
       ...(headers as Record<string, string> | undefined),
     },
   });
+}
+
+/** The DNS server the local stack's handlers resolve through: publish and withdraw TXT records. */
+export function stackDns(): ReturnType<typeof remoteDns> {
+  return remoteDns(inject('dnsControl'));
 }
