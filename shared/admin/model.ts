@@ -9,7 +9,7 @@ import type {
   EventType,
   Invitation,
   Membership,
-  NotificationType,
+  PlannedNotification,
   Role,
 } from '../sign-in/types.ts';
 import type { ScopeRef } from '../table/schema.ts';
@@ -54,17 +54,9 @@ export interface EventRecord {
  * For a company as a whole (a company-level domain) `orgId` is `''` and `orgName` is the
  * company's name: the company's owners are told.
  */
-export interface NotificationRecord {
+export interface NotificationRecord extends PlannedNotification {
   id: string;
   at: string;
-  type: NotificationType;
-  orgId: string;
-  orgName: string;
-  companyId: string | null;
-  /** The person it is about (the invitee), or the admin who made the change. */
-  email: string;
-  name: string | null;
-  details: Record<string, unknown>;
 }
 
 /** A member as stored in the person's partition. */

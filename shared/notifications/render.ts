@@ -4,19 +4,10 @@
  * Pure: no I/O, no template engine.
  */
 import type { Mail } from '../adapters/ses/mailer.ts';
-import type { NotificationType } from '../sign-in/types.ts';
+import type { PlannedNotification } from '../sign-in/types.ts';
 
 /** An outbox item's notification, as the sign-in and the admin API write it. */
-export interface Notification {
-  type: NotificationType;
-  orgId: string;
-  orgName: string;
-  companyId: string | null;
-  /** The person the notification is about (the invitee for `invitation`). */
-  email: string;
-  name: string | null;
-  details: Record<string, unknown>;
-}
+export type Notification = PlannedNotification;
 
 /** Where links in mail point; the admin console when it is deployed. */
 export interface RenderContext {

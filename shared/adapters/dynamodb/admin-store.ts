@@ -55,6 +55,7 @@ import {
   ssoConnectionItem,
   ssoProviderItem,
 } from './items.ts';
+import { queryAll } from './query.ts';
 import { batchGet, queryPartition } from './sign-in-store.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -650,28 +651,13 @@ export function createAdminStore(db: DynamoDBDocumentClient, tableName: string):
     },
 
     async companyOrgs(companyId) {
-      const orgs: { id: string; name: string }[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await dynamo(() =>
-          db.send(
-            new QueryCommand({
-              TableName: tableName,
-              KeyConditionExpression: 'pk = :p AND begins_with(sk, :prefix)',
-              ExpressionAttributeValues: {
-                ':p': keys.company(companyId).pk,
-                ':prefix': prefix.org,
-              },
-              ConsistentRead: true,
-              ExclusiveStartKey: start,
-            }),
-          ),
-        );
-        for (const item of out.Items ?? [])
-          orgs.push({ id: str(item.orgId), name: str(item.name) });
-        start = out.LastEvaluatedKey;
-      } while (start);
-      return orgs;
+      const items = await queryAll(db, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :p AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':p': keys.company(companyId).pk, ':prefix': prefix.org },
+        ConsistentRead: true,
+      });
+      return items.map((item) => ({ id: str(item.orgId), name: str(item.name) }));
     },
 
     async getClaim(scope, domain) {

@@ -7,36 +7,23 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../../errors.ts';
 import type { ClaimResult, DeliveryStore } from '../../notifications/deliver.ts';
 import type { Notification } from '../../notifications/render.ts';
-import { keys, prefix } from '../../table/schema.ts';
+import { GSI1, keys, prefix } from '../../table/schema.ts';
 import { dynamo } from './errors.ts';
+import { queryAll } from './query.ts';
 
 export function createDeliveryStore(db: DynamoDBDocumentClient, tableName: string): DeliveryStore {
-  async function queryIndex(pk: string, skPrefix: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await dynamo(() =>
-        db.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: 'gsi1',
-            KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :p)',
-            ExpressionAttributeValues: { ':pk': pk, ':p': skPrefix },
-            ExclusiveStartKey: start,
-          }),
-        ),
-      );
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
-  }
+  const queryIndex = (pk: string, skPrefix: string) =>
+    queryAll(db, {
+      TableName: tableName,
+      IndexName: GSI1,
+      KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :p)',
+      ExpressionAttributeValues: { ':pk': pk, ':p': skPrefix },
+    });
 
   return {
     async recipients(n: Notification) {

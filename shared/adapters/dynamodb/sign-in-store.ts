@@ -11,7 +11,6 @@ import { randomUUID } from 'node:crypto';
 import {
   BatchGetCommand,
   type DynamoDBDocumentClient,
-  QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -33,6 +32,7 @@ import {
   teamMemberItem,
   usernameGuardItem,
 } from './items.ts';
+import { queryAll } from './query.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -91,29 +91,17 @@ const get = (found: Map<string, Record<string, unknown>>, key: Key) =>
   found.get(`${key.pk}\u0000${key.sk}`);
 
 /** Queries a whole partition (strongly consistent). */
-export async function queryPartition(
+export function queryPartition(
   db: DynamoDBDocumentClient,
   tableName: string,
   pk: string,
 ): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await dynamo(() =>
-      db.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      ),
-    );
-    items.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return items;
+  return queryAll(db, {
+    TableName: tableName,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': pk },
+    ConsistentRead: true,
+  });
 }
 
 function orgInfoFromItem(item: Record<string, unknown>): OrgInfo {
