@@ -14,37 +14,13 @@ import { type AdminApi, adminDeps, inProcessApi, uniqueSlug } from '../support/a
 import { type AdminStackEnv, adminStackEnv } from '../support/admin-http.ts';
 import { startDnsServer, type TestDnsServer } from '../support/dns-server.ts';
 import { createUser, lambdaClient, localStack, signIn } from '../support/local-stack.ts';
+import { eventually, mailTo, type SesMail } from '../support/mail.ts';
 import {
   cognitoEvent,
   createSignInFixture,
   lambdaContext,
   type SignInFixture,
 } from '../support/sign-in-fixtures.ts';
-
-interface SesMail {
-  subject: string;
-  destination: { to: string[] };
-  body: { text?: string; html?: string };
-}
-
-async function mailTo(email: string): Promise<SesMail[]> {
-  const response = await fetch(`${localStack().ses.endpoint}/store`);
-  const { emails } = (await response.json()) as { emails: SesMail[] };
-  return emails.filter((m) => m.destination.to.includes(email));
-}
-
-async function eventually<T>(
-  probe: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 const settle = () => new Promise((r) => setTimeout(r, 1500));
 

@@ -7,13 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AdminApi, adminDeps, inProcessApi, uniqueSlug } from '../support/admin-harness.ts';
 import { type AdminStackEnv, adminStackEnv } from '../support/admin-http.ts';
 import { startDnsServer, type TestDnsServer } from '../support/dns-server.ts';
-import { createUser, localStack, signIn } from '../support/local-stack.ts';
-
-interface SesMail {
-  subject: string;
-  destination: { to: string[] };
-  body: { text?: string; html?: string };
-}
+import { createUser, signIn } from '../support/local-stack.ts';
+import { eventually, mailTo } from '../support/mail.ts';
 
 let env: AdminStackEnv;
 let dns: TestDnsServer;
@@ -27,25 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await dns?.close();
 });
-
-async function mailTo(email: string): Promise<SesMail[]> {
-  const response = await fetch(`${localStack().ses.endpoint}/store`);
-  const { emails } = (await response.json()) as { emails: SesMail[] };
-  return emails.filter((m) => m.destination.to.includes(email));
-}
-
-async function eventually<T>(
-  probe: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** An org with a verified domain and auto-provisioning on, set up as its owner would. */
 async function autoProvisionedOrg(seatLimit: number) {
