@@ -145,6 +145,9 @@ export const domainView = (c: DomainClaimRecord): DomainView => ({
   },
   ssoConnectionId: c.ssoConnectionIds[0] ?? null,
   verifiedAt: c.verifiedAt,
+  nextCheckAt: c.nextCheckAt,
+  missingSince: c.missingSince,
+  checkExpired: c.status === 'pending' && c.nextCheckAt === null,
 });
 
 export const connectionView = (c: ConnectionRecord): SsoConnectionView => ({

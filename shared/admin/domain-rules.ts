@@ -3,6 +3,10 @@
  */
 import { domainToASCII } from 'node:url';
 import { parse } from 'tldts';
+import {
+  PENDING_CHECK_INTERVAL_MS,
+  VERIFIED_CHECK_INTERVAL_MS,
+} from '../domains/check-schedule.ts';
 import { normaliseDomain } from '../domains/normalise.ts';
 import { FREE_MAILBOX_PROVIDERS, SHARED_TENANT_SUFFIXES } from './free-mailbox-providers.ts';
 
@@ -87,10 +91,10 @@ export function describeTxtMiss(
   return `${found.length} TXT record(s) found at ${domain}, none equal to "${expected}"`;
 }
 
-/** When the domain checker looks next: hourly while pending (for 72 h), daily once verified. */
-export const PENDING_CHECK_INTERVAL_MS = 60 * 60 * 1000;
-export const VERIFIED_CHECK_INTERVAL_MS = 24 * 60 * 60 * 1000;
-
+/**
+ * When the domain checker first looks after a claim is added or verified: in an hour while
+ * pending, in a day once verified. The checker's schedule is `shared/domains/check-schedule.ts`.
+ */
 export const nextCheck = (now: Date, status: 'pending' | 'verified'): string =>
   new Date(
     now.getTime() + (status === 'pending' ? PENDING_CHECK_INTERVAL_MS : VERIFIED_CHECK_INTERVAL_MS),

@@ -119,6 +119,22 @@ export async function verifyDomain(
     });
   }
   if (claim.status === 'verified') return domainView(claim);
+  return domainView(await markVerified(ctx, scope, claim));
+}
+
+/**
+ * Turns a pending claim whose TXT record was just found into a verified one, in one
+ * transaction: the claim (condition: as read), the sign-in's copy (one verifier per domain: 409
+ * when another org or company holds it), a `domain_verified` event and the owners'
+ * notification. The verify route and the domain checker both verify through here, with
+ * `ctx.caller` the admin or the checker. Resolves with the claim as it now is.
+ */
+export async function markVerified(
+  ctx: Ctx,
+  scope: ScopeContext,
+  claim: DomainClaimRecord,
+): Promise<DomainClaimRecord> {
+  const domain = claim.domain;
   const after: DomainClaimRecord = {
     ...claim,
     status: 'verified',
@@ -154,7 +170,7 @@ export async function verifyDomain(
       ),
     },
   ]);
-  return domainView(after);
+  return after;
 }
 
 /**

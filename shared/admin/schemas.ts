@@ -183,6 +183,18 @@ export const Domain = z.object({
   autoProvisioning: z.object({ enabled: z.boolean(), orgId: z.string().nullable() }),
   ssoConnectionId: z.string().nullable(),
   verifiedAt: Timestamp.nullable(),
+  nextCheckAt: Timestamp.nullable().meta({
+    description:
+      'When the domain checker looks the TXT record up next: hourly for 72 hours after the domain was added while pending, daily once verified; null when it no longer looks',
+  }),
+  missingSince: Timestamp.nullable().meta({
+    description:
+      'Since when the checker has found the TXT record missing. Verified: verification is lost 7 days after this unless the record comes back. Pending: verification was lost because the record stayed missing',
+  }),
+  checkExpired: z.boolean().meta({
+    description:
+      'Pending and no longer checked automatically (72 hours after it was added, or after verification was lost): publish the TXT record and call POST .../verify',
+  }),
 });
 
 export const SsoConnection = z.object({

@@ -100,6 +100,10 @@ describe('POST /v1/{scope}/domains', () => {
       autoProvisioning: { enabled: false, orgId: null },
       ssoConnectionId: null,
       verifiedAt: null,
+      // The domain checker's first look, an hour after adding.
+      nextCheckAt: expect.any(String),
+      missingSince: null,
+      checkExpired: false,
     });
     const events = await call('GET', `/v1/orgs/${org.id}/events`, {
       as: owner,
