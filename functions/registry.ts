@@ -31,6 +31,12 @@ export const functionSpecs = {
     entry: 'functions/admin/handler.ts',
     description: 'Admin HTTP API v1',
   },
+  domainChecker: {
+    localName: 'provisio-domain-checker',
+    entry: 'functions/domain-checker/handler.ts',
+    description:
+      'Scheduled domain checker: re-checks TXT records of pending (hourly, 72 h) and verified (daily) domains',
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionId = keyof typeof functionSpecs;

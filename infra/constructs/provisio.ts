@@ -1,12 +1,14 @@
 /**
  * Provisio as one reusable construct (SPEC §7): the table, one function per entry of
- * `functionSpecs`, the HTTP API, the Cognito sign-in triggers, the hook secret and the alarms.
+ * `functionSpecs`, the HTTP API, the Cognito sign-in triggers, the stream notifier, the hourly
+ * domain checker, the hook secret and the alarms.
  * Any CDK app can instantiate it; `ProvisioStack` is just one such app.
  */
 import { Annotations, Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -17,6 +19,7 @@ import { Construct } from 'constructs';
 import { type FunctionId, functionSpecs } from '../../functions/registry.ts';
 import { DEFAULT_GROUPS_ATTRIBUTE, envFor } from '../../shared/config.ts';
 import { ProvisioAlarms } from './alarms.ts';
+import { DomainCheckerSchedule } from './domain-checker-schedule.ts';
 import { ProvisioHttpApi } from './http-api.ts';
 import { ProvisioNotifier } from './notifier.ts';
 import { ProvisioFunction } from './provisio-function.ts';
@@ -112,10 +115,6 @@ interface FunctionWiring {
 /**
  * One entry per function of the registry: adding a function to `functionSpecs` does not
  * compile until it is wired here.
- *
- * Extension point for the function a later issue adds:
- * - the scheduled domain checker: `tableAccess.readWrite`, `envFor.dnsServers`, and an
- *   `events.Rule` with `Schedule.rate(Duration.hours(1))` targeting it.
  */
 const functionWiring = {
   signIn: {
@@ -156,6 +155,16 @@ const functionWiring = {
       ...(ctx.dnsServers.length > 0 ? envFor.dnsServers(ctx.dnsServers) : {}),
     }),
   },
+  domainChecker: {
+    tableAccess: tableAccess.readWrite,
+    environment: (ctx) => ({
+      ...envFor.table(ctx.tableName),
+      ...(ctx.dnsServers.length > 0 ? envFor.dnsServers(ctx.dnsServers) : {}),
+    }),
+    // A run checks every due claim a few at a time and stops taking new ones 15 s before this;
+    // what is left stays due for the next hourly run.
+    timeout: Duration.minutes(5),
+  },
 } as const satisfies Record<FunctionId, FunctionWiring>;
 
 /** Provisio's serverless backend, ready to be added to any stack. */
@@ -175,6 +184,8 @@ export class Provisio extends Construct {
   public readonly senderEmail: string;
   /** Outbox records the notifier could not deliver after its retries. */
   public readonly notifierDeadLetterQueue: sqs.IQueue;
+  /** The EventBridge rule that runs the domain checker every hour. */
+  public readonly domainCheckerRule: events.Rule;
 
   private readonly store: ProvisioTable;
 
@@ -235,6 +246,9 @@ export class Provisio extends Construct {
       senderEmail: props.senderEmail,
       alarms: this.alarms,
     }).deadLetterQueue;
+    this.domainCheckerRule = new DomainCheckerSchedule(this, 'DomainCheckerSchedule', {
+      function: functions.domainChecker,
+    }).rule;
 
     let jwtAudience: string[];
     if (props.userPool) {

@@ -138,6 +138,10 @@ describe('the functions', () => {
       [ENV.tableName]: tableName,
       NODE_OPTIONS: '--enable-source-maps',
     });
+    expect(env('domainChecker')).toEqual({
+      [ENV.tableName]: tableName,
+      NODE_OPTIONS: '--enable-source-maps',
+    });
   });
 
   it('uses the same default groups attribute as the handlers', () => {
@@ -162,6 +166,7 @@ describe('least privilege', () => {
     ['signIn', [...itemRead, ...itemWrite]],
     ['signInHook', [...itemRead, ...itemWrite]],
     ['admin', [...itemRead, ...itemWrite, 'dynamodb:BatchWriteItem']],
+    ['domainChecker', [...itemRead, ...itemWrite]],
   ] as [FunctionId, string[]][])(
     '%s gets exactly its item actions on the table and Query on the index',
     (id, expected) => {
@@ -397,6 +402,53 @@ describe('the stream notifier', () => {
   });
 });
 
+describe('the domain checker', () => {
+  it('runs every hour on an EventBridge schedule that targets it', () => {
+    const rules = template.findResources('AWS::Events::Rule');
+    expect(Object.keys(rules)).toHaveLength(1);
+    const rule = Object.values(rules)[0] as Resource;
+    expect(rule.Properties).toMatchObject({
+      ScheduleExpression: 'rate(1 hour)',
+      State: 'ENABLED',
+      Targets: [
+        {
+          Arn: { 'Fn::GetAtt': [functionLogicalId('domainChecker'), 'Arn'] },
+          RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 2 },
+        },
+      ],
+    });
+    expect(rule.Properties.EventPattern).toBeUndefined();
+    expect(stack.provisio.domainCheckerRule.node.path).toMatch(/DomainCheckerSchedule\/Rule$/);
+  });
+
+  it('may be invoked by that rule only', () => {
+    const ruleId = Object.keys(template.findResources('AWS::Events::Rule'))[0]!;
+    const permissions = Object.values(
+      template.findResources('AWS::Lambda::Permission', {
+        Properties: {
+          FunctionName: { 'Fn::GetAtt': [functionLogicalId('domainChecker'), 'Arn'] },
+        },
+      }),
+    ).map((p) => (p as Resource).Properties);
+    expect(permissions).toEqual([
+      {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [functionLogicalId('domainChecker'), 'Arn'] },
+        Principal: 'events.amazonaws.com',
+        SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] },
+      },
+    ]);
+  });
+
+  it('has five minutes per run, and reads and writes the table without sending mail or reading the hook secret', () => {
+    expect(functionResource('domainChecker').Properties.Timeout).toBe(300);
+    const actions = statementsOf('domainChecker').flatMap(actionsOf);
+    expect(actions.filter((a) => a.startsWith('ses:') || a.startsWith('secretsmanager:'))).toEqual(
+      [],
+    );
+  });
+});
+
 describe('alarms', () => {
   it.each(Object.keys(functionSpecs) as FunctionId[])(
     'watches errors and throttles of %s',
@@ -449,10 +501,9 @@ describe('cdk-nag AwsSolutions', () => {
     }
     expect(acknowledged.sort()).toEqual(
       [
-        ...(['SignIn', 'SignInHook', 'Notifier', 'Admin'] as const).flatMap((fn) => [
-          `AwsSolutions-L1 ${fn}/Function`,
-          `AwsSolutions-IAM5[Resource::*] ${fn}/Role`,
-        ]),
+        ...(['SignIn', 'SignInHook', 'Notifier', 'Admin', 'DomainChecker'] as const).flatMap(
+          (fn) => [`AwsSolutions-L1 ${fn}/Function`, `AwsSolutions-IAM5[Resource::*] ${fn}/Role`],
+        ),
         'AwsSolutions-COG2 Users/Pool',
         'AwsSolutions-COG8 Users/Pool',
         'AwsSolutions-SMG4 HookSecret',

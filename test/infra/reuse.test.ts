@@ -74,7 +74,8 @@ describe('another CDK app reusing Provisio with its own user pool', () => {
           .Environment.Variables,
     );
     expect(vars.filter((v) => v[ENV.groupsAttribute] === 'custom:idp_groups')).toHaveLength(2);
-    expect(vars.filter((v) => v[ENV.dnsServers] === '1.1.1.1:53,8.8.8.8:53')).toHaveLength(1);
+    // The admin API's verify route and the domain checker look TXT records up.
+    expect(vars.filter((v) => v[ENV.dnsServers] === '1.1.1.1:53,8.8.8.8:53')).toHaveLength(2);
     expect(vars.map((v) => v[ENV.hookSecretArn]).filter(Boolean)).toEqual([
       'arn:aws:secretsmanager:eu-west-1:111122223333:secret:product/hook',
     ]);
@@ -82,8 +83,8 @@ describe('another CDK app reusing Provisio with its own user pool', () => {
 
   it('sends every alarm and its recovery to the topic', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    // Errors and throttles of each of the 4 functions, and the notifier's dead letters.
-    expect(alarms).toHaveLength(9);
+    // Errors and throttles of each of the 5 functions, and the notifier's dead letters.
+    expect(alarms).toHaveLength(11);
     for (const alarm of alarms) {
       const props = (alarm as { Properties: Record<string, unknown> }).Properties;
       expect(props.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^Alarms/) }]);

@@ -1,0 +1,82 @@
+/**
+ * The scheduled domain checker (SPEC §5): an EventBridge rule invokes it every hour (the local
+ * stack every few seconds). Each run re-checks the TXT record of every claim whose check is due:
+ * pending domains hourly for 72 hours, verified ones daily; `shared/domains/check-schedule.ts`
+ * says what each answer changes. Thin: it builds the dependencies once, runs the core and logs.
+ *
+ * One bad domain never fails the run (it is logged and counted, and stays due); only a failure
+ * to read the due claims does, so that the errors alarm sees a checker that cannot work.
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-run-lambda-schedule.html
+ */
+import { randomUUID } from 'node:crypto';
+import middy from '@middy/core';
+import type { Context, ScheduledEvent } from 'aws-lambda';
+import { createTxtLookup } from '../../shared/adapters/dns/txt.ts';
+import { createAdminStore } from '../../shared/adapters/dynamodb/admin-store.ts';
+import { createDynamoClient } from '../../shared/adapters/dynamodb/client.ts';
+import { createDomainCheckStore } from '../../shared/adapters/dynamodb/domain-check-store.ts';
+import { type Config, loadConfig } from '../../shared/config.ts';
+import {
+  type CheckRunSummary,
+  type DomainCheckerDeps,
+  runDomainChecks,
+} from '../../shared/domains/domain-checker.ts';
+import { log, metric } from '../../shared/observability.ts';
+
+/** Time left at which a run stops taking new claims; the rest stay due for the next run. */
+const STOP_MARGIN_MS = 15_000;
+
+/** The production dependencies over the configured table and resolvers. */
+export function createDomainCheckerDeps(config: Config = loadConfig()): DomainCheckerDeps {
+  const db = createDynamoClient(config, { requestTimeoutMs: 3000, maxAttempts: 3 });
+  return {
+    store: createAdminStore(db, config.tableName),
+    checks: createDomainCheckStore(db, config.tableName),
+    lookupTxt: createTxtLookup(config.dnsServers),
+    newId: () => randomUUID(),
+  };
+}
+
+/**
+ * One run at `now`, as the handler makes it on each scheduled event: logs each claim's
+ * outcome, emits the `DomainChecks` metric by outcome and stops early when `context` says the
+ * function is nearly out of time.
+ */
+export async function runScheduledChecks(
+  deps: DomainCheckerDeps,
+  now: Date,
+  context?: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>,
+): Promise<CheckRunSummary> {
+  const requestId = context?.awsRequestId;
+  const summary = await runDomainChecks(deps, now, {
+    shouldStop: () =>
+      context?.getRemainingTimeInMillis
+        ? context.getRemainingTimeInMillis() < STOP_MARGIN_MS
+        : false,
+    onReport: (r) => {
+      const fields = {
+        requestId,
+        domain: r.domain,
+        scope: `${r.scope.type}:${r.scope.id}`,
+        outcome: r.outcome,
+        ...(r.error ? { error: r.error } : {}),
+      };
+      if (r.outcome === 'error') log.error('domain check failed', fields);
+      else if (r.outcome === 'conflict' || r.outcome === 'unavailable') {
+        log.warn('domain check left for the next run', fields);
+      } else log.info('domain checked', fields);
+    },
+  });
+  for (const [outcome, count] of Object.entries(summary.outcomes)) {
+    metric('DomainChecks', { Outcome: outcome }, count);
+  }
+  log.info('domain checker run', { requestId, at: now.toISOString(), ...summary });
+  return summary;
+}
+
+// Built once per execution environment, at cold start.
+const deps = createDomainCheckerDeps();
+
+export const handler = middy<ScheduledEvent, CheckRunSummary>(
+  (_event: ScheduledEvent, context: Context) => runScheduledChecks(deps, new Date(), context),
+);
