@@ -280,7 +280,11 @@ export interface CompanyRecord {
   createdAt: string;
 }
 
-export const companyItem = (c: CompanyRecord): Item => ({ ...keys.company(c.id), entity: 'company', ...c });
+export const companyItem = (c: CompanyRecord): Item => ({
+  ...keys.company(c.id),
+  entity: 'company',
+  ...c,
+});
 
 export const companyOrgItem = (companyId: string, orgId: string, name: string): Item => ({
   ...keys.companyOrg(companyId, orgId),
@@ -290,7 +294,12 @@ export const companyOrgItem = (companyId: string, orgId: string, name: string): 
   name,
 });
 
-export const companyOwnerItem = (companyId: string, companyName: string, email: string, at: string): Item => ({
+export const companyOwnerItem = (
+  companyId: string,
+  companyName: string,
+  email: string,
+  at: string,
+): Item => ({
   ...keys.companyOwner(companyId, email),
   entity: 'companyOwner',
   companyId,
