@@ -68,11 +68,28 @@ export function isOutboxInsert(record: DynamoDBRecord): boolean {
   return record.eventName === 'INSERT' && record.dynamodb?.Keys?.[attr.sk]?.S === OUTBOX_SK;
 }
 
+/** Seconds between two runs of the local domain checker (`DOMAIN_CHECK_INTERVAL_SECONDS`). */
+export const DOMAIN_CHECK_INTERVAL_ENV = 'DOMAIN_CHECK_INTERVAL_SECONDS';
+/** @default 10 s locally: a due claim is handled within seconds, not within the hour. */
+const DEFAULT_DOMAIN_CHECK_INTERVAL_S = 10;
+
 /**
- * Functions that run on a schedule, by their `functionSpecs` key, and how often; as the CDK
- * stack's EventBridge rules run them (infra/constructs/provisio.ts: the domain checker hourly).
+ * Functions that run on a schedule, by their `functionSpecs` key, and how often. In AWS an
+ * EventBridge rule runs the domain checker hourly (infra/constructs/domain-checker-schedule.ts);
+ * locally it runs every `DOMAIN_CHECK_INTERVAL_SECONDS` (default 10), so a check that falls due
+ * is made within seconds. Each run only checks the claims that are due, so a shorter interval
+ * does not check a domain more often than its schedule says.
  */
-const SCHEDULES: Record<string, number> = { domainChecker: 60 * 60 * 1000 };
+export function localSchedules(env: NodeJS.ProcessEnv = process.env): Record<string, number> {
+  const raw = env[DOMAIN_CHECK_INTERVAL_ENV]?.trim();
+  const seconds = raw ? Number(raw) : DEFAULT_DOMAIN_CHECK_INTERVAL_S;
+  if (!Number.isFinite(seconds) || seconds < 1) {
+    throw new Error(
+      `Malformed environment variable ${DOMAIN_CHECK_INTERVAL_ENV}: "${raw}" is not a number of seconds (1 or more)`,
+    );
+  }
+  return { domainChecker: Math.round(seconds * 1000) };
+}
 
 /** What the stack keeps in its data directory; `--fresh` removes exactly these. */
 const DATA_ENTRIES = ['dynamodb', 'cognito', 'logs', 'hook-secret', 'local.json'];
@@ -118,6 +135,8 @@ function handlerEnvironment(config: Omit<LocalStackConfig, 'cognito'>): Record<s
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const o = resolveOptions(options);
+  // A malformed interval fails before anything starts.
+  const schedules = localSchedules();
   await checkJava();
   await Promise.all([
     assertPortFree(o.ports.api, 'API'),
@@ -229,7 +248,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     stops.push(() => poller.stop());
     for (const [id, spec] of Object.entries(functionSpecs as Record<string, FunctionSpec>)) {
-      const everyMs = SCHEDULES[id];
+      const everyMs = schedules[id];
       if (everyMs === undefined) continue;
       const schedule = startSchedule({ functionName: spec.localName, everyMs, runtime });
       stops.push(() => schedule.stop());
