@@ -372,6 +372,60 @@ describe('losing verification (clock injected)', () => {
     expect(scheduled.Items).toEqual([]);
   });
 
+  it('loses a company’s domain the same way: the company’s events, its owners told', async () => {
+    const company = await api.call('POST', '/v1/companies', { as: owner, body: { name: 'Acme' } });
+    const companyId = company.body.id as string;
+    const orgId = await newOrg();
+    const moved = await api.call('POST', `/v1/companies/${companyId}/orgs`, {
+      as: owner,
+      body: { orgId },
+    });
+    expect(moved.status).toBe(200);
+    const domain = `${uniqueSlug('co')}.example.test`;
+    const scope = `companies/${companyId}`;
+    const added = await api.call('POST', `/v1/${scope}/domains`, { as: owner, body: { domain } });
+    dns.setTxt(domain, [added.body.txtRecord.value]);
+    // Verified by the checker this time, at its first hourly look.
+    const verifiedAt = at(HOUR_MS + 60_000);
+    await runScheduledChecks(deps, verifiedAt);
+    const enabled = await api.call('PUT', `/v1/${scope}/domains/${domain}/auto-provisioning`, {
+      as: owner,
+      body: { enabled: true, orgId },
+    });
+    expect(enabled.body).toMatchObject({ status: 'verified', autoProvisioning: { orgId } });
+    dns.removeTxt(domain);
+
+    const firstMiss = new Date(verifiedAt.getTime() + DAY_MS + 60_000);
+    await runScheduledChecks(deps, firstMiss);
+    await runScheduledChecks(deps, new Date(firstMiss.getTime() + 7 * DAY_MS));
+
+    const list = await api.call('GET', `/v1/${scope}/domains`, { as: owner });
+    expect(list.body.items).toEqual([
+      expect.objectContaining({
+        domain,
+        status: 'pending',
+        autoProvisioning: { enabled: false, orgId: null },
+        checkExpired: true,
+      }),
+    ]);
+    const events = await api.call('GET', `/v1/${scope}/events`, {
+      as: owner,
+      query: { limit: '100' },
+    });
+    const lost = (events.body.items as { type: string; subject: string }[]).filter(
+      (e) => e.subject === domain && e.type === 'domain_verification_lost',
+    );
+    expect(lost).toEqual([expect.objectContaining({ orgId: null, actor: DOMAIN_CHECKER_ACTOR })]);
+    const told = (await fx.outbox())
+      .map((i) => i.notification as Record<string, unknown>)
+      .filter(
+        (n) =>
+          n.type === 'domain_verification_lost' &&
+          (n.details as { domain?: string }).domain === domain,
+      );
+    expect(told).toEqual([expect.objectContaining({ orgId: '', orgName: 'Acme', companyId })]);
+  });
+
   it('keeps the domain verified when its record comes back within the 7 days', async () => {
     const { orgId, domain, value } = await verifiedThenRemoved();
     const first = at(DAY_MS + 60_000);
