@@ -440,6 +440,42 @@ describe('losing verification (clock injected)', () => {
     });
   });
 
+  it('does not verify a domain removed and added again during a check with the old record', async () => {
+    const orgId = await newOrg();
+    const { domain, value: oldValue } = await addDomain(orgId);
+    dns.setTxt(domain, [oldValue]);
+    let reads = 0;
+    let newValue = '';
+    const racing: DomainCheckerDeps = {
+      ...deps,
+      store: {
+        ...deps.store,
+        async getClaim(scope, d) {
+          const claim = await deps.store.getClaim(scope, d);
+          if (d === domain && ++reads === 1) {
+            // Right after the checker read the claim: removed and added again, with a new token.
+            expect(
+              (await api.call('DELETE', `/v1/orgs/${orgId}/domains/${domain}`, { as: owner }))
+                .status,
+            ).toBe(204);
+            const again = await api.call('POST', `/v1/orgs/${orgId}/domains`, {
+              as: owner,
+              body: { domain },
+            });
+            expect(again.status).toBe(201);
+            newValue = again.body.txtRecord.value;
+          }
+          return claim;
+        },
+      },
+    };
+    await runDomainChecks(racing, at(2 * 60 * 60_000));
+    expect(reads).toBeGreaterThanOrEqual(1);
+    expect(newValue).not.toBe(oldValue);
+    // The published record holds the old token: the new claim must stay pending.
+    expect(await domainView(orgId, domain)).toMatchObject({ status: 'pending' });
+  });
+
   it('loses no admin change made while a check runs: it reads again and decides on the new state', async () => {
     const { orgId, domain } = await verifiedThenRemoved();
     const first = at(DAY_MS + 60_000);

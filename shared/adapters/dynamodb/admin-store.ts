@@ -201,9 +201,11 @@ export function createAdminStore(db: DynamoDBDocumentClient, tableName: string):
   /** A claim is still as read: its status, auto-provisioning and connections. */
   const claimAsRead = (c: DomainClaimRecord) => ({
     condition:
-      'attribute_exists(pk) AND #status = :bStatus AND autoProvisioning = :bAp AND ssoConnectionIds = :bIds',
+      // txtValue tells a claim from one removed and added again meanwhile (a new token).
+      'attribute_exists(pk) AND #status = :bStatus AND autoProvisioning = :bAp AND ssoConnectionIds = :bIds AND txtValue = :bTxt',
     values: {
       ':bStatus': c.status,
+      ':bTxt': c.txtValue,
       ':bAp': { enabled: c.autoProvisioning.enabled, orgId: c.autoProvisioning.orgId },
       ':bIds': c.ssoConnectionIds,
     },
