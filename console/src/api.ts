@@ -1,0 +1,105 @@
+/**
+ * The admin API (SPEC §5) with the signed-in person's ID token. Errors are RFC 9457 problem
+ * documents; they surface as `ApiProblem`, which the screens show next to what caused them.
+ */
+import type { ConsoleConfig } from './config.ts';
+import { idToken, SessionEnded, session } from './session.ts';
+
+/** A problem document the API answered. */
+export class ApiProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail: string,
+    /** The request field a 400 names (`name`, `seatLimit`, `domains[1]`, ...). */
+    readonly field: string | undefined,
+    /** Everything else the problem carries (`expected`, `found`, `companyId`, ...). */
+    readonly extra: Readonly<Record<string, unknown>>,
+  ) {
+    super(detail || title);
+  }
+}
+
+/** The API could not be reached at all. */
+export class NetworkProblem extends Error {}
+
+/** One page of a list: `nextCursor: null` is the end. */
+export interface Page<T> {
+  readonly items: T[];
+  readonly nextCursor: string | null;
+}
+
+let config: ConsoleConfig | undefined;
+
+/** Points the client at the API (once, after `config.json` is loaded). */
+export function configureApi(next: ConsoleConfig): void {
+  config = next;
+}
+
+/** `encodeURIComponent`, for ids, emails and domains in paths. */
+export const enc = encodeURIComponent;
+
+async function send(method: string, path: string, body: unknown, token: string): Promise<Response> {
+  const base = config?.apiUrl || window.location.origin;
+  try {
+    return await fetch(new URL(path, base), {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch {
+    throw new NetworkProblem('Could not reach the admin API.');
+  }
+}
+
+async function toProblem(response: Response): Promise<ApiProblem> {
+  let doc: Record<string, unknown> = {};
+  try {
+    doc = (await response.json()) as Record<string, unknown>;
+  } catch {
+    // Not JSON (a gateway error page): status alone then.
+  }
+  const { type: _type, title, status, detail, field, ...extra } = doc;
+  return new ApiProblem(
+    typeof status === 'number' ? status : response.status,
+    typeof title === 'string' ? title : response.statusText,
+    typeof detail === 'string' ? detail : typeof doc.message === 'string' ? doc.message : '',
+    typeof field === 'string' ? field : undefined,
+    extra,
+  );
+}
+
+/** Calls the API; resolves to the JSON answer (undefined for 204), rejects with `ApiProblem`. */
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  if (!config) throw new Error('configureApi was not called');
+  let response = await send(method, path, body, await idToken(config));
+  if (response.status === 401) {
+    // The token may have expired in flight, or been revoked: one fresh try.
+    response = await send(method, path, body, await idToken(config, true));
+    if (response.status === 401) {
+      session.end('Your session has ended. Sign in again to continue.');
+      throw new SessionEnded('401');
+    }
+  }
+  if (!response.ok) throw await toProblem(response);
+  if (response.status === 204) return undefined as T;
+  return (await response.json()) as T;
+}
+
+export const api = {
+  get: <T>(path: string) => request<T>('GET', path),
+  post: <T>(path: string, body?: unknown) => request<T>('POST', path, body),
+  put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
+  patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
+  del: (path: string) => request<void>('DELETE', path),
+};
+
+/** A list path with `limit` and `cursor`. */
+export function pagePath(path: string, cursor: string | null, limit = 50): string {
+  const query = new URLSearchParams({ limit: String(limit) });
+  if (cursor) query.set('cursor', cursor);
+  return `${path}?${query}`;
+}

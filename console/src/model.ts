@@ -1,0 +1,111 @@
+/** The admin API's resources (docs/openapi.json), as the console reads them. */
+
+export interface Org {
+  readonly id: string;
+  readonly name: string;
+  readonly companyId: string | null;
+  readonly seatLimit: number | null;
+  readonly seatsUsed: number;
+}
+
+export type Via =
+  | 'creator'
+  | 'invitation'
+  | 'auto-provisioning'
+  | 'jit'
+  | 'group-mapping'
+  | 'admin';
+
+export interface Member {
+  readonly email: string;
+  readonly username: string | null;
+  readonly name: string | null;
+  readonly role: 'owner' | 'member';
+  readonly teams: string[];
+  readonly via: Via;
+  readonly joinedAt: string;
+}
+
+export interface Invitation {
+  readonly email: string;
+  readonly role: 'owner' | 'member';
+  readonly team: string | null;
+  readonly invitedBy: string;
+  readonly createdAt: string;
+}
+
+export interface Team {
+  readonly name: string;
+  readonly memberCount: number;
+}
+
+export interface Company {
+  readonly id: string;
+  readonly name: string;
+  readonly orgs: { readonly id: string; readonly name: string }[];
+}
+
+export interface Domain {
+  readonly domain: string;
+  readonly status: 'pending' | 'verified';
+  readonly txtRecord: { readonly name: string; readonly value: string };
+  readonly autoProvisioning: { readonly enabled: boolean; readonly orgId: string | null };
+  readonly ssoConnectionId: string | null;
+  readonly verifiedAt: string | null;
+  /** When the domain checker looks next; null when it no longer does. */
+  readonly nextCheckAt?: string | null;
+  /** Since when the checker has found the TXT record missing. */
+  readonly missingSince?: string | null;
+  /** Pending and no longer checked automatically. */
+  readonly checkExpired?: boolean;
+}
+
+export interface SsoConnection {
+  readonly id: string;
+  readonly name: string;
+  readonly providerName: string;
+  readonly domains: string[];
+  readonly jit: boolean;
+  readonly scim: boolean;
+  readonly defaultOrgId: string;
+  readonly defaultTeam: string | null;
+  readonly createdAt: string;
+}
+
+export const EVENT_TYPES = [
+  'member_added',
+  'member_removed',
+  'role_changed',
+  'invitation_created',
+  'invitation_accepted',
+  'invitation_revoked',
+  'sign_in_denied',
+  'seat_limit_reached',
+  'auto_provisioning_skipped',
+  'domain_added',
+  'domain_verified',
+  'domain_verification_lost',
+  'domain_removed',
+  'auto_provisioning_enabled',
+  'auto_provisioning_disabled',
+  'group_mapping_applied',
+  'sso_connection_created',
+  'sso_connection_updated',
+  'sso_connection_deleted',
+  'seats_changed',
+] as const;
+
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export interface AuditEvent {
+  readonly id: string;
+  readonly type: EventType;
+  readonly at: string;
+  readonly actor: string;
+  readonly subject: string;
+  readonly orgId: string | null;
+  readonly details: Record<string, unknown>;
+}
+
+/** Org and team names: SPEC §1's slug. */
+export const SLUG = '^[a-z0-9][a-z0-9-]{1,38}$';

@@ -1,0 +1,235 @@
+/** A company: its organizations (move one in, or create one in it), domains, SSO and activity. */
+import { useEffect, useState } from 'preact/hooks';
+import { api, enc } from '../api.ts';
+import type { Company, Org } from '../model.ts';
+import { forgetProfile, listProfiles, rememberProfile } from '../profiles.ts';
+import { COMPANY_TABS, type CompanyTab, href, navigate } from '../router.ts';
+import {
+  announce,
+  Button,
+  Empty,
+  ErrorMessage,
+  Loading,
+  SelectField,
+  SubmitButton,
+  TextField,
+  useLoad,
+  useSubmit,
+} from '../ui.tsx';
+import { Activity } from './activity.tsx';
+import { Domains } from './domains.tsx';
+import { Breadcrumbs, Tabs } from './org.tsx';
+import type { Scope } from './scope.ts';
+import { SsoConnections } from './sso.tsx';
+
+const TAB_LABELS: Record<CompanyTab, string> = {
+  orgs: 'Organizations',
+  domains: 'Domains',
+  sso: 'SSO',
+  activity: 'Activity',
+};
+
+export function CompanyScreen({ id, tab, email }: { id: string; tab: CompanyTab; email: string }) {
+  const company = useLoad(() => api.get<Company>(`/v1/companies/${enc(id)}`), `${id}/${tab}`);
+  useEffect(() => {
+    const c = company.data;
+    if (!c) return;
+    rememberProfile(email, { kind: 'company', id: c.id, name: c.name });
+  }, [company.data, email]);
+
+  if (!company.data) {
+    return (
+      <div class="stack">
+        <Breadcrumbs />
+        <h1 tabIndex={-1}>Company</h1>
+        {company.error ? (
+          <>
+            <ErrorMessage>{company.error}</ErrorMessage>
+            <p>
+              <Button
+                onClick={() => {
+                  forgetProfile(email, 'company', id);
+                  navigate(href.profiles());
+                }}
+              >
+                Remove it from your list
+              </Button>
+            </p>
+          </>
+        ) : (
+          <Loading>Loading the company…</Loading>
+        )}
+      </div>
+    );
+  }
+  const c = company.data;
+  const scope: Scope = {
+    kind: 'company',
+    id: c.id,
+    name: c.name,
+    base: `/v1/companies/${enc(c.id)}`,
+    company: c,
+  };
+  return (
+    <div class="stack">
+      <Breadcrumbs />
+      <header class="scope-head">
+        <h1 tabIndex={-1}>{c.name}</h1>
+        <p class="scope-meta">
+          Company · id <code>{c.id}</code> · {c.orgs.length} organization
+          {c.orgs.length === 1 ? '' : 's'}
+        </p>
+      </header>
+      <Tabs
+        label={`${c.name} sections`}
+        tabs={COMPANY_TABS.map((t) => ({
+          id: t,
+          label: TAB_LABELS[t],
+          href: href.company(c.id, t),
+        }))}
+        current={tab}
+      />
+      {tab === 'orgs' ? <CompanyOrgs company={c} email={email} onChange={company.set} /> : null}
+      {tab === 'domains' ? <Domains scope={scope} /> : null}
+      {tab === 'sso' ? <SsoConnections scope={scope} /> : null}
+      {tab === 'activity' ? <Activity scope={scope} /> : null}
+    </div>
+  );
+}
+
+const OTHER = '__other__';
+
+function CompanyOrgs(props: { company: Company; email: string; onChange: (c: Company) => void }) {
+  const { company, email } = props;
+  const inCompany = new Set(company.orgs.map((o) => o.id));
+  const candidates = listProfiles(email).filter((p) => p.kind === 'org' && !inCompany.has(p.id));
+  const [choice, setChoice] = useState(candidates[0]?.id ?? OTHER);
+  const [otherId, setOtherId] = useState('');
+  const [newName, setNewName] = useState('');
+  const [step, setStep] = useState('');
+
+  const moved = (next: Company) => {
+    props.onChange(next);
+    for (const o of next.orgs) rememberProfile(email, { kind: 'org', id: o.id, name: o.name });
+  };
+
+  const move = useSubmit(async () => {
+    const orgId = choice === OTHER ? otherId.trim() : choice;
+    const next = await api.post<Company>(`/v1/companies/${enc(company.id)}/orgs`, { orgId });
+    moved(next);
+    setOtherId('');
+    announce(
+      `${next.orgs.find((o) => o.id === orgId)?.name ?? 'The organization'} moved into ${company.name}`,
+    );
+  });
+
+  // Two calls, shown step by step: create the org (the caller owns it), then move it in.
+  const create = useSubmit(async () => {
+    setStep('Creating the organization (step 1 of 2)…');
+    try {
+      const org = await api.post<Org>('/v1/orgs', { name: newName.trim() });
+      rememberProfile(email, { kind: 'org', id: org.id, name: org.name });
+      setStep(`Moving ${org.name} into ${company.name} (step 2 of 2)…`);
+      moved(await api.post<Company>(`/v1/companies/${enc(company.id)}/orgs`, { orgId: org.id }));
+      setNewName('');
+      announce(`${org.name} created in ${company.name}`);
+    } finally {
+      setStep('');
+    }
+  });
+
+  return (
+    <>
+      <section class="card" aria-labelledby="orgs-title">
+        <h2 id="orgs-title" class="panel-title" tabIndex={-1}>
+          Organizations
+        </h2>
+        {company.orgs.length === 0 ? (
+          <Empty title="No organizations in this company yet.">
+            Move an organization you own into it, or create a new one below.
+          </Empty>
+        ) : (
+          <ul class="profile-list">
+            {company.orgs.map((o) => (
+              <li key={o.id}>
+                <a class="profile-link" href={href.org(o.id)}>
+                  <span class="profile-name">{o.name}</span>
+                  <span class="profile-kind">id {o.id}</span>
+                </a>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <div class="grid-2">
+        <section class="card" aria-labelledby="move-title">
+          <h3 id="move-title">Move an organization into {company.name}</h3>
+          <p class="hint">
+            You must own the organization. It must not have its own domains or SSO connections:
+            remove them first, then add them here at the company.
+          </p>
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              void move.run();
+            }}
+          >
+            <SelectField
+              label="Organization"
+              value={choice}
+              onValue={setChoice}
+              options={[
+                ...candidates.map((p) => ({ value: p.id, label: p.name })),
+                { value: OTHER, label: 'Another, by its id…' },
+              ]}
+              error={choice !== OTHER ? move.fieldError('orgId') : undefined}
+            />
+            {choice === OTHER ? (
+              <TextField
+                label="Organization id"
+                required
+                autocomplete="off"
+                spellcheck={false}
+                value={otherId}
+                onValue={setOtherId}
+                error={move.fieldError('orgId')}
+              />
+            ) : null}
+            {move.formError(['orgId']) ? (
+              <ErrorMessage>{move.formError(['orgId'])}</ErrorMessage>
+            ) : null}
+            <SubmitButton busy={move.busy} busyLabel="Moving…">
+              Move into company
+            </SubmitButton>
+          </form>
+        </section>
+        <section class="card" aria-labelledby="new-org-title">
+          <h3 id="new-org-title">Create an organization in {company.name}</h3>
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              void create.run();
+            }}
+          >
+            <TextField
+              label="Organization name"
+              hint="Lower-case letters, digits and hyphens. It must be unique."
+              required
+              autocomplete="off"
+              value={newName}
+              onValue={setNewName}
+              error={create.fieldError('name')}
+            />
+            {create.formError(['name']) ? (
+              <ErrorMessage>{create.formError(['name'])}</ErrorMessage>
+            ) : null}
+            {step ? <Loading>{step}</Loading> : null}
+            <SubmitButton busy={create.busy} busyLabel="Working…">
+              Create in company
+            </SubmitButton>
+          </form>
+        </section>
+      </div>
+    </>
+  );
+}

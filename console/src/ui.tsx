@@ -1,0 +1,565 @@
+/**
+ * The console's building blocks: labelled fields that show their own error, buttons that show
+ * progress, modal dialogs, an actions menu, copy buttons, empty states. Native elements first
+ * (`<dialog>`, `<label>`, `<button>`), so keyboard and screen readers work without scripting.
+ */
+import type { ButtonHTMLAttributes, ComponentChildren, JSX } from 'preact';
+import { useCallback, useEffect, useId, useRef, useState } from 'preact/hooks';
+import { explain } from './problems.ts';
+import { SessionEnded } from './session.ts';
+
+/* ------------------------------------------------------------------ forms and errors */
+
+/**
+ * A form's submission: runs `action`, shows progress, and keeps the error explained, with the
+ * field the API named (so each input shows its own message).
+ */
+export function useSubmit<A extends unknown[]>(action: (...args: A) => Promise<void>) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<{ message: string; field?: string } | null>(null);
+  const mounted = useRef(true);
+  useEffect(
+    () => () => {
+      mounted.current = false;
+    },
+    [],
+  );
+  const run = useCallback(
+    async (...args: A) => {
+      setBusy(true);
+      setError(null);
+      try {
+        await action(...args);
+      } catch (e) {
+        if (e instanceof SessionEnded) return;
+        if (mounted.current) setError(explain(e));
+      } finally {
+        if (mounted.current) setBusy(false);
+      }
+    },
+    [action],
+  );
+  /** The message for one field, when the error names it. */
+  const fieldError = (field: string) =>
+    error?.field && (error.field === field || error.field.startsWith(`${field}[`))
+      ? error.message
+      : undefined;
+  /** The message when no field shown on this form is named. */
+  const formError = (fields: readonly string[]) =>
+    error && !fields.some((f) => fieldError(f)) ? error.message : undefined;
+  return { busy, error, setError, run, fieldError, formError };
+}
+
+/** A message about the whole form (or a failed load), announced when it appears. */
+export function ErrorMessage(props: { children: ComponentChildren; id?: string }) {
+  return (
+    <div class="error-message" role="alert" id={props.id}>
+      <span aria-hidden="true" class="error-icon">
+        !
+      </span>
+      <span>{props.children}</span>
+    </div>
+  );
+}
+
+interface FieldProps {
+  label: string;
+  hint?: ComponentChildren;
+  error?: string | undefined;
+  children: (ids: { id: string; describedBy: string | undefined; invalid: boolean }) => JSX.Element;
+}
+
+/** A label, the control, a hint and the control's own error, wired with ids. */
+export function Field({ label, hint, error, children }: FieldProps) {
+  const id = useId();
+  const hintId = hint ? `${id}-hint` : undefined;
+  const errorId = error ? `${id}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={`field${error ? ' field-invalid' : ''}`}>
+      <label for={id}>{label}</label>
+      {hint ? (
+        <div class="hint" id={hintId}>
+          {hint}
+        </div>
+      ) : null}
+      {children({ id, describedBy, invalid: Boolean(error) })}
+      {error ? (
+        <div class="field-error" id={errorId}>
+          <span aria-hidden="true" class="error-icon">
+            !
+          </span>
+          {error}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+interface InputProps {
+  label: string;
+  hint?: ComponentChildren;
+  error?: string | undefined;
+  value: string;
+  onValue: (value: string) => void;
+  type?: 'text' | 'email' | 'password' | 'number';
+  required?: boolean;
+  autocomplete?: string;
+  inputMode?: 'numeric' | 'text' | 'email';
+  min?: number;
+  pattern?: string;
+  spellcheck?: boolean;
+}
+
+export function TextField({
+  label,
+  hint,
+  error,
+  value,
+  onValue,
+  type = 'text',
+  ...rest
+}: InputProps) {
+  return (
+    <Field label={label} hint={hint} error={error}>
+      {({ id, describedBy, invalid }) => (
+        <input
+          id={id}
+          // Preact's types tell input kinds apart by a literal `type`; these four take the same props.
+          type={type as 'text'}
+          value={value}
+          required={rest.required}
+          autocomplete={rest.autocomplete}
+          inputMode={rest.inputMode}
+          min={rest.min}
+          pattern={rest.pattern}
+          spellcheck={rest.spellcheck}
+          aria-describedby={describedBy}
+          aria-invalid={invalid || undefined}
+          onInput={(e) => onValue(e.currentTarget.value)}
+        />
+      )}
+    </Field>
+  );
+}
+
+interface SelectProps {
+  label: string;
+  hint?: ComponentChildren;
+  error?: string | undefined;
+  value: string;
+  onValue: (value: string) => void;
+  options: readonly { value: string; label: string }[];
+  required?: boolean;
+}
+
+export function SelectField({
+  label,
+  hint,
+  error,
+  value,
+  onValue,
+  options,
+  required,
+}: SelectProps) {
+  return (
+    <Field label={label} hint={hint} error={error}>
+      {({ id, describedBy, invalid }) => (
+        <select
+          id={id}
+          value={value}
+          required={required}
+          aria-describedby={describedBy}
+          aria-invalid={invalid || undefined}
+          onChange={(e) => onValue(e.currentTarget.value)}
+        >
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
+/** A checkbox with its label beside it, and an optional description under it. */
+export function CheckboxField(props: {
+  label: string;
+  description?: ComponentChildren;
+  checked: boolean;
+  onChecked: (checked: boolean) => void;
+  error?: string | undefined;
+}) {
+  const id = useId();
+  const descId = props.description ? `${id}-desc` : undefined;
+  const errorId = props.error ? `${id}-error` : undefined;
+  return (
+    <div class="checkbox-field">
+      <input
+        type="checkbox"
+        id={id}
+        checked={props.checked}
+        aria-describedby={[descId, errorId].filter(Boolean).join(' ') || undefined}
+        onChange={(e) => props.onChecked(e.currentTarget.checked)}
+      />
+      <div>
+        <label for={id}>{props.label}</label>
+        {props.description ? (
+          <div class="hint" id={descId}>
+            {props.description}
+          </div>
+        ) : null}
+        {props.error ? (
+          <div class="field-error" id={errorId}>
+            {props.error}
+          </div>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+/* ------------------------------------------------------------------ buttons and progress */
+
+type ButtonProps = ButtonHTMLAttributes<HTMLButtonElement> & {
+  variant?: 'primary' | 'secondary' | 'danger' | 'link';
+  /** Shows a spinner and `busyLabel`, and ignores clicks, while true. */
+  busy?: boolean;
+  busyLabel?: string;
+};
+
+export function Button({ variant = 'secondary', busy, busyLabel, children, ...rest }: ButtonProps) {
+  return (
+    <button
+      type="button"
+      {...rest}
+      class={`button button-${variant}${rest.class ? ` ${rest.class}` : ''}`}
+      aria-disabled={busy || undefined}
+      onClick={busy ? (e) => e.preventDefault() : rest.onClick}
+    >
+      {busy ? <span class="spinner" aria-hidden="true" /> : null}
+      {busy && busyLabel ? busyLabel : children}
+    </button>
+  );
+}
+
+/** A submit button that shows progress. */
+export function SubmitButton(props: Omit<ButtonProps, 'type'>) {
+  return <Button variant="primary" {...props} type="submit" />;
+}
+
+/** Progress while something loads: visible text, announced politely. */
+export function Loading({ children = 'Loading…' }: { children?: ComponentChildren }) {
+  return (
+    <div class="loading" role="status">
+      <span class="spinner" aria-hidden="true" />
+      {children}
+    </div>
+  );
+}
+
+/** What an empty list means, and what to do next. */
+export function Empty({ title, children }: { title: string; children?: ComponentChildren }) {
+  return (
+    <div class="empty">
+      <p class="empty-title">{title}</p>
+      {children ? <div class="empty-next">{children}</div> : null}
+    </div>
+  );
+}
+
+/** A small coloured label (status, role). The text carries the meaning; colour only helps. */
+export function Badge({
+  tone,
+  children,
+}: {
+  tone: 'ok' | 'warn' | 'off' | 'info';
+  children: ComponentChildren;
+}) {
+  return <span class={`badge badge-${tone}`}>{children}</span>;
+}
+
+/* ------------------------------------------------------------------ copy */
+
+/** Copies `value`; says so in words for screen readers and sighted people alike. */
+export function CopyButton({ value, label }: { value: string; label: string }) {
+  const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
+  useEffect(() => {
+    if (state === 'idle') return;
+    const timer = setTimeout(() => setState('idle'), 2500);
+    return () => clearTimeout(timer);
+  }, [state]);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(value);
+      setState('copied');
+    } catch {
+      setState('failed');
+    }
+  };
+  return (
+    <span class="copy">
+      <Button variant="secondary" class="button-small" onClick={copy} aria-label={`Copy ${label}`}>
+        Copy
+      </Button>
+      <span role="status" class="copy-status">
+        {state === 'copied' ? 'Copied' : state === 'failed' ? 'Select the text and copy it' : ''}
+      </span>
+    </span>
+  );
+}
+
+/* ------------------------------------------------------------------ dialogs */
+
+/**
+ * A modal `<dialog>`: the browser traps focus, Escape closes it, and focus returns to what
+ * opened it. `onClose` runs however it closes.
+ */
+export function Dialog(props: {
+  title: string;
+  onClose: () => void;
+  children: ComponentChildren;
+  wide?: boolean;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  const onClose = useRef(props.onClose);
+  onClose.current = props.onClose;
+  useEffect(() => {
+    const dialog = ref.current!;
+    const opener = document.activeElement as HTMLElement | null;
+    dialog.showModal();
+    const closed = () => onClose.current();
+    dialog.addEventListener('close', closed);
+    return () => {
+      dialog.removeEventListener('close', closed);
+      if (dialog.open) dialog.close();
+      if (opener?.isConnected) opener.focus();
+    };
+  }, []);
+  return (
+    <dialog ref={ref} class={`dialog${props.wide ? ' dialog-wide' : ''}`} aria-labelledby={titleId}>
+      <div class="dialog-head">
+        <h2 id={titleId}>{props.title}</h2>
+        <button type="button" class="dialog-close" onClick={() => ref.current?.close()}>
+          <span aria-hidden="true">×</span>
+          <span class="visually-hidden">Close</span>
+        </button>
+      </div>
+      <div class="dialog-body">{props.children}</div>
+    </dialog>
+  );
+}
+
+/**
+ * "Are you sure?": the consequence in words, a confirm button naming the action, and the
+ * action's progress and error inside the dialog.
+ */
+export function ConfirmDialog(props: {
+  title: string;
+  confirmLabel: string;
+  busyLabel?: string;
+  danger?: boolean;
+  onConfirm: () => Promise<void>;
+  onClose: () => void;
+  children: ComponentChildren;
+}) {
+  const submit = useSubmit(props.onConfirm);
+  return (
+    <Dialog title={props.title} onClose={props.onClose}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit.run();
+        }}
+      >
+        <div class="dialog-text">{props.children}</div>
+        {submit.error ? <ErrorMessage>{submit.error.message}</ErrorMessage> : null}
+        <div class="actions">
+          <SubmitButton
+            variant={props.danger ? 'danger' : 'primary'}
+            busy={submit.busy}
+            busyLabel={props.busyLabel}
+          >
+            {props.confirmLabel}
+          </SubmitButton>
+          <Button onClick={props.onClose}>Cancel</Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+/* ------------------------------------------------------------------ actions menu */
+
+export interface MenuItem {
+  label: string;
+  onSelect: () => void;
+  danger?: boolean;
+}
+
+/**
+ * The per-row "Actions" menu: a disclosure button and a list of buttons. Arrow keys move between
+ * items, Escape closes and returns focus to the button, leaving the menu closes it.
+ */
+export function ActionsMenu({ label, items }: { label: string; items: readonly MenuItem[] }) {
+  const [open, setOpen] = useState(false);
+  const id = useId();
+  const root = useRef<HTMLDivElement>(null);
+  const toggle = useRef<HTMLButtonElement>(null);
+  const buttons = () =>
+    Array.from(root.current?.querySelectorAll<HTMLButtonElement>('.menu-list button') ?? []);
+
+  useEffect(() => {
+    if (!open) return;
+    buttons()[0]?.focus();
+    const outside = (e: Event) => {
+      if (!root.current?.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener('pointerdown', outside);
+    return () => document.removeEventListener('pointerdown', outside);
+  }, [open]);
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (!open) return;
+    const list = buttons();
+    const at = list.indexOf(document.activeElement as HTMLButtonElement);
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      setOpen(false);
+      toggle.current?.focus();
+    } else if (e.key === 'ArrowDown') {
+      e.preventDefault();
+      list[(at + 1) % list.length]?.focus();
+    } else if (e.key === 'ArrowUp') {
+      e.preventDefault();
+      list[(at - 1 + list.length) % list.length]?.focus();
+    }
+  };
+  // Tabbing out of the menu closes it.
+  const onBlur = (e: FocusEvent) => {
+    const next = e.relatedTarget as Node | null;
+    if (next && !root.current?.contains(next)) setOpen(false);
+  };
+
+  return (
+    <div class="menu" ref={root}>
+      <button
+        type="button"
+        ref={toggle}
+        class="button button-secondary button-small"
+        aria-expanded={open}
+        aria-controls={id}
+        onClick={() => setOpen(!open)}
+        onKeyDown={onKeyDown}
+        onBlur={onBlur}
+      >
+        Actions<span class="visually-hidden"> for {label}</span>
+        <span aria-hidden="true" class="caret">
+          ▾
+        </span>
+      </button>
+      <ul id={id} class="menu-list" hidden={!open}>
+        {items.map((item) => (
+          <li key={item.label}>
+            <button
+              type="button"
+              class={item.danger ? 'danger' : undefined}
+              onKeyDown={onKeyDown}
+              onBlur={onBlur}
+              onClick={() => {
+                setOpen(false);
+                // What the item opens (a dialog) returns focus here when it closes.
+                toggle.current?.focus();
+                item.onSelect();
+              }}
+            >
+              {item.label}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/* ------------------------------------------------------------------ data loading */
+
+export interface Loaded<T> {
+  data: T | undefined;
+  error: string | undefined;
+  loading: boolean;
+  reload: () => void;
+  set: (value: T) => void;
+}
+
+/** Loads `fetcher()` when `key` changes; `reload()` fetches again (keeping the old data shown). */
+export function useLoad<T>(fetcher: () => Promise<T>, key: string): Loaded<T> {
+  const [state, setState] = useState<{ data?: T; error?: string; loading: boolean }>({
+    loading: true,
+  });
+  const [tick, setTick] = useState(0);
+  const fetcherRef = useRef(fetcher);
+  fetcherRef.current = fetcher;
+  // `key` and `tick` are what re-fetch; the fetcher is read through a ref.
+  useEffect(() => {
+    let live = true;
+    setState((s) => ({ ...s, loading: true, error: undefined }));
+    fetcherRef.current().then(
+      (data) => live && setState({ data, loading: false }),
+      (e: unknown) => {
+        if (e instanceof SessionEnded) return;
+        if (live) setState((s) => ({ ...s, error: explain(e).message, loading: false }));
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [key, tick]);
+  return {
+    data: state.data,
+    error: state.error,
+    loading: state.loading,
+    reload: () => setTick((t) => t + 1),
+    set: (data: T) => setState({ data, loading: false }),
+  };
+}
+
+/* ------------------------------------------------------------------ announcements */
+
+let announceListener: ((message: string) => void) | undefined;
+
+/** Tells the person (and screen readers) that something happened: "Domain added". */
+export function announce(message: string): void {
+  announceListener?.(message);
+}
+
+/** The visible, polite live region `announce` writes to. */
+export function Announcer() {
+  const [message, setMessage] = useState('');
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    announceListener = (m) => {
+      setMessage('');
+      // A fresh text node, so the same message twice is announced twice.
+      setTimeout(() => setMessage(m), 30);
+      clearTimeout(timer);
+      timer = setTimeout(() => setMessage(''), 6000);
+    };
+    // A message is about the screen it was said on.
+    const clear = () => setMessage('');
+    window.addEventListener('hashchange', clear);
+    return () => {
+      announceListener = undefined;
+      clearTimeout(timer);
+      window.removeEventListener('hashchange', clear);
+    };
+  }, []);
+  return (
+    <div class={`announcer${message ? ' announcer-visible' : ''}`} role="status" aria-live="polite">
+      {message}
+    </div>
+  );
+}
