@@ -11,6 +11,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type FunctionId, functionSpecs, httpRoutes } from '../functions/registry.ts';
+import {
+  CONSOLE_PATH,
+  type ConsoleSiteOptions,
+  createConsoleSite,
+} from '../shared/console/static-site.ts';
 import { UnauthorizedError, UnavailableError } from '../shared/errors.ts';
 import { problemResponse, toProblem } from '../shared/http/problem.ts';
 import {
@@ -46,6 +51,8 @@ export interface ApiServerOptions {
   readonly functionNames?: Readonly<Partial<Record<FunctionId, string>>>;
   /** One line per request, when given. */
   readonly log?: (line: string) => void;
+  /** Serve the built admin console and its `config.json` under `/console/`, when given. */
+  readonly console?: ConsoleSiteOptions;
 }
 
 interface MatchedRoute {
@@ -163,6 +170,7 @@ function decodeClientContext(header: string | undefined) {
 /** Starts the API server on `localhost:port`. */
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const { runtime } = options;
+  const consoleSite = options.console ? createConsoleSite(options.console) : undefined;
 
   async function invoke(request: IncomingMessage, encodedName: string): Promise<HttpResponse> {
     const requestId = randomUUID();
@@ -295,6 +303,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const invokeMatch = INVOKE_PATH.exec(url.pathname);
     if (invokeMatch && request.method === 'POST') return invoke(request, invokeMatch[1]!);
     if (url.pathname.startsWith('/v1/')) return gateway(request, url);
+    if (
+      consoleSite &&
+      (url.pathname === CONSOLE_PATH || url.pathname.startsWith(`${CONSOLE_PATH}/`))
+    ) {
+      request.resume();
+      return consoleSite(request.method ?? 'GET', url.pathname);
+    }
     if (url.pathname === '/_local/invocations' && request.method === 'GET') {
       const since = url.searchParams.get('since');
       const fn = url.searchParams.get('function');

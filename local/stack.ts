@@ -8,6 +8,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DynamoDBRecord } from 'aws-lambda';
+import { CONSOLE_DIST, ensureConsoleBuilt } from '../console/build.ts';
 import { type FunctionSpec, functionSpecs } from '../functions/registry.ts';
 import { ENV, envFor } from '../shared/config.ts';
 import { attr, OUTBOX_SK } from '../shared/table/schema.ts';
@@ -195,6 +196,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ),
   });
 
+  // The admin console (console/), built only when its sources changed, in the JVM's shadow too.
+  // A failed build costs the console, never the stack.
+  const consoleBuild = ensureConsoleBuilt().then(
+    (built) => (built ? o.log('admin console built') : undefined),
+    (error: unknown) =>
+      o.log(`warning: the admin console did not build: ${(error as Error)?.message ?? error}`),
+  );
+
   try {
     const started = Date.now();
     // Everything in parallel: the JVM's start dominates, the rest fits in its shadow.
@@ -221,6 +230,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ensureTable(dynamo.endpoint, partial.dynamodb.tableName),
       ensureUserPool(cognito.endpoint),
     ]);
+    await consoleBuild;
     const api: ApiServer = await startApiServer({
       port: o.ports.api,
       runtime,
@@ -229,6 +239,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         audience: [pool.clientId],
       }),
       log: o.log,
+      // Same origin as the API, so `apiUrl` stays empty; Cognito is called directly.
+      console: {
+        root: CONSOLE_DIST,
+        config: { apiUrl: '', cognito: { endpoint: cognito.endpoint, clientId: pool.clientId } },
+      },
     });
     stops.push(() => api.stop());
 

@@ -92,6 +92,7 @@ async function main(): Promise<void> {
   }
   stack.crashed.then((error) => shutdown(`a service stopped unexpectedly: ${error.message}`, 1));
   process.stdout.write(`${readyLine(stack.config, (Date.now() - began) / 1000)}\n`);
+  process.stderr.write(`provisio: admin console at ${stack.config.apiUrl}/console/\n`);
 }
 
 await main();
