@@ -1,0 +1,328 @@
+/**
+ * The admin console end to end, in headless Chromium against the local stack (the globalSetup's
+ * API server serves it at /console/): an owner signs in through cognito-local, creates an org,
+ * adds a domain, publishes its TXT record on the stack's DNS server, verifies it, enables
+ * auto-provisioning, and sees a new person who signed in through Cognito in members and
+ * activity. Every screen passes axe-core (no serious or critical violations) and is saved as a
+ * screenshot (test/support/browser.ts says where).
+ *
+ * The cases run in order on one page, as one person's session: each starts where the previous
+ * one left the console.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  launchBrowser,
+  screenshot,
+  seriousAxeViolations,
+  type TestBrowser,
+} from '../support/browser.ts';
+import { createUser, localStack, signIn, stackDns, type TestUser } from '../support/local-stack.ts';
+
+const slug = (base: string) => `${base}-${randomUUID().slice(0, 8)}`;
+const orgName = slug('console');
+const domain = `${slug('corp')}.example.test`;
+const hire = `new.hire@${domain}`;
+
+let browser: TestBrowser;
+let page: Page;
+let owner: TestUser;
+
+beforeAll(async () => {
+  [browser, owner] = await Promise.all([launchBrowser(), createUser()]);
+  page = browser.page;
+  page.setDefaultTimeout(15_000);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Waits until nothing on the page is loading. */
+async function settled(): Promise<void> {
+  await expect.poll(() => page.locator('.loading').count(), { timeout: 15_000 }).toBe(0);
+}
+
+/** Every screen: no serious or critical accessibility violation, and a screenshot. */
+async function checkScreen(name: string): Promise<void> {
+  await settled();
+  const violations = await seriousAxeViolations(page);
+  expect(violations, `${name}: ${JSON.stringify(violations, null, 2)}`).toEqual([]);
+  await screenshot(page, name);
+}
+
+/** The DOM as far as `fieldError` reads it (the Node typings have no DOM). */
+interface TextNodes {
+  childNodes: ArrayLike<{ textContent: string | null; getAttribute?(name: string): string | null }>;
+}
+
+/** The error message an input points at with aria-describedby (Field in console/src/ui.tsx). */
+async function fieldError(input: Locator): Promise<string> {
+  await expect.poll(() => input.getAttribute('aria-invalid')).toBe('true');
+  const ids = ((await input.getAttribute('aria-describedby')) ?? '').split(' ');
+  const errorId = ids.find((id) => id.endsWith('-error'));
+  expect(errorId, 'the input names its error with aria-describedby').toBeTruthy();
+  // Without the decorative "!" icon (aria-hidden).
+  return page.locator(`[id="${errorId}"]`).evaluate((el: TextNodes) =>
+    Array.from(el.childNodes)
+      .filter((n) => n.getAttribute?.('aria-hidden') !== 'true')
+      .map((n) => n.textContent)
+      .join('')
+      .trim(),
+  );
+}
+
+const row = (text: string) => page.getByRole('row').filter({ hasText: text });
+const tab = (name: string) =>
+  page.getByRole('navigation', { name: /sections$/ }).getByRole('link', { name, exact: true });
+
+// One browser session walks through the console; each step waits on real sign-ins and DNS.
+describe('admin console', { timeout: 60_000 }, () => {
+  it('signs in with email and password, and says plainly when the password is wrong', async () => {
+    await page.goto(`${localStack().apiUrl}/console/`);
+    await page.getByRole('heading', { name: 'Sign in to the admin console' }).waitFor();
+    await checkScreen('01-sign-in');
+
+    await page.getByLabel('Email').fill(owner.email);
+    await page.getByLabel('Password').fill('Not-the-password-1');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toContain('The email or password is not right.');
+
+    await page.getByLabel('Password').fill(owner.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Choose a profile' }).waitFor();
+    expect(await page.getByRole('banner').textContent()).toContain(owner.email);
+  });
+
+  it('creates an org, showing a problem next to the field that caused it', async () => {
+    const name = page.getByLabel('Organization name');
+    await name.fill('Not A Slug');
+    await page.getByRole('button', { name: 'Create organization' }).click();
+    expect(await fieldError(name)).toContain('Must be a slug');
+    await checkScreen('02-choose-profile');
+
+    await name.fill(orgName);
+    await page.getByRole('button', { name: 'Create organization' }).click();
+    await page.getByRole('heading', { name: 'Domain management' }).waitFor();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(orgName);
+    expect(page.url()).toMatch(/#\/orgs\/[^/]+\/domains$/);
+    await page.getByText('No domains yet.').waitFor();
+  });
+
+  it('adds a domain, shows the TXT record to publish, and verifies it once published', async () => {
+    const input = page.getByLabel('Domain', { exact: true });
+    await input.fill('gmail.com');
+    await page.getByRole('button', { name: 'Add domain' }).click();
+    expect(await fieldError(input)).toContain('free mailbox provider');
+
+    await input.fill(domain);
+    await page.getByRole('button', { name: 'Add domain' }).click();
+    const name = (await page.getByTestId('txt-name').textContent())!;
+    const value = (await page.getByTestId('txt-value').textContent())!;
+    expect(name).toBe(domain);
+    expect(value).toMatch(/^provisio-verification=\S+$/);
+    await page.getByRole('button', { name: 'Copy record value' }).click();
+    await page.getByText('Copied').waitFor();
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(value);
+    await expect.poll(() => row(domain).textContent()).toContain('Pending');
+
+    await page.getByRole('button', { name: 'Verify now' }).click();
+    await expect
+      .poll(() => page.locator('.txt-record [role=alert]').textContent())
+      .toContain('No TXT record was found');
+    await checkScreen('03-txt-record');
+
+    await stackDns().setTxt(name, [value]);
+    await page.getByRole('button', { name: 'Verify now' }).click();
+    await expect.poll(() => row(domain).textContent()).toContain('Verified');
+    expect(await page.locator('.txt-record').count()).toBe(0);
+  });
+
+  it('enables auto-provisioning from the row actions menu, by keyboard, after a confirmation', async () => {
+    const actions = page.getByRole('button', { name: `Actions for ${domain}` });
+    const focusedText = () => page.evaluate('document.activeElement?.textContent');
+    // Reach it by keyboard (programmatic focus alone does not show :focus-visible).
+    await actions.focus();
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Tab');
+    expect(await focusedText()).toContain(`Actions for ${domain}`);
+    // Focus is visible: the focused control draws an outline.
+    expect(await page.evaluate('getComputedStyle(document.activeElement).outlineStyle')).not.toBe(
+      'none',
+    );
+    await page.keyboard.press('Enter');
+    expect(await actions.getAttribute('aria-expanded')).toBe('true');
+    // The menu takes focus; arrow keys move through it; Enter picks.
+    await expect.poll(focusedText).toBe('Verify again');
+    await page.keyboard.press('ArrowDown');
+    expect(await focusedText()).toBe('Enable auto-provisioning');
+    await page.keyboard.press('Enter');
+
+    const dialog = page.getByRole('dialog', { name: 'Enable auto-provisioning?' });
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain(
+      `verified @${domain} address will join ${orgName}`,
+    );
+    await checkScreen('04-enable-auto-provisioning');
+    await dialog.getByRole('button', { name: 'Enable', exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    const cells = await row(domain).getByRole('cell').allTextContents();
+    expect(cells).toContain('Enabled');
+    // Focus is back on the menu button the dialog came from.
+    await expect.poll(focusedText).toContain(`Actions for ${domain}`);
+    await checkScreen('05-domain-management');
+  });
+
+  it('shows a person who signed in through Cognito in members, joined through auto-provisioning, and in activity', async () => {
+    const person = await createUser({ email: hire, attributes: { name: 'New Hire' } });
+    await signIn(person);
+
+    await tab('Members').click();
+    await row(hire).waitFor();
+    const cells = await row(hire).getByRole('cell').allTextContents();
+    expect(cells).toEqual(
+      expect.arrayContaining(['member', 'auto-provisioning', expect.stringContaining('New Hire')]),
+    );
+    expect(await page.locator('.seats-count').textContent()).toBe('2 used, no limit');
+    await checkScreen('06-members');
+
+    await tab('Activity').click();
+    const first = page.locator('tbody tr').first();
+    await first.waitFor();
+    expect(await first.textContent()).toContain('Member added');
+    expect(await first.textContent()).toContain(hire);
+    expect(await first.textContent()).toContain('auto-provisioning');
+    await page.getByLabel('Show').selectOption({ label: 'Domain verified' });
+    expect(await page.locator('tbody tr').allTextContents()).toEqual([
+      expect.stringContaining(domain),
+    ]);
+    await page.getByLabel('Show').selectOption({ label: 'All events' });
+    await checkScreen('07-activity');
+  });
+
+  it('invites and revokes, and refuses a seat limit below the seats in use', async () => {
+    await tab('Invitations').click();
+    const invitee = `invitee@${slug('partner')}.example.test`;
+    await page.getByLabel('Email').fill(invitee);
+    await page.getByLabel('Team (optional)').fill('design');
+    await page.getByRole('button', { name: 'Invite', exact: true }).click();
+    await row(invitee).waitFor();
+    expect(await row(invitee).getByRole('cell').allTextContents()).toEqual(
+      expect.arrayContaining([invitee, 'member', 'design', owner.email]),
+    );
+    await checkScreen('08-invitations');
+
+    await page.getByRole('button', { name: `Revoke invitation for ${invitee}` }).click();
+    const confirm = page.getByRole('dialog', { name: 'Revoke invitation?' });
+    await confirm.getByRole('button', { name: 'Revoke', exact: true }).click();
+    await page.getByText('No pending invitations.').waitFor();
+
+    await tab('Members').click();
+    await page.getByRole('button', { name: 'Change seat limit' }).click();
+    const seats = page.getByLabel('Seat limit', { exact: true });
+    await seats.fill('1');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    expect(await fieldError(seats)).toBe(
+      'Seat limit 1 is below the 2 seats in use (members and pending invitations).',
+    );
+    await checkScreen('09-seat-limit-problem');
+    await seats.fill('10');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect.poll(() => page.locator('.seats-count').textContent()).toBe('2 of 10 used');
+  });
+
+  it('creates an SSO connection, and asks before turning Just-in-Time off, saying who still gets in', async () => {
+    await tab('SSO').click();
+    await page.getByText('No SSO connections yet.').waitFor();
+    await page.getByRole('button', { name: 'New SSO connection' }).click();
+    const form = page.getByRole('dialog', { name: 'New SSO connection' });
+    await form.getByLabel('Connection name').fill('Acme Okta');
+    await form.getByLabel('Provider name').fill(`Okta${randomUUID().slice(0, 8)}`);
+    await form.getByLabel(domain).check();
+    await form.getByLabel('Default team (optional)').fill('engineering');
+    await form.getByRole('button', { name: 'Create connection' }).click();
+    await form.waitFor({ state: 'detached' });
+    const jitCell = row('Acme Okta').locator('td[data-label="Just-in-Time"]');
+    expect(await row('Acme Okta').getByRole('cell').allTextContents()).toEqual(
+      expect.arrayContaining([domain, `${orgName} / engineering`]),
+    );
+    expect(await jitCell.textContent()).toBe('On');
+
+    await page.getByRole('button', { name: 'Actions for Acme Okta' }).click();
+    await page.getByRole('button', { name: 'Turn off Just-in-Time' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Turn off Just-in-Time provisioning?' });
+    expect(await confirm.textContent()).toContain(
+      'only people who are already members or have a pending invitation can sign in',
+    );
+    await checkScreen('10-turn-off-jit');
+    await confirm.getByRole('button', { name: 'Turn off Just-in-Time' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await expect.poll(() => jitCell.textContent()).toBe('Off');
+    await checkScreen('11-sso-connections');
+  });
+
+  it('groups orgs in a company, explaining why an org with its own domains cannot move', async () => {
+    await page.getByRole('link', { name: 'Profiles' }).click();
+    await page.getByLabel('Company name').fill('Acme Holdings');
+    await page.getByRole('button', { name: 'Create company' }).click();
+    await page.getByText('No organizations in this company yet.').waitFor();
+
+    // The org we set up has its own domain and SSO connection: the API refuses (409).
+    await page.getByLabel('Organization', { exact: true }).selectOption({ label: orgName });
+    await page.getByRole('button', { name: 'Move into company' }).click();
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toMatch(/domains or SSO connections/);
+
+    const fresh = slug('console-team');
+    await page.getByLabel('Organization name').fill(fresh);
+    await page.getByRole('button', { name: 'Create in company' }).click();
+    await page.getByRole('link', { name: fresh }).waitFor();
+    await checkScreen('12-company');
+
+    await page.getByRole('link', { name: fresh }).click();
+    await tab('Domains').click();
+    await page.getByText(`Domains of ${fresh} are managed by its company.`).waitFor();
+  });
+
+  it('fits a 360 px wide screen without scrolling sideways', async () => {
+    await page.setViewportSize({ width: 360, height: 780 });
+    try {
+      await page.getByRole('link', { name: 'Profiles' }).click();
+      await page.getByRole('link', { name: orgName }).click();
+      await tab('Domains').click();
+      await row(domain).waitFor();
+      expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+      await checkScreen('13-domain-management-360px');
+      await tab('Members').click();
+      await row(hire).waitFor();
+      expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+      await checkScreen('14-members-360px');
+    } finally {
+      await page.setViewportSize({ width: 1200, height: 800 });
+    }
+  });
+
+  it('refreshes an expiring ID token, then signs out', async () => {
+    const key = 'provisio.console.session';
+    // Make the stored ID token look expired: the next API call refreshes it first.
+    await page.evaluate(`(() => {
+      const s = JSON.parse(sessionStorage.getItem('${key}'));
+      sessionStorage.setItem('${key}', JSON.stringify({ ...s, expiresAt: 0 }));
+    })()`);
+    await page.reload();
+    await tab('Teams').click();
+    await page.getByText('No teams yet.').waitFor();
+    const expiresAt = await page.evaluate(`JSON.parse(sessionStorage.getItem('${key}')).expiresAt`);
+    expect(expiresAt).toBeGreaterThan(Date.now());
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to the admin console' }).waitFor();
+    expect(await page.evaluate(`sessionStorage.getItem('${key}')`)).toBeNull();
+    expect(browser.pageErrors).toEqual([]);
+  });
+});
