@@ -1,0 +1,151 @@
+/**
+ * The counters the table keeps next to the items they count, checked against those items: what
+ * the load script and the fault and load tests assert after concurrency or a crash. A partial
+ * write (a member without its seat, a seat without its member) shows up here.
+ */
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  ScanCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { GSI1, keys, prefix } from '../shared/table/schema.ts';
+
+/** One org's counters and the items they count. */
+export interface OrgAudit {
+  orgId: string;
+  name: string;
+  seatLimit: number | null;
+  seatsUsed: number;
+  members: number;
+  invitations: number;
+  ownerCount: number;
+  owners: number;
+  /** Team name → [memberCount, team member items]. */
+  teams: Record<string, [number, number]>;
+}
+
+export interface AuditReport {
+  orgs: OrgAudit[];
+  /** Every broken invariant, in words; empty when all hold. */
+  problems: string[];
+}
+
+async function queryAll(
+  db: DynamoDBDocumentClient,
+  input: QueryCommandInput,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const out = await db.send(new QueryCommand({ ...input, ExclusiveStartKey }));
+    items.push(...(out.Items ?? []));
+    ExclusiveStartKey = out.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
+
+/** The ids of every org in the table (a Scan: for a table only this caller writes to). */
+export async function allOrgIds(db: DynamoDBDocumentClient, tableName: string): Promise<string[]> {
+  const ids: string[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const out = await db.send(
+      new ScanCommand({
+        TableName: tableName,
+        FilterExpression: 'entity = :org',
+        ExpressionAttributeValues: { ':org': 'org' },
+        ConsistentRead: true,
+        ExclusiveStartKey,
+      }),
+    );
+    for (const item of out.Items ?? []) ids.push(String(item.id));
+    ExclusiveStartKey = out.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return ids;
+}
+
+/** Reads one org's counters and counts the items behind them. */
+export async function auditOrg(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  orgId: string,
+): Promise<OrgAudit> {
+  const [org, indexed, teams] = await Promise.all([
+    db.send(new GetCommand({ TableName: tableName, Key: keys.org(orgId), ConsistentRead: true })),
+    queryAll(db, {
+      TableName: tableName,
+      IndexName: GSI1,
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': `ORG#${orgId}` },
+    }),
+    queryAll(db, {
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :team)',
+      ExpressionAttributeValues: { ':pk': `ORG#${orgId}`, ':team': prefix.team },
+      ConsistentRead: true,
+    }),
+  ]);
+  const item = org.Item ?? {};
+  const audit: OrgAudit = {
+    orgId,
+    name: String(item.name),
+    seatLimit: typeof item.seatLimit === 'number' ? item.seatLimit : null,
+    seatsUsed: typeof item.seatsUsed === 'number' ? item.seatsUsed : 0,
+    members: 0,
+    invitations: 0,
+    ownerCount: typeof item.ownerCount === 'number' ? item.ownerCount : 0,
+    owners: 0,
+    teams: {},
+  };
+  for (const team of teams) {
+    audit.teams[String(team.name)] = [Number(team.memberCount ?? 0), 0];
+  }
+  for (const i of indexed) {
+    if (i.entity === 'member') {
+      audit.members++;
+      if (i.role === 'owner') audit.owners++;
+    } else if (i.entity === 'invitation') audit.invitations++;
+    else if (i.entity === 'teamMember') {
+      const team = String(i.team);
+      audit.teams[team] ??= [0, 0];
+      audit.teams[team][1]++;
+    }
+  }
+  return audit;
+}
+
+/** What is wrong with one org's counters, in words. */
+export function orgProblems(a: OrgAudit): string[] {
+  const problems: string[] = [];
+  const name = `${a.name} (${a.orgId})`;
+  if (a.seatsUsed !== a.members + a.invitations)
+    problems.push(
+      `${name}: seatsUsed ${a.seatsUsed} ≠ ${a.members} members + ${a.invitations} invitations`,
+    );
+  if (a.seatLimit !== null && a.seatsUsed > a.seatLimit)
+    problems.push(`${name}: seatsUsed ${a.seatsUsed} > seatLimit ${a.seatLimit}`);
+  if (a.ownerCount !== a.owners)
+    problems.push(`${name}: ownerCount ${a.ownerCount} ≠ ${a.owners} owner members`);
+  for (const [team, [count, items]] of Object.entries(a.teams)) {
+    if (count !== items)
+      problems.push(`${name}: team ${team} memberCount ${count} ≠ ${items} team members`);
+  }
+  return problems;
+}
+
+/** Audits the given orgs (default: every org in the table). */
+export async function auditSeats(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  orgIds?: readonly string[],
+): Promise<AuditReport> {
+  const ids = orgIds ?? (await allOrgIds(db, tableName));
+  const orgs: OrgAudit[] = [];
+  // A few at a time: DynamoDB Local shares two cores with everything else.
+  for (let i = 0; i < ids.length; i += 8) {
+    orgs.push(...(await Promise.all(ids.slice(i, i + 8).map((id) => auditOrg(db, tableName, id)))));
+  }
+  return { orgs, problems: orgs.flatMap(orgProblems) };
+}
