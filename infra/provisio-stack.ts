@@ -77,6 +77,9 @@ export class ProvisioStack extends Stack {
 
     const p = this.provisio;
     new CfnOutput(this, 'ApiUrl', { value: p.apiUrl, description: 'Base URL; routes under v1/' });
+    if (p.consoleUrl) {
+      new CfnOutput(this, 'ConsoleUrl', { value: p.consoleUrl, description: 'The admin console' });
+    }
     new CfnOutput(this, 'TableName', { value: p.table.tableName });
     new CfnOutput(this, 'UserPoolId', { value: p.userPool.userPoolId });
     if (p.userPoolClient) {

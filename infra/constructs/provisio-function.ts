@@ -61,6 +61,12 @@ export interface ProvisioFunctionProps {
    * @default false
    */
   readonly bundleAwsSdk?: boolean;
+  /**
+   * Shell commands run in the project root after esbuild, given the bundle's directory: to put
+   * files beside the handler (the console function adds the built console this way).
+   * @default - none
+   */
+  readonly afterBundling?: (outputDir: string) => string[];
 }
 
 /**
@@ -114,6 +120,16 @@ export class ProvisioFunction extends Construct {
         banner: CREATE_REQUIRE_BANNER,
         bundleAwsSDK: props.bundleAwsSdk ?? false,
         logLevel: nodejs.LogLevel.WARNING,
+        ...(props.afterBundling
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (_inputDir: string, outputDir: string) =>
+                  props.afterBundling!(outputDir),
+              },
+            }
+          : {}),
       },
     });
 

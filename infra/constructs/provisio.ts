@@ -19,6 +19,7 @@ import { Construct } from 'constructs';
 import { type FunctionId, functionSpecs } from '../../functions/registry.ts';
 import { DEFAULT_GROUPS_ATTRIBUTE, envFor } from '../../shared/config.ts';
 import { ProvisioAlarms } from './alarms.ts';
+import { ProvisioConsole } from './console.ts';
 import { DomainCheckerSchedule } from './domain-checker-schedule.ts';
 import { ProvisioHttpApi } from './http-api.ts';
 import { ProvisioNotifier } from './notifier.ts';
@@ -89,6 +90,13 @@ export interface ProvisioProps {
    * @default false
    */
   readonly bundleAwsSdk?: boolean;
+  /**
+   * Serve the admin console from the HTTP API at `/console/` (docs/console.md). People sign in
+   * with the created pool's app client or, with `userPool`, the first of `userPoolClients`,
+   * which must then allow USER_PASSWORD_AUTH and have no secret.
+   * @default true
+   */
+  readonly console?: boolean;
 }
 
 /** Values a function's environment is built from. */
@@ -186,6 +194,10 @@ export class Provisio extends Construct {
   public readonly notifierDeadLetterQueue: sqs.IQueue;
   /** The EventBridge rule that runs the domain checker every hour. */
   public readonly domainCheckerRule: events.Rule;
+  /** The admin console; undefined when `console` is false. */
+  public readonly console: ProvisioConsole | undefined;
+  /** Where the admin console opens (`…/console/`); undefined when `console` is false. */
+  public readonly consoleUrl: string | undefined;
 
   private readonly store: ProvisioTable;
 
@@ -283,6 +295,19 @@ export class Provisio extends Construct {
     });
     this.api = http.httpApi;
     this.apiUrl = http.url;
+
+    const consoleClient = this.userPoolClient ?? props.userPoolClients?.[0];
+    this.console =
+      props.console === false || !consoleClient
+        ? undefined
+        : new ProvisioConsole(this, 'Console', {
+            httpApi: this.api,
+            userPoolClient: consoleClient,
+            logRetention: props.logRetention,
+            removalPolicy,
+          });
+    if (this.console) this.alarms.watchFunction('Console', this.console.function);
+    this.consoleUrl = this.console ? `${this.apiUrl}console/` : undefined;
   }
 
   private createHookSecret(removalPolicy: RemovalPolicy): secretsmanager.Secret {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -41,13 +41,15 @@ describe('npx cdk synth', () => {
     };
     const types = Object.values(template.Resources).map((r) => r.Type);
     expect(types).toContain('AWS::DynamoDB::Table');
-    expect(types.filter((t) => t === 'AWS::Lambda::Function')).toHaveLength(
-      Object.keys(functionSpecs).length,
-    );
+    // The registry's functions and the admin console's (infra/constructs/console.ts).
+    const functions = Object.keys(functionSpecs).length + 1;
+    expect(types.filter((t) => t === 'AWS::Lambda::Function')).toHaveLength(functions);
 
     // Every function was bundled by the local esbuild into an ES module.
     const assets = readdirSync(out).filter((name) => name.startsWith('asset.'));
-    expect(assets).toHaveLength(Object.keys(functionSpecs).length);
+    expect(assets).toHaveLength(functions);
     for (const asset of assets) expect(readdirSync(join(out, asset))).toContain('index.mjs');
+    // The console's bundle carries the console Vite built, beside its handler.
+    expect(assets.filter((a) => existsSync(join(out, a, 'site', 'index.html')))).toHaveLength(1);
   }, 180_000);
 });

@@ -94,8 +94,9 @@ describe('the table', () => {
 });
 
 describe('the functions', () => {
-  it('builds one function per registry entry', () => {
-    template.resourceCountIs('AWS::Lambda::Function', Object.keys(functionSpecs).length);
+  it('builds one function per registry entry, and the admin console’s', () => {
+    // The console's function is its construct's own (test/infra/console.test.ts).
+    template.resourceCountIs('AWS::Lambda::Function', Object.keys(functionSpecs).length + 1);
     for (const id of Object.keys(functionSpecs) as FunctionId[]) {
       expect(functionResource(id).Properties.Description).toBe(functionSpecs[id].description);
     }
@@ -285,8 +286,8 @@ describe('the HTTP API', () => {
     expect(props.AuthorizationType).toBe('NONE');
   });
 
-  it('has no other route', () => {
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', 3);
+  it('has no other route but the admin console’s two (test/infra/console.test.ts)', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 5);
   });
 
   it('checks tokens of the user pool, for its app client', () => {
@@ -510,6 +511,10 @@ describe('cdk-nag AwsSolutions', () => {
         'AwsSolutions-SQS3 NotifierStream/DeadLetters',
         'AwsSolutions-APIG4 Http/Api/GET--v1--openapi.json',
         'AwsSolutions-APIG4 Http/Api/POST--v1--hooks--sign-in',
+        'AwsSolutions-L1 Console/Server/Function',
+        'AwsSolutions-IAM5[Resource::*] Console/Server/Role',
+        'AwsSolutions-APIG4 Http/Api/GET--console',
+        'AwsSolutions-APIG4 Http/Api/GET--console--{proxy+}',
       ].sort(),
     );
   });
