@@ -546,7 +546,7 @@ export function Announcer() {
       // A fresh text node, so the same message twice is announced twice.
       setTimeout(() => setMessage(m), 30);
       clearTimeout(timer);
-      timer = setTimeout(() => setMessage(''), 6000);
+      timer = setTimeout(() => setMessage(''), 4000);
     };
     // A message is about the screen it was said on.
     const clear = () => setMessage('');

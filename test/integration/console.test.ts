@@ -174,6 +174,10 @@ describe('admin console', { timeout: 60_000 }, () => {
     expect(cells).toContain('Enabled');
     // Focus is back on the menu button the dialog came from.
     await expect.poll(focusedText).toContain(`Actions for ${domain}`);
+    // Success is announced in the live region; the README shows this screen once it has gone.
+    const notice = page.getByRole('status').filter({ hasText: 'Auto-provisioning enabled' });
+    await notice.waitFor();
+    await notice.waitFor({ state: 'hidden', timeout: 6_000 });
     await checkScreen('05-domain-management');
   });
 
@@ -303,7 +307,7 @@ describe('admin console', { timeout: 60_000 }, () => {
       expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
       await checkScreen('14-members-360px');
     } finally {
-      await page.setViewportSize({ width: 1200, height: 800 });
+      await page.setViewportSize({ width: 1024, height: 720 });
     }
   });
 

@@ -56,7 +56,7 @@ export async function launchBrowser(
     executablePath: chromiumPath(),
     headless: true,
     args: ARGS,
-    viewport: { width: options.width ?? 1200, height: options.height ?? 800 },
+    viewport: { width: options.width ?? 1024, height: options.height ?? 720 },
     // The console's Copy buttons write to the clipboard.
     permissions: ['clipboard-read', 'clipboard-write'],
     reducedMotion: 'reduce',
