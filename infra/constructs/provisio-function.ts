@@ -22,6 +22,12 @@ export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CREATE_REQUIRE_BANNER =
   "import { createRequire as __provisioCreateRequire } from 'node:module'; const require = __provisioCreateRequire(import.meta.url);";
 
+/**
+ * Whether a function bundles the AWS SDK v3 unless told otherwise (`bundleAwsSdk`). `npm run
+ * bench` measures both ways and reports this one as deployed; docs/performance.md compares them.
+ */
+export const BUNDLE_AWS_SDK_BY_DEFAULT = false;
+
 export interface ProvisioFunctionProps {
   /** Handler module exporting `handler`, relative to the repository root (or absolute). */
   readonly entry: string;
@@ -118,7 +124,7 @@ export class ProvisioFunction extends Construct {
         sourceMap: true,
         sourcesContent: false,
         banner: CREATE_REQUIRE_BANNER,
-        bundleAwsSDK: props.bundleAwsSdk ?? false,
+        bundleAwsSDK: props.bundleAwsSdk ?? BUNDLE_AWS_SDK_BY_DEFAULT,
         logLevel: nodejs.LogLevel.WARNING,
         ...(props.afterBundling
           ? {

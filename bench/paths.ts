@@ -1,0 +1,448 @@
+/**
+ * The sign-in paths of issue 7, each through the real Cognito trigger handler
+ * (functions/sign-in/handler.ts, its DynamoDB client built at module scope with the production
+ * settings) against DynamoDB Local, next to its floor measured in the same run: the bare
+ * DynamoDB calls the path cannot avoid — one consistent GetItem, plus, for a path that writes,
+ * one TransactWriteItems of as many items as the path's own transaction.
+ *
+ * The outbox items each sign-in writes are then handed to the real notifier handler, as the
+ * table's stream would, with SES answered by a stub on loopback: what the notifier reads,
+ * writes, mails and logs belongs to the path's bill.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  BatchGetCommand,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { createDynamoClient } from '../shared/adapters/dynamodb/client.ts';
+import { ENV } from '../shared/config.ts';
+import { keys } from '../shared/table/schema.ts';
+import {
+  cognitoEvent,
+  createSignInFixture,
+  identities,
+  lambdaContext,
+} from '../test/support/sign-in-fixtures.ts';
+import { installMeter, type Reading, type SentRequest, since } from './meter.ts';
+
+/** The measured figures of one path. */
+export interface PathMeasurement {
+  name: string;
+  /** Sequential round trips of one sign-in (reads and the write). */
+  roundTrips: number;
+  readRoundTrips: number;
+  /** Transactions per sign-in. */
+  writes: number;
+  requests: number;
+  transactItems: number;
+  /** Billed request units per sign-in, sign-in function only. */
+  readUnits: number;
+  writeUnits: number;
+  /** ConsumedCapacity DynamoDB Local reported per sign-in (read, write). */
+  reportedReadUnits: number;
+  reportedWriteUnits: number;
+  p50Ms: number;
+  p99Ms: number;
+  meanMs: number;
+  floor: string;
+  floorP50Ms: number;
+  ratio: number;
+  /**
+   * The path's own requests sent bare — its read round trips replayed as they were sent, then
+   * the floor's transaction — so that the gap to the floor splits into requests and code.
+   */
+  bareP50Ms: number;
+  /** Median time of a sign-in with no DynamoDB request in flight: Provisio's own code. */
+  codeP50Ms: number;
+  /** Log bytes per sign-in (sign-in function). */
+  logBytes: number;
+  notifier: {
+    /** Outbox items per sign-in: one notifier invocation each. */
+    invocations: number;
+    meanMs: number;
+    mails: number;
+    readUnits: number;
+    writeUnits: number;
+    logBytes: number;
+  };
+  /** What the path must achieve (issue 7). */
+  target: { roundTrips: number; reads: number; writes: number; text: string };
+}
+
+export interface PathOptions {
+  iterations: number;
+  warmup: number;
+}
+
+type Trigger = (event: unknown, context: unknown) => Promise<unknown>;
+type Notifier = (event: DynamoDBStreamEvent, context: unknown) => Promise<unknown>;
+
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+};
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+
+/** Counts and drops the handlers' JSON log lines (the bench's own output is not JSON). */
+function captureJsonLogs(): { bytes(): number; reset(): void; restore(): void } {
+  const write = process.stdout.write.bind(process.stdout);
+  let bytes = 0;
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    if (typeof chunk === 'string' && chunk.startsWith('{')) {
+      bytes += Buffer.byteLength(chunk);
+      return true;
+    }
+    return write(chunk, ...(rest as []));
+  }) as typeof process.stdout.write;
+  return {
+    bytes: () => bytes,
+    reset: () => {
+      bytes = 0;
+    },
+    restore: () => {
+      process.stdout.write = write;
+    },
+  };
+}
+
+/** SES on loopback: answers SendEmail (SESv2) with a message id and counts the mails. */
+async function startSesStub(): Promise<{
+  endpoint: string;
+  mails(): number;
+  close(): Promise<void>;
+}> {
+  let mails = 0;
+  const server: Server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      if (req.method === 'POST' && req.url?.startsWith('/v2/email/outbound-emails')) mails++;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ MessageId: randomUUID() }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    mails: () => mails,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A stream record of an outbox INSERT, as DynamoDB Streams delivers it. */
+function streamEvent(item: Record<string, unknown>, seq: number): DynamoDBStreamEvent {
+  return {
+    Records: [
+      {
+        eventID: randomUUID(),
+        eventName: 'INSERT',
+        eventSource: 'aws:dynamodb',
+        awsRegion: 'us-east-1',
+        dynamodb: {
+          Keys: marshall({ pk: item.pk, sk: item.sk }) as never,
+          NewImage: marshall(item, { removeUndefinedValues: true }) as Record<string, never>,
+          SequenceNumber: String(seq),
+          StreamViewType: 'NEW_AND_OLD_IMAGES',
+        },
+      },
+    ],
+  };
+}
+
+/** Measures every path; DynamoDB Local must be running at `endpoint`. */
+export async function measurePaths(
+  endpoint: string,
+  options: PathOptions,
+): Promise<PathMeasurement[]> {
+  const logs = captureJsonLogs();
+  const ses = await startSesStub();
+  const meter = installMeter();
+  try {
+    const fx = await createSignInFixture(endpoint);
+    // The handlers read their configuration when they load, as at a Lambda cold start.
+    Object.assign(process.env, {
+      [ENV.tableName]: fx.tableName,
+      [ENV.dynamodbEndpoint]: endpoint,
+      [ENV.sesEndpoint]: ses.endpoint,
+      [ENV.senderEmail]: 'bench@example.com',
+      [ENV.awsRegion]: 'us-east-1',
+    });
+    const trigger = (await import('../functions/sign-in/handler.ts')).handler as unknown as Trigger;
+    const notifier = (await import('../functions/notifier/handler.ts'))
+      .handler as unknown as Notifier;
+    // The floor uses a client built like the handler's.
+    const floorDb = createDynamoClient({ region: 'us-east-1', dynamodbEndpoint: endpoint });
+
+    // The scene: an org with auto-provisioning; a company with an SSO connection over two orgs;
+    // an org whose connection has JIT off. Each org has an owner, who is mailed.
+    const acme = await fx.org('bench-acme');
+    await fx.verifiedDomain('acme.bench', { type: 'org', id: acme.id }, { autoProvisioning: acme });
+    const companyId = await fx.company('Bench Co');
+    const eng = await fx.org('bench-eng', { companyId });
+    const ops = await fx.org('bench-ops', { companyId });
+    const conn = await fx.connection({
+      providerName: 'BenchIdp',
+      scope: { type: 'company', id: companyId },
+      domains: ['sso.bench'],
+      defaultOrg: eng,
+    });
+    await fx.verifiedDomain(
+      'sso.bench',
+      { type: 'company', id: companyId },
+      { ssoConnectionIds: [conn.id] },
+    );
+    const closed = await fx.org('bench-closed');
+    const closedConn = await fx.connection({
+      providerName: 'BenchClosed',
+      scope: { type: 'org', id: closed.id },
+      domains: ['closed.bench'],
+      defaultOrg: closed,
+      jit: false,
+    });
+    await fx.verifiedDomain(
+      'closed.bench',
+      { type: 'org', id: closed.id },
+      { ssoConnectionIds: [closedConn.id] },
+    );
+    for (const org of [acme, eng, ops, closed])
+      await fx.member(`owner@${org.name}.bench`, org, { role: 'owner' });
+
+    const password = (email: string) =>
+      cognitoEvent({ email, email_verified: 'true', name: 'Bench Person' });
+    const sso = (email: string, provider: string, groups: string[] = []) =>
+      cognitoEvent({
+        email,
+        email_verified: 'true',
+        name: 'Bench Person',
+        identities: identities(provider),
+        'custom:groups': JSON.stringify(groups),
+      });
+    // A returning member: joined once before the measurement.
+    await trigger(password('returning@acme.bench'), lambdaContext());
+
+    const floorRead = () =>
+      floorDb.send(
+        new GetCommand({
+          TableName: fx.tableName,
+          Key: keys.account('returning@acme.bench'),
+          ConsistentRead: true,
+        }),
+      );
+    const floorTransaction = (items: number) => {
+      const id = randomUUID();
+      return floorDb.send(
+        new TransactWriteCommand({
+          TransactItems: Array.from({ length: items }, (_, i) => ({
+            Put: {
+              TableName: fx.tableName,
+              Item: { pk: `FLOOR#${id}`, sk: `ITEM#${i}`, entity: 'floor', data: 'x'.repeat(200) },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          })),
+        }),
+      );
+    };
+
+    /** The read round trips of a run, replayed with the floor's client. */
+    const reads: Record<string, (input: never) => GetCommand | QueryCommand | BatchGetCommand> = {
+      GetCommand: (input) => new GetCommand(input),
+      QueryCommand: (input) => new QueryCommand(input),
+      BatchGetCommand: (input) => new BatchGetCommand(input),
+    };
+    const readWaves = (sent: SentRequest[]) => {
+      const waves = new Map<number, SentRequest[]>();
+      for (const r of sent) waves.set(r.roundTrip, [...(waves.get(r.roundTrip) ?? []), r]);
+      return [...waves.values()].filter((w) => w.every((r) => r.op in reads));
+    };
+    const replay = async (waves: SentRequest[][]) => {
+      for (const wave of waves) {
+        await Promise.all(
+          wave.map((r) => floorDb.send(reads[r.op]!(r.input as never) as GetCommand)),
+        );
+      }
+    };
+
+    const joining = { roundTrips: 3, reads: 2, writes: 1, text: '≤ 2 reads + 1 transaction' };
+    const paths = [
+      {
+        name: 'returning member',
+        event: () => password('returning@acme.bench'),
+        denies: false,
+        target: { roundTrips: 1, reads: 1, writes: 0, text: '1 round trip, no write' },
+      },
+      {
+        name: 'new member (auto-provisioning)',
+        event: () => password(`new-${randomUUID().slice(0, 8)}@acme.bench`),
+        denies: false,
+        target: joining,
+      },
+      {
+        name: 'SSO JIT, two mapped groups',
+        event: () =>
+          sso(`sso-${randomUUID().slice(0, 8)}@sso.bench`, 'BenchIdp', [
+            'bench-eng:dev',
+            'bench-ops:oncall',
+          ]),
+        denies: false,
+        target: joining,
+      },
+      {
+        name: 'SSO JIT off, denial',
+        event: () => sso(`deny-${randomUUID().slice(0, 8)}@closed.bench`, 'BenchClosed'),
+        denies: true,
+        target: { ...joining, text: '≤ 2 reads + 1 transaction (the audit event)' },
+      },
+    ];
+
+    type Samples = {
+      times: number[];
+      floorTimes: number[];
+      bareTimes: number[];
+      lastReads: SentRequest[][];
+      per: Reading[];
+      logBytes: number[];
+      floorItems: number;
+      notifierTimes: number[];
+      notifierReads: Reading[];
+      notifierLogBytes: number[];
+      outbox: number;
+      mails: number;
+      measured: number;
+    };
+    const samples: Samples[] = paths.map(() => ({
+      times: [],
+      floorTimes: [],
+      bareTimes: [],
+      lastReads: [],
+      per: [],
+      logBytes: [],
+      floorItems: 0,
+      notifierTimes: [],
+      notifierReads: [],
+      notifierLogBytes: [],
+      outbox: 0,
+      mails: 0,
+      measured: 0,
+    }));
+
+    let seq = 0;
+    // Paths take turns, each next to its floor, so that all see the same machine.
+    for (let i = 0; i < options.warmup + options.iterations; i++) {
+      const measuring = i >= options.warmup;
+      for (const [p, path] of paths.entries()) {
+        const s = samples[p]!;
+        const f0 = performance.now();
+        await floorRead();
+        if (s.floorItems > 0) await floorTransaction(s.floorItems);
+        const f1 = performance.now();
+        await replay(s.lastReads);
+        if (s.floorItems > 0) await floorTransaction(s.floorItems);
+        const f2 = performance.now();
+
+        meter.reset();
+        logs.reset();
+        const t0 = performance.now();
+        try {
+          await trigger(path.event(), lambdaContext());
+          if (path.denies) throw new Error(`${path.name}: the sign-in was let through`);
+        } catch (error) {
+          if (!path.denies || !/^Access denied/.test((error as Error).message)) throw error;
+        }
+        const t1 = performance.now();
+        const reading = meter.read();
+        const outbox = meter.written('outbox');
+        s.lastReads = readWaves(meter.requests());
+        const signInLogBytes = logs.bytes();
+        // During the warm-up, the floor's transaction learns the size of the path's.
+        s.floorItems = Math.max(s.floorItems, reading.transactItems);
+
+        // The notifier, once per outbox item, as the stream would invoke it.
+        const notifierStart = meter.read();
+        logs.reset();
+        const mailsBefore = ses.mails();
+        let notifierMs = 0;
+        for (const item of outbox) {
+          const n0 = performance.now();
+          const response = (await notifier(
+            streamEvent(item, ++seq),
+            lambdaContext('provisio-notifier'),
+          )) as { batchItemFailures: unknown[] };
+          notifierMs += performance.now() - n0;
+          if (response.batchItemFailures.length)
+            throw new Error(`${path.name}: the notifier failed to deliver`);
+        }
+        if (!measuring) continue;
+        s.measured++;
+        s.times.push(t1 - t0);
+        s.floorTimes.push(f1 - f0);
+        s.bareTimes.push(f2 - f1);
+        s.per.push(reading);
+        s.logBytes.push(signInLogBytes);
+        s.outbox += outbox.length;
+        s.mails += ses.mails() - mailsBefore;
+        if (outbox.length) s.notifierTimes.push(notifierMs / outbox.length);
+        s.notifierReads.push(since(meter.read(), notifierStart));
+        s.notifierLogBytes.push(logs.bytes());
+      }
+    }
+
+    const results = paths.map((path, p): PathMeasurement => {
+      const s = samples[p]!;
+      const max = (f: (r: Reading) => number) => Math.max(...s.per.map(f));
+      const avg = (rs: Reading[], f: (r: Reading) => number) => mean(rs.map(f));
+      const p50 = quantile(s.times, 0.5);
+      const floorP50 = quantile(s.floorTimes, 0.5);
+      return {
+        name: path.name,
+        roundTrips: max((r) => r.roundTrips),
+        readRoundTrips: max((r) => r.roundTrips - r.writeRoundTrips),
+        writes: max((r) => r.transactions),
+        requests: max((r) => r.requests),
+        transactItems: max((r) => r.transactItems),
+        readUnits: round(avg(s.per, (r) => r.billed.read)),
+        writeUnits: round(avg(s.per, (r) => r.billed.write)),
+        reportedReadUnits: round(avg(s.per, (r) => r.reported.read)),
+        reportedWriteUnits: round(avg(s.per, (r) => r.reported.write)),
+        p50Ms: round(p50),
+        p99Ms: round(quantile(s.times, 0.99)),
+        meanMs: round(mean(s.times)),
+        floor: s.floorItems
+          ? `GetItem + TransactWriteItems of ${s.floorItems} items`
+          : '1 GetItem (consistent)',
+        floorP50Ms: round(floorP50),
+        ratio: round(p50 / floorP50),
+        bareP50Ms: round(quantile(s.bareTimes, 0.5)),
+        codeP50Ms: round(
+          quantile(
+            s.per.map((r, i) => s.times[i]! - r.busyMs),
+            0.5,
+          ),
+        ),
+        logBytes: Math.round(mean(s.logBytes)),
+        notifier: {
+          invocations: round(s.outbox / s.measured),
+          meanMs: round(mean(s.notifierTimes)),
+          mails: round(s.mails / s.measured),
+          readUnits: round(avg(s.notifierReads, (r) => r.billed.read)),
+          writeUnits: round(avg(s.notifierReads, (r) => r.billed.write)),
+          logBytes: Math.round(mean(s.notifierLogBytes)),
+        },
+        target: path.target,
+      };
+    });
+    floorDb.destroy();
+    await fx.drop();
+    return results;
+  } finally {
+    meter.uninstall();
+    await ses.close();
+    logs.restore();
+  }
+}
