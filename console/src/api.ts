@@ -2,6 +2,7 @@
  * The admin API (SPEC §5) with the signed-in person's ID token. Errors are RFC 9457 problem
  * documents; they surface as `ApiProblem`, which the screens show next to what caused them.
  */
+import { CognitoError } from './cognito.ts';
 import type { ConsoleConfig } from './config.ts';
 import { idToken, SessionEnded, session } from './session.ts';
 
@@ -72,13 +73,25 @@ async function toProblem(response: Response): Promise<ApiProblem> {
   );
 }
 
+/** A valid ID token; Cognito out of reach is the same to the person as the API out of reach. */
+async function token(c: ConsoleConfig, force = false): Promise<string> {
+  try {
+    return await idToken(c, force);
+  } catch (error) {
+    if (error instanceof CognitoError && error.code === 'NetworkError') {
+      throw new NetworkProblem('Could not reach the sign-in service to refresh the session.');
+    }
+    throw error;
+  }
+}
+
 /** Calls the API; resolves to the JSON answer (undefined for 204), rejects with `ApiProblem`. */
 export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   if (!config) throw new Error('configureApi was not called');
-  let response = await send(method, path, body, await idToken(config));
+  let response = await send(method, path, body, await token(config));
   if (response.status === 401) {
     // The token may have expired in flight, or been revoked: one fresh try.
-    response = await send(method, path, body, await idToken(config, true));
+    response = await send(method, path, body, await token(config, true));
     if (response.status === 401) {
       session.end('Your session has ended. Sign in again to continue.');
       throw new SessionEnded('401');

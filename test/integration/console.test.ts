@@ -328,5 +328,7 @@ describe('admin console', { timeout: 60_000 }, () => {
     await page.getByRole('heading', { name: 'Sign in to the admin console' }).waitFor();
     expect(await page.evaluate(`sessionStorage.getItem('${key}')`)).toBeNull();
     expect(browser.pageErrors).toEqual([]);
+    // The console works within its own Content-Security-Policy (no inline code, known origins).
+    expect(browser.cspViolations).toEqual([]);
   });
 });

@@ -44,6 +44,8 @@ export interface TestBrowser {
   readonly page: Page;
   /** Page errors (uncaught exceptions) seen so far: a test expects none. */
   readonly pageErrors: string[];
+  /** What the page's Content-Security-Policy blocked so far: a test expects nothing. */
+  readonly cspViolations: string[];
   close(): Promise<void>;
 }
 
@@ -63,11 +65,18 @@ export async function launchBrowser(
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const pageErrors: string[] = [];
+  const cspViolations: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) {
+      cspViolations.push(message.text());
+    }
+  });
   return {
     context,
     page,
     pageErrors,
+    cspViolations,
     async close() {
       await context.close();
       await rm(profile, { recursive: true, force: true });
