@@ -257,6 +257,17 @@ describe('admin console', { timeout: 60_000 }, () => {
     expect(await jitCell.textContent()).toBe('On');
 
     await page.getByRole('button', { name: 'Actions for Acme Okta' }).click();
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit Acme Okta' });
+    expect(await edit.getByLabel('Just-in-Time provisioning').isChecked()).toBe(true);
+    await edit.getByLabel('Default team (optional)').fill('platform');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await edit.waitFor({ state: 'detached' });
+    await expect
+      .poll(() => row('Acme Okta').locator('td[data-label="Default org and team"]').textContent())
+      .toBe(`${orgName} / platform`);
+
+    await page.getByRole('button', { name: 'Actions for Acme Okta' }).click();
     await page.getByRole('button', { name: 'Turn off Just-in-Time' }).click();
     const confirm = page.getByRole('dialog', { name: 'Turn off Just-in-Time provisioning?' });
     expect(await confirm.textContent()).toContain(
