@@ -18,7 +18,14 @@ import {
   seriousAxeViolations,
   type TestBrowser,
 } from '../support/browser.ts';
-import { createUser, localStack, signIn, stackDns, type TestUser } from '../support/local-stack.ts';
+import {
+  api,
+  createUser,
+  localStack,
+  signIn,
+  stackDns,
+  type TestUser,
+} from '../support/local-stack.ts';
 
 const slug = (base: string) => `${base}-${randomUUID().slice(0, 8)}`;
 const orgName = slug('console');
@@ -28,6 +35,7 @@ const hire = `new.hire@${domain}`;
 let browser: TestBrowser;
 let page: Page;
 let owner: TestUser;
+let orgId: string;
 
 beforeAll(async () => {
   [browser, owner] = await Promise.all([launchBrowser(), createUser()]);
@@ -108,7 +116,8 @@ describe('admin console', { timeout: 60_000 }, () => {
     await page.getByRole('button', { name: 'Create organization' }).click();
     await page.getByRole('heading', { name: 'Domain management' }).waitFor();
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(orgName);
-    expect(page.url()).toMatch(/#\/orgs\/[^/]+\/domains$/);
+    orgId = decodeURIComponent(/#\/orgs\/([^/]+)\/domains$/.exec(page.url())?.[1] ?? '');
+    expect(orgId).not.toBe('');
     await page.getByText('No domains yet.').waitFor();
   });
 
@@ -302,6 +311,30 @@ describe('admin console', { timeout: 60_000 }, () => {
     await page.getByRole('link', { name: fresh }).click();
     await tab('Domains').click();
     await page.getByText(`Domains of ${fresh} are managed by its company.`).waitFor();
+  });
+
+  it('pages through activity with the API’s cursor, newest first', async () => {
+    // 30 more events, made through the API: the console shows 25 a page.
+    const { idToken } = await signIn(owner);
+    for (let i = 0; i < 30; i++) {
+      const answer = await api(`/v1/orgs/${orgId}`, {
+        method: 'PATCH',
+        token: idToken,
+        body: JSON.stringify({ seatLimit: 20 + i }),
+      });
+      expect(answer.status).toBe(200);
+    }
+    await page.goto(`${localStack().apiUrl}/console/#/orgs/${orgId}/activity`);
+    const rows = page.locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(25);
+    expect(await rows.first().textContent()).toContain('from 48 to 49');
+    await page.getByRole('button', { name: 'Load more events' }).click();
+    await expect.poll(() => rows.count()).toBeGreaterThan(25);
+    expect(await rows.nth(25).textContent()).toContain('from 23 to 24');
+    await page.getByLabel('Show').selectOption({ label: 'Member added' });
+    await expect
+      .poll(() => page.locator('.toolbar .hint').textContent())
+      .toMatch(/^2 of \d+ loaded events/);
   });
 
   it('fits a 360 px wide screen without scrolling sideways', async () => {

@@ -10,8 +10,11 @@ import { Empty, ErrorMessage, Loading, SelectField } from '../ui.tsx';
 import { MoreButton } from './org.tsx';
 import { orgName, type Scope } from './scope.ts';
 
+/** Events per page: a screenful, then "Load more events" follows the API's cursor. */
+export const ACTIVITY_PAGE = 25;
+
 export function Activity({ scope }: { scope: Scope }) {
-  const events = usePaged<AuditEvent>(`${scope.base}/events`, 50);
+  const events = usePaged<AuditEvent>(`${scope.base}/events`, ACTIVITY_PAGE);
   const [type, setType] = useState('');
   const shown = type ? events.items.filter((e) => e.type === type) : events.items;
 
