@@ -60,11 +60,15 @@ export async function buildConsole(outDir: string): Promise<BuildResult> {
   await build({
     configFile: false,
     root: CONSOLE_ROOT,
+    // Always a production build, also when the caller runs with NODE_ENV=test (the tests'
+    // globalSetup): Vite would otherwise emit development JSX and keep development branches.
+    mode: 'production',
+    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
     // Relative asset URLs: the console works under any path prefix (`/console/` here).
     base: './',
     logLevel: 'warn',
     clearScreen: false,
-    oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+    oxc: { jsx: { runtime: 'automatic', importSource: 'preact', development: false } },
     build: {
       outDir,
       emptyOutDir: true,
