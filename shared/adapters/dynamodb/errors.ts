@@ -1,7 +1,7 @@
 /**
  * Turning DynamoDB SDK errors into domain errors, in one place.
  */
-import { ConflictError, UnavailableError } from '../../errors.ts';
+import { ConflictError, NotFoundError, UnavailableError } from '../../errors.ts';
 
 /** One cancelled transaction item's reason code (`ConditionalCheckFailed`, `TransactionConflict`, `None`, ...). */
 export type CancellationCode = string;
@@ -51,6 +51,9 @@ const NETWORK_CODES = new Set([
   'EHOSTUNREACH',
 ]);
 
+/** DynamoDB's and DynamoDB Local's words for a key over the size limit. */
+const OVERSIZED_KEY = /key values must be under|size of (hash|range) ?key has exceeded/i;
+
 /** Maps an SDK error to a domain error; unknown errors pass through unchanged. */
 export function mapDynamoError(error: unknown): unknown {
   if (!(error instanceof Error)) return error;
@@ -68,6 +71,12 @@ export function mapDynamoError(error: unknown): unknown {
   }
   if (name === 'TransactionConflictException')
     return new TransactionCancelledError(['TransactionConflict'], error);
+  // A key longer than DynamoDB allows (partition 2048 bytes, sort 1024) names no item, so what
+  // it names does not exist: an id from a URL, say, which would otherwise be a 500.
+  // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html#limits-partition-sort-keys
+  if (name === 'ValidationException' && OVERSIZED_KEY.test(error.message)) {
+    return new NotFoundError('Not found');
+  }
   const code = (error as { code?: string }).code;
   if (
     UNAVAILABLE.has(name) ||
