@@ -66,7 +66,7 @@ export function SignIn({ config }: { config: ConsoleConfig }) {
         seats.
       </p>
       {notice ? <p class="notice">{notice}</p> : null}
-      <form onSubmit={submit} class="card" noValidate={false}>
+      <form onSubmit={submit} class="card">
         {!challenge ? (
           <>
             <TextField
