@@ -5,7 +5,7 @@
  * Exits non-zero when a check fails. LOAD_SIGN_INS, LOAD_ORGS and LOAD_CONCURRENCY change the size.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { freePorts } from '../local/processes.ts';
@@ -85,6 +85,12 @@ async function main(): Promise<number> {
     for (const c of checks) console.log(`${c.pass ? 'pass' : 'FAIL'}  ${c.check} (${c.detail})`);
     for (const u of r.unexpected.slice(0, 10))
       console.log(`  unexpected: ${u.kind} ${u.email}: ${u.error}`);
+    if (r.unexpected.some((u) => /temporarily unavailable|without a decision/.test(u.error))) {
+      // The handlers' DynamoDB client gives a request 500 ms (shared/adapters/dynamodb/client.ts).
+      console.log(
+        `DynamoDB Local answered slower than the client's request timeout allows. Load average now ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs: is the machine busy with something else?`,
+      );
+    }
     return checks.every((c) => c.pass) ? 0 : 1;
   } finally {
     lambda.destroy();
