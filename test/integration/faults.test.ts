@@ -259,6 +259,7 @@ describe('DynamoDB hangs (the JVM is frozen: connections are accepted, nothing a
   });
 });
 
+// Restarting the JVM takes seconds on a busy machine, hence the longer test timeouts.
 describe('DynamoDB crashes (the JVM is killed: connections are refused) and restarts', () => {
   it('answers as above while it is down, then works again with every counter right', async () => {
     await dynamo.kill();
@@ -268,7 +269,7 @@ describe('DynamoDB crashes (the JVM is killed: connections are refused) and rest
       await dynamo.start();
     }
     await afterRecovery();
-  });
+  }, 60_000);
 
   it('leaves no partial write when it crashes in the middle of concurrent sign-ins', async () => {
     const calls = Array.from({ length: 10 }, (_, i) =>
@@ -290,5 +291,5 @@ describe('DynamoDB crashes (the JVM is killed: connections are refused) and rest
       else if (!r.ok) expect(String((r as { error: unknown }).error)).toMatch(UNAVAILABLE);
     }
     await afterRecovery();
-  });
+  }, 60_000);
 });
