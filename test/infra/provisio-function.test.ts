@@ -19,8 +19,12 @@ beforeAll(() => {
   // Real esbuild bundling, once for the file: two functions, with and without the SDK.
   const app = new App({ context: cdkJsonContext() });
   stack = new Stack(app, 'Fn');
-  external = new ProvisioFunction(stack, 'External', { entry, description: 'SDK external' });
-  bundled = new ProvisioFunction(stack, 'Bundled', { entry, bundleAwsSdk: true });
+  external = new ProvisioFunction(stack, 'External', {
+    entry,
+    description: 'SDK external',
+    bundleAwsSdk: false,
+  });
+  bundled = new ProvisioFunction(stack, 'Bundled', { entry });
   assemblyDir = app.synth().directory;
   template = Template.fromStack(stack);
 }, SYNTH_TIMEOUT_MS);
@@ -87,12 +91,12 @@ describe('ProvisioFunction', () => {
     expect(code.split('\n').length).toBeLessThan(10);
   });
 
-  it('leaves the AWS SDK to the runtime by default', () => {
+  it('leaves the AWS SDK to the runtime when asked', () => {
     const code = readFileSync(join(bundleDir(external), 'index.mjs'), 'utf8');
     expect(code).toMatch(/from\s*"@aws-sdk\/client-dynamodb"/);
   });
 
-  it('bundles the AWS SDK when asked, into a module Node can load and run', async () => {
+  it('bundles the AWS SDK by default, into a module Node can load and run', async () => {
     const file = join(bundleDir(bundled), 'index.mjs');
     const code = readFileSync(file, 'utf8');
     expect(code).not.toMatch(/from\s*"@aws-sdk\//);
