@@ -24,7 +24,8 @@ export function createSesClient(config: Pick<Config, 'region' | 'sesEndpoint'>):
     region: config.region,
     ...(config.sesEndpoint ? { endpoint: config.sesEndpoint } : {}),
     maxAttempts: 3,
-    requestHandler: { connectionTimeout: 1000, requestTimeout: 5000 },
+    // throwOnRequestTimeout: without it the handler only logs when requestTimeout passes (see the DynamoDB client).
+    requestHandler: { connectionTimeout: 1000, requestTimeout: 5000, throwOnRequestTimeout: true },
   });
 }
 
