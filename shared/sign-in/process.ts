@@ -22,13 +22,22 @@ export class PlanConflictError extends Error {
 
 /** What the sign-in needs from storage. */
 export interface SignInStore {
-  /** Reads the state of one sign-in in at most two round trips; `fullOrgIds` are known to have no seat. */
-  load(signIn: SignIn, fullOrgIds: ReadonlySet<string>): Promise<SignInState>;
+  /**
+   * Reads the state of one sign-in in at most two round trips; `fullOrgIds` are known to have
+   * no seat. `signal` aborts the requests in flight when the sign-in runs out of time.
+   */
+  load(signIn: SignIn, fullOrgIds: ReadonlySet<string>, signal?: AbortSignal): Promise<SignInState>;
   /**
    * Writes the plan in one transaction (nothing when it changes nothing). Throws
    * `PlanConflictError` when a condition fails; `attempt` varies generated usernames.
    */
-  apply(signIn: SignIn, plan: Plan, now: Date, attempt: number): Promise<void>;
+  apply(
+    signIn: SignIn,
+    plan: Plan,
+    now: Date,
+    attempt: number,
+    signal?: AbortSignal,
+  ): Promise<void>;
 }
 
 export interface ProcessOptions {
@@ -46,23 +55,37 @@ export async function processSignIn(
   options: ProcessOptions = {},
 ): Promise<Plan> {
   const now = options.now ?? (() => new Date());
-  const deadline = Date.now() + (options.deadlineMs ?? 3500);
-  const fullOrgIds = new Set<string>();
-  for (let attempt = 0; ; attempt++) {
-    const state = await store.load(signIn, fullOrgIds);
-    const plan = decide(signIn, state, now());
-    try {
-      await store.apply(signIn, plan, now(), attempt);
-      return plan;
-    } catch (error) {
-      if (!(error instanceof PlanConflictError)) throw error;
-      for (const id of error.fullOrgIds) fullOrgIds.add(id);
-      if (Date.now() >= deadline)
-        throw new UnavailableError('The sign-in could not be completed in time', { cause: error });
-      // Lost a race: back off with jitter so that contenders spread out, then read afresh.
-      if (error.stale && !error.fullOrgIds.length && !error.usernameTaken) {
-        await sleep(Math.random() * Math.min(200, 10 * 2 ** Math.min(attempt, 5)));
+  // One deadline for the whole sign-in, retries included: every request in flight is aborted
+  // when it passes, so a slow table cannot stretch a sign-in past Cognito's 5 s.
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), options.deadlineMs ?? 3500);
+  const outOfTime = (cause?: unknown) =>
+    new UnavailableError('The sign-in could not be completed in time', { cause });
+  try {
+    const fullOrgIds = new Set<string>();
+    for (let attempt = 0; ; attempt++) {
+      if (deadline.signal.aborted) throw outOfTime();
+      let state: SignInState;
+      try {
+        state = await store.load(signIn, fullOrgIds, deadline.signal);
+      } catch (error) {
+        throw deadline.signal.aborted ? outOfTime(error) : error;
+      }
+      const plan = decide(signIn, state, now());
+      try {
+        await store.apply(signIn, plan, now(), attempt, deadline.signal);
+        return plan;
+      } catch (error) {
+        if (deadline.signal.aborted) throw outOfTime(error);
+        if (!(error instanceof PlanConflictError)) throw error;
+        for (const id of error.fullOrgIds) fullOrgIds.add(id);
+        // Lost a race: back off with jitter so that contenders spread out, then read afresh.
+        if (error.stale && !error.fullOrgIds.length && !error.usernameTaken) {
+          await sleep(Math.random() * Math.min(200, 10 * 2 ** Math.min(attempt, 5)));
+        }
       }
     }
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -12,12 +12,13 @@ import { dynamo } from './errors.ts';
 export async function queryAll(
   db: DynamoDBDocumentClient,
   input: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
+  signal?: AbortSignal,
 ): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
     const out = await dynamo(() =>
-      db.send(new QueryCommand({ ...input, ExclusiveStartKey: start })),
+      db.send(new QueryCommand({ ...input, ExclusiveStartKey: start }), { abortSignal: signal }),
     );
     items.push(...(out.Items ?? []));
     start = out.LastEvaluatedKey;

@@ -58,6 +58,7 @@ export async function batchGet(
   db: DynamoDBDocumentClient,
   tableName: string,
   keyList: Key[],
+  signal?: AbortSignal,
 ): Promise<Map<string, Record<string, unknown>>> {
   const found = new Map<string, Record<string, unknown>>();
   const unique = [...new Map(keyList.map((k) => [`${k.pk}\u0000${k.sk}`, k])).values()];
@@ -74,6 +75,7 @@ export async function batchGet(
               },
             },
           }),
+          { abortSignal: signal },
         ),
       );
       for (const item of out.Responses?.[tableName] ?? [])
@@ -95,13 +97,18 @@ export function queryPartition(
   db: DynamoDBDocumentClient,
   tableName: string,
   pk: string,
+  signal?: AbortSignal,
 ): Promise<Record<string, unknown>[]> {
-  return queryAll(db, {
-    TableName: tableName,
-    KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': pk },
-    ConsistentRead: true,
-  });
+  return queryAll(
+    db,
+    {
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ConsistentRead: true,
+    },
+    signal,
+  );
 }
 
 function orgInfoFromItem(item: Record<string, unknown>): OrgInfo {
@@ -121,14 +128,18 @@ export function createSignInStore(
   tableName: string,
   stats: StoreStats = { roundTrips: 0, requests: 0, transactions: 0 },
 ): SignInStore & { stats: StoreStats } {
-  async function load(signIn: SignIn, fullOrgIds: ReadonlySet<string>): Promise<SignInState> {
+  async function load(
+    signIn: SignIn,
+    fullOrgIds: ReadonlySet<string>,
+    signal?: AbortSignal,
+  ): Promise<SignInState> {
     const firstKeys = [keys.domainVerified(signIn.domain)];
     if (signIn.connection) firstKeys.push(keys.ssoProvider(signIn.connection));
     stats.roundTrips++;
     stats.requests += 2;
     const [personItems, first] = await Promise.all([
-      queryPartition(db, tableName, keys.person(signIn.email)),
-      batchGet(db, tableName, firstKeys),
+      queryPartition(db, tableName, keys.person(signIn.email), signal),
+      batchGet(db, tableName, firstKeys, signal),
     ]);
     const person = readPerson(personItems);
     const domainItem = get(first, keys.domainVerified(signIn.domain));
@@ -171,10 +182,12 @@ export function createSignInStore(
     if (orgIds.length || groupOrgNames.length) {
       stats.roundTrips++;
       stats.requests++;
-      const second = await batchGet(db, tableName, [
-        ...orgIds.map((id) => keys.org(id)),
-        ...groupOrgNames.map((n) => keys.orgNameGuard(n)),
-      ]);
+      const second = await batchGet(
+        db,
+        tableName,
+        [...orgIds.map((id) => keys.org(id)), ...groupOrgNames.map((n) => keys.orgNameGuard(n))],
+        signal,
+      );
       for (const id of orgIds) {
         const item = get(second, keys.org(id));
         if (item) orgs[id] = orgInfoFromItem(item);
@@ -365,7 +378,13 @@ export function createSignInStore(
     return items;
   }
 
-  async function apply(signIn: SignIn, plan: Plan, now: Date, attempt: number): Promise<void> {
+  async function apply(
+    signIn: SignIn,
+    plan: Plan,
+    now: Date,
+    attempt: number,
+    signal?: AbortSignal,
+  ): Promise<void> {
     const items = planItems(signIn, plan, now, attempt);
     if (items.length === 0) return;
     if (items.length > MAX_TRANSACTION_ITEMS) {
@@ -378,7 +397,9 @@ export function createSignInStore(
     stats.transactions++;
     try {
       await dynamo(() =>
-        db.send(new TransactWriteCommand({ TransactItems: items.map(([item]) => item) })),
+        db.send(new TransactWriteCommand({ TransactItems: items.map(([item]) => item) }), {
+          abortSignal: signal,
+        }),
       );
     } catch (error) {
       if (!(error instanceof TransactionCancelledError)) throw error;

@@ -1,0 +1,127 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { UnavailableError } from '../../../shared/errors.ts';
+import {
+  PlanConflictError,
+  processSignIn,
+  type SignInStore,
+} from '../../../shared/sign-in/process.ts';
+import type { SignIn, SignInState } from '../../../shared/sign-in/types.ts';
+
+const signIn: SignIn = {
+  email: 'ada@acme.com',
+  domain: 'acme.com',
+  emailVerified: true,
+  name: 'Ada',
+  connection: undefined,
+  groups: [],
+};
+
+const emptyState: SignInState = {
+  person: {
+    account: undefined,
+    memberships: [],
+    teamMemberships: [],
+    invitations: [],
+    notices: [],
+  },
+  domain: undefined,
+  connection: undefined,
+  orgs: {},
+  orgIdsByName: {},
+};
+
+/** A request that takes `ms` of (fake) time, or fails at once when the signal aborts. */
+function request<T>(ms: number, signal: AbortSignal | undefined, outcome: () => T): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      try {
+        resolve(outcome());
+      } catch (error) {
+        reject(error);
+      }
+    }, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(Object.assign(new Error('aborted'), { name: 'AbortError' }));
+    });
+  });
+}
+
+describe('processSignIn', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('reads again and decides again after a lost race, then succeeds', async () => {
+    let applies = 0;
+    const store: SignInStore = {
+      load: async () => emptyState,
+      apply: async () => {
+        if (++applies < 3) throw new PlanConflictError([], false, true);
+      },
+    };
+    const done = processSignIn(signIn, store);
+    await vi.runAllTimersAsync();
+    await expect(done).resolves.toMatchObject({ outcome: { decision: 'allow' } });
+    expect(applies).toBe(3);
+  });
+
+  it('passes what a failed seat condition taught to the next read', async () => {
+    const seen: string[][] = [];
+    let applies = 0;
+    const store: SignInStore = {
+      load: async (_s, full) => {
+        seen.push([...full]);
+        return emptyState;
+      },
+      apply: async () => {
+        if (++applies === 1) throw new PlanConflictError(['org-1'], false, false);
+      },
+    };
+    const done = processSignIn(signIn, store);
+    await vi.runAllTimersAsync();
+    await done;
+    expect(seen).toEqual([[], ['org-1']]);
+  });
+
+  it('stops at the deadline, retries included, aborting the request in flight', async () => {
+    const signals: AbortSignal[] = [];
+    let applies = 0;
+    const store: SignInStore = {
+      load: (_s, _f, signal) => request(150, signal, () => emptyState),
+      apply: (_s, _p, _n, _a, signal) => {
+        if (signal) signals.push(signal);
+        applies++;
+        return request(300, signal, () => {
+          throw new PlanConflictError([], false, true);
+        });
+      },
+    };
+    const started = Date.now();
+    let failedAt = 0;
+    const done = processSignIn(signIn, store, { deadlineMs: 1000 });
+    done.catch(() => {
+      failedAt = Date.now();
+    });
+    const outcome = expect(done).rejects.toBeInstanceOf(UnavailableError);
+    await vi.advanceTimersByTimeAsync(5000);
+    await outcome;
+    expect(applies).toBeGreaterThan(1);
+    // It gave up when the deadline passed (fake time), in the middle of a request, not after it.
+    expect(failedAt - started).toBe(1000);
+    expect(signals.at(-1)?.aborted).toBe(true);
+  });
+
+  it('lets other failures through at once', async () => {
+    const store: SignInStore = {
+      load: async () => {
+        throw new UnavailableError('table down');
+      },
+      apply: async () => undefined,
+    };
+    await expect(processSignIn(signIn, store)).rejects.toThrow('table down');
+  });
+});
