@@ -112,10 +112,18 @@ async function loadOrCreateHookSecret(dataDir: string): Promise<string> {
  * The environment the handlers read (shared/config.ts), set in this process before any handler
  * is imported. `DNS_SERVERS` and `GROUPS_ATTRIBUTE` pass through from the caller's environment.
  */
+/** How long a handler's DynamoDB request may take in the local stack (`DYNAMODB_TIMEOUT_MS`). */
+const LOCAL_DYNAMODB_TIMEOUT_MS = 2000;
+
 function handlerEnvironment(config: Omit<LocalStackConfig, 'cognito'>): Record<string, string> {
   return {
     ...envFor.table(config.dynamodb.tableName),
     ...envFor.dynamodbEndpoint(config.dynamodb.endpoint),
+    // DynamoDB Local on a busy laptop or CI machine answers in tens of milliseconds, sometimes
+    // hundreds: give its requests 2 s rather than the 500 ms that suit DynamoDB.
+    ...envFor.dynamodbTimeoutMs(
+      Number(process.env[ENV.dynamodbTimeoutMs]) || LOCAL_DYNAMODB_TIMEOUT_MS,
+    ),
     ...envFor.sesEndpoint(config.ses.endpoint),
     ...envFor.hookSecret(config.hookSecret),
     ...envFor.sender(process.env[ENV.senderEmail]?.trim() || LOCAL_SENDER_EMAIL),

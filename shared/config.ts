@@ -12,6 +12,7 @@ export const ENV = {
   groupsAttribute: 'GROUPS_ATTRIBUTE',
   dnsServers: 'DNS_SERVERS',
   dynamodbEndpoint: 'DYNAMODB_ENDPOINT',
+  dynamodbTimeoutMs: 'DYNAMODB_TIMEOUT_MS',
   sesEndpoint: 'SES_ENDPOINT',
   awsRegion: 'AWS_REGION',
 } as const;
@@ -24,6 +25,11 @@ export interface Config {
   readonly tableName: string;
   /** Optional DynamoDB endpoint (the local stack); unset in AWS. */
   readonly dynamodbEndpoint: string | undefined;
+  /**
+   * How long one DynamoDB request may take before it fails (two attempts per call). Unset in AWS
+   * (500 ms); the local stack gives DynamoDB Local, which is far slower, more.
+   */
+  readonly dynamodbTimeoutMs: number | undefined;
   /** Optional SES endpoint (the local stack); unset in AWS. */
   readonly sesEndpoint: string | undefined;
   readonly region: string;
@@ -47,6 +53,18 @@ function optional(env: Env, name: string): string | undefined {
   return value ? value : undefined;
 }
 
+function optionalMs(env: Env, name: string): number | undefined {
+  const raw = optional(env, name);
+  if (raw === undefined) return undefined;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 1 || ms > 60_000) {
+    throw new Error(
+      `Malformed environment variable ${name}: "${raw}" is not a number of milliseconds (1-60000)`,
+    );
+  }
+  return ms;
+}
+
 function parseDnsServers(raw: string | undefined): string[] {
   if (!raw) return [];
   return raw
@@ -68,6 +86,7 @@ export function readConfig(env: Env = process.env): Config {
   return Object.freeze({
     tableName: required(env, ENV.tableName),
     dynamodbEndpoint: optional(env, ENV.dynamodbEndpoint),
+    dynamodbTimeoutMs: optionalMs(env, ENV.dynamodbTimeoutMs),
     sesEndpoint: optional(env, ENV.sesEndpoint),
     region: optional(env, ENV.awsRegion) ?? 'us-east-1',
     groupsAttribute: optional(env, ENV.groupsAttribute) ?? DEFAULT_GROUPS_ATTRIBUTE,
@@ -93,5 +112,6 @@ export const envFor = {
   groupsAttribute: (name: string) => ({ [ENV.groupsAttribute]: name }),
   dnsServers: (servers: readonly string[]) => ({ [ENV.dnsServers]: servers.join(',') }),
   dynamodbEndpoint: (url: string) => ({ [ENV.dynamodbEndpoint]: url }),
+  dynamodbTimeoutMs: (ms: number) => ({ [ENV.dynamodbTimeoutMs]: String(ms) }),
   sesEndpoint: (url: string) => ({ [ENV.sesEndpoint]: url }),
 } as const;

@@ -12,6 +12,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BenchDynamoDb, startBenchDynamoDb } from '../../bench/dynamodb.ts';
@@ -48,6 +49,7 @@ let hook: Hook;
 let admin: AdminApi;
 let adminOrgId: string;
 const OWNER = 'owner@admin.faults.test';
+let inheritedTimeout: string | undefined;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'provisio-faults-'));
@@ -57,6 +59,9 @@ beforeAll(async () => {
   // Read by the handler modules when they load (vitest gives each test file its own modules).
   process.env[ENV.tableName] = fx.tableName;
   process.env[ENV.dynamodbEndpoint] = dynamo.endpoint;
+  // The deployed timeout, not the local stack's longer one that this worker inherits.
+  inheritedTimeout = process.env[ENV.dynamodbTimeoutMs];
+  delete process.env[ENV.dynamodbTimeoutMs];
   process.env[ENV.hookSecret] = SECRET;
   trigger = (await import('../../functions/sign-in/handler.ts')).handler as unknown as Trigger;
   hook = (await import('../../functions/sign-in-hook/handler.ts')).handler as unknown as Hook;
@@ -89,6 +94,8 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  // Other files this worker runs next get the environment it inherited.
+  if (inheritedTimeout !== undefined) process.env[ENV.dynamodbTimeoutMs] = inheritedTimeout;
   await dynamo?.stop();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
@@ -203,8 +210,28 @@ async function whileDown() {
   }
 }
 
+/**
+ * A restarted JVM answers its first requests slowly (class loading, the database reopening);
+ * "back" means answering as usual, so warm it up with the fixture's patient client first.
+ */
+async function warmUp() {
+  for (let i = 0; i < 5; i++) {
+    await fx.person(`warm-up-${i}@faults.test`);
+    await auditSeats(fx.db, fx.tableName);
+    await fx.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: fx.tableName, Item: { pk: `WARMUP#${i}`, sk: 'A' } } },
+          { Put: { TableName: fx.tableName, Item: { pk: `WARMUP#${i}`, sk: 'B' } } },
+        ],
+      }),
+    );
+  }
+}
+
 /** Once DynamoDB answers again: sign-ins join, the admin API works, every counter is right. */
 async function afterRecovery() {
+  await warmUp();
   const password = email('auto.faults.test');
   const sso = email('sso.faults.test');
   await passwordSignIn(password);

@@ -25,7 +25,7 @@ export interface DynamoClientOptions {
 
 /** A document client for the table's region (or the local stack's endpoint). */
 export function createDynamoClient(
-  config: Pick<Config, 'region' | 'dynamodbEndpoint'>,
+  config: Pick<Config, 'region' | 'dynamodbEndpoint'> & Partial<Pick<Config, 'dynamodbTimeoutMs'>>,
   options: DynamoClientOptions = {},
 ): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
@@ -34,7 +34,7 @@ export function createDynamoClient(
     maxAttempts: options.maxAttempts ?? 2,
     requestHandler: {
       connectionTimeout: options.connectionTimeoutMs ?? 500,
-      requestTimeout: options.requestTimeoutMs ?? 500,
+      requestTimeout: options.requestTimeoutMs ?? config.dynamodbTimeoutMs ?? 500,
       // Without it, @smithy/node-http-handler 4.x only logs a warning when requestTimeout passes
       // and the request waits on for ever: a hung table then holds the sign-in until the Lambda
       // timeout, which fails it even on the password path (found by the fault tests).
