@@ -72,30 +72,9 @@ export interface SsoConnection {
   readonly createdAt: string;
 }
 
-export const EVENT_TYPES = [
-  'member_added',
-  'member_removed',
-  'role_changed',
-  'invitation_created',
-  'invitation_accepted',
-  'invitation_revoked',
-  'sign_in_denied',
-  'seat_limit_reached',
-  'auto_provisioning_skipped',
-  'domain_added',
-  'domain_verified',
-  'domain_verification_lost',
-  'domain_removed',
-  'auto_provisioning_enabled',
-  'auto_provisioning_disabled',
-  'group_mapping_applied',
-  'sso_connection_created',
-  'sso_connection_updated',
-  'sso_connection_deleted',
-  'seats_changed',
-] as const;
+export { EVENT_TYPES, type EventType } from '../../shared/events.ts';
 
-export type EventType = (typeof EVENT_TYPES)[number];
+import type { EventType } from '../../shared/events.ts';
 
 export interface AuditEvent {
   readonly id: string;

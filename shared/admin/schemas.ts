@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { normaliseEmail } from '../domains/normalise.ts';
+import { EVENT_TYPES } from '../events.ts';
 import { SLUG } from '../sign-in/decide.ts';
 
 // ---- building blocks ---------------------------------------------------------------------
@@ -209,28 +210,7 @@ export const SsoConnection = z.object({
   createdAt: Timestamp,
 });
 
-export const EventType = z.enum([
-  'member_added',
-  'member_removed',
-  'role_changed',
-  'invitation_created',
-  'invitation_accepted',
-  'invitation_revoked',
-  'sign_in_denied',
-  'seat_limit_reached',
-  'auto_provisioning_skipped',
-  'domain_added',
-  'domain_verified',
-  'domain_verification_lost',
-  'domain_removed',
-  'auto_provisioning_enabled',
-  'auto_provisioning_disabled',
-  'group_mapping_applied',
-  'sso_connection_created',
-  'sso_connection_updated',
-  'sso_connection_deleted',
-  'seats_changed',
-]);
+export const EventType = z.enum(EVENT_TYPES);
 
 export const Event = z.object({
   id: z.string(),

@@ -2,6 +2,7 @@
  * The sign-in decision's vocabulary (SPEC §2, §3): what comes in (`SignIn`), the state it is
  * decided on (`SignInState`), and what comes out (`Plan`).
  */
+import type { EventType } from '../events.ts';
 import type { ScopeRef } from '../table/schema.ts';
 
 /** How a person joined an org or a team. */
@@ -117,27 +118,7 @@ export interface SignInState {
   orgIdsByName: Record<string, string>;
 }
 
-export type EventType =
-  | 'member_added'
-  | 'member_removed'
-  | 'role_changed'
-  | 'invitation_created'
-  | 'invitation_accepted'
-  | 'invitation_revoked'
-  | 'sign_in_denied'
-  | 'seat_limit_reached'
-  | 'auto_provisioning_skipped'
-  | 'domain_added'
-  | 'domain_verified'
-  | 'domain_verification_lost'
-  | 'domain_removed'
-  | 'auto_provisioning_enabled'
-  | 'auto_provisioning_disabled'
-  | 'group_mapping_applied'
-  | 'sso_connection_created'
-  | 'sso_connection_updated'
-  | 'sso_connection_deleted'
-  | 'seats_changed';
+export type { EventType } from '../events.ts';
 
 /** An audit event to record (SPEC §1); ids and times are given when it is written. */
 export interface PlannedEvent {
