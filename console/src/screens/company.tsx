@@ -2,11 +2,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, enc } from '../api.ts';
 import type { Company, Org } from '../model.ts';
-import { forgetProfile, listProfiles, rememberProfile } from '../profiles.ts';
-import { COMPANY_TABS, type CompanyTab, href, navigate } from '../router.ts';
+import { listProfiles, rememberProfile } from '../profiles.ts';
+import { COMPANY_TABS, type CompanyTab, href } from '../router.ts';
 import {
   announce,
-  Button,
   Empty,
   ErrorMessage,
   Loading,
@@ -18,7 +17,7 @@ import {
 } from '../ui.tsx';
 import { Activity } from './activity.tsx';
 import { Domains } from './domains.tsx';
-import { Breadcrumbs, Tabs } from './org.tsx';
+import { Breadcrumbs, ProfileNotLoaded, Tabs } from './org.tsx';
 import type { Scope } from './scope.ts';
 import { SsoConnections } from './sso.tsx';
 
@@ -38,29 +37,7 @@ export function CompanyScreen({ id, tab, email }: { id: string; tab: CompanyTab;
   }, [company.data, email]);
 
   if (!company.data) {
-    return (
-      <div class="stack">
-        <Breadcrumbs />
-        <h1 tabIndex={-1}>Company</h1>
-        {company.error ? (
-          <>
-            <ErrorMessage>{company.error}</ErrorMessage>
-            <p>
-              <Button
-                onClick={() => {
-                  forgetProfile(email, 'company', id);
-                  navigate(href.profiles());
-                }}
-              >
-                Remove it from your list
-              </Button>
-            </p>
-          </>
-        ) : (
-          <Loading>Loading the company…</Loading>
-        )}
-      </div>
-    );
+    return <ProfileNotLoaded kind="company" id={id} email={email} error={company.error} />;
   }
   const c = company.data;
   const scope: Scope = {

@@ -38,6 +38,47 @@ const TAB_LABELS: Record<OrgTab, string> = {
   activity: 'Activity',
 };
 
+/**
+ * A profile (org or company) that is loading, or that could not be loaded: then it offers to
+ * drop it from the person's list.
+ */
+export function ProfileNotLoaded({
+  kind,
+  id,
+  email,
+  error,
+}: {
+  kind: 'org' | 'company';
+  id: string;
+  email: string;
+  error: string | undefined;
+}) {
+  const noun = kind === 'org' ? 'organization' : 'company';
+  return (
+    <div class="stack">
+      <Breadcrumbs />
+      <h1 tabIndex={-1}>{kind === 'org' ? 'Organization' : 'Company'}</h1>
+      {error ? (
+        <>
+          <ErrorMessage>{error}</ErrorMessage>
+          <p>
+            <Button
+              onClick={() => {
+                forgetProfile(email, kind, id);
+                navigate(href.profiles());
+              }}
+            >
+              Remove it from your list
+            </Button>
+          </p>
+        </>
+      ) : (
+        <Loading>Loading the {noun}…</Loading>
+      )}
+    </div>
+  );
+}
+
 export function OrgScreen({ id, tab, email }: { id: string; tab: OrgTab; email: string }) {
   // Fetched again on every tab, so seats and company reflect sign-ins since the last look.
   const org = useLoad(() => api.get<Org>(`/v1/orgs/${enc(id)}`), `${id}/${tab}`);
@@ -46,29 +87,7 @@ export function OrgScreen({ id, tab, email }: { id: string; tab: OrgTab; email: 
   }, [org.data, email]);
 
   if (!org.data) {
-    return (
-      <div class="stack">
-        <Breadcrumbs />
-        <h1 tabIndex={-1}>Organization</h1>
-        {org.error ? (
-          <>
-            <ErrorMessage>{org.error}</ErrorMessage>
-            <p>
-              <Button
-                onClick={() => {
-                  forgetProfile(email, 'org', id);
-                  navigate(href.profiles());
-                }}
-              >
-                Remove it from your list
-              </Button>
-            </p>
-          </>
-        ) : (
-          <Loading>Loading the organization…</Loading>
-        )}
-      </div>
-    );
+    return <ProfileNotLoaded kind="org" id={id} email={email} error={org.error} />;
   }
   const o = org.data;
   const scope: Scope = {
