@@ -18,7 +18,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BenchDynamoDb, startBenchDynamoDb } from '../../bench/dynamodb.ts';
 import { auditSeats } from '../../bench/invariants.ts';
 import { ENV } from '../../shared/config.ts';
-import { signHookBody } from '../../shared/sign-in/hook-signature.ts';
 import { type AdminApi, inProcessApi } from '../support/admin-harness.ts';
 import {
   cognitoEvent,
@@ -26,6 +25,7 @@ import {
   identities,
   lambdaContext,
   type SignInFixture,
+  signedHookRequest,
 } from '../support/sign-in-fixtures.ts';
 
 /** The behavioural bound of issue 7: a sign-in answers within 1.5 s whatever DynamoDB does. */
@@ -149,22 +149,7 @@ const ssoSignIn = (address: string) =>
   );
 function hookSignIn(body: Record<string, unknown>) {
   const raw = JSON.stringify(body);
-  return hook(
-    {
-      version: '2.0',
-      routeKey: 'POST /v1/hooks/sign-in',
-      rawPath: '/v1/hooks/sign-in',
-      rawQueryString: '',
-      headers: { 'provisio-signature': signHookBody(SECRET, raw, Math.floor(Date.now() / 1000)) },
-      requestContext: {
-        http: { method: 'POST', path: '/v1/hooks/sign-in' },
-        requestId: 'faults',
-      } as APIGatewayProxyEventV2['requestContext'],
-      body: raw,
-      isBase64Encoded: false,
-    },
-    lambdaContext('provisio-sign-in-hook'),
-  );
+  return hook(signedHookRequest(SECRET, raw), lambdaContext('provisio-sign-in-hook'));
 }
 
 /** The calls made while DynamoDB is down, and what each must answer. */

@@ -8,7 +8,6 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../shared/config.ts';
-import { signHookBody } from '../../shared/sign-in/hook-signature.ts';
 import { dynamodbEndpoint } from '../support/endpoints.ts';
 import {
   cognitoEvent,
@@ -16,6 +15,7 @@ import {
   identities,
   lambdaContext,
   type SignInFixture,
+  signedHookRequest,
 } from '../support/sign-in-fixtures.ts';
 
 const SECRET = 'fuzz-secret';
@@ -56,22 +56,6 @@ async function itemCount(): Promise<number> {
     new ScanCommand({ TableName: fx.tableName, Select: 'COUNT', ConsistentRead: true }),
   );
   return out.Count ?? 0;
-}
-
-function request(body: string): APIGatewayProxyEventV2 {
-  return {
-    version: '2.0',
-    routeKey: 'POST /v1/hooks/sign-in',
-    rawPath: '/v1/hooks/sign-in',
-    rawQueryString: '',
-    headers: { 'provisio-signature': signHookBody(SECRET, body, Math.floor(Date.now() / 1000)) },
-    requestContext: {
-      http: { method: 'POST', path: '/v1/hooks/sign-in' },
-      requestId: 'fuzz',
-    } as APIGatewayProxyEventV2['requestContext'],
-    body,
-    isBase64Encoded: false,
-  };
 }
 
 /** Strings that stress normalisation: unicode, control characters, huge, email-ish. */
@@ -127,7 +111,10 @@ describe('fuzzing the HTTP hook', () => {
     await fc.assert(
       fc.asyncProperty(raw, async (text) => {
         const before = await itemCount();
-        const response = await hook(request(text), lambdaContext('provisio-sign-in-hook'));
+        const response = await hook(
+          signedHookRequest(SECRET, text),
+          lambdaContext('provisio-sign-in-hook'),
+        );
         expect([200, 400, 403]).toContain(response.statusCode);
         if (response.statusCode === 400) {
           const problem = JSON.parse(String(response.body));

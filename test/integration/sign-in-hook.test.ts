@@ -8,6 +8,7 @@ import { signHookBody } from '../../shared/sign-in/hook-signature.ts';
 import { dynamodbEndpoint } from '../support/endpoints.ts';
 import {
   createSignInFixture,
+  hookRequest,
   lambdaContext,
   type SignInFixture,
 } from '../support/sign-in-fixtures.ts';
@@ -33,44 +34,11 @@ afterAll(async () => {
   await fx?.drop();
 });
 
-function request(body: string, signature?: string): APIGatewayProxyEventV2 {
-  return {
-    version: '2.0',
-    routeKey: 'POST /v1/hooks/sign-in',
-    rawPath: '/v1/hooks/sign-in',
-    rawQueryString: '',
-    headers: {
-      'content-type': 'application/json',
-      ...(signature ? { 'provisio-signature': signature } : {}),
-    },
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'local',
-      domainName: 'localhost',
-      domainPrefix: 'localhost',
-      http: {
-        method: 'POST',
-        path: '/v1/hooks/sign-in',
-        protocol: 'HTTP/1.1',
-        sourceIp: '127.0.0.1',
-        userAgent: 'test',
-      },
-      requestId: 'r',
-      routeKey: 'POST /v1/hooks/sign-in',
-      stage: '$default',
-      time: '',
-      timeEpoch: Date.now(),
-    },
-    body,
-    isBase64Encoded: false,
-  };
-}
-
 const now = () => Math.floor(Date.now() / 1000);
 const call = (payload: unknown, at = now()) => {
   const body = JSON.stringify(payload);
   return handler(
-    request(body, signHookBody(SECRET, body, at)),
+    hookRequest(body, signHookBody(SECRET, body, at)),
     lambdaContext('provisio-sign-in-hook'),
   );
 };
@@ -146,16 +114,16 @@ describe('POST /v1/hooks/sign-in', () => {
   it('answers 401 to a wrong signature, a stale or future timestamp, or none', async () => {
     const body = JSON.stringify({ email: 'a@b.example' });
     const ctx = lambdaContext('provisio-sign-in-hook');
-    expect((await handler(request(body, signHookBody('wrong', body, now())), ctx)).statusCode).toBe(
-      401,
-    );
     expect(
-      (await handler(request(body, signHookBody(SECRET, body, now() - 301)), ctx)).statusCode,
+      (await handler(hookRequest(body, signHookBody('wrong', body, now())), ctx)).statusCode,
     ).toBe(401);
     expect(
-      (await handler(request(body, signHookBody(SECRET, body, now() + 301)), ctx)).statusCode,
+      (await handler(hookRequest(body, signHookBody(SECRET, body, now() - 301)), ctx)).statusCode,
     ).toBe(401);
-    const r = await handler(request(body), ctx);
+    expect(
+      (await handler(hookRequest(body, signHookBody(SECRET, body, now() + 301)), ctx)).statusCode,
+    ).toBe(401);
+    const r = await handler(hookRequest(body), ctx);
     expect(r.statusCode).toBe(401);
     expect(problem(r).status).toBe(401);
   });
@@ -168,7 +136,7 @@ describe('POST /v1/hooks/sign-in', () => {
     expect(problem(wrongType)).toMatchObject({ status: 400, field: 'emailVerified' });
     expect((await fx.person('ok@fine.example')).account).toBeUndefined();
     const body = '{not json';
-    const r = await handler(request(body, signHookBody(SECRET, body, now())), lambdaContext());
+    const r = await handler(hookRequest(body, signHookBody(SECRET, body, now())), lambdaContext());
     expect(problem(r)).toMatchObject({ status: 400, field: 'body' });
   });
 });

@@ -15,7 +15,11 @@ import {
   QueryCommand,
   ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { PostAuthenticationTriggerEvent, PostConfirmationTriggerEvent } from 'aws-lambda';
+import type {
+  APIGatewayProxyEventV2,
+  PostAuthenticationTriggerEvent,
+  PostConfirmationTriggerEvent,
+} from 'aws-lambda';
 import { createDynamoClient } from '../../shared/adapters/dynamodb/client.ts';
 import {
   companyItem,
@@ -30,6 +34,7 @@ import {
   ssoProviderItem,
   teamMemberItem,
 } from '../../shared/adapters/dynamodb/items.ts';
+import { signHookBody } from '../../shared/sign-in/hook-signature.ts';
 import type { Connection, Role, Via } from '../../shared/sign-in/types.ts';
 import { createTableInput, keys } from '../../shared/table/schema.ts';
 
@@ -233,6 +238,45 @@ export async function createSignInFixture(endpoint: string): Promise<SignInFixtu
       await db.send(new DeleteTableCommand({ TableName: tableName }));
     },
   };
+}
+
+/** `POST /v1/hooks/sign-in` as API Gateway (HTTP API, payload 2.0) hands it to the hook function. */
+export function hookRequest(body: string, signature?: string): APIGatewayProxyEventV2 {
+  return {
+    version: '2.0',
+    routeKey: 'POST /v1/hooks/sign-in',
+    rawPath: '/v1/hooks/sign-in',
+    rawQueryString: '',
+    headers: {
+      'content-type': 'application/json',
+      ...(signature ? { 'provisio-signature': signature } : {}),
+    },
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: 'localhost',
+      domainPrefix: 'localhost',
+      http: {
+        method: 'POST',
+        path: '/v1/hooks/sign-in',
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: 'test',
+      },
+      requestId: 'r',
+      routeKey: 'POST /v1/hooks/sign-in',
+      stage: '$default',
+      time: '',
+      timeEpoch: Date.now(),
+    },
+    body,
+    isBase64Encoded: false,
+  };
+}
+
+/** A hook request signed with `secret`, as of now. */
+export function signedHookRequest(secret: string, body: string): APIGatewayProxyEventV2 {
+  return hookRequest(body, signHookBody(secret, body, Math.floor(Date.now() / 1000)));
 }
 
 /** A Cognito trigger event as Cognito sends it. */
