@@ -11,7 +11,7 @@ export function proposeUsername(
   local: string,
   name: string | null,
   attempt = 0,
-  random = randomInt,
+  random: (max: number) => number = randomInt,
 ): string {
   const fold = (s: string) =>
     s

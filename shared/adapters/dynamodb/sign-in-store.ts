@@ -126,8 +126,13 @@ function orgInfoFromItem(item: Record<string, unknown>): OrgInfo {
 export function createSignInStore(
   db: DynamoDBDocumentClient,
   tableName: string,
-  stats: StoreStats = { roundTrips: 0, requests: 0, transactions: 0 },
+  options: {
+    stats?: StoreStats;
+    /** Random digits for generated usernames. @default crypto.randomInt */
+    random?: (max: number) => number;
+  } = {},
 ): SignInStore & { stats: StoreStats } {
+  const stats = options.stats ?? { roundTrips: 0, requests: 0, transactions: 0 };
   async function load(
     signIn: SignIn,
     fullOrgIds: ReadonlySet<string>,
@@ -239,7 +244,12 @@ export function createSignInStore(
     const absent = { expression: 'attribute_not_exists(pk)' };
 
     if (plan.account.create) {
-      const username = proposeUsername(email.split('@')[0]!, plan.account.name, attempt);
+      const username = proposeUsername(
+        email.split('@')[0]!,
+        plan.account.name,
+        attempt,
+        options.random,
+      );
       put(
         accountItem({ email, username, name: plan.account.name, createdAt: at }),
         { kind: 'stale' },
