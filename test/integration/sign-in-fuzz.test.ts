@@ -8,6 +8,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../shared/config.ts';
+import { anyValue, nastyString } from '../support/arbitraries.ts';
 import { dynamodbEndpoint } from '../support/endpoints.ts';
 import {
   cognitoEvent,
@@ -58,37 +59,6 @@ async function itemCount(): Promise<number> {
   return out.Count ?? 0;
 }
 
-/** Strings that stress normalisation: unicode, control characters, huge, email-ish. */
-const nasty = fc.oneof(
-  fc.string(),
-  fc.string({ unit: 'grapheme', maxLength: 40 }),
-  fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.constantFrom(
-    '',
-    ' ',
-    '\u0000',
-    '\u202e',
-    'a@b',
-    '@',
-    'x@fuzz.example',
-    ' X@FUZZ.EXAMPLE ',
-    'ü@bücher.de',
-    'a@b@c',
-    `${'a'.repeat(70)}@fuzz.example`,
-  ),
-  fc.string({ minLength: 5000, maxLength: 20000 }),
-  fc.emailAddress(),
-  fc.emailAddress().map((e) => `${e.split('@')[0]}@fuzz.example`),
-);
-const anyValue = fc.oneof(
-  nasty,
-  fc.integer(),
-  fc.boolean(),
-  fc.constant(null),
-  fc.array(nasty, { maxLength: 5 }),
-  fc.dictionary(nasty, nasty, { maxKeys: 3 }),
-);
-
 describe('fuzzing the HTTP hook', () => {
   it('never answers 500 and writes nothing on a 400', async () => {
     const body = fc.record(
@@ -99,13 +69,13 @@ describe('fuzzing the HTTP hook', () => {
         givenName: anyValue,
         familyName: anyValue,
         connection: fc.oneof(fc.constant('FuzzIdp'), anyValue),
-        groups: fc.oneof(fc.array(nasty, { maxLength: 8 }), anyValue),
+        groups: fc.oneof(fc.array(nastyString, { maxLength: 8 }), anyValue),
       },
       { requiredKeys: [] },
     );
     const raw = fc.oneof(
       body.map((b) => JSON.stringify(b)),
-      nasty,
+      nastyString,
       anyValue.map((v) => JSON.stringify(v)),
     );
     await fc.assert(
@@ -142,7 +112,7 @@ describe('fuzzing the Cognito trigger', () => {
         'other',
       ),
       fc.oneof(
-        nasty,
+        nastyString,
         fc.constant(identities('FuzzIdp')),
         fc.constant(identities('Google')),
         fc.constant('["fuzz-org:dev"]'),
