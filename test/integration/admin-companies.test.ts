@@ -2,33 +2,12 @@
  * Admin API (SPEC §5), companies and audit events, through the local stack's HTTP API with
  * cognito-local tokens.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
-import { type AdminApi, expectProblem, uniqueSlug } from '../support/admin-harness.ts';
-import { type AdminStackEnv, adminStackEnv } from '../support/admin-http.ts';
+import { describe, expect, it } from 'vitest';
+import { expectProblem, uniqueSlug } from '../support/admin-harness.ts';
+import { adminSuite, uniqueDomain } from '../support/admin-suite.ts';
 
-let env: AdminStackEnv;
-let owner: string;
-let stranger: string;
-
-beforeAll(async () => {
-  env = adminStackEnv();
-  [owner, stranger] = await Promise.all([env.person('owner'), env.person('stranger')]);
-});
-
-const call = (...args: Parameters<AdminApi['call']>) => env.api.call(...args);
+const { env, call, owner, stranger, newOrg, newCompany } = adminSuite();
 const enc = encodeURIComponent;
-
-async function newOrg(as = owner, seatLimit: number | null = null) {
-  const res = await call('POST', '/v1/orgs', { as, body: { name: uniqueSlug('org'), seatLimit } });
-  expect(res.status).toBe(201);
-  return res.body as { id: string; name: string };
-}
-
-async function newCompany(as = owner, name = 'Acme Holdings') {
-  const res = await call('POST', '/v1/companies', { as, body: { name } });
-  expect(res.status).toBe(201);
-  return res.body as { id: string; name: string };
-}
 
 describe('POST /v1/companies', () => {
   it('creates a company owned by the caller (201)', async () => {
@@ -117,7 +96,7 @@ describe('POST /v1/companies/{companyId}/orgs', () => {
 
   it('brings the org’s earlier events into the company’s activity', async () => {
     const company = await newCompany();
-    const org = await newOrg(owner, 5);
+    const org = await newOrg({ seatLimit: 5 });
     await call('PATCH', `/v1/orgs/${org.id}`, { as: owner, body: { seatLimit: 6 } });
     await call('POST', `/v1/companies/${company.id}/orgs`, { as: owner, body: { orgId: org.id } });
     await call('PATCH', `/v1/orgs/${org.id}`, { as: owner, body: { seatLimit: 7 } });
@@ -139,7 +118,7 @@ describe('POST /v1/companies/{companyId}/orgs', () => {
     const org = await newOrg();
     expectProblem(await call('POST', path, { body: { orgId: org.id } }), 401);
     expectProblem(await call('POST', path, { as: stranger, body: { orgId: org.id } }), 404);
-    const theirs = await newOrg(stranger);
+    const theirs = await newOrg({ as: stranger });
     expectProblem(await call('POST', path, { as: owner, body: { orgId: theirs.id } }), 404);
     expectProblem(await call('POST', path, { as: owner, body: { orgId: 'no-such-org' } }), 404);
   });
@@ -158,7 +137,7 @@ describe('POST /v1/companies/{companyId}/orgs', () => {
     const withDomain = await newOrg();
     await call('POST', `/v1/orgs/${withDomain.id}/domains`, {
       as: owner,
-      body: { domain: `${uniqueSlug('d')}.example.test` },
+      body: { domain: uniqueDomain() },
     });
     const res = await call('POST', `/v1/companies/${b.id}/orgs`, {
       as: owner,
@@ -171,7 +150,7 @@ describe('POST /v1/companies/{companyId}/orgs', () => {
 
 describe('GET /v1/{scope}/events', () => {
   it('lists an org’s events newest first, paged with an opaque cursor', async () => {
-    const org = await newOrg(owner, 10);
+    const org = await newOrg({ seatLimit: 10 });
     for (const seatLimit of [11, 12, 13]) {
       await call('PATCH', `/v1/orgs/${org.id}`, { as: owner, body: { seatLimit } });
     }
@@ -210,7 +189,7 @@ describe('GET /v1/{scope}/events', () => {
     const company = await newCompany();
     const org = await newOrg();
     await call('POST', `/v1/companies/${company.id}/orgs`, { as: owner, body: { orgId: org.id } });
-    const domain = `${uniqueSlug('d')}.example.test`;
+    const domain = uniqueDomain();
     await call('POST', `/v1/companies/${company.id}/domains`, { as: owner, body: { domain } });
     await call('PATCH', `/v1/orgs/${org.id}`, { as: owner, body: { seatLimit: 9 } });
     const res = await call('GET', `/v1/companies/${company.id}/events`, { as: owner });

@@ -3,36 +3,21 @@
  * admin function resolves through the loopback DNS server the tests publish records on.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { uniqueSlug } from '../support/admin-harness.ts';
-import { type AdminStackEnv, adminStackEnv } from '../support/admin-http.ts';
+import { adminSuite } from '../support/admin-suite.ts';
 import { stackDns } from '../support/local-stack.ts';
 
-let env: AdminStackEnv;
-let owner: string;
+const { call, owner, newOrg, addDomain } = adminSuite();
 let orgId: string;
 
 beforeAll(async () => {
-  env = adminStackEnv();
-  owner = await env.person('dns-owner');
-  orgId = (await env.api.call('POST', '/v1/orgs', { as: owner, body: { name: uniqueSlug('dns') } }))
-    .body.id;
+  orgId = (await newOrg()).id;
 });
-
-const addDomain = async () => {
-  const domain = `${uniqueSlug('verify')}.example.test`;
-  const added = await env.api.call('POST', `/v1/orgs/${orgId}/domains`, {
-    as: owner,
-    body: { domain },
-  });
-  expect(added.status).toBe(201);
-  return { domain, txt: added.body.txtRecord as { name: string; value: string } };
-};
 
 describe('domain verification over HTTP', () => {
   it('verifies once the TXT record is published', async () => {
-    const { domain, txt } = await addDomain();
+    const { domain, txtRecord: txt } = await addDomain(`orgs/${orgId}`);
     await stackDns().setTxt(txt.name, ['v=spf1 -all', txt.value]);
-    const verified = await env.api.call('POST', `/v1/orgs/${orgId}/domains/${domain}/verify`, {
+    const verified = await call('POST', `/v1/orgs/${orgId}/domains/${domain}/verify`, {
       as: owner,
     });
     expect(verified.status).toBe(200);
@@ -40,24 +25,23 @@ describe('domain verification over HTTP', () => {
   });
 
   it('answers 409 with what was found when the record is missing or wrong, looking afresh each time', async () => {
-    const { domain, txt } = await addDomain();
+    const { domain, txtRecord: txt } = await addDomain(`orgs/${orgId}`);
     await stackDns().setTxt(txt.name, ['provisio-verification=not-yours']);
-    const wrong = await env.api.call('POST', `/v1/orgs/${orgId}/domains/${domain}/verify`, {
+    const wrong = await call('POST', `/v1/orgs/${orgId}/domains/${domain}/verify`, {
       as: owner,
     });
     expect(wrong.status).toBe(409);
     expect(wrong.headers['content-type']).toBe('application/problem+json');
     expect(wrong.body.found).toEqual(['provisio-verification=not-yours']);
     await stackDns().removeTxt(txt.name);
-    const missing = await env.api.call('POST', `/v1/orgs/${orgId}/domains/${domain}/verify`, {
+    const missing = await call('POST', `/v1/orgs/${orgId}/domains/${domain}/verify`, {
       as: owner,
     });
     expect(missing.status).toBe(409);
     expect(missing.body.found).toEqual([]);
     await stackDns().setTxt(txt.name, [txt.value]);
     expect(
-      (await env.api.call('POST', `/v1/orgs/${orgId}/domains/${domain}/verify`, { as: owner }))
-        .status,
+      (await call('POST', `/v1/orgs/${orgId}/domains/${domain}/verify`, { as: owner })).status,
     ).toBe(200);
   });
 });

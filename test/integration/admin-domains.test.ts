@@ -5,72 +5,25 @@
  * publishes and withdraws TXT records on (no stubbed resolver).
  */
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readDomainClaim, readVerifiedDomain } from '../../shared/adapters/dynamodb/items.ts';
 import { keys } from '../../shared/table/schema.ts';
-import {
-  type AdminApi,
-  adminDeps,
-  expectProblem,
-  inProcessApi,
-  uniqueSlug,
-} from '../support/admin-harness.ts';
-import { type AdminStackEnv, adminStackEnv } from '../support/admin-http.ts';
-import { startDnsServer, type TestDnsServer } from '../support/dns-server.ts';
+import { expectProblem, uniqueSlug } from '../support/admin-harness.ts';
+import { adminSuite, uniqueDomain } from '../support/admin-suite.ts';
 
-let env: AdminStackEnv;
-let dns: TestDnsServer;
-/** The admin handler in this process, resolving through the loopback DNS server. */
-let local: AdminApi;
-let owner: string;
-let stranger: string;
-
-beforeAll(async () => {
-  env = adminStackEnv();
-  dns = await startDnsServer();
-  local = inProcessApi(adminDeps(env.db, env.tableName, [dns.address]));
-  [owner, stranger] = await Promise.all([env.person('owner'), env.person('stranger')]);
-});
-afterAll(async () => {
-  await dns?.close();
-});
-
-const call = (...args: Parameters<AdminApi['call']>) => env.api.call(...args);
+const {
+  env,
+  call,
+  local,
+  dns,
+  owner,
+  stranger,
+  newOrg,
+  newCompanyWithOrg,
+  addDomain,
+  verifiedDomain,
+} = adminSuite();
 const enc = encodeURIComponent;
-const uniqueDomain = () => `${uniqueSlug('d')}.example.test`;
-
-async function newOrg(as = owner) {
-  const res = await call('POST', '/v1/orgs', { as, body: { name: uniqueSlug('org') } });
-  expect(res.status).toBe(201);
-  return res.body as { id: string; name: string };
-}
-
-/** A company with one org moved into it. */
-async function newCompany(as = owner) {
-  const company = await call('POST', '/v1/companies', { as, body: { name: 'Acme Holdings' } });
-  const org = await newOrg(as);
-  const moved = await call('POST', `/v1/companies/${company.body.id}/orgs`, {
-    as,
-    body: { orgId: org.id },
-  });
-  expect(moved.status).toBe(200);
-  return { id: company.body.id as string, org };
-}
-
-async function addDomain(scope: string, domain = uniqueDomain(), as = owner) {
-  const res = await call('POST', `/v1/${scope}/domains`, { as, body: { domain } });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body as { domain: string; txtRecord: { name: string; value: string } };
-}
-
-/** Adds a domain, publishes its TXT record and verifies it. */
-async function verifiedDomain(scope: string, as = owner) {
-  const added = await addDomain(scope, uniqueDomain(), as);
-  dns.setTxt(added.txtRecord.name, [added.txtRecord.value]);
-  const res = await local.call('POST', `/v1/${scope}/domains/${enc(added.domain)}/verify`, { as });
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
-  return added.domain;
-}
 
 async function verifiedCopy(domain: string) {
   const out = await env.db.send(
@@ -117,7 +70,7 @@ describe('POST /v1/{scope}/domains', () => {
   });
 
   it('adds a domain at company scope; the event is the company’s', async () => {
-    const company = await newCompany();
+    const company = await newCompanyWithOrg();
     const added = await addDomain(`companies/${company.id}`);
     const events = await call('GET', `/v1/companies/${company.id}/events`, {
       as: owner,
@@ -162,14 +115,14 @@ describe('POST /v1/{scope}/domains', () => {
 
   it('lets several scopes claim a pending domain', async () => {
     const a = await newOrg();
-    const b = await newOrg(stranger);
+    const b = await newOrg({ as: stranger });
     const domain = uniqueDomain();
     await addDomain(`orgs/${a.id}`, domain);
     await addDomain(`orgs/${b.id}`, domain, stranger);
   });
 
   it('answers 409 "use the company" for an org in a company, before validating the body', async () => {
-    const company = await newCompany();
+    const company = await newCompanyWithOrg();
     const path = `/v1/orgs/${company.org.id}/domains`;
     const res = await call('POST', path, { as: owner, body: { domain: 'gmail.com' } });
     expectProblem(res, 409);
@@ -208,7 +161,7 @@ describe('GET /v1/{scope}/domains', () => {
   });
 
   it('answers 400 for a bad limit, 401 and 404', async () => {
-    const company = await newCompany();
+    const company = await newCompanyWithOrg();
     const path = `/v1/companies/${company.id}/domains`;
     expectProblem(await call('GET', path, { as: owner, query: { limit: 'many' } }), 400, 'limit');
     expectProblem(await call('GET', path), 401);
@@ -315,7 +268,7 @@ describe('POST /v1/{scope}/domains/{domain}/verify', () => {
   it('answers 409 when another org or company has verified the domain', async () => {
     const a = await newOrg();
     const domain = await verifiedDomain(`orgs/${a.id}`);
-    const b = await newOrg(stranger);
+    const b = await newOrg({ as: stranger });
     const claim = await addDomain(`orgs/${b.id}`, domain, stranger);
     dns.setTxt(domain, [claim.txtRecord.value]);
     const res = await local.call('POST', `/v1/orgs/${b.id}/domains/${enc(domain)}/verify`, {
@@ -331,7 +284,7 @@ describe('POST /v1/{scope}/domains/{domain}/verify', () => {
 
   it('lets exactly one of two scopes verifying the same domain at once win', async () => {
     const a = await newOrg();
-    const b = await newOrg(stranger);
+    const b = await newOrg({ as: stranger });
     const domain = uniqueDomain();
     const claimA = await addDomain(`orgs/${a.id}`, domain);
     const claimB = await addDomain(`orgs/${b.id}`, domain, stranger);
@@ -349,7 +302,7 @@ describe('POST /v1/{scope}/domains/{domain}/verify', () => {
   });
 
   it('verifies at company scope', async () => {
-    const company = await newCompany();
+    const company = await newCompanyWithOrg();
     const domain = await verifiedDomain(`companies/${company.id}`);
     expect(readVerifiedDomain((await verifiedCopy(domain))!).scope).toEqual({
       type: 'company',
@@ -383,7 +336,7 @@ describe('POST /v1/{scope}/domains/{domain}/verify', () => {
       await call('POST', `/v1/orgs/${org.id}/domains/${enc(uniqueDomain())}/verify`, { as: owner }),
       404,
     );
-    const company = await newCompany();
+    const company = await newCompanyWithOrg();
     expectProblem(
       await call('POST', `/v1/orgs/${company.org.id}/domains/${enc(added.domain)}/verify`, {
         as: owner,
@@ -433,7 +386,7 @@ describe('PUT /v1/{scope}/domains/{domain}/auto-provisioning', () => {
   });
 
   it('needs a company org at company scope (400 naming orgId)', async () => {
-    const company = await newCompany();
+    const company = await newCompanyWithOrg();
     const domain = await verifiedDomain(`companies/${company.id}`);
     const path = `/v1/companies/${company.id}/domains/${enc(domain)}/auto-provisioning`;
     expectProblem(await call('PUT', path, { as: owner, body: { enabled: true } }), 400, 'orgId');
@@ -523,7 +476,7 @@ describe('DELETE /v1/{scope}/domains/{domain}', () => {
       await call('DELETE', `/v1/orgs/${org.id}/domains/${enc(uniqueDomain())}`, { as: owner }),
       404,
     );
-    const company = await newCompany();
+    const company = await newCompanyWithOrg();
     expectProblem(
       await call('DELETE', `/v1/orgs/${company.org.id}/domains/${enc(added.domain)}`, {
         as: owner,

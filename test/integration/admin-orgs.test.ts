@@ -3,29 +3,13 @@
  * orgs and seats, members, invitations, teams.
  */
 import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { keys } from '../../shared/table/schema.ts';
 import { expectProblem, uniqueSlug } from '../support/admin-harness.ts';
-import { type AdminStackEnv, adminStackEnv } from '../support/admin-http.ts';
+import { adminSuite } from '../support/admin-suite.ts';
 import { api, signedInUser } from '../support/local-stack.ts';
 
-let env: AdminStackEnv;
-let owner: string;
-let stranger: string;
-
-beforeAll(async () => {
-  env = adminStackEnv();
-  [owner, stranger] = await Promise.all([env.person('owner'), env.person('stranger')]);
-});
-
-const call = (...args: Parameters<AdminStackEnv['api']['call']>) => env.api.call(...args);
-
-async function newOrg(seatLimit: number | null = null, as = owner) {
-  const res = await call('POST', '/v1/orgs', { as, body: { name: uniqueSlug('org'), seatLimit } });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body as { id: string; name: string };
-}
-
+const { env, call, owner, stranger, newOrg } = adminSuite();
 const enc = encodeURIComponent;
 
 /** An invitee accepts by signing in with the invited, verified address (SPEC §3.5.0). */
@@ -118,7 +102,7 @@ describe('POST /v1/orgs', () => {
 
 describe('GET /v1/orgs/{orgId}', () => {
   it('answers the org with its seats', async () => {
-    const org = await newOrg(3);
+    const org = await newOrg({ seatLimit: 3 });
     const res = await call('GET', `/v1/orgs/${org.id}`, { as: owner });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
@@ -155,7 +139,7 @@ describe('GET /v1/orgs/{orgId}', () => {
 
 describe('PATCH /v1/orgs/{orgId}', () => {
   it('changes the seat limit and records seats_changed', async () => {
-    const org = await newOrg(2);
+    const org = await newOrg({ seatLimit: 2 });
     const res = await call('PATCH', `/v1/orgs/${org.id}`, { as: owner, body: { seatLimit: 10 } });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ id: org.id, seatLimit: 10, seatsUsed: 1 });
@@ -204,7 +188,7 @@ describe('PATCH /v1/orgs/{orgId}', () => {
   });
 
   it('answers 409 below the seats in use (members and pending invitations)', async () => {
-    const org = await newOrg(5);
+    const org = await newOrg({ seatLimit: 5 });
     await call('POST', `/v1/orgs/${org.id}/invitations`, {
       as: owner,
       body: { email: 'held@example.test' },
@@ -356,7 +340,7 @@ describe('members', () => {
   });
 
   it('removes a member, freeing the seat and their team places', async () => {
-    const org = await newOrg(3);
+    const org = await newOrg({ seatLimit: 3 });
     const invitee = await acceptBySigningIn(org.id, 'member', 'eng');
     expect((await call('GET', `/v1/orgs/${org.id}`, { as: owner })).body.seatsUsed).toBe(2);
     const res = await call('DELETE', `/v1/orgs/${org.id}/members/${enc(invitee)}`, { as: owner });
@@ -402,7 +386,7 @@ describe('members', () => {
 
 describe('invitations', () => {
   it('invites (201), holding a seat, recording the event and an outbox item for the invitee', async () => {
-    const org = await newOrg(2);
+    const org = await newOrg({ seatLimit: 2 });
     const res = await call('POST', `/v1/orgs/${org.id}/invitations`, {
       as: owner,
       body: { email: ' New.Person@Example.TEST ', role: 'owner', team: 'eng' },
@@ -482,7 +466,7 @@ describe('invitations', () => {
   });
 
   it('answers 409 without a free seat, for a pending invitation and for a member', async () => {
-    const org = await newOrg(2);
+    const org = await newOrg({ seatLimit: 2 });
     const path = `/v1/orgs/${org.id}/invitations`;
     expect(
       (await call('POST', path, { as: owner, body: { email: 'one@example.test' } })).status,
@@ -500,7 +484,7 @@ describe('invitations', () => {
   });
 
   it('never lets concurrent invitations take more seats than the limit', async () => {
-    const org = await newOrg(4);
+    const org = await newOrg({ seatLimit: 4 });
     const results = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
         call('POST', `/v1/orgs/${org.id}/invitations`, {
@@ -516,7 +500,7 @@ describe('invitations', () => {
   });
 
   it('revokes an invitation, freeing its seat (204); 404 when there is none', async () => {
-    const org = await newOrg(2);
+    const org = await newOrg({ seatLimit: 2 });
     await call('POST', `/v1/orgs/${org.id}/invitations`, {
       as: owner,
       body: { email: 'gone@example.test' },

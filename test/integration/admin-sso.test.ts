@@ -3,65 +3,16 @@
  * API with cognito-local tokens; the sign-in hook then decides with what the API wrote.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readConnection, readVerifiedDomain } from '../../shared/adapters/dynamodb/items.ts';
 import { signHookBody } from '../../shared/sign-in/hook-signature.ts';
 import { keys } from '../../shared/table/schema.ts';
-import {
-  type AdminApi,
-  adminDeps,
-  expectProblem,
-  inProcessApi,
-  uniqueSlug,
-} from '../support/admin-harness.ts';
-import { type AdminStackEnv, adminStackEnv } from '../support/admin-http.ts';
-import { startDnsServer, type TestDnsServer } from '../support/dns-server.ts';
+import { expectProblem, uniqueSlug } from '../support/admin-harness.ts';
+import { adminSuite, uniqueDomain } from '../support/admin-suite.ts';
 import { api, localStack } from '../support/local-stack.ts';
 
-let env: AdminStackEnv;
-let dns: TestDnsServer;
-let local: AdminApi;
-let owner: string;
-let stranger: string;
-
-beforeAll(async () => {
-  env = adminStackEnv();
-  dns = await startDnsServer();
-  local = inProcessApi(adminDeps(env.db, env.tableName, [dns.address]));
-  [owner, stranger] = await Promise.all([env.person('owner'), env.person('stranger')]);
-});
-afterAll(async () => {
-  await dns?.close();
-});
-
-const call = (...args: Parameters<AdminApi['call']>) => env.api.call(...args);
-const uniqueDomain = () => `${uniqueSlug('d')}.example.test`;
+const { env, call, owner, stranger, newOrg, newCompanyWithOrg, verifiedDomain } = adminSuite();
 const uniqueProvider = () => `Idp${uniqueSlug('p').replace(/-/g, '').slice(0, 20)}`;
-
-async function newOrg(as = owner) {
-  const res = await call('POST', '/v1/orgs', { as, body: { name: uniqueSlug('org') } });
-  expect(res.status).toBe(201);
-  return res.body as { id: string; name: string };
-}
-
-async function newCompany(as = owner) {
-  const company = await call('POST', '/v1/companies', { as, body: { name: 'Acme Holdings' } });
-  const org = await newOrg(as);
-  await call('POST', `/v1/companies/${company.body.id}/orgs`, { as, body: { orgId: org.id } });
-  return { id: company.body.id as string, org };
-}
-
-async function verifiedDomain(scope: string, as = owner) {
-  const added = await call('POST', `/v1/${scope}/domains`, {
-    as,
-    body: { domain: uniqueDomain() },
-  });
-  expect(added.status).toBe(201);
-  dns.setTxt(added.body.domain, [added.body.txtRecord.value]);
-  const res = await local.call('POST', `/v1/${scope}/domains/${added.body.domain}/verify`, { as });
-  expect(res.status).toBe(200);
-  return added.body.domain as string;
-}
 
 async function getItem(key: { pk: string; sk: string }) {
   return (await env.db.send(new GetCommand({ TableName: env.tableName, Key: key }))).Item;
@@ -139,7 +90,7 @@ describe('POST /v1/{scope}/sso-connections', () => {
   });
 
   it('needs defaultOrgId at company scope, naming an org of the company', async () => {
-    const company = await newCompany();
+    const company = await newCompanyWithOrg();
     const domain = await verifiedDomain(`companies/${company.id}`);
     const path = `/v1/companies/${company.id}/sso-connections`;
     const body = { name: 'Entra', providerName: uniqueProvider(), domains: [domain] };
@@ -212,7 +163,7 @@ describe('POST /v1/{scope}/sso-connections', () => {
     const body = { name: 'Okta', providerName: uniqueProvider(), domains: ['x.example.test'] };
     expectProblem(await call('POST', path, { body }), 401);
     expectProblem(await call('POST', path, { as: stranger, body }), 404);
-    const company = await newCompany();
+    const company = await newCompanyWithOrg();
     const res = await call('POST', `/v1/orgs/${company.org.id}/sso-connections`, {
       as: owner,
       body,
@@ -259,7 +210,7 @@ describe('POST /v1/{scope}/sso-connections', () => {
     expectProblem(served, 409);
     expect(served.body.detail).toContain('already served');
 
-    const other = await newOrg(stranger);
+    const other = await newOrg({ as: stranger });
     const theirs = await verifiedDomain(`orgs/${other.id}`, stranger);
     const taken = await call('POST', `/v1/orgs/${other.id}/sso-connections`, {
       as: stranger,
@@ -427,7 +378,7 @@ describe('DELETE /v1/{scope}/sso-connections/{id}', () => {
   });
 
   it('is detached from a domain that is removed', async () => {
-    const company = await newCompany();
+    const company = await newCompanyWithOrg();
     const domain = await verifiedDomain(`companies/${company.id}`);
     const providerName = uniqueProvider();
     const created = await call('POST', `/v1/companies/${company.id}/sso-connections`, {
@@ -445,7 +396,7 @@ describe('DELETE /v1/{scope}/sso-connections/{id}', () => {
   });
 
   it('answers 409 "use the company" in a company org', async () => {
-    const company = await newCompany();
+    const company = await newCompanyWithOrg();
     expectProblem(
       await call('DELETE', `/v1/orgs/${company.org.id}/sso-connections/any`, { as: owner }),
       409,

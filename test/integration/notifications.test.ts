@@ -10,9 +10,8 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionSpecs } from '../../functions/registry.ts';
 import { ENV } from '../../shared/config.ts';
-import { type AdminApi, adminDeps, inProcessApi, uniqueSlug } from '../support/admin-harness.ts';
-import { type AdminStackEnv, adminStackEnv } from '../support/admin-http.ts';
-import { startDnsServer, type TestDnsServer } from '../support/dns-server.ts';
+import { uniqueSlug } from '../support/admin-harness.ts';
+import { adminStackWithDns } from '../support/admin-suite.ts';
 import { createUser, lambdaClient, localStack, signIn } from '../support/local-stack.ts';
 import { eventually, mailTo, type SesMail } from '../support/mail.ts';
 import {
@@ -42,18 +41,7 @@ function streamEvent(items: Record<string, unknown>[]): DynamoDBStreamEvent {
 }
 
 describe('through the local stack', () => {
-  let env: AdminStackEnv;
-  let dns: TestDnsServer;
-  let local: AdminApi;
-
-  beforeAll(async () => {
-    env = adminStackEnv();
-    dns = await startDnsServer();
-    local = inProcessApi(adminDeps(env.db, env.tableName, [dns.address]));
-  });
-  afterAll(async () => {
-    await dns?.close();
-  });
+  const { env, local, dns } = adminStackWithDns();
 
   it('mails every org owner and company owner exactly once, and the invitee its invitation', async () => {
     const companyOwner = await env.person('company-owner');

@@ -3,25 +3,13 @@
  * a new person signs in through cognito-local (USER_PASSWORD_AUTH → PostAuthentication →
  * provisio-sign-in), lands in the org, and the owner gets one mail through the stream notifier.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AdminApi, adminDeps, inProcessApi, uniqueSlug } from '../support/admin-harness.ts';
-import { type AdminStackEnv, adminStackEnv } from '../support/admin-http.ts';
-import { startDnsServer, type TestDnsServer } from '../support/dns-server.ts';
+import { describe, expect, it } from 'vitest';
+import { uniqueSlug } from '../support/admin-harness.ts';
+import { adminStackWithDns } from '../support/admin-suite.ts';
 import { createUser, signIn } from '../support/local-stack.ts';
 import { eventually, mailTo } from '../support/mail.ts';
 
-let env: AdminStackEnv;
-let dns: TestDnsServer;
-let local: AdminApi;
-
-beforeAll(async () => {
-  env = adminStackEnv();
-  dns = await startDnsServer();
-  local = inProcessApi(adminDeps(env.db, env.tableName, [dns.address]));
-});
-afterAll(async () => {
-  await dns?.close();
-});
+const { env, local, dns } = adminStackWithDns();
 
 /** An org with a verified domain and auto-provisioning on, set up as its owner would. */
 async function autoProvisionedOrg(seatLimit: number) {

@@ -23,6 +23,10 @@ export interface AdminStackEnv {
   tableName: string;
 }
 
+/** A new person's email: `label-<random>@domain`. */
+export const personEmail = (label = 'admin', domain = 'example.test') =>
+  `${label}-${randomUUID().slice(0, 8)}@${domain}`;
+
 export function adminStackEnv(): AdminStackEnv {
   const tokens = new Map<string, string>();
   const stack = localStack();
@@ -54,7 +58,7 @@ export function adminStackEnv(): AdminStackEnv {
   return {
     api: { call },
     async person(label = 'admin', domain = 'example.test') {
-      return this.signInAs(`${label}-${randomUUID().slice(0, 8)}@${domain}`);
+      return this.signInAs(personEmail(label, domain));
     },
     async signInAs(email: string) {
       const user = await signedInUser({ email });
