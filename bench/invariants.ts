@@ -1,7 +1,8 @@
 /**
  * The counters the table keeps next to the items they count, checked against those items: what
  * the load script and the fault and load tests assert after concurrency or a crash. A partial
- * write (a member without its seat, a seat without its member) shows up here.
+ * write (a member without its seat, a seat without its member) shows up here, and so does a
+ * person summary that no longer mirrors the person's items.
  */
 import {
   type DynamoDBDocumentClient,
@@ -10,7 +11,10 @@ import {
   type QueryCommandInput,
   ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { GSI1, keys, prefix } from '../shared/table/schema.ts';
+import { readPerson } from '../shared/adapters/dynamodb/items.ts';
+import { readSummary } from '../shared/adapters/dynamodb/person-summary.ts';
+import type { PersonState } from '../shared/sign-in/types.ts';
+import { GSI1, keys, PERSON_SUMMARY_SK, prefix } from '../shared/table/schema.ts';
 
 /** One org's counters and the items they count. */
 export interface OrgAudit {
@@ -24,6 +28,8 @@ export interface OrgAudit {
   owners: number;
   /** Team name → [memberCount, team member items]. */
   teams: Record<string, [number, number]>;
+  /** The people with a membership, team membership or invitation in the org. */
+  emails: string[];
 }
 
 export interface AuditReport {
@@ -98,10 +104,14 @@ export async function auditOrg(
     ownerCount: typeof item.ownerCount === 'number' ? item.ownerCount : 0,
     owners: 0,
     teams: {},
+    emails: [],
   };
   for (const team of teams) {
     audit.teams[String(team.name)] = [Number(team.memberCount ?? 0), 0];
   }
+  audit.emails = [
+    ...new Set(indexed.flatMap((i) => (typeof i.email === 'string' ? [i.email] : []))),
+  ];
   for (const i of indexed) {
     if (i.entity === 'member') {
       audit.members++;
@@ -135,7 +145,38 @@ export function orgProblems(a: OrgAudit): string[] {
   return problems;
 }
 
-/** Audits the given orgs (default: every org in the table). */
+/** What the sign-in decides on of a person, in a stable order, for comparing. */
+function comparable(p: PersonState): string {
+  const sorted = <T>(list: T[]) => list.map((x) => JSON.stringify(x)).sort();
+  return JSON.stringify([
+    sorted(p.memberships),
+    sorted(p.teamMemberships),
+    sorted(p.invitations),
+    sorted(p.notices),
+  ]);
+}
+
+/** Whether a person's summary mirrors the items of their partition, in words when not. */
+export async function summaryProblems(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  email: string,
+): Promise<string[]> {
+  const items = await queryAll(db, {
+    TableName: tableName,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': keys.person(email) },
+    ConsistentRead: true,
+  });
+  const summary = items.find((i) => i.sk === PERSON_SUMMARY_SK);
+  const fromItems = comparable(readPerson(items.filter((i) => i !== summary)));
+  const fromSummary = comparable(readPerson(readSummary(summary)));
+  return fromItems === fromSummary
+    ? []
+    : [`${email}: person summary ${fromSummary} ≠ items ${fromItems}`];
+}
+
+/** Audits the given orgs (default: every org in the table) and their people's summaries. */
 export async function auditSeats(
   db: DynamoDBDocumentClient,
   tableName: string,
@@ -147,5 +188,12 @@ export async function auditSeats(
   for (let i = 0; i < ids.length; i += 8) {
     orgs.push(...(await Promise.all(ids.slice(i, i + 8).map((id) => auditOrg(db, tableName, id)))));
   }
-  return { orgs, problems: orgs.flatMap(orgProblems) };
+  const emails = [...new Set(orgs.flatMap((o) => o.emails))];
+  const people: string[] = [];
+  for (let i = 0; i < emails.length; i += 8) {
+    const batch = emails.slice(i, i + 8);
+    for (const p of await Promise.all(batch.map((e) => summaryProblems(db, tableName, e))))
+      people.push(...p);
+  }
+  return { orgs, problems: [...orgs.flatMap(orgProblems), ...people] };
 }

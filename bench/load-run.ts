@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { functionSpecs } from '../functions/registry.ts';
 import {
   domainVerifiedItem,
@@ -23,7 +23,7 @@ import {
 } from '../shared/adapters/dynamodb/items.ts';
 import type { Connection } from '../shared/sign-in/types.ts';
 import { keys } from '../shared/table/schema.ts';
-import { cognitoEvent, identities } from '../test/support/sign-in-fixtures.ts';
+import { cognitoEvent, identities, putItem } from '../test/support/sign-in-fixtures.ts';
 import { type AuditReport, auditSeats } from './invariants.ts';
 
 export interface LoadOptions {
@@ -107,8 +107,8 @@ async function seed(
   perOrg: number,
 ): Promise<SeededOrg[]> {
   const prefix = `ld${randomUUID().slice(0, 6)}`;
-  const put = (Item: Record<string, unknown>) =>
-    db.send(new PutCommand({ TableName: tableName, Item }));
+  const put = (Item: Record<string, unknown> & { pk: string; sk: string }) =>
+    putItem(db, tableName, Item);
   const orgs: SeededOrg[] = [];
   for (let i = 0; i < count; i++) {
     const name = `${prefix}-o${i}`;

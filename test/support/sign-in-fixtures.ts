@@ -11,9 +11,9 @@ import {
 import {
   type DynamoDBDocumentClient,
   GetCommand,
-  PutCommand,
   QueryCommand,
   ScanCommand,
+  TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type {
   APIGatewayProxyEventV2,
@@ -34,6 +34,7 @@ import {
   ssoProviderItem,
   teamMemberItem,
 } from '../../shared/adapters/dynamodb/items.ts';
+import { SummaryChanges } from '../../shared/adapters/dynamodb/person-summary.ts';
 import { signHookBody } from '../../shared/sign-in/hook-signature.ts';
 import type { Connection, Role, Via } from '../../shared/sign-in/types.ts';
 import { createTableInput, keys } from '../../shared/table/schema.ts';
@@ -77,6 +78,24 @@ export interface SignInFixture {
   drop(): Promise<void>;
 }
 
+/**
+ * Puts one item as the stores would: a membership, team membership or invitation is mirrored in
+ * the person summary in the same transaction.
+ */
+export function putItem(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  Item: Record<string, unknown> & { pk: string; sk: string },
+) {
+  const summary = new SummaryChanges();
+  summary.put(Item);
+  return db.send(
+    new TransactWriteCommand({
+      TransactItems: [{ Put: { TableName: tableName, Item } }, ...summary.items(tableName)],
+    }),
+  );
+}
+
 /** Creates a uniquely named table from the shared definition and returns helpers around it. */
 export async function createSignInFixture(endpoint: string): Promise<SignInFixture> {
   const db = createDynamoClient(
@@ -87,7 +106,7 @@ export async function createSignInFixture(endpoint: string): Promise<SignInFixtu
   await db.send(new CreateTableCommand(createTableInput(tableName)));
   await waitUntilTableExists({ client: db, maxWaitTime: 30 }, { TableName: tableName });
   const put = (Item: Record<string, unknown>) =>
-    db.send(new PutCommand({ TableName: tableName, Item }));
+    putItem(db, tableName, Item as Record<string, unknown> & { pk: string; sk: string });
 
   const queryAll = async (
     input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>,

@@ -55,6 +55,7 @@ import {
   ssoConnectionItem,
   ssoProviderItem,
 } from './items.ts';
+import { SummaryChanges } from './person-summary.ts';
 import { queryAll } from './query.ts';
 import { batchGet, queryPartition } from './sign-in-store.ts';
 
@@ -212,7 +213,8 @@ export function createAdminStore(db: DynamoDBDocumentClient, tableName: string):
     names: { '#status': 'status' },
   });
 
-  function toItems(w: Write): TransactItem[] {
+  /** A write's items; the writes of mirrored person items are also recorded in `summary`. */
+  function toItems(w: Write, summary: SummaryChanges): TransactItem[] {
     switch (w.kind) {
       case 'putOrg':
         return [put(orgItem(w.org), absent)];
@@ -282,9 +284,13 @@ export function createAdminStore(db: DynamoDBDocumentClient, tableName: string):
             { ':c': w.companyId, ':null': 'NULL', ':zero': 0 },
           ),
         ];
-      case 'putMember':
-        return [put(memberItem(w.email, w.membership), absent)];
+      case 'putMember': {
+        const item = memberItem(w.email, w.membership);
+        summary.put(item);
+        return [put(item, absent)];
+      }
       case 'setRole':
+        summary.setRole(keys.member(w.orgId, w.email), w.to);
         return [
           update(
             keys.member(w.orgId, w.email),
@@ -295,8 +301,10 @@ export function createAdminStore(db: DynamoDBDocumentClient, tableName: string):
           ),
         ];
       case 'deleteMember':
+        summary.delete(keys.member(w.orgId, w.email));
         return [del(keys.member(w.orgId, w.email), exists)];
       case 'deleteTeamMember':
+        summary.delete(keys.teamMember(w.orgId, w.team, w.email));
         return [
           del(keys.teamMember(w.orgId, w.team, w.email), exists),
           update(keys.team(w.orgId, w.team), 'ADD memberCount :minus', exists, { ':minus': -1 }),
@@ -311,9 +319,13 @@ export function createAdminStore(db: DynamoDBDocumentClient, tableName: string):
             },
           },
         ];
-      case 'putInvitation':
-        return [put(invitationItem(w.email, w.invitation), absent)];
+      case 'putInvitation': {
+        const item = invitationItem(w.email, w.invitation);
+        summary.put(item);
+        return [put(item, absent)];
+      }
       case 'deleteInvitation':
+        summary.delete(keys.invitation(w.orgId, w.email));
         return [del(keys.invitation(w.orgId, w.email), exists)];
       case 'putCompany':
         return [put(companyItem(w.company), absent)];
@@ -515,12 +527,15 @@ export function createAdminStore(db: DynamoDBDocumentClient, tableName: string):
   async function apply(writes: Write[]): Promise<void> {
     const items: TransactItem[] = [];
     const owner: number[] = [];
+    const summary = new SummaryChanges();
     writes.forEach((w, i) => {
-      for (const item of toItems(w)) {
+      for (const item of toItems(w, summary)) {
         items.push(item);
         owner.push(i);
       }
     });
+    // The person summaries carry no condition, so a failed condition is never theirs.
+    items.push(...summary.items(tableName));
     if (items.length === 0) return;
     if (items.length > MAX_TRANSACTION_ITEMS) {
       throw new ConflictError(

@@ -31,6 +31,7 @@ export type Entity =
   | 'teamMember'
   | 'invitation'
   | 'notice'
+  | 'personSummary'
   | 'domainClaim'
   | 'domainVerified'
   | 'ssoConnection'

@@ -2,10 +2,12 @@
  * The sign-in's storage (SPEC §3.6): the state in at most two round trips, the plan in one
  * transaction whose conditions keep seats within the limit under any concurrency.
  *
- * Round 1 (two requests in parallel): Query the person's partition (account, memberships, team
- * memberships, invitations, notices) + BatchGet the verified domain and the SSO provider.
+ * Round 1 (one BatchGet): the person's account and summary (memberships, team memberships,
+ * invitations, notices; `person-summary.ts`), the verified domain and the SSO provider.
  * Round 2 (only when needed): BatchGet the orgs whose company or seats matter and the org-name
  * guards of the orgs that groups name.
+ * The transaction updates the person summary with every membership, team, invitation or notice
+ * it writes.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -23,6 +25,7 @@ import { dynamo, TransactionCancelledError } from './errors.ts';
 import {
   accountItem,
   eventItem,
+  type Item,
   memberItem,
   noticeItem,
   outboxItem,
@@ -32,6 +35,7 @@ import {
   teamMemberItem,
   usernameGuardItem,
 } from './items.ts';
+import { readSummary, SummaryChanges } from './person-summary.ts';
 import { queryAll } from './query.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -138,15 +142,20 @@ export function createSignInStore(
     fullOrgIds: ReadonlySet<string>,
     signal?: AbortSignal,
   ): Promise<SignInState> {
-    const firstKeys = [keys.domainVerified(signIn.domain)];
+    const firstKeys = [
+      keys.account(signIn.email),
+      keys.personSummary(signIn.email),
+      keys.domainVerified(signIn.domain),
+    ];
     if (signIn.connection) firstKeys.push(keys.ssoProvider(signIn.connection));
     stats.roundTrips++;
-    stats.requests += 2;
-    const [personItems, first] = await Promise.all([
-      queryPartition(db, tableName, keys.person(signIn.email), signal),
-      batchGet(db, tableName, firstKeys, signal),
+    stats.requests++;
+    const first = await batchGet(db, tableName, firstKeys, signal);
+    const account = get(first, keys.account(signIn.email));
+    const person = readPerson([
+      ...(account ? [account] : []),
+      ...readSummary(get(first, keys.personSummary(signIn.email))),
     ]);
-    const person = readPerson(personItems);
     const domainItem = get(first, keys.domainVerified(signIn.domain));
     const domain = domainItem ? readVerifiedDomain(domainItem) : undefined;
     const providerItem = signIn.connection
@@ -220,15 +229,17 @@ export function createSignInStore(
     const at = now.toISOString();
     const email = signIn.email;
     const items: [TransactItem, Guard][] = [];
+    const summary = new SummaryChanges();
     const put = (
-      Item: Record<string, unknown>,
+      Item: Item,
       guard: Guard,
       condition?: {
         expression: string;
         names?: Record<string, string>;
         values?: Record<string, unknown>;
       },
-    ) =>
+    ) => {
+      summary.put(Item);
       items.push([
         {
           Put: {
@@ -241,6 +252,7 @@ export function createSignInStore(
         },
         guard,
       ]);
+    };
     const absent = { expression: 'attribute_not_exists(pk)' };
 
     if (plan.account.create) {
@@ -273,6 +285,7 @@ export function createSignInStore(
     }
 
     for (const inv of plan.invitationsAccepted) {
+      summary.delete(keys.invitation(inv.orgId, email));
       items.push([
         {
           Delete: {
@@ -357,6 +370,7 @@ export function createSignInStore(
       items.push([teamCount(t.orgId, t.team, 1), { kind: 'none' }]);
     }
     for (const t of plan.teamRemovals) {
+      summary.delete(keys.teamMember(t.orgId, t.team, email));
       items.push([
         {
           Delete: {
@@ -385,6 +399,7 @@ export function createSignInStore(
 
     for (const e of plan.events) put(eventItem(e, randomUUID(), at), { kind: 'none' });
     for (const n of plan.notifications) put(outboxItem(n, randomUUID(), at), { kind: 'none' });
+    for (const item of summary.items(tableName)) items.push([item, { kind: 'none' }]);
     return items;
   }
 

@@ -1,0 +1,133 @@
+/**
+ * The person summary (`ACCOUNT#<email>` / `SUMMARY`): one item mirroring what the sign-in decides
+ * on in the person's partition (memberships, team memberships, invitations, notices), one
+ * attribute per mirrored item, named by that item's sort key and holding its attributes but the
+ * keys. It lets the sign-in read the person, the email's domain and the SSO provider in one
+ * BatchGet (SPEC §3.6) instead of a Query beside a BatchGet.
+ *
+ * The rule that keeps it true: every transaction that writes a mirrored item records the write in
+ * a `SummaryChanges` and appends `summaryChanges.items()` to the same transaction. The sign-in
+ * store and the admin store both do; `bench/invariants.ts` checks the mirror against the items.
+ * The items stay the source for everything else (the org-side views on gsi1, the admin API).
+ */
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { Role } from '../../sign-in/types.ts';
+import { attr, type Key, keys, PERSON_SUMMARY_SK, prefix } from '../../table/schema.ts';
+import type { Entity } from './items.ts';
+
+const ENTITY: Entity = 'personSummary';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** Sort-key prefixes of the items the summary mirrors (team memberships are `MEMBER#…#TEAM#…`). */
+const MIRRORED = [prefix.member, prefix.invitation, prefix.notice] as const;
+
+const PERSON = keys.person('');
+
+/** Whether the summary mirrors an item with this sort key (of a person's partition). */
+export const isMirrored = (sk: string): boolean => MIRRORED.some((p) => sk.startsWith(p));
+
+/** What the summary keeps of an item: everything but its keys and the person's email. */
+function mirrorValue(item: Record<string, unknown>): Record<string, unknown> {
+  const {
+    [attr.pk]: _pk,
+    [attr.sk]: _sk,
+    [attr.gsi1pk]: _gsi1pk,
+    [attr.gsi1sk]: _gsi1sk,
+    email: _email,
+    ...rest
+  } = item;
+  return rest;
+}
+
+/** The summary item's own key for the person whose partition is `pk`. */
+const summaryKeyOf = (pk: string): Key => ({ pk, sk: PERSON_SUMMARY_SK });
+
+/**
+ * The summary's mirrored attributes as items of the person's partition (`sk` and the item's
+ * attributes), so that `readPerson` reads a summary exactly as it reads the partition.
+ */
+export function readSummary(item: Record<string, unknown> | undefined): Record<string, unknown>[] {
+  if (!item) return [];
+  const items: Record<string, unknown>[] = [];
+  for (const [name, value] of Object.entries(item)) {
+    if (isMirrored(name) && value && typeof value === 'object' && !Array.isArray(value)) {
+      items.push({ ...(value as Record<string, unknown>), [attr.sk]: name });
+    }
+  }
+  return items;
+}
+
+type Change =
+  | { op: 'set'; value: Record<string, unknown> }
+  | { op: 'remove' }
+  | { op: 'role'; role: Role };
+
+/** The mirrored writes of one transaction, as one summary update per person. */
+export class SummaryChanges {
+  private readonly people = new Map<string, Map<string, Change>>();
+
+  private change(key: Key, change: Change): void {
+    if (!key.pk.startsWith(PERSON) || !isMirrored(key.sk)) return;
+    const changes = this.people.get(key.pk) ?? new Map<string, Change>();
+    this.people.set(key.pk, changes);
+    const before = changes.get(key.sk);
+    // A role change after a put in the same transaction changes the value put.
+    if (change.op === 'role' && before?.op === 'set') {
+      changes.set(key.sk, { op: 'set', value: { ...before.value, role: change.role } });
+    } else {
+      changes.set(key.sk, change);
+    }
+  }
+
+  /** An item put (created or replaced) in the person's partition. */
+  put(item: Record<string, unknown> & Key): void {
+    this.change(item, { op: 'set', value: mirrorValue(item) });
+  }
+
+  /** An item deleted from the person's partition. */
+  delete(key: Key): void {
+    this.change(key, { op: 'remove' });
+  }
+
+  /** A membership's role changed in place. */
+  setRole(key: Key, role: Role): void {
+    this.change(key, { op: 'role', role });
+  }
+
+  /** One Update per person touched; none when nothing mirrored was written. */
+  items(tableName: string): TransactItem[] {
+    return [...this.people].map(([pk, changes]) => {
+      const names: Record<string, string> = { '#entity': 'entity' };
+      const values: Record<string, unknown> = { ':entity': ENTITY };
+      const sets = ['#entity = :entity'];
+      const removes: string[] = [];
+      let i = 0;
+      for (const [sk, change] of changes) {
+        const n = `#m${i}`;
+        const v = `:m${i}`;
+        i++;
+        names[n] = sk;
+        if (change.op === 'set') {
+          sets.push(`${n} = ${v}`);
+          values[v] = change.value;
+        } else if (change.op === 'role') {
+          names['#role'] = 'role';
+          sets.push(`${n}.#role = ${v}`);
+          values[v] = change.role;
+        } else {
+          removes.push(n);
+        }
+      }
+      return {
+        Update: {
+          TableName: tableName,
+          Key: summaryKeyOf(pk),
+          UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+      };
+    });
+  }
+}

@@ -1,0 +1,216 @@
+/**
+ * The person summary (SPEC §3.6): a returning member's sign-in is one BatchGet, and every writer
+ * of memberships, team memberships, invitations and notices (the sign-in and the admin API) keeps
+ * the summary equal to the person's items.
+ */
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { summaryProblems } from '../../bench/invariants.ts';
+import { memberItem } from '../../shared/adapters/dynamodb/items.ts';
+import { readSummary } from '../../shared/adapters/dynamodb/person-summary.ts';
+import { createSignInStore } from '../../shared/adapters/dynamodb/sign-in-store.ts';
+import { DEFAULT_GROUPS_ATTRIBUTE } from '../../shared/config.ts';
+import { fromCognitoAttributes } from '../../shared/sign-in/normalise.ts';
+import { processSignIn } from '../../shared/sign-in/process.ts';
+import { keys } from '../../shared/table/schema.ts';
+import { type AdminApi, adminDeps, inProcessApi, uniqueSlug } from '../support/admin-harness.ts';
+import { dynamodbEndpoint } from '../support/endpoints.ts';
+import {
+  createSignInFixture,
+  identities,
+  type SignInFixture,
+} from '../support/sign-in-fixtures.ts';
+
+let fx: SignInFixture;
+let store: ReturnType<typeof createSignInStore>;
+let admin: AdminApi;
+
+beforeAll(async () => {
+  fx = await createSignInFixture(dynamodbEndpoint());
+  store = createSignInStore(fx.db, fx.tableName);
+  admin = inProcessApi(adminDeps(fx.db, fx.tableName, []));
+});
+
+afterAll(async () => {
+  await fx?.drop();
+});
+
+let n = 0;
+const uniqueDomain = () => `s${Date.now().toString(36)}${n++}.example`;
+
+/** Signs in through the store (as the trigger does), returning the plan and the store's requests. */
+async function signIn(email: string, extra: Record<string, string> = {}) {
+  const before = { ...store.stats };
+  const plan = await processSignIn(
+    fromCognitoAttributes(
+      { email, email_verified: 'true', name: 'Summary Person', ...extra },
+      DEFAULT_GROUPS_ATTRIBUTE,
+    ),
+    store,
+  );
+  return {
+    plan,
+    requests: store.stats.requests - before.requests,
+    roundTrips: store.stats.roundTrips - before.roundTrips,
+    transactions: store.stats.transactions - before.transactions,
+  };
+}
+
+/** The sort keys the person's summary mirrors. */
+async function mirrored(email: string): Promise<string[]> {
+  const out = await fx.db.send(
+    new GetCommand({
+      TableName: fx.tableName,
+      Key: keys.personSummary(email),
+      ConsistentRead: true,
+    }),
+  );
+  return readSummary(out.Item)
+    .map((i) => String(i.sk))
+    .sort();
+}
+
+/** The summary holds exactly the mirrored items, which are `expected`. */
+async function expectMirror(email: string, expected: string[]): Promise<void> {
+  expect(await summaryProblems(fx.db, fx.tableName, email)).toEqual([]);
+  expect(await mirrored(email)).toEqual([...expected].sort());
+}
+
+describe('the sign-in', () => {
+  it("reads a returning member's state in one BatchGet and writes nothing", async () => {
+    const domain = uniqueDomain();
+    const org = await fx.org(uniqueSlug('ret'));
+    await fx.verifiedDomain(domain, { type: 'org', id: org.id }, { autoProvisioning: org });
+    const first = await signIn(`back@${domain}`);
+    expect(first.plan.joins).toHaveLength(1);
+    expect(first).toMatchObject({ roundTrips: 2, requests: 2, transactions: 1 });
+    await expectMirror(`back@${domain}`, [`MEMBER#${org.id}`]);
+
+    const again = await signIn(`back@${domain}`);
+    expect(again.plan.joins).toEqual([]);
+    expect(again).toMatchObject({ roundTrips: 1, requests: 1, transactions: 0 });
+  });
+
+  it('mirrors group-mapped joins and team removals', async () => {
+    const domain = uniqueDomain();
+    const main = await fx.org(uniqueSlug('main'));
+    const provider = `Summary${n++}`;
+    const conn = await fx.connection({
+      providerName: provider,
+      scope: { type: 'org', id: main.id },
+      domains: [domain],
+      defaultOrg: main,
+    });
+    await fx.verifiedDomain(domain, { type: 'org', id: main.id }, { ssoConnectionIds: [conn.id] });
+    const email = `groups@${domain}`;
+    const sso = (groups: string[]) =>
+      signIn(email, {
+        identities: identities(provider),
+        [DEFAULT_GROUPS_ATTRIBUTE]: JSON.stringify(groups),
+      });
+
+    await sso([`${main.name}:dev`, `${main.name}:ops`]);
+    await expectMirror(email, [
+      `MEMBER#${main.id}`,
+      `MEMBER#${main.id}#TEAM#dev`,
+      `MEMBER#${main.id}#TEAM#ops`,
+    ]);
+    await sso([`${main.name}:dev`]);
+    await expectMirror(email, [`MEMBER#${main.id}`, `MEMBER#${main.id}#TEAM#dev`]);
+  });
+
+  it('mirrors invitations accepted and seat-limit notices', async () => {
+    const domain = uniqueDomain();
+    const full = await fx.org(uniqueSlug('full'), { seatLimit: 0 });
+    await fx.verifiedDomain(domain, { type: 'org', id: full.id }, { autoProvisioning: full });
+    const other = await fx.org(uniqueSlug('other'));
+    const email = `invited@${domain}`;
+    await fx.invitation(email, other, { team: 'guests' });
+    await expectMirror(email, [`INVITE#${other.id}`]);
+
+    await signIn(email);
+    const person = await fx.person(email);
+    expect(person.invitations).toEqual([]);
+    expect(person.notices).toEqual([expect.objectContaining({ orgId: full.id })]);
+    await expectMirror(email, [
+      `MEMBER#${other.id}`,
+      `MEMBER#${other.id}#TEAM#guests`,
+      `NOTICE#${person.notices[0]!.kind}#${full.id}`,
+    ]);
+  });
+});
+
+describe('the admin API', () => {
+  it('mirrors org creation, invitations, role changes and removals', async () => {
+    const owner = `owner-${uniqueSlug('o')}@admin.example`;
+    const invitee = `invitee-${uniqueSlug('i')}@admin.example`;
+    const revoked = `revoked-${uniqueSlug('r')}@admin.example`;
+    const created = await admin.call('POST', '/v1/orgs', {
+      as: owner,
+      body: { name: uniqueSlug('sum') },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const org = created.body as { id: string };
+    await expectMirror(owner, [`MEMBER#${org.id}`]);
+
+    const invite = (email: string) =>
+      admin.call('POST', `/v1/orgs/${org.id}/invitations`, {
+        as: owner,
+        body: { email, team: 'eng' },
+      });
+    expect((await invite(invitee)).status).toBe(201);
+    expect((await invite(revoked)).status).toBe(201);
+    await expectMirror(invitee, [`INVITE#${org.id}`]);
+    await expectMirror(revoked, [`INVITE#${org.id}`]);
+
+    const revoke = await admin.call(
+      'DELETE',
+      `/v1/orgs/${org.id}/invitations/${encodeURIComponent(revoked)}`,
+      { as: owner },
+    );
+    expect(revoke.status).toBe(204);
+    await expectMirror(revoked, []);
+
+    // The invitee accepts by signing in with the invited, verified address.
+    await signIn(invitee);
+    await expectMirror(invitee, [`MEMBER#${org.id}`, `MEMBER#${org.id}#TEAM#eng`]);
+
+    const member = `/v1/orgs/${org.id}/members/${encodeURIComponent(invitee)}`;
+    expect((await admin.call('PUT', member, { as: owner, body: { role: 'owner' } })).status).toBe(
+      200,
+    );
+    await expectMirror(invitee, [`MEMBER#${org.id}`, `MEMBER#${org.id}#TEAM#eng`]);
+    const promoted = await signIn(invitee);
+    expect(promoted.plan.joins).toEqual([]);
+    expect((await fx.person(invitee)).memberships[0]?.role).toBe('owner');
+
+    expect((await admin.call('PUT', member, { as: owner, body: { role: 'member' } })).status).toBe(
+      200,
+    );
+    expect((await admin.call('DELETE', member, { as: owner })).status).toBe(204);
+    await expectMirror(invitee, []);
+    await expectMirror(owner, [`MEMBER#${org.id}`]);
+  });
+});
+
+describe('the invariant check', () => {
+  it('reports an item written without its summary', async () => {
+    const org = await fx.org(uniqueSlug('drift'));
+    const email = `drift@${uniqueDomain()}`;
+    await fx.db.send(
+      new PutCommand({
+        TableName: fx.tableName,
+        Item: memberItem(email, {
+          orgId: org.id,
+          orgName: org.name,
+          role: 'member',
+          via: 'admin',
+          joinedAt: new Date().toISOString(),
+        }),
+      }),
+    );
+    const problems = await summaryProblems(fx.db, fx.tableName, email);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(email);
+  });
+});
