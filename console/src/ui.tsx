@@ -1,10 +1,12 @@
 /**
- * The console's building blocks: labelled fields that show their own error, buttons that show
- * progress, modal dialogs, an actions menu, copy buttons, empty states. Native elements first
- * (`<dialog>`, `<label>`, `<button>`), so keyboard and screen readers work without scripting.
+ * The console's building blocks: labelled fields that show their own error, forms that show
+ * their progress and error, modal dialogs, an actions menu, tables and paged lists, copy buttons,
+ * empty states. Native elements first (`<dialog>`, `<label>`, `<button>`), so keyboard and screen
+ * readers work without scripting.
  */
 import type { ButtonHTMLAttributes, ComponentChildren, JSX } from 'preact';
 import { useCallback, useEffect, useId, useRef, useState } from 'preact/hooks';
+import type { Paged } from './paged.ts';
 import { explain } from './problems.ts';
 import { SessionEnded } from './session.ts';
 
@@ -59,6 +61,81 @@ export function ErrorMessage(props: { children: ComponentChildren; id?: string }
       </span>
       <span>{props.children}</span>
     </div>
+  );
+}
+
+/** What a form needs of `useSubmit`'s result. */
+export interface Submission {
+  busy: boolean;
+  run: () => Promise<void>;
+  formError: (fields: readonly string[]) => string | undefined;
+}
+
+/**
+ * A form that runs `submit`: its fields (`children`), the error none of its fields shows, and its
+ * submit button, beside a Cancel button in dialogs (`onCancel`). An `inline` form is one row,
+ * with its error under the row.
+ */
+export function SubmitForm(props: {
+  submit: Submission;
+  /**
+   * The fields this form shows: an error naming none of them is shown under the form (with `[]`,
+   * every error). Left out, the fields show every error themselves.
+   */
+  fields?: readonly string[];
+  /** The submit button's text, and its text while the submission runs. */
+  action: ComponentChildren;
+  busyLabel?: string;
+  variant?: 'primary' | 'danger';
+  onCancel?: () => void;
+  inline?: boolean;
+  /** Between the form's error and its buttons: progress, or a confirmation asked for. */
+  note?: ComponentChildren;
+  /** Runs on submission instead of `submit` (to ask for a confirmation first). */
+  onSubmit?: () => void;
+  children: ComponentChildren;
+}) {
+  const { submit } = props;
+  const message = props.fields ? submit.formError(props.fields) : undefined;
+  const error = message ? <ErrorMessage>{message}</ErrorMessage> : null;
+  const button = (
+    <SubmitButton
+      variant={props.variant ?? 'primary'}
+      busy={submit.busy}
+      busyLabel={props.busyLabel}
+    >
+      {props.action}
+    </SubmitButton>
+  );
+  const form = (
+    <form
+      class={props.inline ? 'inline-form' : undefined}
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (props.onSubmit) props.onSubmit();
+        else void submit.run();
+      }}
+    >
+      {props.children}
+      {props.inline ? null : error}
+      {props.note}
+      {props.onCancel ? (
+        <div class="actions">
+          {button}
+          <Button onClick={props.onCancel}>Cancel</Button>
+        </div>
+      ) : (
+        button
+      )}
+    </form>
+  );
+  return props.inline ? (
+    <>
+      {form}
+      {error}
+    </>
+  ) : (
+    form
   );
 }
 
@@ -369,25 +446,16 @@ export function ConfirmDialog(props: {
   const submit = useSubmit(props.onConfirm);
   return (
     <Dialog title={props.title} onClose={props.onClose}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit.run();
-        }}
+      <SubmitForm
+        submit={submit}
+        fields={[]}
+        action={props.confirmLabel}
+        busyLabel={props.busyLabel}
+        variant={props.danger ? 'danger' : 'primary'}
+        onCancel={props.onClose}
       >
         <div class="dialog-text">{props.children}</div>
-        {submit.error ? <ErrorMessage>{submit.error.message}</ErrorMessage> : null}
-        <div class="actions">
-          <SubmitButton
-            variant={props.danger ? 'danger' : 'primary'}
-            busy={submit.busy}
-            busyLabel={props.busyLabel}
-          >
-            {props.confirmLabel}
-          </SubmitButton>
-          <Button onClick={props.onClose}>Cancel</Button>
-        </div>
-      </form>
+      </SubmitForm>
     </Dialog>
   );
 }
@@ -482,6 +550,65 @@ export function ActionsMenu({ label, items }: { label: string; items: readonly M
         ))}
       </ul>
     </div>
+  );
+}
+
+/* ------------------------------------------------------------------ tables and lists */
+
+/** A table's column headers; `actions` adds the unnamed-on-screen column of the row actions. */
+export function TableHead({ columns, actions }: { columns: readonly string[]; actions?: boolean }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((c) => (
+          <th key={c} scope="col">
+            {c}
+          </th>
+        ))}
+        {actions ? (
+          <th scope="col">
+            <span class="visually-hidden">Actions</span>
+          </th>
+        ) : null}
+      </tr>
+    </thead>
+  );
+}
+
+/** "Load more" under a paginated list, with its progress and error. */
+export function MoreButton<T>({ list, what }: { list: Paged<T>; what: string }) {
+  if (!list.more && !list.loadMoreError) return null;
+  return (
+    <div class="more">
+      {list.loadMoreError ? <ErrorMessage>{list.loadMoreError}</ErrorMessage> : null}
+      <Button onClick={list.loadMore} busy={list.loading} busyLabel="Loading…">
+        Load more {what}
+      </Button>
+    </div>
+  );
+}
+
+/**
+ * A paginated list in each of its states: its error, `loading` while the first page loads, what
+ * it means when `empty`, the loaded items (`children`, shown once there are some), and
+ * "Load more {what}".
+ */
+export function PagedList<T>(props: {
+  list: Paged<T>;
+  loading: string;
+  empty: ComponentChildren;
+  what: string;
+  children: ComponentChildren;
+}) {
+  const { list } = props;
+  return (
+    <>
+      {list.error ? <ErrorMessage>{list.error}</ErrorMessage> : null}
+      {list.loading && list.items.length === 0 ? <Loading>{props.loading}</Loading> : null}
+      {!list.loading && !list.error && list.items.length === 0 ? props.empty : null}
+      {list.items.length ? props.children : null}
+      <MoreButton list={list} what={props.what} />
+    </>
   );
 }
 

@@ -6,8 +6,7 @@ import { useState } from 'preact/hooks';
 import { EVENT_LABELS, eventSummary, formatDateTime } from '../format.ts';
 import { type AuditEvent, EVENT_TYPES } from '../model.ts';
 import { usePaged } from '../paged.ts';
-import { Empty, ErrorMessage, Loading, SelectField } from '../ui.tsx';
-import { MoreButton } from './org.tsx';
+import { Empty, PagedList, SelectField, TableHead } from '../ui.tsx';
 import { orgName, type Scope } from './scope.ts';
 
 /** Events per page: a screenful, then "Load more events" follows the API's cursor. */
@@ -41,55 +40,57 @@ export function Activity({ scope }: { scope: Scope }) {
               : `${events.items.length} events${events.more ? ' loaded so far' : ''}, newest first.`}
         </p>
       </div>
-      {events.error ? <ErrorMessage>{events.error}</ErrorMessage> : null}
-      {events.loading && events.items.length === 0 ? <Loading>Loading activity…</Loading> : null}
-      {!events.loading && !events.error && events.items.length === 0 ? (
-        <Empty title="No activity yet.">
-          Changes you make here and sign-ins that add people are recorded as they happen.
-        </Empty>
-      ) : null}
-      {events.items.length > 0 && shown.length === 0 ? (
-        <Empty
-          title={`No "${EVENT_LABELS[type as AuditEvent['type']]}" events among those loaded.`}
-        >
-          {events.more ? 'Load more to look further back.' : 'There are none in this history.'}
-        </Empty>
-      ) : null}
-      {shown.length ? (
-        <table class="table">
-          <caption class="visually-hidden">Activity of {scope.name}, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Event</th>
-              <th scope="col">About</th>
-              <th scope="col">By</th>
-              {scope.kind === 'company' ? <th scope="col">Organization</th> : null}
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((e) => (
-              <tr key={e.id} data-event-type={e.type}>
-                <td data-label="When">
-                  <time dateTime={e.at}>{formatDateTime(e.at)}</time>
-                </td>
-                <td data-label="Event">
-                  <span class="event-type">{EVENT_LABELS[e.type] ?? e.type}</span>
-                  {eventSummary(e) ? <span class="event-summary">{eventSummary(e)}</span> : null}
-                </td>
-                <td data-label="About">{e.subject}</td>
-                <td data-label="By">{e.actor}</td>
-                {scope.kind === 'company' ? (
-                  <td data-label="Organization">
-                    {e.orgId ? orgName(scope, e.orgId) : 'the company'}
+      <PagedList
+        list={events}
+        loading="Loading activity…"
+        empty={
+          <Empty title="No activity yet.">
+            Changes you make here and sign-ins that add people are recorded as they happen.
+          </Empty>
+        }
+        what="events"
+      >
+        {shown.length === 0 ? (
+          <Empty
+            title={`No "${EVENT_LABELS[type as AuditEvent['type']]}" events among those loaded.`}
+          >
+            {events.more ? 'Load more to look further back.' : 'There are none in this history.'}
+          </Empty>
+        ) : (
+          <table class="table">
+            <caption class="visually-hidden">Activity of {scope.name}, newest first</caption>
+            <TableHead
+              columns={[
+                'When',
+                'Event',
+                'About',
+                'By',
+                ...(scope.kind === 'company' ? ['Organization'] : []),
+              ]}
+            />
+            <tbody>
+              {shown.map((e) => (
+                <tr key={e.id} data-event-type={e.type}>
+                  <td data-label="When">
+                    <time dateTime={e.at}>{formatDateTime(e.at)}</time>
                   </td>
-                ) : null}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
-      <MoreButton list={events} what="events" />
+                  <td data-label="Event">
+                    <span class="event-type">{EVENT_LABELS[e.type] ?? e.type}</span>
+                    {eventSummary(e) ? <span class="event-summary">{eventSummary(e)}</span> : null}
+                  </td>
+                  <td data-label="About">{e.subject}</td>
+                  <td data-label="By">{e.actor}</td>
+                  {scope.kind === 'company' ? (
+                    <td data-label="Organization">
+                      {e.orgId ? orgName(scope, e.orgId) : 'the company'}
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </PagedList>
     </section>
   );
 }

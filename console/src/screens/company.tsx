@@ -7,10 +7,9 @@ import { COMPANY_TABS, type CompanyTab, href } from '../router.ts';
 import {
   announce,
   Empty,
-  ErrorMessage,
   Loading,
   SelectField,
-  SubmitButton,
+  SubmitForm,
   TextField,
   useLoad,
   useSubmit,
@@ -145,11 +144,11 @@ function CompanyOrgs(props: { company: Company; email: string; onChange: (c: Com
             You must own the organization. It must not have its own domains or SSO connections:
             remove them first, then add them here at the company.
           </p>
-          <form
-            onSubmit={(e) => {
-              e.preventDefault();
-              void move.run();
-            }}
+          <SubmitForm
+            submit={move}
+            fields={['orgId']}
+            action="Move into company"
+            busyLabel="Moving…"
           >
             <SelectField
               label="Organization"
@@ -172,21 +171,16 @@ function CompanyOrgs(props: { company: Company; email: string; onChange: (c: Com
                 error={move.fieldError('orgId')}
               />
             ) : null}
-            {move.formError(['orgId']) ? (
-              <ErrorMessage>{move.formError(['orgId'])}</ErrorMessage>
-            ) : null}
-            <SubmitButton busy={move.busy} busyLabel="Moving…">
-              Move into company
-            </SubmitButton>
-          </form>
+          </SubmitForm>
         </section>
         <section class="card" aria-labelledby="new-org-title">
           <h3 id="new-org-title">Create an organization in {company.name}</h3>
-          <form
-            onSubmit={(e) => {
-              e.preventDefault();
-              void create.run();
-            }}
+          <SubmitForm
+            submit={create}
+            fields={['name']}
+            action="Create in company"
+            busyLabel="Working…"
+            note={step ? <Loading>{step}</Loading> : null}
           >
             <TextField
               label="Organization name"
@@ -197,14 +191,7 @@ function CompanyOrgs(props: { company: Company; email: string; onChange: (c: Com
               onValue={setNewName}
               error={create.fieldError('name')}
             />
-            {create.formError(['name']) ? (
-              <ErrorMessage>{create.formError(['name'])}</ErrorMessage>
-            ) : null}
-            {step ? <Loading>{step}</Loading> : null}
-            <SubmitButton busy={create.busy} busyLabel="Working…">
-              Create in company
-            </SubmitButton>
-          </form>
+          </SubmitForm>
         </section>
       </div>
     </>

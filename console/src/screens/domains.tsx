@@ -23,12 +23,13 @@ import {
   ErrorMessage,
   Loading,
   type MenuItem,
+  PagedList,
   SelectField,
-  SubmitButton,
+  SubmitForm,
+  TableHead,
   TextField,
   useSubmit,
 } from '../ui.tsx';
-import { MoreButton } from './org.tsx';
 import { orgName, type Scope } from './scope.ts';
 
 const path = (scope: Scope, domain?: string, rest = '') =>
@@ -87,13 +88,7 @@ export function Domains({ scope }: { scope: Scope }) {
           on it join {scope.kind === 'org' ? scope.name : 'the organization you choose'}{' '}
           automatically.
         </p>
-        <form
-          class="inline-form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void add.run();
-          }}
-        >
+        <SubmitForm submit={add} fields={['domain']} action="Add domain" busyLabel="Adding…" inline>
           <TextField
             label="Domain"
             hint="For example example.com. Subdomains are separate domains."
@@ -104,13 +99,7 @@ export function Domains({ scope }: { scope: Scope }) {
             onValue={setName}
             error={add.fieldError('domain')}
           />
-          <SubmitButton busy={add.busy} busyLabel="Adding…">
-            Add domain
-          </SubmitButton>
-        </form>
-        {add.formError(['domain']) ? (
-          <ErrorMessage>{add.formError(['domain'])}</ErrorMessage>
-        ) : null}
+        </SubmitForm>
       </section>
 
       {txtFor ? (
@@ -124,27 +113,22 @@ export function Domains({ scope }: { scope: Scope }) {
 
       <section class="card" aria-labelledby="domain-list-title">
         <h3 id="domain-list-title">Domains</h3>
-        {domains.error ? <ErrorMessage>{domains.error}</ErrorMessage> : null}
-        {domains.loading && domains.items.length === 0 ? <Loading>Loading domains…</Loading> : null}
-        {!domains.loading && !domains.error && domains.items.length === 0 ? (
-          <Empty title="No domains yet.">
-            Add your email domain above, publish the TXT record it shows at your DNS provider, then
-            verify it.
-          </Empty>
-        ) : null}
-        {domains.items.length ? (
+        <PagedList
+          list={domains}
+          loading="Loading domains…"
+          empty={
+            <Empty title="No domains yet.">
+              Add your email domain above, publish the TXT record it shows at your DNS provider,
+              then verify it.
+            </Empty>
+          }
+          what="domains"
+        >
           <table class="table" aria-describedby="domain-list-title">
-            <thead>
-              <tr>
-                <th scope="col">Domain</th>
-                <th scope="col">Status</th>
-                <th scope="col">Auto-provisioning</th>
-                <th scope="col">SSO connection</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={['Domain', 'Status', 'Auto-provisioning', 'SSO connection']}
+              actions
+            />
             <tbody>
               {domains.items.flatMap((d) => {
                 const check = checks[d.domain];
@@ -229,8 +213,7 @@ export function Domains({ scope }: { scope: Scope }) {
               })}
             </tbody>
           </table>
-        ) : null}
-        <MoreButton list={domains} what="domains" />
+        </PagedList>
       </section>
 
       {dialog?.kind === 'enable' ? (
@@ -407,11 +390,12 @@ function EnableDialog(props: {
           </div>
         </>
       ) : (
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            void submit.run();
-          }}
+        <SubmitForm
+          submit={submit}
+          fields={['orgId']}
+          action="Enable"
+          busyLabel="Enabling…"
+          onCancel={props.onClose}
         >
           {scope.kind === 'company' ? (
             <SelectField
@@ -432,16 +416,7 @@ function EnableDialog(props: {
               it join by Just-in-Time provisioning, which takes precedence.
             </p>
           ) : null}
-          {submit.formError(['orgId']) ? (
-            <ErrorMessage>{submit.formError(['orgId'])}</ErrorMessage>
-          ) : null}
-          <div class="actions">
-            <SubmitButton busy={submit.busy} busyLabel="Enabling…">
-              Enable
-            </SubmitButton>
-            <Button onClick={props.onClose}>Cancel</Button>
-          </div>
-        </form>
+        </SubmitForm>
       )}
     </Dialog>
   );

@@ -4,7 +4,6 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, enc } from '../api.ts';
 import { formatDate, formatDateTime, seatsText, VIA_LABELS } from '../format.ts';
 import type { Invitation, Member, Org, Team } from '../model.ts';
-import type { Paged } from '../paged.ts';
 import { usePaged } from '../paged.ts';
 import { forgetProfile, listProfiles, rememberProfile } from '../profiles.ts';
 import { href, navigate, ORG_TABS, type OrgTab } from '../router.ts';
@@ -18,8 +17,10 @@ import {
   Empty,
   ErrorMessage,
   Loading,
+  PagedList,
   SelectField,
-  SubmitButton,
+  SubmitForm,
+  TableHead,
   TextField,
   useLoad,
   useSubmit,
@@ -190,19 +191,6 @@ export function Tabs(props: {
   );
 }
 
-/** "Load more" under a paginated list, with its progress and error. */
-export function MoreButton<T>({ list, what }: { list: Paged<T>; what: string }) {
-  if (!list.more && !list.loadMoreError) return null;
-  return (
-    <div class="more">
-      {list.loadMoreError ? <ErrorMessage>{list.loadMoreError}</ErrorMessage> : null}
-      <Button onClick={list.loadMore} busy={list.loading} busyLabel="Loading…">
-        Load more {what}
-      </Button>
-    </div>
-  );
-}
-
 /* ------------------------------------------------------------------ members and seats */
 
 function Members({ org, onOrgChange }: { org: Org; onOrgChange: (org: Org) => void }) {
@@ -242,26 +230,15 @@ function Members({ org, onOrgChange }: { org: Org; onOrgChange: (org: Org) => vo
         <h2 id="members-title" class="panel-title" tabIndex={-1}>
           Members
         </h2>
-        {members.error ? <ErrorMessage>{members.error}</ErrorMessage> : null}
-        {members.loading && members.items.length === 0 ? <Loading>Loading members…</Loading> : null}
-        {!members.loading && !members.error && members.items.length === 0 ? (
-          <Empty title="No members yet.">Invite people from the Invitations tab.</Empty>
-        ) : null}
-        {members.items.length ? (
+        <PagedList
+          list={members}
+          loading="Loading members…"
+          empty={<Empty title="No members yet.">Invite people from the Invitations tab.</Empty>}
+          what="members"
+        >
           <table class="table">
             <caption class="visually-hidden">Members of {org.name}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Member</th>
-                <th scope="col">Role</th>
-                <th scope="col">Teams</th>
-                <th scope="col">Joined through</th>
-                <th scope="col">Joined</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={['Member', 'Role', 'Teams', 'Joined through', 'Joined']} actions />
             <tbody>
               {members.items.map((m) => (
                 <tr key={m.email}>
@@ -313,8 +290,7 @@ function Members({ org, onOrgChange }: { org: Org; onOrgChange: (org: Org) => vo
               ))}
             </tbody>
           </table>
-        ) : null}
-        <MoreButton list={members} what="members" />
+        </PagedList>
       </section>
 
       {dialog?.kind === 'seats' ? (
@@ -387,12 +363,7 @@ function SeatLimitDialog(props: { org: Org; onDone: (org: Org) => void; onClose:
   const error = submit.fieldError('seatLimit') ?? submit.formError(['seatLimit']);
   return (
     <Dialog title="Change seat limit" onClose={props.onClose}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit.run();
-        }}
-      >
+      <SubmitForm submit={submit} action="Save" busyLabel="Saving…" onCancel={props.onClose}>
         <TextField
           label="Seat limit"
           hint={`${props.org.seatsUsed} seats are in use. Leave empty for unlimited.`}
@@ -403,13 +374,7 @@ function SeatLimitDialog(props: { org: Org; onDone: (org: Org) => void; onClose:
           onValue={setValue}
           error={error}
         />
-        <div class="actions">
-          <SubmitButton busy={submit.busy} busyLabel="Saving…">
-            Save
-          </SubmitButton>
-          <Button onClick={props.onClose}>Cancel</Button>
-        </div>
-      </form>
+      </SubmitForm>
     </Dialog>
   );
 }
@@ -434,7 +399,6 @@ function Invitations({ org, onSeatsChange }: { org: Org; onSeatsChange: () => vo
     onSeatsChange();
     announce(`Invitation sent to ${created.email}`);
   });
-  const fields = ['email', 'role', 'team'];
 
   return (
     <>
@@ -446,12 +410,12 @@ function Invitations({ org, onSeatsChange }: { org: Org; onSeatsChange: () => vo
           An invitation holds a seat until it is accepted or revoked. The person gets an email and
           joins when they next sign in with that address.
         </p>
-        <form
-          class="inline-form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void submit.run();
-          }}
+        <SubmitForm
+          submit={submit}
+          fields={['email', 'role', 'team']}
+          action="Invite"
+          busyLabel="Inviting…"
+          inline
         >
           <TextField
             label="Email"
@@ -479,36 +443,19 @@ function Invitations({ org, onSeatsChange }: { org: Org; onSeatsChange: () => vo
             onValue={setTeam}
             error={submit.fieldError('team')}
           />
-          <SubmitButton busy={submit.busy} busyLabel="Inviting…">
-            Invite
-          </SubmitButton>
-        </form>
-        {submit.formError(fields) ? <ErrorMessage>{submit.formError(fields)}</ErrorMessage> : null}
+        </SubmitForm>
       </section>
       <section class="card" aria-labelledby="pending-title">
         <h3 id="pending-title">Pending invitations</h3>
-        {invitations.error ? <ErrorMessage>{invitations.error}</ErrorMessage> : null}
-        {invitations.loading && invitations.items.length === 0 ? (
-          <Loading>Loading invitations…</Loading>
-        ) : null}
-        {!invitations.loading && !invitations.error && invitations.items.length === 0 ? (
-          <Empty title="No pending invitations.">Invite someone with the form above.</Empty>
-        ) : null}
-        {invitations.items.length ? (
+        <PagedList
+          list={invitations}
+          loading="Loading invitations…"
+          empty={<Empty title="No pending invitations.">Invite someone with the form above.</Empty>}
+          what="invitations"
+        >
           <table class="table">
             <caption class="visually-hidden">Pending invitations to {org.name}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Email</th>
-                <th scope="col">Role</th>
-                <th scope="col">Team</th>
-                <th scope="col">Invited by</th>
-                <th scope="col">Sent</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={['Email', 'Role', 'Team', 'Invited by', 'Sent']} actions />
             <tbody>
               {invitations.items.map((i) => (
                 <tr key={i.email}>
@@ -528,8 +475,7 @@ function Invitations({ org, onSeatsChange }: { org: Org; onSeatsChange: () => vo
               ))}
             </tbody>
           </table>
-        ) : null}
-        <MoreButton list={invitations} what="invitations" />
+        </PagedList>
       </section>
       {revoking ? (
         <ConfirmDialog
@@ -565,23 +511,20 @@ function Teams({ org }: { org: Org }) {
       <h2 id="teams-title" class="panel-title" tabIndex={-1}>
         Teams
       </h2>
-      {teams.error ? <ErrorMessage>{teams.error}</ErrorMessage> : null}
-      {teams.loading && teams.items.length === 0 ? <Loading>Loading teams…</Loading> : null}
-      {!teams.loading && !teams.error && teams.items.length === 0 ? (
-        <Empty title="No teams yet.">
-          Teams are created as people join: name a team when you invite someone, set a default team
-          on an SSO connection, or map IdP groups like <code>{org.name}:developers</code>.
-        </Empty>
-      ) : null}
-      {teams.items.length ? (
+      <PagedList
+        list={teams}
+        loading="Loading teams…"
+        empty={
+          <Empty title="No teams yet.">
+            Teams are created as people join: name a team when you invite someone, set a default
+            team on an SSO connection, or map IdP groups like <code>{org.name}:developers</code>.
+          </Empty>
+        }
+        what="teams"
+      >
         <table class="table">
           <caption class="visually-hidden">Teams of {org.name}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Team</th>
-              <th scope="col">Members</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Team', 'Members']} />
           <tbody>
             {teams.items.map((t) => (
               <tr key={t.name}>
@@ -591,8 +534,7 @@ function Teams({ org }: { org: Org }) {
             ))}
           </tbody>
         </table>
-      ) : null}
-      <MoreButton list={teams} what="teams" />
+      </PagedList>
     </section>
   );
 }

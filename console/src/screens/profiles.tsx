@@ -13,16 +13,7 @@ import {
   rememberProfile,
 } from '../profiles.ts';
 import { href, navigate } from '../router.ts';
-import {
-  announce,
-  Button,
-  Empty,
-  ErrorMessage,
-  SelectField,
-  SubmitButton,
-  TextField,
-  useSubmit,
-} from '../ui.tsx';
+import { announce, Button, Empty, SelectField, SubmitForm, TextField, useSubmit } from '../ui.tsx';
 
 export function Profiles({ email }: { email: string }) {
   const [profiles, setProfiles] = useState(() => listProfiles(email));
@@ -104,11 +95,11 @@ function CreateOrg({ email }: { email: string }) {
   return (
     <section aria-labelledby="create-org" class="card">
       <h2 id="create-org">Create an organization</h2>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit.run();
-        }}
+      <SubmitForm
+        submit={submit}
+        fields={['name', 'seatLimit']}
+        action="Create organization"
+        busyLabel="Creating…"
       >
         <TextField
           label="Organization name"
@@ -129,13 +120,7 @@ function CreateOrg({ email }: { email: string }) {
           onValue={setSeats}
           error={submit.fieldError('seatLimit')}
         />
-        {submit.formError(['name', 'seatLimit']) ? (
-          <ErrorMessage>{submit.formError(['name', 'seatLimit'])}</ErrorMessage>
-        ) : null}
-        <SubmitButton busy={submit.busy} busyLabel="Creating…">
-          Create organization
-        </SubmitButton>
-      </form>
+      </SubmitForm>
     </section>
   );
 }
@@ -155,12 +140,7 @@ function CreateCompany({ email }: { email: string }) {
         A company groups organizations: its owners manage their domains and SSO connections in one
         place.
       </p>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit.run();
-        }}
-      >
+      <SubmitForm submit={submit} fields={['name']} action="Create company" busyLabel="Creating…">
         <TextField
           label="Company name"
           required
@@ -169,13 +149,7 @@ function CreateCompany({ email }: { email: string }) {
           onValue={setName}
           error={submit.fieldError('name')}
         />
-        {submit.formError(['name']) ? (
-          <ErrorMessage>{submit.formError(['name'])}</ErrorMessage>
-        ) : null}
-        <SubmitButton busy={submit.busy} busyLabel="Creating…">
-          Create company
-        </SubmitButton>
-      </form>
+      </SubmitForm>
     </section>
   );
 }
@@ -199,13 +173,7 @@ function OpenById({ email }: { email: string }) {
   return (
     <section aria-labelledby="open-by-id" class="card">
       <h2 id="open-by-id">Open by id</h2>
-      <form
-        class="inline-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit.run();
-        }}
-      >
+      <SubmitForm submit={submit} fields={['id']} action="Open" busyLabel="Opening…" inline>
         <SelectField
           label="Kind"
           value={kind}
@@ -223,11 +191,7 @@ function OpenById({ email }: { email: string }) {
           onValue={setId}
           error={submit.fieldError('id')}
         />
-        <SubmitButton busy={submit.busy} busyLabel="Opening…">
-          Open
-        </SubmitButton>
-      </form>
-      {submit.formError(['id']) ? <ErrorMessage>{submit.formError(['id'])}</ErrorMessage> : null}
+      </SubmitForm>
     </section>
   );
 }

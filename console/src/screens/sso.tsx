@@ -17,13 +17,13 @@ import {
   Dialog,
   Empty,
   ErrorMessage,
-  Loading,
+  PagedList,
   SelectField,
-  SubmitButton,
+  SubmitForm,
+  TableHead,
   TextField,
   useSubmit,
 } from '../ui.tsx';
-import { MoreButton } from './org.tsx';
 import { orgName, type Scope } from './scope.ts';
 
 const JIT_OFF_WARNING =
@@ -57,46 +57,38 @@ export function SsoConnections({ scope }: { scope: Scope }) {
           domains it serves. With Just-in-Time provisioning on, people signing in through it join
           the default organization (or the ones their IdP groups name).
         </p>
-        {connections.error ? <ErrorMessage>{connections.error}</ErrorMessage> : null}
-        {connections.loading && connections.items.length === 0 ? (
-          <Loading>Loading SSO connections…</Loading>
-        ) : null}
-        {!connections.loading && !connections.error && connections.items.length === 0 ? (
-          <Empty title="No SSO connections yet.">
-            {verified.length ? (
-              'Select "New SSO connection" to connect your identity provider.'
-            ) : (
-              <>
-                A connection serves verified domains: first{' '}
-                <a
-                  href={
-                    scope.kind === 'org'
-                      ? href.org(scope.id, 'domains')
-                      : href.company(scope.id, 'domains')
-                  }
-                >
-                  verify a domain
-                </a>
-                , then create the connection.
-              </>
-            )}
-          </Empty>
-        ) : null}
-        {connections.items.length ? (
+        <PagedList
+          list={connections}
+          loading="Loading SSO connections…"
+          empty={
+            <Empty title="No SSO connections yet.">
+              {verified.length ? (
+                'Select "New SSO connection" to connect your identity provider.'
+              ) : (
+                <>
+                  A connection serves verified domains: first{' '}
+                  <a
+                    href={
+                      scope.kind === 'org'
+                        ? href.org(scope.id, 'domains')
+                        : href.company(scope.id, 'domains')
+                    }
+                  >
+                    verify a domain
+                  </a>
+                  , then create the connection.
+                </>
+              )}
+            </Empty>
+          }
+          what="connections"
+        >
           <table class="table">
             <caption class="visually-hidden">SSO connections of {scope.name}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Connection</th>
-                <th scope="col">Domains</th>
-                <th scope="col">Just-in-Time</th>
-                <th scope="col">SCIM</th>
-                <th scope="col">Default org and team</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={['Connection', 'Domains', 'Just-in-Time', 'SCIM', 'Default org and team']}
+              actions
+            />
             <tbody>
               {connections.items.map((c) => (
                 <tr key={c.id}>
@@ -146,8 +138,7 @@ export function SsoConnections({ scope }: { scope: Scope }) {
               ))}
             </tbody>
           </table>
-        ) : null}
-        <MoreButton list={connections} what="connections" />
+        </PagedList>
       </section>
 
       {dialog?.kind === 'form' ? (
@@ -266,8 +257,7 @@ function ConnectionForm(props: {
   const fields = ['name', 'providerName', 'domains', 'jit', 'scim', 'defaultOrgId', 'defaultTeam'];
   const choices = Array.from(new Set([...props.verified, ...(connection?.domains ?? [])])).sort();
 
-  const save = (e: Event) => {
-    e.preventDefault();
+  const save = () => {
     if (turningJitOff && !confirmingJitOff) {
       setConfirmingJitOff(true);
       return;
@@ -282,7 +272,31 @@ function ConnectionForm(props: {
       onClose={props.onClose}
       wide
     >
-      <form onSubmit={save}>
+      <SubmitForm
+        submit={submit}
+        fields={fields}
+        action={
+          confirmingJitOff
+            ? 'Turn off JIT and save'
+            : connection
+              ? 'Save changes'
+              : 'Create connection'
+        }
+        busyLabel="Saving…"
+        variant={confirmingJitOff ? 'danger' : 'primary'}
+        onCancel={props.onClose}
+        note={
+          confirmingJitOff ? (
+            <div class="confirm-box" role="alert">
+              <p>
+                <strong>Turn off Just-in-Time provisioning?</strong> Only members and people with a
+                pending invitation will get in. Select the button again to confirm.
+              </p>
+            </div>
+          ) : null
+        }
+        onSubmit={save}
+      >
         <TextField
           label="Connection name"
           hint="A name for people, like Acme Okta."
@@ -376,30 +390,7 @@ function ConnectionForm(props: {
           onValue={setDefaultTeam}
           error={submit.fieldError('defaultTeam')}
         />
-        {submit.formError(fields) ? <ErrorMessage>{submit.formError(fields)}</ErrorMessage> : null}
-        {confirmingJitOff ? (
-          <div class="confirm-box" role="alert">
-            <p>
-              <strong>Turn off Just-in-Time provisioning?</strong> Only members and people with a
-              pending invitation will get in. Select the button again to confirm.
-            </p>
-          </div>
-        ) : null}
-        <div class="actions">
-          <SubmitButton
-            busy={submit.busy}
-            busyLabel="Saving…"
-            variant={confirmingJitOff ? 'danger' : 'primary'}
-          >
-            {confirmingJitOff
-              ? 'Turn off JIT and save'
-              : connection
-                ? 'Save changes'
-                : 'Create connection'}
-          </SubmitButton>
-          <Button onClick={props.onClose}>Cancel</Button>
-        </div>
-      </form>
+      </SubmitForm>
     </Dialog>
   );
 }
