@@ -204,7 +204,8 @@ describe('admin console', { timeout: 60_000 }, () => {
     await checkScreen('06-members');
 
     await tab('Activity').click();
-    const first = page.locator('tbody tr').first();
+    // The activity's rows: the members table stays until the route changes.
+    const first = page.locator('tbody tr[data-event-type]').first();
     await first.waitFor();
     expect(await first.textContent()).toContain('Member added');
     expect(await first.textContent()).toContain(hire);
@@ -309,6 +310,8 @@ describe('admin console', { timeout: 60_000 }, () => {
     await checkScreen('12-company');
 
     await page.getByRole('link', { name: fresh }).click();
+    // The company's tabs, also named "Domains", stay until the route changes.
+    await page.getByRole('heading', { level: 1, name: fresh }).waitFor();
     await tab('Domains').click();
     await page.getByText(`Domains of ${fresh} are managed by its company.`).waitFor();
   });
