@@ -11,7 +11,7 @@
  * | sign-in: memberships, teams, invitations  | table | pk=ACCOUNT#<email>, sk=SUMMARY                      | BatchGet (round 1)  |
  * | sign-in: domain verified + auto-prov      | table | pk=DOMAIN#<domain>, sk=VERIFIED                     | BatchGet (round 1)  |
  * | sign-in: SSO connection by provider name  | table | pk=PROVIDER#<providerName>, sk=PROVIDER             | BatchGet (round 1)  |
- * | sign-in: group org names → id, company    | table | pk=ORGNAME#<name>, sk=ORGNAME                       | BatchGet (round 2)  |
+ * | sign-in: group org names → id, company    | table | pk=ORGNAME#<name>, sk=ORGNAME                       | BatchGet (round 1)  |
  * | org by id                                 | table | pk=ORG#<orgId>, sk=ORG                              | GetItem             |
  * | org members (with their teams)            | gsi1  | gsi1pk=ORG#<orgId>, gsi1sk begins_with MEMBER#      | Query               |
  * | org invitations                           | gsi1  | gsi1pk=ORG#<orgId>, gsi1sk begins_with INVITE#      | Query               |

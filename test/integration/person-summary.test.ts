@@ -91,6 +91,43 @@ describe('the sign-in', () => {
     expect(again).toMatchObject({ roundTrips: 1, requests: 1, transactions: 0 });
   });
 
+  it("reads a company connection's group-named orgs with the person: one read, one transaction", async () => {
+    const domain = uniqueDomain();
+    const companyId = await fx.company(uniqueSlug('co'));
+    const eng = await fx.org(uniqueSlug('eng'), { companyId });
+    const ops = await fx.org(uniqueSlug('ops'), { companyId });
+    const outside = await fx.org(uniqueSlug('outside'));
+    const provider = `Company${n++}`;
+    const conn = await fx.connection({
+      providerName: provider,
+      scope: { type: 'company', id: companyId },
+      domains: [domain],
+      defaultOrg: eng,
+    });
+    await fx.verifiedDomain(
+      domain,
+      { type: 'company', id: companyId },
+      { ssoConnectionIds: [conn.id] },
+    );
+    const email = `mapped@${domain}`;
+    const first = await signIn(email, {
+      identities: identities(provider),
+      [DEFAULT_GROUPS_ATTRIBUTE]: JSON.stringify([
+        `${eng.name}:dev`,
+        `${ops.name}:oncall`,
+        `${outside.name}:x`,
+      ]),
+    });
+    expect(first).toMatchObject({ roundTrips: 2, requests: 2, transactions: 1 });
+    // Only the company's orgs: the org outside it is ignored, as before.
+    await expectMirror(email, [
+      `MEMBER#${eng.id}`,
+      `MEMBER#${eng.id}#TEAM#dev`,
+      `MEMBER#${ops.id}`,
+      `MEMBER#${ops.id}#TEAM#oncall`,
+    ]);
+  });
+
   it('mirrors group-mapped joins and team removals', async () => {
     const domain = uniqueDomain();
     const main = await fx.org(uniqueSlug('main'));

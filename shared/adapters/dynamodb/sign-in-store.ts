@@ -3,9 +3,10 @@
  * transaction whose conditions keep seats within the limit under any concurrency.
  *
  * Round 1 (one BatchGet): the person's account and summary (memberships, team memberships,
- * invitations, notices; `person-summary.ts`), the verified domain and the SSO provider.
- * Round 2 (only when needed): BatchGet the orgs whose company or seats matter and the org-name
- * guards of the orgs that groups name.
+ * invitations, notices; `person-summary.ts`), the verified domain, the SSO provider and the
+ * org-name guards of the orgs that groups name (with their company).
+ * Round 2 (only when needed): BatchGet the orgs whose company the decision needs and round 1
+ * could not tell (invitations' orgs; memberships under a company-scoped connection).
  * The transaction updates the person summary with every membership, team, invitation or notice
  * it writes.
  */
@@ -142,12 +143,18 @@ export function createSignInStore(
     fullOrgIds: ReadonlySet<string>,
     signal?: AbortSignal,
   ): Promise<SignInState> {
+    // The orgs that groups name are read with the rest, before the connection is known to map
+    // groups (JIT or SCIM on): a sign-in through an IdP then needs no second read for them.
+    const groupOrgNames = signIn.connection
+      ? [...new Set(signIn.groups.map(parseGroup).flatMap((g) => (g ? [g.org] : [])))]
+      : [];
     const firstKeys = [
       keys.account(signIn.email),
       keys.personSummary(signIn.email),
       keys.domainVerified(signIn.domain),
     ];
     if (signIn.connection) firstKeys.push(keys.ssoProvider(signIn.connection));
+    firstKeys.push(...groupOrgNames.map((n) => keys.orgNameGuard(n)));
     stats.roundTrips++;
     stats.requests++;
     const first = await batchGet(db, tableName, firstKeys, signal);
@@ -164,6 +171,8 @@ export function createSignInStore(
     const connection = providerItem ? readConnection(providerItem) : undefined;
 
     const orgs: Record<string, OrgInfo> = {};
+    /** Orgs whose company is known for sure, so round 2 need not read them. */
+    const companyKnown = new Set<string>();
     const known = (info: OrgInfo) => {
       orgs[info.id] = { ...info, ...orgs[info.id], seatAvailable: true };
     };
@@ -181,39 +190,44 @@ export function createSignInStore(
         companyId: companyOf(connection.scope),
         seatAvailable: true,
       });
+      // A company connection's default org is one of the company's (the admin API checks it
+      // on every write of the connection), and an org never leaves its company.
+      if (connection.scope.type === 'company') companyKnown.add(d.id);
     }
     for (const m of person.memberships) {
       orgs[m.orgId] ??= { id: m.orgId, name: m.orgName, companyId: null, seatAvailable: true };
     }
-
-    // Round 2: only what round 1 could not answer.
-    const orgIds = orgsNeedingInfo({ person, connection }, signIn.emailVerified);
-    const groupOrgNames =
-      connection && (connection.jit || connection.scim)
-        ? [...new Set(signIn.groups.map(parseGroup).flatMap((g) => (g ? [g.org] : [])))]
-        : [];
     const orgIdsByName: Record<string, string> = {};
-    if (orgIds.length || groupOrgNames.length) {
+    if (connection && (connection.jit || connection.scim)) {
+      for (const name of groupOrgNames) {
+        const guard = get(first, keys.orgNameGuard(name));
+        if (!guard || typeof guard.orgId !== 'string') continue;
+        orgIdsByName[name] = guard.orgId;
+        // The name guard carries the org's company, kept with the org's (admin-store.ts).
+        const companyId = typeof guard.companyId === 'string' ? guard.companyId : null;
+        orgs[guard.orgId] = orgs[guard.orgId]
+          ? { ...orgs[guard.orgId]!, companyId: orgs[guard.orgId]!.companyId ?? companyId }
+          : { id: guard.orgId, name, companyId, seatAvailable: true };
+        companyKnown.add(guard.orgId);
+      }
+    }
+
+    // Round 2: only the orgs whose company the decision needs and round 1 could not tell.
+    const orgIds = orgsNeedingInfo({ person, connection }, signIn.emailVerified).filter(
+      (id) => !companyKnown.has(id),
+    );
+    if (orgIds.length) {
       stats.roundTrips++;
       stats.requests++;
       const second = await batchGet(
         db,
         tableName,
-        [...orgIds.map((id) => keys.org(id)), ...groupOrgNames.map((n) => keys.orgNameGuard(n))],
+        orgIds.map((id) => keys.org(id)),
         signal,
       );
       for (const id of orgIds) {
         const item = get(second, keys.org(id));
         if (item) orgs[id] = orgInfoFromItem(item);
-      }
-      for (const name of groupOrgNames) {
-        const guard = get(second, keys.orgNameGuard(name));
-        if (!guard || typeof guard.orgId !== 'string') continue;
-        orgIdsByName[name] = guard.orgId;
-        const companyId = typeof guard.companyId === 'string' ? guard.companyId : null;
-        orgs[guard.orgId] = orgs[guard.orgId]
-          ? { ...orgs[guard.orgId]!, companyId: orgs[guard.orgId]!.companyId ?? companyId }
-          : { id: guard.orgId, name, companyId, seatAvailable: true };
       }
     }
     for (const id of fullOrgIds) if (orgs[id]) orgs[id] = { ...orgs[id]!, seatAvailable: false };
