@@ -98,17 +98,11 @@ describe('the sign-in', () => {
     const ops = await fx.org(uniqueSlug('ops'), { companyId });
     const outside = await fx.org(uniqueSlug('outside'));
     const provider = `Company${n++}`;
-    const conn = await fx.connection({
+    await fx.ssoDomain(domain, {
       providerName: provider,
       scope: { type: 'company', id: companyId },
-      domains: [domain],
       defaultOrg: eng,
     });
-    await fx.verifiedDomain(
-      domain,
-      { type: 'company', id: companyId },
-      { ssoConnectionIds: [conn.id] },
-    );
     const email = `mapped@${domain}`;
     const first = await signIn(email, {
       identities: identities(provider),
@@ -132,13 +126,11 @@ describe('the sign-in', () => {
     const domain = uniqueDomain();
     const main = await fx.org(uniqueSlug('main'));
     const provider = `Summary${n++}`;
-    const conn = await fx.connection({
+    await fx.ssoDomain(domain, {
       providerName: provider,
       scope: { type: 'org', id: main.id },
-      domains: [domain],
       defaultOrg: main,
     });
-    await fx.verifiedDomain(domain, { type: 'org', id: main.id }, { ssoConnectionIds: [conn.id] });
     const email = `groups@${domain}`;
     const sso = (groups: string[]) =>
       signIn(email, {

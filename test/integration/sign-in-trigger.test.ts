@@ -72,16 +72,14 @@ async function ssoOrg(
     seatLimit: options.seatLimit ?? null,
   });
   const provider = `Okta${n++}`;
-  const conn = await fx.connection({
+  const conn = await fx.ssoDomain(domain, {
     providerName: provider,
     scope: { type: 'org', id: org.id },
-    domains: [domain],
     defaultOrg: org,
     jit: options.jit ?? true,
     scim: options.scim ?? false,
     defaultTeam: options.defaultTeam ?? null,
   });
-  await fx.verifiedDomain(domain, { type: 'org', id: org.id }, { ssoConnectionIds: [conn.id] });
   return { domain, org, provider, conn };
 }
 
@@ -246,17 +244,11 @@ describe('§3.2 SSO sign-in, JIT on', () => {
     const ops = await fx.org(`ops${n++}x`, { companyId });
     const outside = await fx.org(`outside${n++}x`);
     const provider = `Company${n++}`;
-    const conn = await fx.connection({
+    await fx.ssoDomain(domain, {
       providerName: provider,
       scope: { type: 'company', id: companyId },
-      domains: [domain],
       defaultOrg: eng,
     });
-    await fx.verifiedDomain(
-      domain,
-      { type: 'company', id: companyId },
-      { ssoConnectionIds: [conn.id] },
-    );
     const email = `grp@${domain}`;
 
     await sso(email, provider, {

@@ -60,6 +60,11 @@ export interface SignInFixture {
   connection(
     c: Partial<Connection> & Pick<Connection, 'providerName' | 'scope' | 'domains' | 'defaultOrg'>,
   ): Promise<Connection>;
+  /** An SSO connection at `scope` serving one verified domain. */
+  ssoDomain(
+    domain: string,
+    c: Partial<Connection> & Pick<Connection, 'providerName' | 'scope' | 'defaultOrg'>,
+  ): Promise<Connection>;
   invitation(
     email: string,
     org: { id: string; name: string },
@@ -123,7 +128,7 @@ export async function createSignInFixture(endpoint: string): Promise<SignInFixtu
     return items;
   };
 
-  return {
+  const fixture: SignInFixture = {
     db,
     tableName,
     async org(name, options = {}) {
@@ -160,6 +165,11 @@ export async function createSignInFixture(endpoint: string): Promise<SignInFixtu
           verifiedAt: AT,
         }),
       );
+    },
+    async ssoDomain(domain, c) {
+      const connection = await fixture.connection({ domains: [domain], ...c });
+      await fixture.verifiedDomain(domain, c.scope, { ssoConnectionIds: [connection.id] });
+      return connection;
     },
     async connection(c) {
       const connection: Connection = {
@@ -257,6 +267,7 @@ export async function createSignInFixture(endpoint: string): Promise<SignInFixtu
       await db.send(new DeleteTableCommand({ TableName: tableName }));
     },
   };
+  return fixture;
 }
 
 /** `POST /v1/hooks/sign-in` as API Gateway (HTTP API, payload 2.0) hands it to the hook function. */
