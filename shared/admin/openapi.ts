@@ -3,9 +3,10 @@
  * zod schemas that validate requests (`z.toJSONSchema`, JSON Schema 2020-12 as OpenAPI 3.1 uses).
  * `docs/openapi.json` is a rendered copy; a test fails when it is stale.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { DEFAULT_LIMIT, MAX_LIMIT } from './pagination.ts';
-import { requestSchemas, responseSchemas, routes } from './routes.ts';
+import { routes } from './routes.ts';
+import { requestSchemas, responseSchemas } from './schemas.ts';
 
 const REF = '#/components/schemas/';
 
@@ -23,7 +24,7 @@ const STATUS_TEXT: Record<number, string> = {
 
 /** Every registered schema under `components.schemas`, requests as input, responses as output. */
 function componentSchemas(): Record<string, unknown> {
-  const build = (named: Record<string, z.ZodType>, io: 'input' | 'output') => {
+  const build = (named: Record<string, z.ZodMiniType>, io: 'input' | 'output') => {
     const registry = z.registry<{ id: string }>();
     for (const [id, schema] of Object.entries(named)) registry.add(schema, { id });
     const out = z.toJSONSchema(registry, {

@@ -8,7 +8,7 @@
  * operation, whose state conflicts are 409.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { normaliseEmail } from '../domains/normalise.ts';
 import { AppError, NotFoundError, UnauthorizedError, ValidationError } from '../errors.ts';
 import { json } from '../http/problem.ts';
@@ -27,46 +27,10 @@ import * as events from './events.ts';
 import type { AdminDeps, ScopeContext } from './model.ts';
 import * as orgs from './orgs.ts';
 import { type PageRequest, parsePageRequest } from './pagination.ts';
-import * as schemas from './schemas.ts';
+import type { RequestSchemaName, ResponseSchemaName } from './schemas.ts';
 import * as sso from './sso.ts';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-/** Names of the request-body schemas (components of the OpenAPI document). */
-export const requestSchemas = {
-  CreateOrgRequest: schemas.CreateOrgRequest,
-  UpdateOrgRequest: schemas.UpdateOrgRequest,
-  SetRoleRequest: schemas.SetRoleRequest,
-  CreateInvitationRequest: schemas.CreateInvitationRequest,
-  CreateCompanyRequest: schemas.CreateCompanyRequest,
-  AddCompanyOrgRequest: schemas.AddCompanyOrgRequest,
-  AddDomainRequest: schemas.AddDomainRequest,
-  SetAutoProvisioningRequest: schemas.SetAutoProvisioningRequest,
-  CreateSsoConnectionRequest: schemas.CreateSsoConnectionRequest,
-  UpdateSsoConnectionRequest: schemas.UpdateSsoConnectionRequest,
-  SignInHookRequest: schemas.SignInHookRequest,
-} as const;
-
-/** Names of the response schemas. */
-export const responseSchemas = {
-  Org: schemas.Org,
-  Member: schemas.Member,
-  MemberPage: schemas.MemberPage,
-  Invitation: schemas.Invitation,
-  InvitationPage: schemas.InvitationPage,
-  TeamPage: schemas.TeamPage,
-  Company: schemas.Company,
-  Domain: schemas.Domain,
-  DomainPage: schemas.DomainPage,
-  SsoConnection: schemas.SsoConnection,
-  SsoConnectionPage: schemas.SsoConnectionPage,
-  EventPage: schemas.EventPage,
-  SignInHookResponse: schemas.SignInHookResponse,
-  Problem: schemas.Problem,
-} as const;
-
-export type RequestSchemaName = keyof typeof requestSchemas;
-export type ResponseSchemaName = keyof typeof responseSchemas;
 
 /** What an operation is handed once the checks have passed. */
 export interface RouteInput {
@@ -497,6 +461,14 @@ export const routes: readonly RouteSpec[] = [
   },
 ];
 
+/**
+ * The zod schemas (`schemas.ts`, and zod with them), loaded by the first request with a body
+ * rather than when the handler starts: no other request needs them, and most admin requests
+ * are reads. Bundled, the dynamic import stays in the one file, as a module initialised on
+ * first use; later requests get the same module at once.
+ */
+const loadSchemas = () => import('./schemas.ts');
+
 function matchPath(template: string, path: string): Record<string, string> | undefined {
   const t = template.split('/');
   const p = path.split('/');
@@ -533,7 +505,7 @@ export function callerFrom(event: APIGatewayProxyEventV2): { email: string } {
 }
 
 /** Validates a body against a route's schema; the first issue names the field (400). */
-export function parseBody<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
+export function parseBody<S extends z.ZodMiniType>(schema: S, raw: unknown): z.output<S> {
   const result = schema.safeParse(raw, { reportInput: true });
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
@@ -602,7 +574,7 @@ export async function routeRequest(
   openApi: () => unknown,
 ): Promise<APIGatewayProxyStructuredResultV2> {
   const { route, params } = findRoute(event.requestContext.http.method, event.rawPath);
-  if (route.operationId === 'getOpenApi') return json(200, openApi());
+  if (route.operationId === 'getOpenApi') return json(200, await openApi());
   if (route.external || !route.run) throw new NotFoundError(`${route.path} is not served here`);
 
   // 401
@@ -624,7 +596,7 @@ export async function routeRequest(
     ? parsePageRequest(event.queryStringParameters)
     : { limit: 0, cursor: undefined };
   const body = route.request
-    ? parseBody(requestSchemas[route.request], readJson(event))
+    ? parseBody((await loadSchemas()).requestSchemas[route.request], readJson(event))
     : undefined;
 
   const result = await route.run({

@@ -14,7 +14,8 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { type RouteSpec, requestSchemas, routes } from '../../shared/admin/routes.ts';
+import { type RouteSpec, routes } from '../../shared/admin/routes.ts';
+import { requestSchemas } from '../../shared/admin/schemas.ts';
 import {
   type AdminApi,
   type ApiAnswer,

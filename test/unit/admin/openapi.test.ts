@@ -3,7 +3,8 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../../shared/admin/openapi.ts';
 import { OPENAPI_COPY, renderOpenApi } from '../../../shared/admin/render-openapi.ts';
-import { requestSchemas, routes } from '../../../shared/admin/routes.ts';
+import { routes } from '../../../shared/admin/routes.ts';
+import { requestSchemas } from '../../../shared/admin/schemas.ts';
 
 /** Every route of the table in SPEC §5, `{scope}` expanded to orgs and companies. */
 const SPEC_ROUTES = [
