@@ -23,6 +23,21 @@ const CREATE_REQUIRE_BANNER =
   "import { createRequire as __provisioCreateRequire } from 'node:module'; const require = __provisioCreateRequire(import.meta.url);";
 
 /**
+ * Packages handlers load only with `import()`, when a request needs one. Bundled, a dynamic
+ * import stays in `index.mjs` as a module initialised on first use, but still parsed, and its
+ * source map read, at every cold start. So esbuild leaves these out, and each is bundled on its
+ * own beside the handler (`node_modules/<name>/`, by ship-on-demand.mjs) in the functions whose
+ * bundle imports it; nothing of it is read until then. tldts carries the Public Suffix List
+ * (~130 KB), which only adding a domain needs (shared/admin/domain-rules.ts).
+ */
+export const ON_DEMAND_PACKAGES: readonly string[] = ['tldts'];
+
+const SHIP_ON_DEMAND = join(PROJECT_ROOT, 'infra', 'constructs', 'ship-on-demand.mjs');
+
+/** Single-quoted for the shell that runs CDK's bundling commands. */
+const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/**
  * Whether a function bundles the AWS SDK v3 unless told otherwise (`bundleAwsSdk`). `npm run
  * bench` measures both ways and reports this one as deployed; docs/performance.md compares them.
  */
@@ -127,17 +142,16 @@ export class ProvisioFunction extends Construct {
         sourcesContent: false,
         banner: CREATE_REQUIRE_BANNER,
         bundleAwsSDK: props.bundleAwsSdk ?? BUNDLE_AWS_SDK_BY_DEFAULT,
+        esbuildArgs: { '--external': [...ON_DEMAND_PACKAGES] },
         logLevel: nodejs.LogLevel.WARNING,
-        ...(props.afterBundling
-          ? {
-              commandHooks: {
-                beforeBundling: () => [],
-                beforeInstall: () => [],
-                afterBundling: (_inputDir: string, outputDir: string) =>
-                  props.afterBundling!(outputDir),
-              },
-            }
-          : {}),
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir: string, outputDir: string) => [
+            `node ${[SHIP_ON_DEMAND, outputDir, ...ON_DEMAND_PACKAGES].map(quote).join(' ')}`,
+            ...(props.afterBundling?.(outputDir) ?? []),
+          ],
+        },
       },
     });
 

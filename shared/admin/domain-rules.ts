@@ -2,7 +2,6 @@
  * Which domains a scope may claim (SPEC §1) and how a claim is verified (SPEC §5). Pure.
  */
 import { domainToASCII } from 'node:url';
-import { parse } from 'tldts';
 import {
   PENDING_CHECK_INTERVAL_MS,
   VERIFIED_CHECK_INTERVAL_MS,
@@ -25,13 +24,22 @@ const publicSuffix = (domain: string): DomainRefusal => ({
 });
 
 /**
+ * tldts and the Public Suffix List it carries (~130 KB) are loaded by the first claim, not when
+ * a handler starts: no other request needs them. Deployed, tldts is not even in the bundle but
+ * beside it (`ON_DEMAND_PACKAGES`, infra/constructs/provisio-function.ts), so a cold start does
+ * not parse it either.
+ */
+const loadTldts = () => import('tldts');
+
+/**
  * Normalises a domain (lower case, IDNA → punycode, no trailing dot) and refuses what no org
  * can own: a public suffix (ICANN and private sections of the Public Suffix List, e.g. `com`,
  * `co.uk`, `github.io`), a shared tenant suffix (`onmicrosoft.com`) or a free mailbox provider.
  */
-export function checkClaimableDomain(
+export async function checkClaimableDomain(
   input: string,
-): { ok: true; domain: string } | { ok: false; refusal: DomainRefusal } {
+): Promise<{ ok: true; domain: string } | { ok: false; refusal: DomainRefusal }> {
+  const { parse } = await loadTldts();
   const domain = normaliseDomain(input);
   if (!domain) {
     // A top-level suffix (`com`, `uk`) is one label, so not a hostname we keep; say why anyway.

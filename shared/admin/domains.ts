@@ -56,7 +56,7 @@ export async function addDomain(
   scope: ScopeContext,
   body: { domain: string },
 ): Promise<DomainView> {
-  const checked = checkClaimableDomain(body.domain);
+  const checked = await checkClaimableDomain(body.domain);
   if (!checked.ok) throw new ValidationError('domain', checked.refusal.message);
   const domain = checked.domain;
   const now = new Date(ctx.at);

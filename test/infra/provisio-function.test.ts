@@ -4,19 +4,22 @@ import { pathToFileURL } from 'node:url';
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ProvisioFunction } from '../../infra/constructs/provisio-function.ts';
+import { ON_DEMAND_PACKAGES, ProvisioFunction } from '../../infra/constructs/provisio-function.ts';
 import { cdkJsonContext, SYNTH_TIMEOUT_MS } from './helpers.ts';
 
 const entry = join(import.meta.dirname, 'fixtures', 'sdk-handler.ts');
+const onDemandEntry = join(import.meta.dirname, 'fixtures', 'on-demand-handler.ts');
 
 let template: Template;
 let assemblyDir: string;
 let stack: Stack;
 let external: ProvisioFunction;
 let bundled: ProvisioFunction;
+let onDemand: ProvisioFunction;
 
 beforeAll(() => {
-  // Real esbuild bundling, once for the file: two functions, with and without the SDK.
+  // Real esbuild bundling, once for the file: two functions, with and without the SDK, and one
+  // importing a package on demand.
   const app = new App({ context: cdkJsonContext() });
   stack = new Stack(app, 'Fn');
   external = new ProvisioFunction(stack, 'External', {
@@ -25,6 +28,7 @@ beforeAll(() => {
     bundleAwsSdk: false,
   });
   bundled = new ProvisioFunction(stack, 'Bundled', { entry });
+  onDemand = new ProvisioFunction(stack, 'OnDemand', { entry: onDemandEntry });
   assemblyDir = app.synth().directory;
   template = Template.fromStack(stack);
 }, SYNTH_TIMEOUT_MS);
@@ -52,7 +56,7 @@ describe('ProvisioFunction', () => {
   });
 
   it('logs to its own retained log group with a retention', () => {
-    template.resourceCountIs('AWS::Logs::LogGroup', 2);
+    template.resourceCountIs('AWS::Logs::LogGroup', 3);
     template.hasResource('AWS::Logs::LogGroup', {
       Properties: { RetentionInDays: 30 },
       DeletionPolicy: 'Retain',
@@ -102,5 +106,20 @@ describe('ProvisioFunction', () => {
     expect(code).not.toMatch(/from\s*"@aws-sdk\//);
     const mod = (await import(pathToFileURL(file).href)) as { handler: () => Promise<string> };
     await expect(mod.handler()).resolves.toBe('function');
+  });
+
+  it('ships a package handlers import on demand beside the bundle, not in it', async () => {
+    expect(ON_DEMAND_PACKAGES).toContain('tldts');
+    const dir = bundleDir(onDemand);
+    const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+    expect(code).toContain('import("tldts")');
+    expect(code.length).toBeLessThan(10_000);
+    expect(existsSync(join(dir, 'node_modules', 'tldts', 'package.json'))).toBe(true);
+    // Only where the bundle imports it.
+    expect(existsSync(join(bundleDir(bundled), 'node_modules'))).toBe(false);
+    const mod = (await import(pathToFileURL(join(dir, 'index.mjs')).href)) as {
+      handler: () => Promise<string | null>;
+    };
+    await expect(mod.handler()).resolves.toBe('github.io');
   });
 });

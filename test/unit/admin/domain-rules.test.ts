@@ -9,8 +9,8 @@ import {
   txtValue,
 } from '../../../shared/admin/domain-rules.ts';
 
-const refusal = (input: string) => {
-  const out = checkClaimableDomain(input);
+const refusal = async (input: string) => {
+  const out = await checkClaimableDomain(input);
   return out.ok ? undefined : out.refusal.reason;
 };
 
@@ -28,8 +28,8 @@ describe('which domains a scope may claim', () => {
     // Not in the list, but a shared tenant suffix all the same (SPEC §1).
     'onmicrosoft.com',
     'ONMICROSOFT.COM.',
-  ])('refuses the public suffix %s', (domain) => {
-    expect(refusal(domain)).toBe('public-suffix');
+  ])('refuses the public suffix %s', async (domain) => {
+    expect(await refusal(domain)).toBe('public-suffix');
   });
 
   it.each([
@@ -43,14 +43,14 @@ describe('which domains a scope may claim', () => {
     'gmx.de',
     'qq.com',
     '163.com',
-  ])('refuses the free mailbox provider %s', (domain) => {
-    expect(refusal(domain)).toBe('free-mailbox');
+  ])('refuses the free mailbox provider %s', async (domain) => {
+    expect(await refusal(domain)).toBe('free-mailbox');
   });
 
   it.each(['', ' ', 'localhost', '1.2.3.4', 'a..b', 'exa mple.com', 'ada@acme.com', '-acme.com'])(
     'refuses %j as no domain at all',
-    (domain) => {
-      expect(refusal(domain)).toBe('invalid');
+    async (domain) => {
+      expect(await refusal(domain)).toBe('invalid');
     },
   );
 
@@ -64,15 +64,15 @@ describe('which domains a scope may claim', () => {
     ['Bücher.DE', 'xn--bcher-kva.de'],
     ['ｂüｃｈｅｒ．ｄｅ', 'xn--bcher-kva.de'],
     ['bu\u0308cher.de', 'xn--bcher-kva.de'],
-  ])('accepts %j as %s', (input, domain) => {
-    expect(checkClaimableDomain(input)).toEqual({ ok: true, domain });
+  ])('accepts %j as %s', async (input, domain) => {
+    expect(await checkClaimableDomain(input)).toEqual({ ok: true, domain });
   });
 
-  it('says why in words a person understands', () => {
-    const out = checkClaimableDomain('gmail.com');
+  it('says why in words a person understands', async () => {
+    const out = await checkClaimableDomain('gmail.com');
     expect(out.ok).toBe(false);
     if (!out.ok) expect(out.refusal.message).toContain('free mailbox provider');
-    const psl = checkClaimableDomain('co.uk');
+    const psl = await checkClaimableDomain('co.uk');
     if (!psl.ok) expect(psl.refusal.message).toContain('public suffix');
   });
 
@@ -82,9 +82,9 @@ describe('which domains a scope may claim', () => {
     .tuple(fc.oneof(label, unicode), fc.constantFrom('com', 'de', 'co.uk', 'io', 'example'))
     .map(([l, tld]) => `${l}.${tld}`);
 
-  it('gives every spelling of a domain (case, spaces, trailing dot, unicode form) one claim', () => {
-    fc.assert(
-      fc.property(
+  it('gives every spelling of a domain (case, spaces, trailing dot, unicode form) one claim', async () => {
+    await fc.assert(
+      fc.asyncProperty(
         claimable,
         fc.boolean(),
         fc.constantFrom('', ' ', '\t'),
@@ -92,22 +92,22 @@ describe('which domains a scope may claim', () => {
         fc.constantFrom('NFC', 'NFD', 'NFKC', 'NFKD') as fc.Arbitrary<
           'NFC' | 'NFD' | 'NFKC' | 'NFKD'
         >,
-        (domain, upper, pad, dot, form) => {
-          const canonical = checkClaimableDomain(domain);
+        async (domain, upper, pad, dot, form) => {
+          const canonical = await checkClaimableDomain(domain);
           expect(canonical.ok).toBe(true);
           const spelled = `${pad}${(upper ? domain.toUpperCase() : domain).normalize(form)}${dot ? '.' : ''}${pad}`;
-          expect(checkClaimableDomain(spelled)).toEqual(canonical);
+          expect(await checkClaimableDomain(spelled)).toEqual(canonical);
         },
       ),
     );
   });
 
-  it('is idempotent: a claimed domain claims as itself', () => {
-    fc.assert(
-      fc.property(claimable, (domain) => {
-        const once = checkClaimableDomain(domain);
+  it('is idempotent: a claimed domain claims as itself', async () => {
+    await fc.assert(
+      fc.asyncProperty(claimable, async (domain) => {
+        const once = await checkClaimableDomain(domain);
         if (!once.ok) return;
-        expect(checkClaimableDomain(once.domain)).toEqual(once);
+        expect(await checkClaimableDomain(once.domain)).toEqual(once);
       }),
     );
   });
