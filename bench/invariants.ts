@@ -149,6 +149,7 @@ export function orgProblems(a: OrgAudit): string[] {
 function comparable(p: PersonState): string {
   const sorted = <T>(list: T[]) => list.map((x) => JSON.stringify(x)).sort();
   return JSON.stringify([
+    p.account ?? null,
     sorted(p.memberships),
     sorted(p.teamMemberships),
     sorted(p.invitations),

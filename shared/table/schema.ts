@@ -7,8 +7,7 @@
  *
  * | pattern                                   | index | key template                                        | operation           |
  * |-------------------------------------------|-------|-----------------------------------------------------|---------------------|
- * | sign-in: account                          | table | pk=ACCOUNT#<email>, sk=ACCOUNT                      | BatchGet (round 1)  |
- * | sign-in: memberships, teams, invitations  | table | pk=ACCOUNT#<email>, sk=SUMMARY                      | BatchGet (round 1)  |
+ * | sign-in: the person (summary of items)    | table | pk=ACCOUNT#<email>, sk=SUMMARY                      | BatchGet (round 1)  |
  * | sign-in: domain verified + auto-prov      | table | pk=DOMAIN#<domain>, sk=VERIFIED                     | BatchGet (round 1)  |
  * | sign-in: SSO connection by provider name  | table | pk=PROVIDER#<providerName>, sk=PROVIDER             | BatchGet (round 1)  |
  * | sign-in: group org names → id, company    | table | pk=ORGNAME#<name>, sk=ORGNAME                       | BatchGet (round 1)  |
@@ -71,7 +70,7 @@ export const PERSON_SUMMARY_SK = 'SUMMARY';
 /** One key builder per entity of SPEC §1. Emails and domains must already be normalised. */
 export const keys = {
   account: (email: string): Key => ({ pk: `ACCOUNT#${email}`, sk: 'ACCOUNT' }),
-  /** The mirror of the person's memberships, teams, invitations and notices that the sign-in reads. */
+  /** The mirror of the person's account, memberships, teams, invitations and notices that the sign-in reads. */
   personSummary: (email: string): Key => ({ pk: `ACCOUNT#${email}`, sk: PERSON_SUMMARY_SK }),
   /** The partition holding a person's account, memberships, team memberships, invitations and company ownerships. */
   person: (email: string): string => `ACCOUNT#${email}`,

@@ -70,7 +70,7 @@ async function mirrored(email: string): Promise<string[]> {
     .sort();
 }
 
-/** The summary holds exactly the mirrored items, which are `expected`. */
+/** The summary holds exactly the mirrored items (`ACCOUNT` once the person has signed in). */
 async function expectMirror(email: string, expected: string[]): Promise<void> {
   expect(await summaryProblems(fx.db, fx.tableName, email)).toEqual([]);
   expect(await mirrored(email)).toEqual([...expected].sort());
@@ -84,11 +84,17 @@ describe('the sign-in', () => {
     const first = await signIn(`back@${domain}`);
     expect(first.plan.joins).toHaveLength(1);
     expect(first).toMatchObject({ roundTrips: 2, requests: 2, transactions: 1 });
-    await expectMirror(`back@${domain}`, [`MEMBER#${org.id}`]);
+    await expectMirror(`back@${domain}`, ['ACCOUNT', `MEMBER#${org.id}`]);
 
     const again = await signIn(`back@${domain}`);
     expect(again.plan.joins).toEqual([]);
     expect(again).toMatchObject({ roundTrips: 1, requests: 1, transactions: 0 });
+
+    // A new name from the IdP changes the account and its mirror in one transaction.
+    const renamed = await signIn(`back@${domain}`, { name: 'Renamed Person' });
+    expect(renamed.transactions).toBe(1);
+    await expectMirror(`back@${domain}`, ['ACCOUNT', `MEMBER#${org.id}`]);
+    expect((await fx.person(`back@${domain}`)).account?.name).toBe('Renamed Person');
   });
 
   it("reads a company connection's group-named orgs with the person: one read, one transaction", async () => {
@@ -115,6 +121,7 @@ describe('the sign-in', () => {
     expect(first).toMatchObject({ roundTrips: 2, requests: 2, transactions: 1 });
     // Only the company's orgs: the org outside it is ignored, as before.
     await expectMirror(email, [
+      'ACCOUNT',
       `MEMBER#${eng.id}`,
       `MEMBER#${eng.id}#TEAM#dev`,
       `MEMBER#${ops.id}`,
@@ -140,12 +147,13 @@ describe('the sign-in', () => {
 
     await sso([`${main.name}:dev`, `${main.name}:ops`]);
     await expectMirror(email, [
+      'ACCOUNT',
       `MEMBER#${main.id}`,
       `MEMBER#${main.id}#TEAM#dev`,
       `MEMBER#${main.id}#TEAM#ops`,
     ]);
     await sso([`${main.name}:dev`]);
-    await expectMirror(email, [`MEMBER#${main.id}`, `MEMBER#${main.id}#TEAM#dev`]);
+    await expectMirror(email, ['ACCOUNT', `MEMBER#${main.id}`, `MEMBER#${main.id}#TEAM#dev`]);
   });
 
   it('mirrors invitations accepted and seat-limit notices', async () => {
@@ -162,6 +170,7 @@ describe('the sign-in', () => {
     expect(person.invitations).toEqual([]);
     expect(person.notices).toEqual([expect.objectContaining({ orgId: full.id })]);
     await expectMirror(email, [
+      'ACCOUNT',
       `MEMBER#${other.id}`,
       `MEMBER#${other.id}#TEAM#guests`,
       `NOTICE#${person.notices[0]!.kind}#${full.id}`,
@@ -202,13 +211,13 @@ describe('the admin API', () => {
 
     // The invitee accepts by signing in with the invited, verified address.
     await signIn(invitee);
-    await expectMirror(invitee, [`MEMBER#${org.id}`, `MEMBER#${org.id}#TEAM#eng`]);
+    await expectMirror(invitee, ['ACCOUNT', `MEMBER#${org.id}`, `MEMBER#${org.id}#TEAM#eng`]);
 
     const member = `/v1/orgs/${org.id}/members/${encodeURIComponent(invitee)}`;
     expect((await admin.call('PUT', member, { as: owner, body: { role: 'owner' } })).status).toBe(
       200,
     );
-    await expectMirror(invitee, [`MEMBER#${org.id}`, `MEMBER#${org.id}#TEAM#eng`]);
+    await expectMirror(invitee, ['ACCOUNT', `MEMBER#${org.id}`, `MEMBER#${org.id}#TEAM#eng`]);
     const promoted = await signIn(invitee);
     expect(promoted.plan.joins).toEqual([]);
     expect((await fx.person(invitee)).memberships[0]?.role).toBe('owner');
@@ -217,7 +226,7 @@ describe('the admin API', () => {
       200,
     );
     expect((await admin.call('DELETE', member, { as: owner })).status).toBe(204);
-    await expectMirror(invitee, []);
+    await expectMirror(invitee, ['ACCOUNT']);
     await expectMirror(owner, [`MEMBER#${org.id}`]);
   });
 });

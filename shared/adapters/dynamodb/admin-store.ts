@@ -290,7 +290,7 @@ export function createAdminStore(db: DynamoDBDocumentClient, tableName: string):
         return [put(item, absent)];
       }
       case 'setRole':
-        summary.setRole(keys.member(w.orgId, w.email), w.to);
+        summary.setFields(keys.member(w.orgId, w.email), { role: w.to });
         return [
           update(
             keys.member(w.orgId, w.email),

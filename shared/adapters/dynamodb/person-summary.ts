@@ -1,8 +1,8 @@
 /**
  * The person summary (`ACCOUNT#<email>` / `SUMMARY`): one item mirroring what the sign-in decides
- * on in the person's partition (memberships, team memberships, invitations, notices), one
- * attribute per mirrored item, named by that item's sort key and holding its attributes but the
- * keys. It lets the sign-in read the person, the email's domain and the SSO provider in one
+ * on in the person's partition (account, memberships, team memberships, invitations, notices),
+ * one attribute per mirrored item, named by that item's sort key and holding its attributes but
+ * the keys. It lets the sign-in read the person, the email's domain and the SSO provider in one
  * BatchGet (SPEC §3.6) instead of a Query beside a BatchGet.
  *
  * The rule that keeps it true: every transaction that writes a mirrored item records the write in
@@ -11,7 +11,6 @@
  * The items stay the source for everything else (the org-side views on gsi1, the admin API).
  */
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { Role } from '../../sign-in/types.ts';
 import { attr, type Key, keys, PERSON_SUMMARY_SK, prefix } from '../../table/schema.ts';
 import type { Entity } from './items.ts';
 
@@ -21,11 +20,14 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
 
 /** Sort-key prefixes of the items the summary mirrors (team memberships are `MEMBER#…#TEAM#…`). */
 const MIRRORED = [prefix.member, prefix.invitation, prefix.notice] as const;
+/** The account's sort key: mirrored too. */
+const ACCOUNT_SK = keys.account('').sk;
 
 const PERSON = keys.person('');
 
 /** Whether the summary mirrors an item with this sort key (of a person's partition). */
-export const isMirrored = (sk: string): boolean => MIRRORED.some((p) => sk.startsWith(p));
+export const isMirrored = (sk: string): boolean =>
+  sk === ACCOUNT_SK || MIRRORED.some((p) => sk.startsWith(p));
 
 /** What the summary keeps of an item: everything but its keys and the person's email. */
 function mirrorValue(item: Record<string, unknown>): Record<string, unknown> {
@@ -44,15 +46,17 @@ function mirrorValue(item: Record<string, unknown>): Record<string, unknown> {
 const summaryKeyOf = (pk: string): Key => ({ pk, sk: PERSON_SUMMARY_SK });
 
 /**
- * The summary's mirrored attributes as items of the person's partition (`sk` and the item's
- * attributes), so that `readPerson` reads a summary exactly as it reads the partition.
+ * The summary's mirrored attributes as items of the person's partition (`sk`, the person's
+ * email and the item's attributes), so that `readPerson` reads a summary as it reads the
+ * partition.
  */
 export function readSummary(item: Record<string, unknown> | undefined): Record<string, unknown>[] {
-  if (!item) return [];
+  if (!item || typeof item[attr.pk] !== 'string') return [];
+  const email = (item[attr.pk] as string).slice(PERSON.length);
   const items: Record<string, unknown>[] = [];
   for (const [name, value] of Object.entries(item)) {
     if (isMirrored(name) && value && typeof value === 'object' && !Array.isArray(value)) {
-      items.push({ ...(value as Record<string, unknown>), [attr.sk]: name });
+      items.push({ ...(value as Record<string, unknown>), email, [attr.sk]: name });
     }
   }
   return items;
@@ -61,7 +65,7 @@ export function readSummary(item: Record<string, unknown> | undefined): Record<s
 type Change =
   | { op: 'set'; value: Record<string, unknown> }
   | { op: 'remove' }
-  | { op: 'role'; role: Role };
+  | { op: 'fields'; fields: Record<string, unknown> };
 
 /** The mirrored writes of one transaction, as one summary update per person. */
 export class SummaryChanges {
@@ -72,9 +76,11 @@ export class SummaryChanges {
     const changes = this.people.get(key.pk) ?? new Map<string, Change>();
     this.people.set(key.pk, changes);
     const before = changes.get(key.sk);
-    // A role change after a put in the same transaction changes the value put.
-    if (change.op === 'role' && before?.op === 'set') {
-      changes.set(key.sk, { op: 'set', value: { ...before.value, role: change.role } });
+    // Fields changed after a put or a field change in the same transaction join it.
+    if (change.op === 'fields' && before?.op === 'set') {
+      changes.set(key.sk, { op: 'set', value: { ...before.value, ...change.fields } });
+    } else if (change.op === 'fields' && before?.op === 'fields') {
+      changes.set(key.sk, { op: 'fields', fields: { ...before.fields, ...change.fields } });
     } else {
       changes.set(key.sk, change);
     }
@@ -90,9 +96,9 @@ export class SummaryChanges {
     this.change(key, { op: 'remove' });
   }
 
-  /** A membership's role changed in place. */
-  setRole(key: Key, role: Role): void {
-    this.change(key, { op: 'role', role });
+  /** Attributes of an item changed in place (a membership's role, an account's name). */
+  setFields(key: Key, fields: Record<string, unknown>): void {
+    this.change(key, { op: 'fields', fields });
   }
 
   /** One Update per person touched; none when nothing mirrored was written. */
@@ -111,10 +117,12 @@ export class SummaryChanges {
         if (change.op === 'set') {
           sets.push(`${n} = ${v}`);
           values[v] = change.value;
-        } else if (change.op === 'role') {
-          names['#role'] = 'role';
-          sets.push(`${n}.#role = ${v}`);
-          values[v] = change.role;
+        } else if (change.op === 'fields') {
+          Object.entries(change.fields).forEach(([field, value], j) => {
+            names[`${n}f${j}`] = field;
+            values[`${v}f${j}`] = value;
+            sets.push(`${n}.${n}f${j} = ${v}f${j}`);
+          });
         } else {
           removes.push(n);
         }

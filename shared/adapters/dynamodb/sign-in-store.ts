@@ -2,13 +2,13 @@
  * The sign-in's storage (SPEC §3.6): the state in at most two round trips, the plan in one
  * transaction whose conditions keep seats within the limit under any concurrency.
  *
- * Round 1 (one BatchGet): the person's account and summary (memberships, team memberships,
+ * Round 1 (one BatchGet): the person's summary (account, memberships, team memberships,
  * invitations, notices; `person-summary.ts`), the verified domain, the SSO provider and the
  * org-name guards of the orgs that groups name (with their company).
  * Round 2 (only when needed): BatchGet the orgs whose company the decision needs and round 1
  * could not tell (invitations' orgs; memberships under a company-scoped connection).
- * The transaction updates the person summary with every membership, team, invitation or notice
- * it writes.
+ * The transaction updates the person summary with every account, membership, team, invitation
+ * or notice it writes.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -148,21 +148,13 @@ export function createSignInStore(
     const groupOrgNames = signIn.connection
       ? [...new Set(signIn.groups.map(parseGroup).flatMap((g) => (g ? [g.org] : [])))]
       : [];
-    const firstKeys = [
-      keys.account(signIn.email),
-      keys.personSummary(signIn.email),
-      keys.domainVerified(signIn.domain),
-    ];
+    const firstKeys = [keys.personSummary(signIn.email), keys.domainVerified(signIn.domain)];
     if (signIn.connection) firstKeys.push(keys.ssoProvider(signIn.connection));
     firstKeys.push(...groupOrgNames.map((n) => keys.orgNameGuard(n)));
     stats.roundTrips++;
     stats.requests++;
     const first = await batchGet(db, tableName, firstKeys, signal);
-    const account = get(first, keys.account(signIn.email));
-    const person = readPerson([
-      ...(account ? [account] : []),
-      ...readSummary(get(first, keys.personSummary(signIn.email))),
-    ]);
+    const person = readPerson(readSummary(get(first, keys.personSummary(signIn.email))));
     const domainItem = get(first, keys.domainVerified(signIn.domain));
     const domain = domainItem ? readVerifiedDomain(domainItem) : undefined;
     const providerItem = signIn.connection
@@ -283,6 +275,7 @@ export function createSignInStore(
       );
       put(usernameGuardItem(username, email), { kind: 'username' }, absent);
     } else if (plan.account.updateName) {
+      summary.setFields(keys.account(email), { name: plan.account.name, updatedAt: at });
       items.push([
         {
           Update: {

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  accountItem,
   invitationItem,
   memberItem,
   noticeItem,
@@ -61,7 +62,7 @@ describe('SummaryChanges', () => {
         createdAt: AT,
       }),
     );
-    changes.delete(keys.account(email));
+    changes.delete(keys.companyOwner('co_1', email));
     expect(changes.items('t')).toEqual([]);
   });
 
@@ -111,16 +112,16 @@ describe('SummaryChanges', () => {
   it('changes a role in place, or in the value put by the same transaction', () => {
     const key = keys.member('org_1', email);
     const inPlace = new SummaryChanges();
-    inPlace.setRole(key, 'owner');
+    inPlace.setFields(key, { role: 'owner' });
     const summary = applyUpdate(
-      { 'MEMBER#org_1': { ...membership } },
+      { ...keys.personSummary(email), 'MEMBER#org_1': { ...membership } },
       inPlace.items('t')[0]!.Update!,
     );
     expect(readPerson(readSummary(summary)).memberships[0]?.role).toBe('owner');
 
     const afterPut = new SummaryChanges();
     afterPut.put(memberItem(email, membership));
-    afterPut.setRole(key, 'owner');
+    afterPut.setFields(key, { role: 'owner' });
     const update = afterPut.items('t')[0]!.Update!;
     expect(update.UpdateExpression).toBe('SET #entity = :entity, #m0 = :m0');
     expect(update.ExpressionAttributeValues?.[':m0']).toMatchObject({ role: 'owner' });
@@ -133,6 +134,29 @@ describe('SummaryChanges', () => {
     expect(changes.items('t')[0]!.Update!.UpdateExpression).toBe(
       'SET #entity = :entity REMOVE #m0',
     );
+  });
+
+  it('mirrors the account, and a name changed in place with the time it changed', () => {
+    const account = accountItem({ email, username: 'ann1234', name: 'Ann', createdAt: AT });
+    const created = new SummaryChanges();
+    created.put(account);
+    const summary = applyUpdate({ ...keys.personSummary(email) }, created.items('t')[0]!.Update!);
+    expect(readPerson(readSummary(summary)).account).toEqual({
+      email,
+      username: 'ann1234',
+      name: 'Ann',
+    });
+
+    const renamed = new SummaryChanges();
+    renamed.setFields(keys.account(email), { name: 'Ann Lee' });
+    renamed.setFields(keys.account(email), { updatedAt: AT });
+    const update = renamed.items('t')[0]!.Update!;
+    expect(update.UpdateExpression).toBe(
+      'SET #entity = :entity, #m0.#m0f0 = :m0f0, #m0.#m0f1 = :m0f1',
+    );
+    const after = applyUpdate(summary, update);
+    expect(readPerson(readSummary(after)).account?.name).toBe('Ann Lee');
+    expect(after.ACCOUNT).toMatchObject({ updatedAt: AT, username: 'ann1234' });
   });
 });
 
