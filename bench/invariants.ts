@@ -12,7 +12,7 @@ import {
   ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { readPerson } from '../shared/adapters/dynamodb/items.ts';
-import { readSummary } from '../shared/adapters/dynamodb/person-summary.ts';
+import { readSummary } from '../shared/adapters/dynamodb/person-changes.ts';
 import type { PersonState } from '../shared/sign-in/types.ts';
 import { GSI1, keys, PERSON_SUMMARY_SK, prefix } from '../shared/table/schema.ts';
 
@@ -26,6 +26,9 @@ export interface OrgAudit {
   invitations: number;
   ownerCount: number;
   owners: number;
+  /** Owner members and owner index entries, by email, sorted. */
+  ownerEmails: string[];
+  ownerEntries: string[];
   /** Team name → [memberCount, team member items]. */
   teams: Record<string, [number, number]>;
   /** The people with a membership, team membership or invitation in the org. */
@@ -103,6 +106,8 @@ export async function auditOrg(
     invitations: 0,
     ownerCount: typeof item.ownerCount === 'number' ? item.ownerCount : 0,
     owners: 0,
+    ownerEmails: [],
+    ownerEntries: [],
     teams: {},
     emails: [],
   };
@@ -115,14 +120,20 @@ export async function auditOrg(
   for (const i of indexed) {
     if (i.entity === 'member') {
       audit.members++;
-      if (i.role === 'owner') audit.owners++;
-    } else if (i.entity === 'invitation') audit.invitations++;
+      if (i.role === 'owner') {
+        audit.owners++;
+        audit.ownerEmails.push(String(i.email));
+      }
+    } else if (i.entity === 'orgOwner') audit.ownerEntries.push(String(i.email));
+    else if (i.entity === 'invitation') audit.invitations++;
     else if (i.entity === 'teamMember') {
       const team = String(i.team);
       audit.teams[team] ??= [0, 0];
       audit.teams[team][1]++;
     }
   }
+  audit.ownerEmails.sort();
+  audit.ownerEntries.sort();
   return audit;
 }
 
@@ -138,6 +149,10 @@ export function orgProblems(a: OrgAudit): string[] {
     problems.push(`${name}: seatsUsed ${a.seatsUsed} > seatLimit ${a.seatLimit}`);
   if (a.ownerCount !== a.owners)
     problems.push(`${name}: ownerCount ${a.ownerCount} ≠ ${a.owners} owner members`);
+  if (a.ownerEmails.join() !== a.ownerEntries.join())
+    problems.push(
+      `${name}: owner entries [${a.ownerEntries.join(', ')}] ≠ owner members [${a.ownerEmails.join(', ')}]`,
+    );
   for (const [team, [count, items]] of Object.entries(a.teams)) {
     if (count !== items)
       problems.push(`${name}: team ${team} memberCount ${count} ≠ ${items} team members`);

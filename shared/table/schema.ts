@@ -17,6 +17,7 @@
  * | org teams                                 | table | pk=ORG#<orgId>, sk begins_with TEAM#                | Query               |
  * | org events, newest first                  | table | pk=ORG#<orgId>, sk begins_with EVENT#               | Query (backwards)   |
  * | company + its orgs                        | table | pk=COMPANY#<id>                                     | Query               |
+ * | org owners (notifier)                     | gsi1  | gsi1pk=ORG#<orgId>, gsi1sk begins_with OWNER#       | Query               |
  * | company owners                            | gsi1  | gsi1pk=COMPANY#<id>, gsi1sk begins_with OWNER#      | Query               |
  * | company events (own + its orgs')          | gsi1  | gsi1pk=EVENTS#COMPANY#<id>                          | Query (backwards)   |
  * | a scope's domains / SSO connections       | table | pk=<scope>, sk begins_with DOMAIN# / SSO#           | Query               |
@@ -64,7 +65,7 @@ export type ScopeRef = { type: 'org'; id: string } | { type: 'company'; id: stri
 export const scopeKey = (scope: ScopeRef): string =>
   scope.type === 'org' ? `ORG#${scope.id}` : `COMPANY#${scope.id}`;
 
-/** The sort key of the person summary (`shared/adapters/dynamodb/person-summary.ts`). */
+/** The sort key of the person summary (`shared/adapters/dynamodb/person-changes.ts`). */
 export const PERSON_SUMMARY_SK = 'SUMMARY';
 
 /** One key builder per entity of SPEC §1. Emails and domains must already be normalised. */
@@ -96,6 +97,13 @@ export const keys = {
     sk: `MEMBER#${orgId}`,
     gsi1pk: `ORG#${orgId}`,
     gsi1sk: `MEMBER#${email}`,
+  }),
+  /** An owner of an org, indexed so that the org's owners are read without its members. */
+  orgOwner: (orgId: string, email: string): Key & Gsi1Key => ({
+    pk: `ACCOUNT#${email}`,
+    sk: `ORGOWNER#${orgId}`,
+    gsi1pk: `ORG#${orgId}`,
+    gsi1sk: `OWNER#${email}`,
   }),
   team: (orgId: string, team: string): Key => ({ pk: `ORG#${orgId}`, sk: `TEAM#${team}` }),
   teamMember: (orgId: string, team: string, email: string): Key & Gsi1Key => ({

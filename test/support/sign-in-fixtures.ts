@@ -34,7 +34,7 @@ import {
   ssoProviderItem,
   teamMemberItem,
 } from '../../shared/adapters/dynamodb/items.ts';
-import { SummaryChanges } from '../../shared/adapters/dynamodb/person-summary.ts';
+import { PersonChanges } from '../../shared/adapters/dynamodb/person-changes.ts';
 import { signHookBody } from '../../shared/sign-in/hook-signature.ts';
 import type { Connection, Role, Via } from '../../shared/sign-in/types.ts';
 import { createTableInput, keys } from '../../shared/table/schema.ts';
@@ -92,7 +92,7 @@ export function putItem(
   tableName: string,
   Item: Record<string, unknown> & { pk: string; sk: string },
 ) {
-  const summary = new SummaryChanges();
+  const summary = new PersonChanges();
   summary.put(Item);
   return db.send(
     new TransactWriteCommand({

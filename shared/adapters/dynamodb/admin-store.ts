@@ -55,7 +55,7 @@ import {
   ssoConnectionItem,
   ssoProviderItem,
 } from './items.ts';
-import { SummaryChanges } from './person-summary.ts';
+import { PersonChanges } from './person-changes.ts';
 import { queryAll } from './query.ts';
 import { batchGet, queryPartition } from './sign-in-store.ts';
 
@@ -214,7 +214,7 @@ export function createAdminStore(db: DynamoDBDocumentClient, tableName: string):
   });
 
   /** A write's items; the writes of mirrored person items are also recorded in `summary`. */
-  function toItems(w: Write, summary: SummaryChanges): TransactItem[] {
+  function toItems(w: Write, summary: PersonChanges): TransactItem[] {
     switch (w.kind) {
       case 'putOrg':
         return [put(orgItem(w.org), absent)];
@@ -527,7 +527,7 @@ export function createAdminStore(db: DynamoDBDocumentClient, tableName: string):
   async function apply(writes: Write[]): Promise<void> {
     const items: TransactItem[] = [];
     const owner: number[] = [];
-    const summary = new SummaryChanges();
+    const summary = new PersonChanges();
     writes.forEach((w, i) => {
       for (const item of toItems(w, summary)) {
         items.push(item);

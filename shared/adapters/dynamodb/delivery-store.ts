@@ -32,14 +32,14 @@ export function createDeliveryStore(db: DynamoDBDocumentClient, tableName: strin
         db.send(new GetCommand({ TableName: tableName, Key: keys.org(n.orgId) })),
       );
       const companyId = (org.Item?.companyId as string | null | undefined) ?? n.companyId;
-      const [members, companyOwners] = await Promise.all([
-        queryIndex(`ORG#${n.orgId}`, prefix.member),
-        companyId ? queryIndex(`COMPANY#${companyId}`, prefix.owner) : Promise.resolve([]),
+      // The owner entries (`PersonChanges`): the org's owners without reading its members.
+      const [owners, companyOwners] = await Promise.all([
+        queryIndex(keys.orgOwner(n.orgId, '').gsi1pk, prefix.owner),
+        companyId
+          ? queryIndex(keys.companyOwner(companyId, '').gsi1pk, prefix.owner)
+          : Promise.resolve([]),
       ]);
-      const owners = members
-        .filter((m) => m.entity === 'member' && m.role === 'owner')
-        .map((m) => String(m.email));
-      return [...owners, ...companyOwners.map((o) => String(o.email))];
+      return [...owners, ...companyOwners].map((o) => String(o.email));
     },
 
     async claim(outboxId, recipient, now, leaseMs): Promise<ClaimResult> {

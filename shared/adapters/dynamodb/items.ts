@@ -27,6 +27,7 @@ export type Entity =
   | 'companyOrg'
   | 'companyOwner'
   | 'member'
+  | 'orgOwner'
   | 'team'
   | 'teamMember'
   | 'invitation'
@@ -70,6 +71,14 @@ export const memberItem = (email: string, m: Membership): Item => ({
   role: m.role,
   via: m.via,
   joinedAt: m.joinedAt,
+});
+
+/** An org's owner in the index the notifier reads (`PersonChanges` keeps it with the membership). */
+export const orgOwnerItem = (orgId: string, email: string): Item => ({
+  ...keys.orgOwner(orgId, email),
+  entity: 'orgOwner',
+  orgId,
+  email,
 });
 
 export const teamMemberItem = (email: string, t: TeamMembership, at: string): Item => ({

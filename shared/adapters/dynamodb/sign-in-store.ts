@@ -3,7 +3,7 @@
  * transaction whose conditions keep seats within the limit under any concurrency.
  *
  * Round 1 (one BatchGet): the person's summary (account, memberships, team memberships,
- * invitations, notices; `person-summary.ts`), the verified domain, the SSO provider and the
+ * invitations, notices; `person-changes.ts`), the verified domain, the SSO provider and the
  * org-name guards of the orgs that groups name (with their company).
  * Round 2 (only when needed): BatchGet the orgs whose company the decision needs and round 1
  * could not tell (invitations' orgs; memberships under a company-scoped connection).
@@ -36,7 +36,7 @@ import {
   teamMemberItem,
   usernameGuardItem,
 } from './items.ts';
-import { readSummary, SummaryChanges } from './person-summary.ts';
+import { PersonChanges, readSummary } from './person-changes.ts';
 import { queryAll } from './query.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -235,7 +235,7 @@ export function createSignInStore(
     const at = now.toISOString();
     const email = signIn.email;
     const items: [TransactItem, Guard][] = [];
-    const summary = new SummaryChanges();
+    const summary = new PersonChanges();
     const put = (
       Item: Item,
       guard: Guard,

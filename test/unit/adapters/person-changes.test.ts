@@ -9,10 +9,11 @@ import {
   memberItem,
   noticeItem,
   orgItem,
+  orgOwnerItem,
   readPerson,
   teamMemberItem,
 } from '../../../shared/adapters/dynamodb/items.ts';
-import { readSummary, SummaryChanges } from '../../../shared/adapters/dynamodb/person-summary.ts';
+import { PersonChanges, readSummary } from '../../../shared/adapters/dynamodb/person-changes.ts';
 import { keys } from '../../../shared/table/schema.ts';
 
 const AT = '2026-11-23T10:00:00.000Z';
@@ -48,9 +49,9 @@ function applyUpdate(
   return out;
 }
 
-describe('SummaryChanges', () => {
+describe('PersonChanges', () => {
   it('writes nothing when nothing mirrored changed', () => {
-    const changes = new SummaryChanges();
+    const changes = new PersonChanges();
     changes.put(
       orgItem({
         id: 'org_1',
@@ -67,7 +68,7 @@ describe('SummaryChanges', () => {
   });
 
   it('updates one summary per person, whatever the number of changes', () => {
-    const changes = new SummaryChanges();
+    const changes = new PersonChanges();
     changes.put(memberItem(email, membership));
     changes.put(teamMemberItem(email, { orgId: 'org_1', team: 'dev', via: 'admin' }, AT));
     changes.delete(keys.invitation('org_2', email));
@@ -101,7 +102,7 @@ describe('SummaryChanges', () => {
       }),
       noticeItem(email, 'seat-limit', 'org_3', AT),
     ];
-    const changes = new SummaryChanges();
+    const changes = new PersonChanges();
     for (const item of items) changes.put(item);
     const summary = applyUpdate({ ...keys.personSummary(email) }, changes.items('t')[0]!.Update!);
     expect(summary['MEMBER#org_1']).not.toHaveProperty('email');
@@ -111,7 +112,7 @@ describe('SummaryChanges', () => {
 
   it('changes a role in place, or in the value put by the same transaction', () => {
     const key = keys.member('org_1', email);
-    const inPlace = new SummaryChanges();
+    const inPlace = new PersonChanges();
     inPlace.setFields(key, { role: 'owner' });
     const summary = applyUpdate(
       { ...keys.personSummary(email), 'MEMBER#org_1': { ...membership } },
@@ -119,7 +120,7 @@ describe('SummaryChanges', () => {
     );
     expect(readPerson(readSummary(summary)).memberships[0]?.role).toBe('owner');
 
-    const afterPut = new SummaryChanges();
+    const afterPut = new PersonChanges();
     afterPut.put(memberItem(email, membership));
     afterPut.setFields(key, { role: 'owner' });
     const update = afterPut.items('t')[0]!.Update!;
@@ -128,7 +129,7 @@ describe('SummaryChanges', () => {
   });
 
   it('a later change of the same item replaces an earlier one', () => {
-    const changes = new SummaryChanges();
+    const changes = new PersonChanges();
     changes.put(memberItem(email, membership));
     changes.delete(keys.member('org_1', email));
     expect(changes.items('t')[0]!.Update!.UpdateExpression).toBe(
@@ -138,7 +139,7 @@ describe('SummaryChanges', () => {
 
   it('mirrors the account, and a name changed in place with the time it changed', () => {
     const account = accountItem({ email, username: 'ann1234', name: 'Ann', createdAt: AT });
-    const created = new SummaryChanges();
+    const created = new PersonChanges();
     created.put(account);
     const summary = applyUpdate({ ...keys.personSummary(email) }, created.items('t')[0]!.Update!);
     expect(readPerson(readSummary(summary)).account).toEqual({
@@ -147,7 +148,7 @@ describe('SummaryChanges', () => {
       name: 'Ann',
     });
 
-    const renamed = new SummaryChanges();
+    const renamed = new PersonChanges();
     renamed.setFields(keys.account(email), { name: 'Ann Lee' });
     renamed.setFields(keys.account(email), { updatedAt: AT });
     const update = renamed.items('t')[0]!.Update!;
@@ -157,6 +158,56 @@ describe('SummaryChanges', () => {
     const after = applyUpdate(summary, update);
     expect(readPerson(readSummary(after)).account?.name).toBe('Ann Lee');
     expect(after.ACCOUNT).toMatchObject({ updatedAt: AT, username: 'ann1234' });
+  });
+});
+
+describe('owner entries', () => {
+  const owner = { ...membership, role: 'owner' as const };
+  const ops = (changes: PersonChanges) =>
+    changes
+      .items('t')
+      .filter((i) => !i.Update)
+      .map((i) => (i.Put ? ['put', i.Put.Item] : ['delete', i.Delete?.Key]));
+
+  it('puts one for a membership put as owner, none for a member', () => {
+    const changes = new PersonChanges();
+    changes.put(memberItem(email, owner));
+    changes.put(memberItem('bob@example.com', membership));
+    expect(ops(changes)).toEqual([['put', orgOwnerItem('org_1', email)]]);
+  });
+
+  it('follows role changes and removals, the last change of a transaction winning', () => {
+    const key = keys.member('org_1', email);
+    const promoted = new PersonChanges();
+    promoted.setFields(key, { role: 'owner' });
+    expect(ops(promoted)).toEqual([['put', orgOwnerItem('org_1', email)]]);
+
+    const demoted = new PersonChanges();
+    demoted.setFields(key, { role: 'member' });
+    const entry = keys.orgOwner('org_1', email);
+    expect(ops(demoted)).toEqual([['delete', { pk: entry.pk, sk: entry.sk }]]);
+
+    const removed = new PersonChanges();
+    removed.put(memberItem(email, owner));
+    removed.delete(key);
+    expect(ops(removed)).toEqual([['delete', { pk: entry.pk, sk: entry.sk }]]);
+  });
+
+  it('ignores team memberships and invitations, whatever their role', () => {
+    const changes = new PersonChanges();
+    changes.put(teamMemberItem(email, { orgId: 'org_1', team: 'dev', via: 'admin' }, AT));
+    changes.delete(keys.teamMember('org_1', 'dev', email));
+    changes.put(
+      invitationItem(email, {
+        orgId: 'org_2',
+        orgName: 'beta',
+        role: 'owner',
+        team: null,
+        invitedBy: 'boss@example.com',
+        createdAt: AT,
+      }),
+    );
+    expect(ops(changes)).toEqual([]);
   });
 });
 

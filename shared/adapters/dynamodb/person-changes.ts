@@ -1,18 +1,27 @@
 /**
- * The person summary (`ACCOUNT#<email>` / `SUMMARY`): one item mirroring what the sign-in decides
+ * The writes that follow from writing a person's items, kept in one place so that no writer can
+ * forget one:
+ *
+ * - the person summary, updated in the same transaction;
+ * - the org-owner index entry (`ACCOUNT#<email>` / `ORGOWNER#<orgId>`, on gsi1 `ORG#<orgId>` /
+ *   `OWNER#<email>`), present while the membership's role is owner, so that the notifier reads
+ *   an org's owners without reading its members.
+ *
+ * The person summary (`ACCOUNT#<email>` / `SUMMARY`) is one item mirroring what the sign-in decides
  * on in the person's partition (account, memberships, team memberships, invitations, notices),
  * one attribute per mirrored item, named by that item's sort key and holding its attributes but
  * the keys. It lets the sign-in read the person, the email's domain and the SSO provider in one
  * BatchGet (SPEC §3.6) instead of a Query beside a BatchGet.
  *
- * The rule that keeps it true: every transaction that writes a mirrored item records the write in
- * a `SummaryChanges` and appends `summaryChanges.items()` to the same transaction. The sign-in
- * store and the admin store both do; `bench/invariants.ts` checks the mirror against the items.
- * The items stay the source for everything else (the org-side views on gsi1, the admin API).
+ * The rule that keeps both true: every transaction that writes an item of a person's partition
+ * records the write in a `PersonChanges` and appends its `items()` to the same transaction. The
+ * sign-in store and the admin store both do; `bench/invariants.ts` checks the summary and the
+ * owner entries against the items. The items stay the source for everything else (the org-side
+ * views on gsi1, the admin API).
  */
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { attr, type Key, keys, PERSON_SUMMARY_SK, prefix } from '../../table/schema.ts';
-import type { Entity } from './items.ts';
+import { type Entity, orgOwnerItem } from './items.ts';
 
 const ENTITY: Entity = 'personSummary';
 
@@ -67,9 +76,24 @@ type Change =
   | { op: 'remove' }
   | { op: 'fields'; fields: Record<string, unknown> };
 
-/** The mirrored writes of one transaction, as one summary update per person. */
-export class SummaryChanges {
+/** The writes of one transaction that follow from its person items: summaries, owner entries. */
+export class PersonChanges {
   private readonly people = new Map<string, Map<string, Change>>();
+  /** Whether each (person, org) touched is an owner once the transaction is written. */
+  private readonly owners = new Map<string, { email: string; orgId: string; owner: boolean }>();
+
+  /** Records a membership's role; `key` is the membership's. */
+  private owner(key: Key, owner: boolean, onlyIfKnown = false): void {
+    if (!key.pk.startsWith(PERSON) || !key.sk.startsWith(prefix.member)) return;
+    if (key.sk.includes(prefix.teamInfix)) return;
+    const id = `${key.pk}\u0000${key.sk}`;
+    if (onlyIfKnown && !this.owners.has(id)) return;
+    this.owners.set(id, {
+      email: key.pk.slice(PERSON.length),
+      orgId: key.sk.slice(prefix.member.length),
+      owner,
+    });
+  }
 
   private change(key: Key, change: Change): void {
     if (!key.pk.startsWith(PERSON) || !isMirrored(key.sk)) return;
@@ -89,20 +113,34 @@ export class SummaryChanges {
   /** An item put (created or replaced) in the person's partition. */
   put(item: Record<string, unknown> & Key): void {
     this.change(item, { op: 'set', value: mirrorValue(item) });
+    // A membership put as a member needs no owner entry removed, unless this transaction made one.
+    this.owner(item, item.role === 'owner', item.role !== 'owner');
   }
 
   /** An item deleted from the person's partition. */
   delete(key: Key): void {
     this.change(key, { op: 'remove' });
+    this.owner(key, false);
   }
 
   /** Attributes of an item changed in place (a membership's role, an account's name). */
   setFields(key: Key, fields: Record<string, unknown>): void {
     this.change(key, { op: 'fields', fields });
+    if (fields.role !== undefined) this.owner(key, fields.role === 'owner');
   }
 
-  /** One Update per person touched; none when nothing mirrored was written. */
+  /** One summary Update per person touched, one owner entry Put or Delete per membership. */
   items(tableName: string): TransactItem[] {
+    const owners = [...this.owners.values()].map(({ email, orgId, owner }): TransactItem => {
+      const item = orgOwnerItem(orgId, email);
+      return owner
+        ? { Put: { TableName: tableName, Item: item } }
+        : { Delete: { TableName: tableName, Key: { pk: item.pk, sk: item.sk } } };
+    });
+    return [...this.summaries(tableName), ...owners];
+  }
+
+  private summaries(tableName: string): TransactItem[] {
     return [...this.people].map(([pk, changes]) => {
       const names: Record<string, string> = { '#entity': 'entity' };
       const values: Record<string, unknown> = { ':entity': ENTITY };

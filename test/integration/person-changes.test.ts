@@ -1,13 +1,14 @@
 /**
- * The person summary (SPEC §3.6): a returning member's sign-in is one BatchGet, and every writer
- * of memberships, team memberships, invitations and notices (the sign-in and the admin API) keeps
- * the summary equal to the person's items.
+ * What follows from writing a person's items (`PersonChanges`): the person summary, which makes
+ * a returning member's sign-in one BatchGet (SPEC §3.6), and the org-owner entries the notifier
+ * reads. Every writer (the sign-in and the admin API) keeps both equal to the items.
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { summaryProblems } from '../../bench/invariants.ts';
+import { auditSeats, summaryProblems } from '../../bench/invariants.ts';
+import { createDeliveryStore } from '../../shared/adapters/dynamodb/delivery-store.ts';
 import { memberItem } from '../../shared/adapters/dynamodb/items.ts';
-import { readSummary } from '../../shared/adapters/dynamodb/person-summary.ts';
+import { readSummary } from '../../shared/adapters/dynamodb/person-changes.ts';
 import { createSignInStore } from '../../shared/adapters/dynamodb/sign-in-store.ts';
 import { DEFAULT_GROUPS_ATTRIBUTE } from '../../shared/config.ts';
 import { fromCognitoAttributes } from '../../shared/sign-in/normalise.ts';
@@ -179,7 +180,7 @@ describe('the sign-in', () => {
 });
 
 describe('the admin API', () => {
-  it('mirrors org creation, invitations, role changes and removals', async () => {
+  it('mirrors org creation, invitations, role changes and removals, and indexes the owners', async () => {
     const owner = `owner-${uniqueSlug('o')}@admin.example`;
     const invitee = `invitee-${uniqueSlug('i')}@admin.example`;
     const revoked = `revoked-${uniqueSlug('r')}@admin.example`;
@@ -213,11 +214,28 @@ describe('the admin API', () => {
     await signIn(invitee);
     await expectMirror(invitee, ['ACCOUNT', `MEMBER#${org.id}`, `MEMBER#${org.id}#TEAM#eng`]);
 
+    /** Who the notifier mails about the org, and that the owner entries match the owners. */
+    const mailed = async () => {
+      expect((await auditSeats(fx.db, fx.tableName, [org.id])).problems).toEqual([]);
+      const recipients = await createDeliveryStore(fx.db, fx.tableName).recipients({
+        type: 'member_added',
+        orgId: org.id,
+        orgName: 'sum',
+        companyId: null,
+        email: 'someone@admin.example',
+        name: null,
+        details: {},
+      });
+      return [...recipients].sort();
+    };
+    expect(await mailed()).toEqual([owner]);
+
     const member = `/v1/orgs/${org.id}/members/${encodeURIComponent(invitee)}`;
     expect((await admin.call('PUT', member, { as: owner, body: { role: 'owner' } })).status).toBe(
       200,
     );
     await expectMirror(invitee, ['ACCOUNT', `MEMBER#${org.id}`, `MEMBER#${org.id}#TEAM#eng`]);
+    expect(await mailed()).toEqual([invitee, owner].sort());
     const promoted = await signIn(invitee);
     expect(promoted.plan.joins).toEqual([]);
     expect((await fx.person(invitee)).memberships[0]?.role).toBe('owner');
@@ -225,7 +243,12 @@ describe('the admin API', () => {
     expect((await admin.call('PUT', member, { as: owner, body: { role: 'member' } })).status).toBe(
       200,
     );
+    expect(await mailed()).toEqual([owner]);
+    expect((await admin.call('PUT', member, { as: owner, body: { role: 'owner' } })).status).toBe(
+      200,
+    );
     expect((await admin.call('DELETE', member, { as: owner })).status).toBe(204);
+    expect(await mailed()).toEqual([owner]);
     await expectMirror(invitee, ['ACCOUNT']);
     await expectMirror(owner, [`MEMBER#${org.id}`]);
   });
