@@ -26,6 +26,15 @@ const membership = {
   joinedAt: AT,
 };
 
+const ownerInvitation = invitationItem(email, {
+  orgId: 'org_2',
+  orgName: 'beta',
+  role: 'owner',
+  team: null,
+  invitedBy: 'boss@example.com',
+  createdAt: AT,
+});
+
 /** Applies an Update's `SET a = :v, b.c = :w REMOVE d` to an item, as DynamoDB would. */
 function applyUpdate(
   item: Record<string, unknown>,
@@ -92,14 +101,7 @@ describe('PersonChanges', () => {
     const items = [
       memberItem(email, membership),
       teamMemberItem(email, { orgId: 'org_1', team: 'dev', via: 'group-mapping' }, AT),
-      invitationItem(email, {
-        orgId: 'org_2',
-        orgName: 'beta',
-        role: 'owner',
-        team: null,
-        invitedBy: 'boss@example.com',
-        createdAt: AT,
-      }),
+      ownerInvitation,
       noticeItem(email, 'seat-limit', 'org_3', AT),
     ];
     const changes = new PersonChanges();
@@ -197,16 +199,7 @@ describe('owner entries', () => {
     const changes = new PersonChanges();
     changes.put(teamMemberItem(email, { orgId: 'org_1', team: 'dev', via: 'admin' }, AT));
     changes.delete(keys.teamMember('org_1', 'dev', email));
-    changes.put(
-      invitationItem(email, {
-        orgId: 'org_2',
-        orgName: 'beta',
-        role: 'owner',
-        team: null,
-        invitedBy: 'boss@example.com',
-        createdAt: AT,
-      }),
-    );
+    changes.put(ownerInvitation);
     expect(ops(changes)).toEqual([]);
   });
 });
