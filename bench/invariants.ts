@@ -4,15 +4,10 @@
  * write (a member without its seat, a seat without its member) shows up here, and so does a
  * person summary that no longer mirrors the person's items.
  */
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  type QueryCommandInput,
-  ScanCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { readPerson } from '../shared/adapters/dynamodb/items.ts';
 import { readSummary } from '../shared/adapters/dynamodb/person-changes.ts';
+import { queryAll } from '../shared/adapters/dynamodb/query.ts';
 import type { PersonState } from '../shared/sign-in/types.ts';
 import { GSI1, keys, PERSON_SUMMARY_SK, prefix } from '../shared/table/schema.ts';
 
@@ -39,20 +34,6 @@ export interface AuditReport {
   orgs: OrgAudit[];
   /** Every broken invariant, in words; empty when all hold. */
   problems: string[];
-}
-
-async function queryAll(
-  db: DynamoDBDocumentClient,
-  input: QueryCommandInput,
-): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const out = await db.send(new QueryCommand({ ...input, ExclusiveStartKey }));
-    items.push(...(out.Items ?? []));
-    ExclusiveStartKey = out.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items;
 }
 
 /** The ids of every org in the table (a Scan: for a table only this caller writes to). */

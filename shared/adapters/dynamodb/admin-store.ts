@@ -56,8 +56,7 @@ import {
   ssoProviderItem,
 } from './items.ts';
 import { PersonChanges } from './person-changes.ts';
-import { queryAll } from './query.ts';
-import { batchGet, queryPartition } from './sign-in-store.ts';
+import { batchGet, foundItem, queryAll, queryPartition } from './query.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -66,7 +65,6 @@ const MAX_TRANSACTION_ITEMS = 100;
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const strOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-const keyOf = (k: Key): string => `${k.pk}\u0000${k.sk}`;
 
 /** The key attributes of a table item and of a gsi1 item, for cursors. */
 const TABLE_KEY = [attr.pk, attr.sk] as const;
@@ -636,10 +634,10 @@ export function createAdminStore(db: DynamoDBDocumentClient, tableName: string):
 
     async orgAccess(orgId, email): Promise<OrgAccess | undefined> {
       const found = await batchGet(db, tableName, [keys.org(orgId), keys.member(orgId, email)]);
-      const orgRaw = found.get(keyOf(keys.org(orgId)));
+      const orgRaw = foundItem(found, keys.org(orgId));
       if (!orgRaw) return undefined;
       const org = readOrg(orgRaw);
-      const member = found.get(keyOf(keys.member(orgId, email)));
+      const member = foundItem(found, keys.member(orgId, email));
       const role = member ? (str(member.role) as Role) : null;
       let companyOwner = false;
       if (org.companyId && role !== 'owner') {
@@ -653,8 +651,8 @@ export function createAdminStore(db: DynamoDBDocumentClient, tableName: string):
         keys.companyOwner(companyId, email),
         keys.company(companyId),
       ]);
-      const company = found.get(keyOf(keys.company(companyId)));
-      if (!company || !found.get(keyOf(keys.companyOwner(companyId, email)))) return undefined;
+      const company = foundItem(found, keys.company(companyId));
+      if (!company || !foundItem(found, keys.companyOwner(companyId, email))) return undefined;
       return readCompany(company);
     },
 
@@ -784,7 +782,7 @@ export function createAdminStore(db: DynamoDBDocumentClient, tableName: string):
         members.map((m) => keys.account(m.email)),
       );
       for (const m of members) {
-        const account = accounts.get(keyOf(keys.account(m.email)));
+        const account = foundItem(accounts, keys.account(m.email));
         m.username = account ? strOrNull(account.username) : null;
         m.name = account ? strOrNull(account.name) : null;
         m.teams.sort();

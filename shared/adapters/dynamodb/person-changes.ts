@@ -22,6 +22,7 @@
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { attr, type Key, keys, PERSON_SUMMARY_SK, prefix } from '../../table/schema.ts';
 import { type Entity, orgOwnerItem } from './items.ts';
+import { keyOf } from './query.ts';
 
 const ENTITY: Entity = 'personSummary';
 
@@ -86,7 +87,7 @@ export class PersonChanges {
   private owner(key: Key, owner: boolean, onlyIfKnown = false): void {
     if (!key.pk.startsWith(PERSON) || !key.sk.startsWith(prefix.member)) return;
     if (key.sk.includes(prefix.teamInfix)) return;
-    const id = `${key.pk}\u0000${key.sk}`;
+    const id = keyOf(key);
     if (onlyIfKnown && !this.owners.has(id)) return;
     this.owners.set(id, {
       email: key.pk.slice(PERSON.length),

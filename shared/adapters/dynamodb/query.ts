@@ -1,12 +1,18 @@
 /**
- * One Query, followed through all its pages, with errors mapped to domain errors.
+ * The reads every store shares, followed to the end (all pages, every unprocessed key), with
+ * errors mapped to domain errors.
  */
 import {
+  BatchGetCommand,
   type DynamoDBDocumentClient,
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import type { Key } from '../../table/schema.ts';
 import { dynamo } from './errors.ts';
+
+/** How `batchGet` files an item: by its primary key. */
+export const keyOf = (k: Key): string => `${k.pk}\u0000${k.sk}`;
 
 /** Every item a query matches (all pages). */
 export async function queryAll(
@@ -24,4 +30,62 @@ export async function queryAll(
     start = out.LastEvaluatedKey;
   } while (start);
   return items;
+}
+
+/** Gets many items by key in one BatchGet per 100 keys, retrying what DynamoDB leaves unprocessed. */
+export async function batchGet(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  keyList: Key[],
+  signal?: AbortSignal,
+): Promise<Map<string, Record<string, unknown>>> {
+  const found = new Map<string, Record<string, unknown>>();
+  const unique = [...new Map(keyList.map((k) => [keyOf(k), k])).values()];
+  for (let i = 0; i < unique.length; i += 100) {
+    let pending: Key[] = unique.slice(i, i + 100);
+    for (let round = 0; pending.length > 0; round++) {
+      const out = await dynamo(() =>
+        db.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [tableName]: {
+                Keys: pending.map((k) => ({ pk: k.pk, sk: k.sk })),
+                ConsistentRead: true,
+              },
+            },
+          }),
+          { abortSignal: signal },
+        ),
+      );
+      for (const item of out.Responses?.[tableName] ?? []) found.set(keyOf(item as Key), item);
+      pending = (out.UnprocessedKeys?.[tableName]?.Keys as Key[] | undefined) ?? [];
+      if (pending.length && round >= 5)
+        throw new Error('BatchGet left keys unprocessed after retries');
+      if (pending.length) await new Promise((r) => setTimeout(r, 20 * 2 ** round));
+    }
+  }
+  return found;
+}
+
+/** The item `batchGet` found under `key`, if any. */
+export const foundItem = (found: Map<string, Record<string, unknown>>, key: Key) =>
+  found.get(keyOf(key));
+
+/** Queries a whole partition (strongly consistent). */
+export function queryPartition(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  pk: string,
+  signal?: AbortSignal,
+): Promise<Record<string, unknown>[]> {
+  return queryAll(
+    db,
+    {
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ConsistentRead: true,
+    },
+    signal,
+  );
 }

@@ -12,7 +12,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
-  BatchGetCommand,
   type DynamoDBDocumentClient,
   TransactWriteCommand,
   type TransactWriteCommandInput,
@@ -21,7 +20,7 @@ import { NOTICE_QUIET_MS, orgsNeedingInfo, parseGroup } from '../../sign-in/deci
 import { PlanConflictError, type SignInStore } from '../../sign-in/process.ts';
 import type { OrgInfo, Plan, SignIn, SignInState } from '../../sign-in/types.ts';
 import { proposeUsername } from '../../sign-in/username.ts';
-import { type Key, keys, primaryKey } from '../../table/schema.ts';
+import { keys, primaryKey } from '../../table/schema.ts';
 import { dynamo, TransactionCancelledError } from './errors.ts';
 import {
   accountItem,
@@ -37,7 +36,7 @@ import {
   usernameGuardItem,
 } from './items.ts';
 import { PersonChanges, readSummary } from './person-changes.ts';
-import { queryAll } from './query.ts';
+import { batchGet, foundItem as get } from './query.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -56,64 +55,6 @@ export interface StoreStats {
   roundTrips: number;
   requests: number;
   transactions: number;
-}
-
-/** Gets many items by key in one BatchGet per 100 keys, retrying what DynamoDB leaves unprocessed. */
-export async function batchGet(
-  db: DynamoDBDocumentClient,
-  tableName: string,
-  keyList: Key[],
-  signal?: AbortSignal,
-): Promise<Map<string, Record<string, unknown>>> {
-  const found = new Map<string, Record<string, unknown>>();
-  const unique = [...new Map(keyList.map((k) => [`${k.pk}\u0000${k.sk}`, k])).values()];
-  for (let i = 0; i < unique.length; i += 100) {
-    let pending: Key[] = unique.slice(i, i + 100);
-    for (let round = 0; pending.length > 0; round++) {
-      const out = await dynamo(() =>
-        db.send(
-          new BatchGetCommand({
-            RequestItems: {
-              [tableName]: {
-                Keys: pending.map((k) => ({ pk: k.pk, sk: k.sk })),
-                ConsistentRead: true,
-              },
-            },
-          }),
-          { abortSignal: signal },
-        ),
-      );
-      for (const item of out.Responses?.[tableName] ?? [])
-        found.set(`${item.pk}\u0000${item.sk}`, item);
-      pending = (out.UnprocessedKeys?.[tableName]?.Keys as Key[] | undefined) ?? [];
-      if (pending.length && round >= 5)
-        throw new Error('BatchGet left keys unprocessed after retries');
-      if (pending.length) await new Promise((r) => setTimeout(r, 20 * 2 ** round));
-    }
-  }
-  return found;
-}
-
-const get = (found: Map<string, Record<string, unknown>>, key: Key) =>
-  found.get(`${key.pk}\u0000${key.sk}`);
-
-/** Queries a whole partition (strongly consistent). */
-export function queryPartition(
-  db: DynamoDBDocumentClient,
-  tableName: string,
-  pk: string,
-  signal?: AbortSignal,
-): Promise<Record<string, unknown>[]> {
-  return queryAll(
-    db,
-    {
-      TableName: tableName,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': pk },
-      ConsistentRead: true,
-    },
-    signal,
-  );
 }
 
 function orgInfoFromItem(item: Record<string, unknown>): OrgInfo {
