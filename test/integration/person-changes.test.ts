@@ -71,6 +71,20 @@ async function mirrored(email: string): Promise<string[]> {
     .sort();
 }
 
+/** Whom the notifier mails about a new member of the org (its owners), sorted. */
+async function mailedAbout(orgId: string): Promise<string[]> {
+  const recipients = await createDeliveryStore(fx.db, fx.tableName).recipients({
+    type: 'member_added',
+    orgId,
+    orgName: 'any',
+    companyId: null,
+    email: 'someone@example.com',
+    name: null,
+    details: {},
+  });
+  return [...recipients].sort();
+}
+
 /** The summary holds exactly the mirrored items (`ACCOUNT` once the person has signed in). */
 async function expectMirror(email: string, expected: string[]): Promise<void> {
   expect(await summaryProblems(fx.db, fx.tableName, email)).toEqual([]);
@@ -217,16 +231,7 @@ describe('the admin API', () => {
     /** Who the notifier mails about the org, and that the owner entries match the owners. */
     const mailed = async () => {
       expect((await auditSeats(fx.db, fx.tableName, [org.id])).problems).toEqual([]);
-      const recipients = await createDeliveryStore(fx.db, fx.tableName).recipients({
-        type: 'member_added',
-        orgId: org.id,
-        orgName: 'sum',
-        companyId: null,
-        email: 'someone@admin.example',
-        name: null,
-        details: {},
-      });
-      return [...recipients].sort();
+      return mailedAbout(org.id);
     };
     expect(await mailed()).toEqual([owner]);
 
@@ -251,6 +256,20 @@ describe('the admin API', () => {
     expect(await mailed()).toEqual([owner]);
     await expectMirror(invitee, ['ACCOUNT']);
     await expectMirror(owner, [`MEMBER#${org.id}`]);
+  });
+});
+
+describe('owner entries', () => {
+  it('are written when a sign-in accepts an invitation as owner, so the new owner is mailed', async () => {
+    const org = await fx.org(uniqueSlug('own'));
+    const email = `new-owner@${uniqueDomain()}`;
+    await fx.invitation(email, org, { role: 'owner' });
+    await signIn(email);
+    expect((await fx.person(email)).memberships).toEqual([
+      expect.objectContaining({ orgId: org.id, role: 'owner', via: 'invitation' }),
+    ]);
+    expect((await auditSeats(fx.db, fx.tableName, [org.id])).problems).toEqual([]);
+    expect(await mailedAbout(org.id)).toEqual([email]);
   });
 });
 

@@ -291,6 +291,24 @@ describe('§3.2 SSO sign-in, JIT on', () => {
     expect((await fx.events(org.id)).map((e) => e.type)).toContain('sign_in_denied');
   });
 
+  it('denies with "No seats available in <org>" when a company connection\'s default org is full', async () => {
+    // The company's default org is not read before the write: its seat condition refuses it.
+    const companyId = await fx.company('Full Group');
+    const domain = uniqueDomain();
+    const org = await fx.org(`full${n++}x`, { companyId, seatLimit: 0 });
+    const provider = `FullCo${n++}`;
+    await fx.ssoDomain(domain, {
+      providerName: provider,
+      scope: { type: 'company', id: companyId },
+      defaultOrg: org,
+    });
+    await expect(sso(`full@${domain}`, provider)).rejects.toThrow(
+      `No seats available in ${org.name}`,
+    );
+    expect(await fx.members(org.id)).toEqual([]);
+    expect((await fx.events(org.id)).map((e) => e.type)).toContain('sign_in_denied');
+  });
+
   it('denies an SSO user without a usable email; lets a social one through', async () => {
     const { provider } = await ssoOrg();
     await expect(
