@@ -95,7 +95,8 @@ export type Write = { conflict?: string | AppError } /** Put a new org (conditio
   /** Change a member's role (condition: the membership exists with role `from`). */
   | { kind: 'setRole'; orgId: string; email: string; from: Role; to: Role }
   /** Delete a membership (condition: it exists). */
-  | { kind: 'deleteMember'; orgId: string; email: string }
+  /** `role` as read: the delete is refused if it changed meanwhile (the owner count follows it). */
+  | { kind: 'deleteMember'; orgId: string; email: string; role: Role }
   /** Delete a team membership (condition: it exists) and count it off its team. */
   | { kind: 'deleteTeamMember'; orgId: string; team: string; email: string }
   /** Condition: the person is not a member of the org. */

@@ -157,7 +157,10 @@ export function planMemberRemoval(ctx: Ctx, org: OrgRecord, member: MemberRecord
       kind: 'deleteMember',
       orgId: org.id,
       email: member.email,
-      conflict: new NotFoundError(`${member.email} is not a member of ${org.name}`),
+      role: member.membership.role,
+      conflict: new NotFoundError(
+        `${member.email} is not a member of ${org.name} as read (removed or changed meanwhile)`,
+      ),
     },
     ...member.teams.map(
       (t): Write => ({

@@ -6,6 +6,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditSeats, summaryProblems } from '../../bench/invariants.ts';
+import { createAdminStore } from '../../shared/adapters/dynamodb/admin-store.ts';
 import { createDeliveryStore } from '../../shared/adapters/dynamodb/delivery-store.ts';
 import { memberItem } from '../../shared/adapters/dynamodb/items.ts';
 import { readSummary } from '../../shared/adapters/dynamodb/person-changes.ts';
@@ -269,6 +270,28 @@ describe('owner entries', () => {
       expect.objectContaining({ orgId: org.id, role: 'owner', via: 'invitation' }),
     ]);
     expect((await auditSeats(fx.db, fx.tableName, [org.id])).problems).toEqual([]);
+    expect(await mailedAbout(org.id)).toEqual([email]);
+  });
+});
+
+describe('removing a member', () => {
+  it('is refused when the role changed since it was read, so the owner count and entries hold', async () => {
+    const org = await fx.org(uniqueSlug('race'));
+    const email = `promoted@${uniqueDomain()}`;
+    await fx.member(email, org, { role: 'owner' });
+    // Planned on a read that still saw a member: no owner count change, no owner entry removed.
+    const removal = {
+      kind: 'deleteMember' as const,
+      orgId: org.id,
+      email,
+      role: 'member' as const,
+    };
+    await expect(createAdminStore(fx.db, fx.tableName).apply([removal])).rejects.toThrow(
+      /changed meanwhile/,
+    );
+    expect((await fx.person(email)).memberships).toEqual([
+      expect.objectContaining({ orgId: org.id, role: 'owner' }),
+    ]);
     expect(await mailedAbout(org.id)).toEqual([email]);
   });
 });

@@ -299,8 +299,16 @@ export function createAdminStore(db: DynamoDBDocumentClient, tableName: string):
           ),
         ];
       case 'deleteMember':
-        summary.delete(keys.member(w.orgId, w.email));
-        return [del(keys.member(w.orgId, w.email), exists)];
+        summary.delete(keys.member(w.orgId, w.email), w.role);
+        // The role as read: the org's owner count and owner entry follow it.
+        return [
+          del(
+            keys.member(w.orgId, w.email),
+            'attribute_exists(pk) AND #role = :role',
+            { ':role': w.role },
+            { '#role': 'role' },
+          ),
+        ];
       case 'deleteTeamMember':
         summary.delete(keys.teamMember(w.orgId, w.team, w.email));
         return [

@@ -20,6 +20,7 @@
  * views on gsi1, the admin API).
  */
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { Role } from '../../sign-in/types.ts';
 import { attr, type Key, keys, PERSON_SUMMARY_SK, prefix } from '../../table/schema.ts';
 import { type Entity, orgOwnerItem } from './items.ts';
 import { keyOf } from './query.ts';
@@ -118,10 +119,13 @@ export class PersonChanges {
     this.owner(item, item.role === 'owner', item.role !== 'owner');
   }
 
-  /** An item deleted from the person's partition. */
-  delete(key: Key): void {
+  /**
+   * An item deleted from the person's partition; for a membership, `role` is its role when the
+   * writer knows it (a member's removal needs no owner entry deleted).
+   */
+  delete(key: Key, role?: Role): void {
     this.change(key, { op: 'remove' });
-    this.owner(key, false);
+    this.owner(key, false, role === 'member');
   }
 
   /** Attributes of an item changed in place (a membership's role, an account's name). */

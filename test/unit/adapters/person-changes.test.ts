@@ -195,6 +195,18 @@ describe('owner entries', () => {
     expect(ops(removed)).toEqual([['delete', { pk: entry.pk, sk: entry.sk }]]);
   });
 
+  it("deletes none for a member's removal, unless the same transaction made one", () => {
+    const key = keys.member('org_1', email);
+    const member = new PersonChanges();
+    member.delete(key, 'member');
+    expect(ops(member)).toEqual([]);
+
+    const owner = new PersonChanges();
+    owner.delete(key, 'owner');
+    const entry = keys.orgOwner('org_1', email);
+    expect(ops(owner)).toEqual([['delete', { pk: entry.pk, sk: entry.sk }]]);
+  });
+
   it('ignores team memberships and invitations, whatever their role', () => {
     const changes = new PersonChanges();
     changes.put(teamMemberItem(email, { orgId: 'org_1', team: 'dev', via: 'admin' }, AT));
