@@ -93,7 +93,17 @@ export function localSchedules(env: NodeJS.ProcessEnv = process.env): Record<str
 }
 
 /** What the stack keeps in its data directory; `--fresh` removes exactly these. */
-const DATA_ENTRIES = ['dynamodb', 'cognito', 'logs', 'hook-secret', 'local.json'];
+/** cognito-local has no identity-provider API: created providers are kept in this file (local/README.md). */
+const IDP_REGISTRY_FILE = 'identity-providers.json';
+
+const DATA_ENTRIES = [
+  'dynamodb',
+  'cognito',
+  'logs',
+  'hook-secret',
+  'local.json',
+  IDP_REGISTRY_FILE,
+];
 
 async function loadOrCreateHookSecret(dataDir: string): Promise<string> {
   const file = join(dataDir, 'hook-secret');
@@ -108,14 +118,17 @@ async function loadOrCreateHookSecret(dataDir: string): Promise<string> {
   return secret;
 }
 
-/**
- * The environment the handlers read (shared/config.ts), set in this process before any handler
- * is imported. `DNS_SERVERS` and `GROUPS_ATTRIBUTE` pass through from the caller's environment.
- */
 /** How long a handler's DynamoDB request may take in the local stack (`DYNAMODB_TIMEOUT_MS`). */
 const LOCAL_DYNAMODB_TIMEOUT_MS = 2000;
 
-function handlerEnvironment(config: Omit<LocalStackConfig, 'cognito'>): Record<string, string> {
+/**
+ * The environment the handlers read (shared/config.ts), set in this process before any handler
+ * is imported. `DNS_SERVERS`, `GROUPS_ATTRIBUTE` and `BOUND_PROVIDERS` pass through from the
+ * caller's environment.
+ */
+function handlerEnvironment(
+  config: Omit<LocalStackConfig, 'cognito'> & { dataDir: string },
+): Record<string, string> {
   return {
     ...envFor.table(config.dynamodb.tableName),
     ...envFor.dynamodbEndpoint(config.dynamodb.endpoint),
@@ -127,6 +140,7 @@ function handlerEnvironment(config: Omit<LocalStackConfig, 'cognito'>): Record<s
     ...envFor.sesEndpoint(config.ses.endpoint),
     ...envFor.hookSecret(config.hookSecret),
     ...envFor.sender(process.env[ENV.senderEmail]?.trim() || LOCAL_SENDER_EMAIL),
+    ...envFor.idpRegistryFile(join(config.dataDir, IDP_REGISTRY_FILE)),
     [ENV.awsRegion]: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
@@ -168,7 +182,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ses: { endpoint: `http://localhost:${o.ports.ses}` },
     hookSecret: await loadOrCreateHookSecret(o.dataDir),
   };
-  Object.assign(process.env, handlerEnvironment(partial));
+  Object.assign(process.env, handlerEnvironment({ ...partial, dataDir: o.dataDir }));
   // A session token from the developer's own AWS login would ride along with the local keys.
   delete process.env.AWS_SESSION_TOKEN;
 
@@ -215,29 +229,42 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   try {
     const started = Date.now();
     // Everything in parallel: the JVM's start dominates, the rest fits in its shadow.
-    const [dynamo, , cognito, warmFailures] = await settleAll(
+    const cognitoStarted = startCognito({
+      port: o.ports.cognito,
+      dataDir: o.dataDir,
+      lambdaEndpoint: partial.lambdaEndpoint,
+      triggerFunction: functionSpecs.signIn.localName,
+      reaper,
+      echo,
+    });
+    // The pool's id is part of the handlers' environment (SPEC §8: the SAML audience), which
+    // they read when they load: the pool comes first, then the handlers warm up.
+    const pooled = cognitoStarted.then(async (service) => {
+      const pool = await ensureUserPool(service.endpoint);
+      Object.assign(
+        process.env,
+        envFor.identityProviders({
+          userPoolId: pool.userPoolId,
+          clientIds: [pool.clientId],
+          cognitoDomain: service.endpoint,
+        }),
+      );
+      return pool;
+    });
+    const [dynamo, , cognito, pool, warmFailures] = await settleAll(
       [
         startDynamoDb({ port: o.ports.dynamodb, dataDir: o.dataDir, reaper, echo }),
         startSes({ port: o.ports.ses }),
-        startCognito({
-          port: o.ports.cognito,
-          dataDir: o.dataDir,
-          lambdaEndpoint: partial.lambdaEndpoint,
-          triggerFunction: functionSpecs.signIn.localName,
-          reaper,
-          echo,
-        }),
-        runtime.warm(),
+        cognitoStarted,
+        pooled,
+        pooled.then(() => runtime.warm()),
       ] as const,
       (service) => stops.push(() => service.stop()),
     );
     for (const failure of warmFailures) {
       o.log(`warning: ${failure.functionName} does not load yet: ${failure.error.errorMessage}`);
     }
-    const [, pool] = await Promise.all([
-      ensureTable(dynamo.endpoint, partial.dynamodb.tableName),
-      ensureUserPool(cognito.endpoint),
-    ]);
+    await ensureTable(dynamo.endpoint, partial.dynamodb.tableName);
     await consoleBuild;
     const api: ApiServer = await startApiServer({
       port: o.ports.api,

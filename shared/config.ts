@@ -3,6 +3,9 @@
  * through `envFor` and the handlers read them once, at cold start, through `loadConfig`.
  */
 
+import { type BoundProviders, CREATED_PROVIDER_PREFIX } from './sso/identity-providers.ts';
+import type { ScopeRef } from './table/schema.ts';
+
 /** Every environment variable Provisio reads. */
 export const ENV = {
   tableName: 'TABLE_NAME',
@@ -15,6 +18,11 @@ export const ENV = {
   dynamodbTimeoutMs: 'DYNAMODB_TIMEOUT_MS',
   sesEndpoint: 'SES_ENDPOINT',
   awsRegion: 'AWS_REGION',
+  userPoolId: 'USER_POOL_ID',
+  userPoolClientIds: 'USER_POOL_CLIENT_IDS',
+  cognitoDomain: 'COGNITO_DOMAIN',
+  boundProviders: 'BOUND_PROVIDERS',
+  idpRegistryFile: 'IDP_REGISTRY_FILE',
 } as const;
 
 /** The Cognito attribute that carries IdP groups unless configured otherwise (SPEC §2). */
@@ -38,6 +46,16 @@ export interface Config {
   /** Resolvers for domain verification, `host:port` each; empty means the system's. */
   readonly dnsServers: readonly string[];
   readonly senderEmail: string | undefined;
+  /** The user pool whose identity providers Provisio manages (SPEC §8). */
+  readonly userPoolId: string | undefined;
+  /** App clients a created identity provider is added to. */
+  readonly userPoolClientIds: readonly string[];
+  /** The pool's hosted domain (`https://…`), for the URLs an IdP needs. */
+  readonly cognitoDomain: string | undefined;
+  /** Provider names the operator bound to one scope each (SPEC §8). */
+  readonly boundProviders: BoundProviders;
+  /** The local stack's identity-provider registry (cognito-local has no IdP API); unset in AWS. */
+  readonly idpRegistryFile: string | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -81,6 +99,42 @@ function parseDnsServers(raw: string | undefined): string[] {
     });
 }
 
+/**
+ * `BOUND_PROVIDERS`: a JSON object `{"<providerName>": "orgs/<id>" | "companies/<id>"}`. A name
+ * Provisio derives for the providers it creates (`provisio-…`) cannot be bound.
+ */
+export function parseBoundProviders(raw: string | undefined): BoundProviders {
+  const bound = new Map<string, ScopeRef>();
+  if (!raw) return bound;
+  const fail = (why: string): never => {
+    throw new Error(`Malformed environment variable ${ENV.boundProviders}: ${why}`);
+  };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return fail('not JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return fail('not an object of providerName to "orgs/<id>" or "companies/<id>"');
+  }
+  for (const [name, scope] of Object.entries(parsed)) {
+    if (!name.trim() || name.startsWith(CREATED_PROVIDER_PREFIX)) {
+      fail(`"${name}" cannot be bound (empty, or a name Provisio derives)`);
+    }
+    const m = typeof scope === 'string' ? /^(orgs|companies)\/([^/\s]+)$/.exec(scope) : null;
+    if (!m) fail(`"${name}" must map to "orgs/<id>" or "companies/<id>"`);
+    bound.set(name, { type: m![1] === 'orgs' ? 'org' : 'company', id: m![2]! });
+  }
+  return bound;
+}
+
+const list = (raw: string | undefined): string[] =>
+  (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
 /** Reads and validates the environment; throws naming the first missing or malformed variable. */
 export function readConfig(env: Env = process.env): Config {
   return Object.freeze({
@@ -92,6 +146,11 @@ export function readConfig(env: Env = process.env): Config {
     groupsAttribute: optional(env, ENV.groupsAttribute) ?? DEFAULT_GROUPS_ATTRIBUTE,
     dnsServers: Object.freeze(parseDnsServers(optional(env, ENV.dnsServers))),
     senderEmail: optional(env, ENV.senderEmail),
+    userPoolId: optional(env, ENV.userPoolId),
+    userPoolClientIds: Object.freeze(list(optional(env, ENV.userPoolClientIds))),
+    cognitoDomain: optional(env, ENV.cognitoDomain),
+    boundProviders: parseBoundProviders(optional(env, ENV.boundProviders)),
+    idpRegistryFile: optional(env, ENV.idpRegistryFile),
   });
 }
 
@@ -114,4 +173,18 @@ export const envFor = {
   dynamodbEndpoint: (url: string) => ({ [ENV.dynamodbEndpoint]: url }),
   dynamodbTimeoutMs: (ms: number) => ({ [ENV.dynamodbTimeoutMs]: String(ms) }),
   sesEndpoint: (url: string) => ({ [ENV.sesEndpoint]: url }),
+  /** What a function managing the pool's identity providers needs (SPEC §8). */
+  identityProviders: (p: {
+    userPoolId: string;
+    clientIds: readonly string[];
+    cognitoDomain?: string | undefined;
+  }) => ({
+    [ENV.userPoolId]: p.userPoolId,
+    [ENV.userPoolClientIds]: p.clientIds.join(','),
+    ...(p.cognitoDomain ? { [ENV.cognitoDomain]: p.cognitoDomain } : {}),
+  }),
+  /** Operator-bound providers, `{providerName: "orgs/<id>" | "companies/<id>"}`. */
+  boundProviders: (bound: Readonly<Record<string, string>>) =>
+    Object.keys(bound).length ? { [ENV.boundProviders]: JSON.stringify(bound) } : {},
+  idpRegistryFile: (path: string) => ({ [ENV.idpRegistryFile]: path }),
 } as const;

@@ -5,6 +5,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { loadIdentityProviders } from '../../shared/adapters/cognito/index.ts';
 import { createTxtLookup } from '../../shared/adapters/dns/txt.ts';
 import { createAdminStore } from '../../shared/adapters/dynamodb/admin-store.ts';
 import { createDynamoClient } from '../../shared/adapters/dynamodb/client.ts';
@@ -22,6 +23,10 @@ export function createAdminDeps(): AdminDeps {
     now: () => new Date(),
     newId: () => randomUUID(),
     newToken: () => randomBytes(16).toString('hex'),
+    // The Cognito SDK loads with the first SSO change, not at cold start.
+    identityProviders: loadIdentityProviders(config),
+    boundProviders: config.boundProviders,
+    serviceProvider: { domainUrl: config.cognitoDomain, userPoolId: config.userPoolId },
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * The stream-triggered notifier (SPEC §4): mails each outbox item the sign-in or the admin API
- * wrote. The event source mapping's filter wakes it only for outbox INSERTs; it answers with
- * partial batch failures so one bad record neither blocks nor repeats the others:
+ * wrote, and runs outbox tasks (SPEC §8: a provider's `IdpIdentifiers` after a domain left its
+ * connection). The event source mapping's filter wakes it only for outbox INSERTs; it answers
+ * with partial batch failures so one bad record neither blocks nor repeats the others:
  * https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-batchfailurereporting.html
  */
 
@@ -9,23 +10,44 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import middy from '@middy/core';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { loadIdentityProviders } from '../../shared/adapters/cognito/index.ts';
 import { createDynamoClient } from '../../shared/adapters/dynamodb/client.ts';
-import { createDeliveryStore } from '../../shared/adapters/dynamodb/delivery-store.ts';
+import {
+  createDeliveryStore,
+  createProviderDomains,
+} from '../../shared/adapters/dynamodb/delivery-store.ts';
+import type { OutboxTask } from '../../shared/adapters/dynamodb/items.ts';
 import { createMailer, createSesClient } from '../../shared/adapters/ses/mailer.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { deliver } from '../../shared/notifications/deliver.ts';
 import type { Notification } from '../../shared/notifications/render.ts';
 import { log, metric } from '../../shared/observability.ts';
+import { syncProviderIdentifiers } from '../../shared/sso/sync-identifiers.ts';
 import { OUTBOX_SK } from '../../shared/table/schema.ts';
 
 // Built once per execution environment, at cold start.
 const config = loadConfig();
 if (!config.senderEmail) throw new Error('Missing required environment variable SENDER_EMAIL');
-const store = createDeliveryStore(
-  createDynamoClient(config, { requestTimeoutMs: 3000, maxAttempts: 3 }),
-  config.tableName,
-);
+const db = createDynamoClient(config, { requestTimeoutMs: 3000, maxAttempts: 3 });
+const store = createDeliveryStore(db, config.tableName);
 const mailer = createMailer(createSesClient(config), config.senderEmail);
+const sync = {
+  providerDomains: createProviderDomains(db, config.tableName),
+  // The Cognito SDK loads with the first task, not at cold start.
+  identityProviders: loadIdentityProviders(config),
+};
+
+/** An outbox task; a failure is retried like an undelivered mail. */
+async function runTask(task: OutboxTask, id: string, context: Context): Promise<void> {
+  const outcome = await syncProviderIdentifiers(task.providerName, sync);
+  log.info('outbox task done', {
+    requestId: context.awsRequestId,
+    outboxId: id,
+    type: task.type,
+    providerName: task.providerName,
+    outcome,
+  });
+}
 
 async function run(event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> {
   const failures: string[] = [];
@@ -35,6 +57,19 @@ async function run(event: DynamoDBStreamEvent, context: Context): Promise<Dynamo
     const item = unmarshall(image as Record<string, AttributeValue>);
     if (item.sk !== OUTBOX_SK) continue;
     const id = String(item.id);
+    if (item.task) {
+      try {
+        await runTask(item.task as OutboxTask, id, context);
+      } catch (error) {
+        failures.push(record.dynamodb?.SequenceNumber ?? id);
+        log.error('outbox task failed', {
+          requestId: context.awsRequestId,
+          outboxId: id,
+          error: String(error),
+        });
+      }
+      continue;
+    }
     try {
       const report = await deliver(
         { id, notification: item.notification as Notification },

@@ -4,6 +4,7 @@
  * the API answers with. Pure apart from the store reads it is handed.
  */
 import { ConflictError, NotFoundError } from '../errors.ts';
+import { type ServiceProviderContext, serviceProviderInfo } from '../sso/identity-providers.ts';
 import type {
   AdminDeps,
   Caller,
@@ -150,11 +151,21 @@ export const domainView = (c: DomainClaimRecord): DomainView => ({
   checkExpired: c.status === 'pending' && c.nextCheckAt === null,
 });
 
-export const connectionView = (c: ConnectionRecord): SsoConnectionView => ({
+/**
+ * A connection as the API answers it: never a client secret; `active` while it serves a domain
+ * (SPEC §8); for a provider Provisio created, what to paste into the IdP.
+ */
+export const connectionView = (
+  c: ConnectionRecord,
+  sp: ServiceProviderContext,
+): SsoConnectionView => ({
   id: c.id,
   name: c.name,
   providerName: c.providerName,
+  idp: { ...c.idp },
+  serviceProvider: c.idp.source === 'created' ? serviceProviderInfo(c.idp.type, sp) : null,
   domains: [...c.domains],
+  active: c.domains.length > 0,
   jit: c.jit,
   scim: c.scim,
   defaultOrgId: c.defaultOrg.id,

@@ -17,6 +17,7 @@ import {
 import type { ConnectionRecord, DomainClaimRecord, ScopeContext, Write } from './model.ts';
 import type { Page, PageRequest } from './pagination.ts';
 import type { DomainView } from './schemas.ts';
+import { planDomainDetach } from './sso.ts';
 
 /** A domain named in a path: normalised; 400 naming `domain` when it is not one. */
 export function domainParam(raw: string): string {
@@ -242,7 +243,7 @@ export async function setAutoProvisioning(
 
 /**
  * The writes of removing a domain: the claim, the sign-in's copy when this scope verified it,
- * and the domain taken out of the SSO connections that served it (with their provider copies).
+ * and the domain detached from the SSO connections that served it (SPEC §8, `planDomainDetach`).
  */
 export function planDomainRemoval(
   ctx: Ctx,
@@ -265,26 +266,7 @@ export function planDomainRemoval(
       conflict: changedMeanwhile(claim.domain),
     });
   }
-  for (const c of connections) {
-    if (!c.domains.includes(claim.domain)) continue;
-    const next: ConnectionRecord = {
-      ...c,
-      domains: c.domains.filter((d) => d !== claim.domain),
-      rev: c.rev + 1,
-    };
-    writes.push(
-      {
-        kind: 'putConnection',
-        connection: next,
-        conflict: `SSO connection ${c.id} changed meanwhile; retry`,
-      },
-      {
-        kind: 'putProvider',
-        connection: next,
-        conflict: `SSO connection ${c.id} changed meanwhile; retry`,
-      },
-    );
-  }
+  writes.push(...planDomainDetach(ctx, scope, claim.domain, connections, 'domain_removed'));
   writes.push(...orgCounter(scope, -1));
   if (claim.autoProvisioning.enabled) {
     writes.push({

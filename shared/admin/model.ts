@@ -12,6 +12,12 @@ import type {
   PlannedNotification,
   Role,
 } from '../sign-in/types.ts';
+import type {
+  BoundProviders,
+  IdentityProviders,
+  ProviderSource,
+  ServiceProviderContext,
+} from '../sso/identity-providers.ts';
 import type { ScopeRef } from '../table/schema.ts';
 import type { Page, PageRequest } from './pagination.ts';
 import type { EventView, InvitationView, MemberView, TeamView } from './schemas.ts';
@@ -30,6 +36,8 @@ export type ScopeContext =
 
 /** An SSO connection as stored: the sign-in's `Connection` plus bookkeeping. */
 export interface ConnectionRecord extends Connection {
+  /** Whether Provisio created the provider (and from what settings) or the operator bound it (SPEC §8). */
+  idp: ProviderSource;
   createdAt: string;
   /** Optimistic-lock revision, +1 on every write. */
   rev: number;
@@ -154,6 +162,11 @@ export type Write = { conflict?: string | AppError } /** Put a new org (conditio
   | { kind: 'event'; event: EventRecord }
   /** Put an outbox item. */
   | { kind: 'outbox'; notification: NotificationRecord }
+  /**
+   * Put an outbox task: the stream worker sets the provider's `IdpIdentifiers` to the domains
+   * its connection serves once this commits, retrying until it succeeds (SPEC §8).
+   */
+  | { kind: 'syncProvider'; id: string; at: string; providerName: string }
 );
 
 /** The result of an org access check. */
@@ -180,6 +193,8 @@ export interface AdminStore {
   getClaims(scope: ScopeRef, domains: string[]): Promise<Map<string, DomainClaimRecord>>;
   getConnection(scope: ScopeRef, id: string): Promise<ConnectionRecord | undefined>;
   getConnections(scope: ScopeRef, ids: string[]): Promise<ConnectionRecord[]>;
+  /** The connection a provider name belongs to (its sign-in copy), if any. */
+  getProvider(providerName: string): Promise<Connection | undefined>;
 
   /**
    * Lists an org's earlier events in its company's activity (an org joining a company brings its
@@ -204,4 +219,10 @@ export interface AdminDeps {
   newId: () => string;
   /** A random verification token. */
   newToken: () => string;
+  /** The user pool's identity providers (SPEC §8). */
+  identityProviders: IdentityProviders;
+  /** Provider names the operator bound to a scope. */
+  boundProviders: BoundProviders;
+  /** Where the pool's hosted endpoints are, for the URLs an IdP needs. */
+  serviceProvider: ServiceProviderContext;
 }

@@ -10,8 +10,9 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { normaliseEmail } from '../domains/normalise.ts';
-import { AppError, NotFoundError, UnauthorizedError, ValidationError } from '../errors.ts';
+import { AppError, NotFoundError, ValidationError } from '../errors.ts';
 import { json } from '../http/problem.ts';
+import { callerClaims, trustedCaller } from './caller.ts';
 import * as companies from './companies.ts';
 import {
   type Ctx,
@@ -24,7 +25,7 @@ import {
 } from './context.ts';
 import * as domains from './domains.ts';
 import * as events from './events.ts';
-import type { AdminDeps, ScopeContext } from './model.ts';
+import type { AdminDeps, Caller, ScopeContext } from './model.ts';
 import * as orgs from './orgs.ts';
 import { type PageRequest, parsePageRequest } from './pagination.ts';
 import type { RequestSchemaName, ResponseSchemaName } from './schemas.ts';
@@ -490,18 +491,12 @@ function matchPath(template: string, path: string): Record<string, string> | und
   return params;
 }
 
-/** The caller: the normalised `email` claim that API Gateway's JWT authorizer verified. */
-export function callerFrom(event: APIGatewayProxyEventV2): { email: string } {
-  const claims = (
-    event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }
-  ).authorizer?.jwt?.claims;
-  const email = normaliseEmail(claims?.email);
-  if (!email) throw new UnauthorizedError('A bearer token with an email claim is required');
-  // An address the user pool has not verified proves nothing about who is calling.
-  if (claims?.email_verified === false || claims?.email_verified === 'false') {
-    throw new UnauthorizedError("The token's email address is not verified");
-  }
-  return { email: email.email };
+/**
+ * The caller (SPEC §8): the token's email, when the token's provider may speak for it
+ * (`caller.ts`); 401 saying why otherwise.
+ */
+export function callerFrom(event: APIGatewayProxyEventV2, deps: AdminDeps): Promise<Caller> {
+  return trustedCaller(callerClaims(event), (name) => deps.store.getProvider(name));
 }
 
 /** Validates a body against a route's schema; the first issue names the field (400). */
@@ -578,7 +573,7 @@ export async function routeRequest(
   if (route.external || !route.run) throw new NotFoundError(`${route.path} is not served here`);
 
   // 401
-  const caller = callerFrom(event);
+  const caller = await callerFrom(event, deps);
   const ctx: Ctx = { deps, caller, at: deps.now().toISOString() };
 
   // 404: the scope the caller administers

@@ -112,6 +112,67 @@ const Name = () =>
 
 const ConnectionName = Name();
 
+/** An https URL (no credentials, no fragment), at most 2048 characters. */
+function httpsUrl(what: string) {
+  const message = `must be an https URL (${what})`;
+  return meta(
+    z.string().check(
+      z.maxLength(2048, message),
+      z.refine((value: string) => {
+        try {
+          const url = new URL(value);
+          return url.protocol === 'https:' && !url.username && !url.password && !url.hash;
+        } catch {
+          return false;
+        }
+      }, message),
+    ),
+    { format: 'uri', examples: ['https://idp.example.com/metadata'] },
+  );
+}
+
+/** A printable token without spaces (client ids and secrets, claim names). */
+const Token = (max: number) =>
+  z
+    .string()
+    .check(
+      z.regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
+      z.maxLength(max, `must be at most ${max} characters`),
+    );
+
+const GroupsClaim = meta(z.optional(Token(256)), {
+  description: "The IdP's claim or attribute carrying groups; defaults to groups",
+});
+
+/** SPEC §8: the IdP's settings; Provisio creates the Cognito identity provider from them. */
+export const IdpSettings = meta(
+  z.discriminatedUnion('type', [
+    z.strictObject({
+      type: z.literal('saml'),
+      metadataUrl: z.optional(httpsUrl("the IdP's SAML metadata")),
+      metadataXml: meta(
+        z.optional(z.string().check(z.maxLength(100_000, 'must be at most 100000 characters'))),
+        { description: 'The metadata document itself, instead of metadataUrl' },
+      ),
+      groupsClaim: GroupsClaim,
+    }),
+    z.strictObject({
+      type: z.literal('oidc'),
+      issuer: httpsUrl('the OIDC issuer'),
+      clientId: Token(255),
+      clientSecret: meta(Token(255), {
+        description: 'Sent to Cognito only: never stored or returned by Provisio',
+        writeOnly: true,
+      }),
+      groupsClaim: GroupsClaim,
+    }),
+  ]),
+  {
+    description:
+      "The IdP's SAML (metadataUrl or metadataXml) or OIDC (issuer, clientId, clientSecret) settings",
+  },
+);
+
 // ---- request bodies ----------------------------------------------------------------------
 
 export const CreateOrgRequest = z.strictObject({
@@ -144,7 +205,11 @@ export const SetAutoProvisioningRequest = z.strictObject({
 
 export const CreateSsoConnectionRequest = z.strictObject({
   name: ConnectionName,
-  providerName: ProviderName,
+  idp: z.optional(IdpSettings),
+  providerName: meta(z.optional(ProviderName), {
+    description:
+      'Instead of idp: a provider the operator bound to this org or company (deployment configuration)',
+  }),
   domains: z
     .array(DomainInput)
     .check(
@@ -238,11 +303,48 @@ export const Domain = z.object({
   }),
 });
 
+/** What the record keeps of the provider's settings (never the client secret). */
+export const ProviderSource = z.discriminatedUnion('source', [
+  z.object({
+    source: z.literal('created'),
+    type: z.literal('saml'),
+    metadataUrl: z.nullable(z.string()),
+    groupsClaim: z.string(),
+  }),
+  z.object({
+    source: z.literal('created'),
+    type: z.literal('oidc'),
+    issuer: z.string(),
+    clientId: z.string(),
+    groupsClaim: z.string(),
+  }),
+  z.object({ source: z.literal('bound') }),
+]);
+
+/** What to paste into the IdP; null URLs when the pool has no hosted domain. */
+export const ServiceProvider = z.nullable(
+  z.discriminatedUnion('type', [
+    z.object({
+      type: z.literal('saml'),
+      acsUrl: z.nullable(z.string()),
+      entityId: z.nullable(z.string()),
+    }),
+    z.object({ type: z.literal('oidc'), redirectUri: z.nullable(z.string()) }),
+  ]),
+);
+
 export const SsoConnection = z.object({
   id: z.string(),
   name: z.string(),
-  providerName: z.string(),
+  providerName: meta(z.string(), {
+    description: 'The Cognito identity provider: derived by Provisio, or operator-bound',
+  }),
+  idp: ProviderSource,
+  serviceProvider: ServiceProvider,
   domains: z.array(z.string()),
+  active: meta(z.boolean(), {
+    description: 'False while the connection serves no verified domain: its sign-ins are denied',
+  }),
   jit: z.boolean(),
   scim: z.boolean(),
   defaultOrgId: z.string(),

@@ -1,14 +1,29 @@
 /**
- * SSO connections at org or company scope (SPEC §1, §5). A connection serves domains the scope
- * has verified (409 otherwise), each domain at most one connection; its copy under the provider
- * name (`PROVIDER#<name>`, read by the sign-in) and the `VERIFIED` copies of its domains are
- * rewritten in the same transaction as the connection, so the sign-in never sees them drift.
+ * SSO connections at org or company scope (SPEC §1, §5, §8). A connection serves domains the
+ * scope has verified (409 otherwise), each domain at most one connection; its copy under the
+ * provider name (`PROVIDER#<name>`, read by the sign-in) and the `VERIFIED` copies of its
+ * domains are rewritten in the same transaction as the connection, so the sign-in never sees
+ * them drift.
+ *
+ * Who names a provider (§8): Provisio creates the connection's identity provider from the IdP's
+ * settings, under a name derived from the connection, or the connection names a provider the
+ * operator bound to this very scope. No tenant can make a connection answer for any other
+ * provider. The provider is created, updated or deleted before the transaction (so refused
+ * settings write nothing), and a created provider whose transaction then fails is deleted again.
  */
 
 import { normaliseDomain } from '../domains/normalise.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
-import { SOCIAL_PROVIDERS } from '../sign-in/run.ts';
-import { type Ctx, connectionView, newEvent, scopeName } from './context.ts';
+import { log } from '../observability.ts';
+import { SOCIAL_PROVIDERS } from '../sign-in/providers.ts';
+import {
+  CREATED_PROVIDER_PREFIX,
+  type IdpSettings,
+  isBoundTo,
+  type ProviderSource,
+  providerNameFor,
+} from '../sso/identity-providers.ts';
+import { type Ctx, connectionView, newEvent, newNotification, scopeName } from './context.ts';
 import type { ConnectionRecord, DomainClaimRecord, ScopeContext, Write } from './model.ts';
 import type { Page, PageRequest } from './pagination.ts';
 import type { SsoConnectionView } from './schemas.ts';
@@ -16,7 +31,10 @@ import type { SsoConnectionView } from './schemas.ts';
 /** The create fields, as validated by the route's schema. */
 export interface ConnectionInput {
   name?: string | undefined;
+  /** An operator-bound provider (SPEC §8); otherwise `idp`. */
   providerName?: string | undefined;
+  /** The IdP's settings: Provisio creates (or updates) the provider. */
+  idp?: IdpSettings | undefined;
   domains?: string[] | undefined;
   jit?: boolean | undefined;
   scim?: boolean | undefined;
@@ -24,14 +42,73 @@ export interface ConnectionInput {
   defaultTeam?: string | null | undefined;
 }
 
-/** Social providers follow the password path (SPEC §2); they cannot be SSO connections. */
-export function checkProviderName(providerName: string): void {
+/**
+ * A provider a tenant names (SPEC §8): only one the operator bound to this scope. Social
+ * providers follow the password path (SPEC §2) and can never be SSO connections.
+ */
+export function checkProviderName(ctx: Ctx, scope: ScopeContext, providerName: string): void {
   if (SOCIAL_PROVIDERS.has(providerName)) {
     throw new ValidationError(
       'providerName',
       `${providerName} is a social identity provider: its sign-ins follow the password path (auto-provisioning), not SSO`,
     );
   }
+  if (providerName.startsWith(CREATED_PROVIDER_PREFIX)) {
+    throw new ValidationError(
+      'providerName',
+      `names starting with ${CREATED_PROVIDER_PREFIX} belong to providers Provisio created for other connections; give your IdP's settings in idp instead`,
+    );
+  }
+  if (!isBoundTo(ctx.deps.boundProviders, providerName, scope.ref)) {
+    throw new ValidationError(
+      'providerName',
+      `${providerName} is not bound to ${scopeName(scope)} by the operator; give your IdP's settings in idp and Provisio creates the provider`,
+    );
+  }
+}
+
+const MAX_METADATA_XML = 100_000;
+
+/**
+ * What Cognito would refuse anyway, said with the field's name: one metadata source, and a
+ * document that is SAML metadata for an IdP (an EntityDescriptor with an IDPSSODescriptor).
+ */
+export function checkIdpSettings(settings: IdpSettings): void {
+  if (settings.type === 'oidc') return;
+  const { metadataUrl, metadataXml } = settings;
+  if (!metadataUrl === !metadataXml) {
+    throw new ValidationError('idp.metadataUrl', 'give exactly one of metadataUrl and metadataXml');
+  }
+  if (metadataXml === undefined) return;
+  const xml = metadataXml.trim();
+  const root =
+    /^(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*<([\w.-]+:)?EntityDescriptor[\s>]/.exec(xml);
+  if (
+    xml.length > MAX_METADATA_XML ||
+    !root ||
+    !new RegExp(`</${root[1] ?? ''}EntityDescriptor>$`).test(xml) ||
+    !/<([\w.-]+:)?IDPSSODescriptor[\s>]/.test(xml) ||
+    !/<([\w.-]+:)?SingleSignOnService[\s/>]/.test(xml)
+  ) {
+    throw new ValidationError(
+      'idp.metadataXml',
+      `must be the SAML 2.0 metadata of an identity provider (an EntityDescriptor with an IDPSSODescriptor and a SingleSignOnService), at most ${MAX_METADATA_XML} characters`,
+    );
+  }
+}
+
+/** What the record keeps of the settings: never the client secret, nor a metadata document. */
+export function providerSource(settings: IdpSettings): ProviderSource {
+  const groupsClaim = settings.groupsClaim?.trim() || 'groups';
+  return settings.type === 'oidc'
+    ? {
+        source: 'created',
+        type: 'oidc',
+        issuer: settings.issuer,
+        clientId: settings.clientId,
+        groupsClaim,
+      }
+    : { source: 'created', type: 'saml', metadataUrl: settings.metadataUrl ?? null, groupsClaim };
 }
 
 /** Normalises and de-duplicates the domains of a connection; 400 naming the bad one. */
@@ -116,6 +193,67 @@ function relinkClaim(scope: ScopeContext, claim: DomainClaimRecord, ids: string[
 const providerTaken = (name: string) =>
   `The provider name ${name} is already used by another SSO connection`;
 
+/** An outbox task re-syncing a created provider's `IdpIdentifiers` after the commit. */
+const syncProvider = (ctx: Ctx, c: ConnectionRecord): Write[] =>
+  c.idp.source === 'created'
+    ? [{ kind: 'syncProvider', id: ctx.deps.newId(), at: ctx.at, providerName: c.providerName }]
+    : [];
+
+/**
+ * SPEC §8: a domain that stops being verified (removed, or its verification lost) leaves every
+ * connection serving it, in the same transaction: the connection and its sign-in copy, an
+ * `sso_connection_updated` event, the owners told, and the provider's `IdpIdentifiers` synced
+ * after the commit. A connection left with no domain stays, inactive: its sign-ins are denied.
+ */
+export function planDomainDetach(
+  ctx: Ctx,
+  scope: ScopeContext,
+  domain: string,
+  connections: readonly ConnectionRecord[],
+  reason: 'domain_removed' | 'domain_verification_lost',
+): Write[] {
+  const writes: Write[] = [];
+  for (const c of connections) {
+    if (!c.domains.includes(domain)) continue;
+    const next: ConnectionRecord = {
+      ...c,
+      domains: c.domains.filter((d) => d !== domain),
+      rev: c.rev + 1,
+    };
+    const conflict = `SSO connection ${c.id} changed meanwhile; retry`;
+    writes.push(
+      { kind: 'putConnection', connection: next, conflict },
+      { kind: 'putProvider', connection: next, conflict },
+      {
+        kind: 'event',
+        event: newEvent(ctx, scope, 'sso_connection_updated', c.id, {
+          changes: { domains: { from: c.domains, to: next.domains } },
+          reason,
+          active: next.domains.length > 0,
+        }),
+      },
+      {
+        kind: 'outbox',
+        notification: newNotification(
+          ctx,
+          scope,
+          'sso_domain_detached',
+          { email: ctx.caller.email, name: null },
+          {
+            domain,
+            reason,
+            connectionId: c.id,
+            connectionName: c.name,
+            remainingDomains: next.domains,
+          },
+        ),
+      },
+      ...syncProvider(ctx, next),
+    );
+  }
+  return writes;
+}
+
 const ownConfig = (scope: ScopeContext, delta: 1 | -1): Write[] =>
   scope.type === 'org'
     ? [
@@ -128,21 +266,65 @@ const ownConfig = (scope: ScopeContext, delta: 1 | -1): Write[] =>
       ]
     : [];
 
+/** 400 unless a request names the provider one way: settings (`idp`) or a bound `providerName`. */
+function oneProviderSource(body: ConnectionInput, required: boolean): void {
+  if (body.idp && body.providerName !== undefined) {
+    throw new ValidationError(
+      'providerName',
+      'give either idp (Provisio creates the provider) or an operator-bound providerName, not both',
+    );
+  }
+  if (required && !body.idp && body.providerName === undefined) {
+    throw new ValidationError(
+      'idp',
+      "is required: the IdP's SAML or OIDC settings (or the name of a provider the operator bound to this scope, in providerName)",
+    );
+  }
+}
+
+/**
+ * Runs `write` after the provider was created; if the write fails, the provider goes again, so
+ * a refused change leaves nothing behind in the pool.
+ */
+async function withCreatedProvider(
+  ctx: Ctx,
+  create: { providerName: string; settings: IdpSettings; domains: readonly string[] } | null,
+  write: () => Promise<void>,
+): Promise<void> {
+  if (!create) return write();
+  await ctx.deps.identityProviders.create(create);
+  try {
+    await write();
+  } catch (error) {
+    await ctx.deps.identityProviders.delete(create.providerName).catch((cleanup: unknown) =>
+      log.error('identity provider left behind by a failed change', {
+        providerName: create.providerName,
+        error: String(cleanup),
+      }),
+    );
+    throw error;
+  }
+}
+
 /** `POST /v1/{scope}/sso-connections`. */
 export async function createConnection(
   ctx: Ctx,
   scope: ScopeContext,
-  body: Required<Pick<ConnectionInput, 'name' | 'providerName' | 'domains'>> & ConnectionInput,
+  body: Required<Pick<ConnectionInput, 'name' | 'domains'>> & ConnectionInput,
 ): Promise<SsoConnectionView> {
-  checkProviderName(body.providerName);
+  oneProviderSource(body, true);
+  if (body.idp) checkIdpSettings(body.idp);
+  else checkProviderName(ctx, scope, body.providerName!);
   const domains = connectionDomains(body.domains);
   const org = await defaultOrg(ctx, scope, body.defaultOrgId);
   const claims = await ctx.deps.store.getClaims(scope.ref, domains);
   checkDomainsServable(scope, domains, claims, null);
+  const id = ctx.deps.newId();
   const connection: ConnectionRecord = {
-    id: ctx.deps.newId(),
+    id,
     name: body.name,
-    providerName: body.providerName,
+    providerName: body.idp ? providerNameFor(id) : body.providerName!,
+    idp: body.idp ? providerSource(body.idp) : { source: 'bound' },
     scope: scope.ref,
     domains,
     jit: body.jit ?? true,
@@ -152,25 +334,31 @@ export async function createConnection(
     createdAt: ctx.at,
     rev: 1,
   };
-  await ctx.deps.store.apply([
-    { kind: 'putConnection', connection },
-    { kind: 'putProvider', connection, conflict: providerTaken(connection.providerName) },
-    ...domains.flatMap((d) => relinkClaim(scope, claims.get(d)!, [connection.id])),
-    ...ownConfig(scope, 1),
-    {
-      kind: 'event',
-      event: newEvent(ctx, scope, 'sso_connection_created', connection.id, {
-        name: connection.name,
-        providerName: connection.providerName,
-        domains,
-        jit: connection.jit,
-        scim: connection.scim,
-        defaultOrgId: org.id,
-        defaultTeam: connection.defaultTeam,
-      }),
-    },
-  ]);
-  return connectionView(connection);
+  const create = body.idp
+    ? { providerName: connection.providerName, settings: body.idp, domains }
+    : null;
+  await withCreatedProvider(ctx, create, () =>
+    ctx.deps.store.apply([
+      { kind: 'putConnection', connection },
+      { kind: 'putProvider', connection, conflict: providerTaken(connection.providerName) },
+      ...domains.flatMap((d) => relinkClaim(scope, claims.get(d)!, [connection.id])),
+      ...ownConfig(scope, 1),
+      {
+        kind: 'event',
+        event: newEvent(ctx, scope, 'sso_connection_created', connection.id, {
+          name: connection.name,
+          providerName: connection.providerName,
+          idp: connection.idp,
+          domains,
+          jit: connection.jit,
+          scim: connection.scim,
+          defaultOrgId: org.id,
+          defaultTeam: connection.defaultTeam,
+        }),
+      },
+    ]),
+  );
+  return connectionView(connection, ctx.deps.serviceProvider);
 }
 
 async function requireConnection(
@@ -197,6 +385,9 @@ export function connectionChanges(
   }
   if (before.domains.join(',') !== after.domains.join(',')) {
     changes.domains = { from: before.domains, to: after.domains };
+  }
+  if (JSON.stringify(before.idp) !== JSON.stringify(after.idp)) {
+    changes.idp = { from: before.idp, to: after.idp };
   }
   return changes;
 }
@@ -258,7 +449,11 @@ export function planConnectionUpdate(
   return writes;
 }
 
-/** `PATCH /v1/{scope}/sso-connections/{id}`: any of the create fields. */
+/**
+ * `PATCH /v1/{scope}/sso-connections/{id}`: any of the create fields. New `idp` settings update
+ * the provider Provisio created (its type cannot change) or, for a connection on a bound
+ * provider, create one; a bound `providerName` replaces a created provider, which is deleted.
+ */
 export async function updateConnection(
   ctx: Ctx,
   scope: ScopeContext,
@@ -266,7 +461,18 @@ export async function updateConnection(
   patch: ConnectionInput,
 ): Promise<SsoConnectionView> {
   const before = await requireConnection(ctx, scope, id);
-  if (patch.providerName !== undefined) checkProviderName(patch.providerName);
+  oneProviderSource(patch, false);
+  if (patch.idp) {
+    checkIdpSettings(patch.idp);
+    if (before.idp.source === 'created' && before.idp.type !== patch.idp.type) {
+      throw new ValidationError(
+        'idp.type',
+        `the provider is ${before.idp.type.toUpperCase()}; a provider's type cannot change, so create a new connection for a ${patch.idp.type.toUpperCase()} IdP`,
+      );
+    }
+  }
+  const rebinds = patch.providerName !== undefined && patch.providerName !== before.providerName;
+  if (rebinds) checkProviderName(ctx, scope, patch.providerName!);
   const domains = patch.domains !== undefined ? connectionDomains(patch.domains) : before.domains;
   const org =
     patch.defaultOrgId !== undefined
@@ -275,7 +481,14 @@ export async function updateConnection(
   const after: ConnectionRecord = {
     ...before,
     name: patch.name ?? before.name,
-    providerName: patch.providerName ?? before.providerName,
+    providerName: patch.idp
+      ? before.idp.source === 'created'
+        ? before.providerName
+        : providerNameFor(before.id)
+      : rebinds
+        ? patch.providerName!
+        : before.providerName,
+    idp: patch.idp ? providerSource(patch.idp) : rebinds ? { source: 'bound' } : before.idp,
     domains,
     jit: patch.jit ?? before.jit,
     scim: patch.scim ?? before.scim,
@@ -283,7 +496,10 @@ export async function updateConnection(
     defaultTeam: patch.defaultTeam !== undefined ? patch.defaultTeam : before.defaultTeam,
     rev: before.rev + 1,
   };
-  if (Object.keys(connectionChanges(before, after)).length === 0) return connectionView(before);
+  // New settings always reach the provider (a rotated OIDC secret changes nothing Provisio keeps).
+  if (Object.keys(connectionChanges(before, after)).length === 0 && !patch.idp) {
+    return connectionView(before, ctx.deps.serviceProvider);
+  }
   const touched = [...new Set([...before.domains, ...domains])];
   const claims = await ctx.deps.store.getClaims(scope.ref, touched);
   checkDomainsServable(
@@ -292,11 +508,30 @@ export async function updateConnection(
     claims,
     before.id,
   );
-  await ctx.deps.store.apply(planConnectionUpdate(ctx, scope, before, after, claims));
-  return connectionView(after);
+  const writes = planConnectionUpdate(ctx, scope, before, after, claims);
+  const idps = ctx.deps.identityProviders;
+  const keepsCreated = before.idp.source === 'created' && after.idp.source === 'created';
+  const providerChanges = !!patch.idp || before.domains.join(',') !== after.domains.join(',');
+  if (keepsCreated && providerChanges) {
+    // Before the transaction: settings the IdP or Cognito refuses change nothing.
+    await idps.update({ providerName: after.providerName, settings: patch.idp, domains });
+  }
+  const create =
+    before.idp.source !== 'created' && patch.idp
+      ? { providerName: after.providerName, settings: patch.idp, domains }
+      : null;
+  await withCreatedProvider(ctx, create, () => ctx.deps.store.apply(writes));
+  if (before.idp.source === 'created' && after.idp.source !== 'created') {
+    await idps.delete(before.providerName);
+  }
+  return connectionView(after, ctx.deps.serviceProvider);
 }
 
-/** `DELETE /v1/{scope}/sso-connections/{id}`: its domains are served by no connection afterwards. */
+/**
+ * `DELETE /v1/{scope}/sso-connections/{id}`: its domains are served by no connection afterwards.
+ * A provider Provisio created is deleted first, so a failure leaves the connection to delete
+ * again (deleting an absent provider is a no-op).
+ */
 export async function deleteConnection(ctx: Ctx, scope: ScopeContext, id: string): Promise<void> {
   const connection = await requireConnection(ctx, scope, id);
   const claims = await ctx.deps.store.getClaims(scope.ref, connection.domains);
@@ -333,6 +568,9 @@ export async function deleteConnection(ctx: Ctx, scope: ScopeContext, id: string
       domains: connection.domains,
     }),
   });
+  if (connection.idp.source === 'created') {
+    await ctx.deps.identityProviders.delete(connection.providerName);
+  }
   await ctx.deps.store.apply(writes);
 }
 
@@ -342,5 +580,8 @@ export async function listConnections(
   page: PageRequest,
 ): Promise<Page<SsoConnectionView>> {
   const out = await ctx.deps.store.listConnections(scope.ref, page);
-  return { items: out.items.map(connectionView), nextCursor: out.nextCursor };
+  return {
+    items: out.items.map((c) => connectionView(c, ctx.deps.serviceProvider)),
+    nextCursor: out.nextCursor,
+  };
 }

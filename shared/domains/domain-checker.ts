@@ -10,10 +10,12 @@ import { markVerified } from '../admin/domains.ts';
 import type {
   AdminDeps,
   CompanyRecord,
+  ConnectionRecord,
   DomainClaimRecord,
   ScopeContext,
   Write,
 } from '../admin/model.ts';
+import { planDomainDetach } from '../admin/sso.ts';
 import { ConflictError, UnavailableError } from '../errors.ts';
 import type { ScopeRef } from '../table/schema.ts';
 import {
@@ -81,21 +83,24 @@ const changedMeanwhile = (domain: string) =>
   `${domain} changed meanwhile (an admin or another run of the domain checker); it stays due`;
 
 /**
- * The writes of losing verification (SPEC §5): the claim back to pending with auto-provisioning
- * off, the sign-in's copy removed (so sign-ins stop auto-provisioning), the events and the
- * owners' `domain_verification_lost` notification. SSO connections keep the domain: their IdP
- * vouches for its users, and the domain shows as pending in the scope's list.
+ * The writes of losing verification (SPEC §5, §8): the claim back to pending with
+ * auto-provisioning off, the sign-in's copy removed (so sign-ins stop auto-provisioning), the
+ * domain detached from the SSO connections that served it (their IdP speaks only for verified
+ * domains, so another scope may verify and attach it), the events and the owners' notifications.
  */
 export function planVerificationLost(
   ctx: Ctx,
   scope: ScopeContext,
   before: DomainClaimRecord,
-  after: DomainClaimRecord,
+  decided: DomainClaimRecord,
+  connections: readonly ConnectionRecord[] = [],
 ): Write[] {
   const domain = before.domain;
+  const after: DomainClaimRecord = { ...decided, ssoConnectionIds: [] };
   const writes: Write[] = [
     { kind: 'updateClaim', before, after, conflict: changedMeanwhile(domain) },
     { kind: 'deleteVerified', domain, scope: scope.ref, conflict: changedMeanwhile(domain) },
+    ...planDomainDetach(ctx, scope, domain, connections, 'domain_verification_lost'),
   ];
   if (before.autoProvisioning.enabled) {
     writes.push({
@@ -169,11 +174,23 @@ async function applyDecision(
         },
       ]);
       return;
-    case 'lose':
-      await ctx.deps.store.apply(planVerificationLost(ctx, scope, claim, decision.after));
+    case 'lose': {
+      const connections = await ctx.deps.store.getConnections(scope.ref, claim.ssoConnectionIds);
+      await ctx.deps.store.apply(
+        planVerificationLost(ctx, scope, claim, decision.after, connections),
+      );
       return;
+    }
   }
 }
+
+const refuse = () => Promise.reject(new Error('The domain checker manages no identity providers'));
+const noIdentityProviders: AdminDeps['identityProviders'] = {
+  create: refuse,
+  update: refuse,
+  setIdentifiers: refuse,
+  delete: refuse,
+};
 
 /** How often a check reads the claim again after a concurrent change before leaving it due. */
 const ATTEMPTS = 2;
@@ -201,6 +218,10 @@ export async function checkDomain(
       newToken: () => {
         throw new Error('The domain checker issues no verification tokens');
       },
+      // A detached domain leaves a provider's identifiers through the outbox, not from here.
+      identityProviders: noIdentityProviders,
+      boundProviders: new Map(),
+      serviceProvider: { domainUrl: undefined, userPoolId: undefined },
     },
     caller: { email: DOMAIN_CHECKER_ACTOR },
     at: now.toISOString(),

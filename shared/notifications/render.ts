@@ -83,6 +83,24 @@ function content(n: Notification, ctx: RenderContext): Content {
           `Publish the TXT record ${str('txtRecordName') ?? str('domain') ?? ''} = ${str('txtRecordValue') ?? 'provisio-verification=…'} again and verify the domain to restore it.${link('domains')}`,
         ],
       };
+    case 'sso_domain_detached': {
+      const connection = str('connectionName') ?? 'your SSO connection';
+      const remaining = Array.isArray(n.details.remainingDomains)
+        ? (n.details.remainingDomains as unknown[]).map(String)
+        : [];
+      const why =
+        str('reason') === 'domain_verification_lost' ? 'lost its verification' : 'was removed';
+      return {
+        subject: `${str('domain') ?? 'A domain'} no longer signs in through ${connection}`,
+        paragraphs: [
+          `The domain ${str('domain') ?? ''} ${why}, so the SSO connection ${connection} of ${org} no longer serves it: its identity provider speaks only for verified domains.`,
+          remaining.length
+            ? `${connection} still serves ${remaining.join(', ')}.`
+            : `${connection} now serves no domain: it is inactive and every sign-in through it is denied until a verified domain is attached again.`,
+          `Verify the domain again and attach it to the connection to restore sign-ins for its people.${link('sso')}`,
+        ],
+      };
+    }
     case 'invitation':
       return {
         subject: `You are invited to join ${org}`,

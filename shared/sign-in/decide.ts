@@ -4,6 +4,7 @@
  * Every rule below names the spec paragraph it implements.
  */
 import type { ScopeRef } from '../table/schema.ts';
+import { isEnterpriseProvider } from './providers.ts';
 import {
   type Connection,
   type Invitation,
@@ -139,10 +140,13 @@ class PlanBuilder {
   }
 
   /** SPEC §3.5.3: an unverified email is not auto-provisioned; recorded at most once per 24 h. */
-  autoProvisioningSkipped(org: OrgInfo): void {
+  autoProvisioningSkipped(
+    org: OrgInfo,
+    reason: 'email_not_verified' | 'unverified_provider',
+  ): void {
     if (this.recentlyNoticed('auto-provisioning-skipped', org.id)) return;
     this.plan.notices.push({ kind: 'auto-provisioning-skipped', orgId: org.id });
-    this.event('auto_provisioning_skipped', org, { reason: 'email_not_verified' });
+    this.event('auto_provisioning_skipped', org, { reason });
   }
 
   /** Joins an org with a new seat; with none free, records the seat limit instead. */
@@ -349,8 +353,12 @@ function decideSso(b: PlanBuilder, signIn: SignIn, state: SignInState, conn: Con
 }
 
 function decidePassword(b: PlanBuilder, signIn: SignIn, state: SignInState): Plan {
+  // §2, §8: a federated provider that no connection names (and that is not a Cognito social
+  // provider) proves nothing about the address, whatever its token says.
+  const unverifiedProvider = isEnterpriseProvider(signIn.connection);
+  const emailVerified = signIn.emailVerified && !unverifiedProvider;
   // §3.5.0: a verified email proves control of the invited address.
-  if (signIn.emailVerified) {
+  if (emailVerified) {
     for (const invitation of state.person.invitations) b.acceptInvitation(invitation);
   }
   // §3.5.1: only verified domains with auto-provisioning on.
@@ -361,8 +369,11 @@ function decidePassword(b: PlanBuilder, signIn: SignIn, state: SignInState): Pla
   if (domain.ssoConnectionIds.length > 0) return b.finish();
   const org = b.org(target.orgId, target.orgName);
   // §3.5.3: never with an unverified email.
-  if (!signIn.emailVerified) {
-    b.autoProvisioningSkipped(org);
+  if (!emailVerified) {
+    b.autoProvisioningSkipped(
+      org,
+      unverifiedProvider ? 'unverified_provider' : 'email_not_verified',
+    );
     return b.finish();
   }
   // §3.5.4 / §3.5.5: join once, seat permitting.

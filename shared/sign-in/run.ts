@@ -4,19 +4,8 @@
  */
 import { log, metric } from '../observability.ts';
 import { type ProcessOptions, processSignIn, type SignInStore } from './process.ts';
+import { isEnterpriseProvider } from './providers.ts';
 import type { Plan, SignIn } from './types.ts';
-
-/**
- * Cognito's built-in social providers. A sign-in through one of them follows SPEC §3.5, so it may
- * fail open; any other federated provider may be an SSO connection and fails closed.
- * https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-social-idp.html
- */
-export const SOCIAL_PROVIDERS: ReadonlySet<string> = new Set([
-  'Google',
-  'Facebook',
-  'LoginWithAmazon',
-  'SignInWithApple',
-]);
 
 export type SignInResult =
   | { kind: 'allow'; plan: Plan }
@@ -26,10 +15,8 @@ export type SignInResult =
   /** Refused because of an internal failure on a possibly-SSO path (fail closed). */
   | { kind: 'unavailable'; message: string };
 
-/** Whether a failure to decide must refuse this sign-in. */
-export function failsClosed(connection: string | undefined): boolean {
-  return !!connection && !SOCIAL_PROVIDERS.has(connection);
-}
+/** Whether a failure to decide must refuse this sign-in: any provider that may be an SSO connection's. */
+export const failsClosed = isEnterpriseProvider;
 
 /** Decides one sign-in, applying the failure policy; never throws. */
 export async function runSignIn(

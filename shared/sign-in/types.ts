@@ -137,6 +137,8 @@ export type NotificationType =
   | 'seat_limit_reached'
   | 'domain_verified'
   | 'domain_verification_lost'
+  /** A domain stopped being verified and left an SSO connection (SPEC §8). */
+  | 'sso_domain_detached'
   | 'invitation';
 
 /** An outbox item: the notifier mails it after the transaction commits. */

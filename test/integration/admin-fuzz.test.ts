@@ -10,10 +10,17 @@
  * JSON at all, and text that is not JSON.
  */
 import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
+import {
+  createIdentityProviderRegistry,
+  readIdentityProviderRegistry,
+} from '../../shared/adapters/cognito/registry.ts';
 import { type RouteSpec, routes } from '../../shared/admin/routes.ts';
 import { requestSchemas } from '../../shared/admin/schemas.ts';
 import {
@@ -29,11 +36,20 @@ import { dynamodbEndpoint } from '../support/endpoints.ts';
 import { createSignInFixture, type SignInFixture } from '../support/sign-in-fixtures.ts';
 
 const BODY_RUNS = 40;
+const SAML = { type: 'saml', metadataUrl: 'https://idp.fuzz.example/metadata' };
+const OIDC = {
+  type: 'oidc',
+  issuer: 'https://login.fuzz.example',
+  clientId: 'fuzz',
+  clientSecret: 'fuzz-secret',
+};
 const PARAM_RUNS = 15;
 const OWNER = 'owner@admin-fuzz.test';
 
 let fx: SignInFixture;
 let dns: TestDnsServer;
+/** The identity providers this file's handler creates (a registry of its own). */
+const registryFile = join(tmpdir(), `provisio-fuzz-idps-${randomUUID()}.json`);
 let api: AdminApi;
 /** Path parameter values that name real things, per scope. */
 let params: { org: Record<string, string>; company: Record<string, string> };
@@ -58,7 +74,14 @@ async function verifiedDomain(scope: string): Promise<string> {
 beforeAll(async () => {
   fx = await createSignInFixture(dynamodbEndpoint());
   dns = await startDnsServer();
-  api = inProcessApi(adminDeps(fx.db, fx.tableName, [dns.address]));
+  api = inProcessApi(
+    adminDeps(fx.db, fx.tableName, [dns.address], {
+      identityProviders: createIdentityProviderRegistry({
+        file: registryFile,
+        clientIds: ['fuzz-client'],
+      }),
+    }),
+  );
 
   // An org of its own, a company with an org, and an org to move into the company.
   const org = (await created('POST', '/v1/orgs', { name: uniqueSlug('fz'), seatLimit: 1000 })).body;
@@ -72,14 +95,14 @@ beforeAll(async () => {
   const orgConnection = (
     await created('POST', `/v1/orgs/${org.id}/sso-connections`, {
       name: 'Org IdP',
-      providerName: `FuzzOrg${randomUUID().slice(0, 6)}`,
+      idp: SAML,
       domains: [orgDomain],
     })
   ).body;
   const companyConnection = (
     await created('POST', `/v1/companies/${company.id}/sso-connections`, {
       name: 'Company IdP',
-      providerName: `FuzzCo${randomUUID().slice(0, 6)}`,
+      idp: OIDC,
       domains: [companyDomain],
       defaultOrgId: companyOrg.id,
     })
@@ -109,10 +132,10 @@ beforeAll(async () => {
     addCompanyDomain: { domain: 'added.fuzz.example' },
     setOrgAutoProvisioning: { enabled: true },
     setCompanyAutoProvisioning: { enabled: true, orgId: companyOrg.id },
-    createOrgSsoConnection: { name: 'IdP', providerName: 'FuzzNew', domains: [orgDomain] },
+    createOrgSsoConnection: { name: 'IdP', idp: SAML, domains: [orgDomain] },
     createCompanySsoConnection: {
       name: 'IdP',
-      providerName: 'FuzzNewCo',
+      idp: OIDC,
       domains: [companyDomain],
       defaultOrgId: companyOrg.id,
     },
@@ -124,7 +147,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await dns?.close();
   await fx?.drop();
+  await rm(registryFile, { force: true });
 });
+
+const providerCount = async () =>
+  Object.keys((await readIdentityProviderRegistry(registryFile)).providers).length;
 
 /** Every route the admin function serves. */
 const served = routes.filter((r) => r.run && !r.external);
@@ -187,6 +214,87 @@ async function expectSafe(answer: ApiAnswer, before: number, what: string): Prom
   // A refused request changes nothing.
   expect(await itemCount(), `${context}: it wrote`).toBe(before);
 }
+
+describe('fuzzing SSO connection settings (SPEC §8)', () => {
+  const xml = (body: string) =>
+    `<?xml version="1.0"?><EntityDescriptor entityID="https://idp">${body}</EntityDescriptor>`;
+  const badSettings = fc.oneof(
+    // Not SAML metadata of an IdP, or too large.
+    fc
+      .oneof(
+        nastyString,
+        fc.constant('<html><body>not metadata</body></html>'),
+        fc.constant(xml('<SPSSODescriptor><SingleSignOnService/></SPSSODescriptor>')),
+        fc.constant(
+          xml('<IDPSSODescriptor><SingleSignOnService/></IDPSSODescriptor>').slice(0, -3),
+        ),
+        fc.constant(
+          xml(`<IDPSSODescriptor><SingleSignOnService/>${'x'.repeat(100_001)}</IDPSSODescriptor>`),
+        ),
+      )
+      .map((metadataXml) => ({ type: 'saml', metadataXml })),
+    // A metadata URL or an issuer that is not https, or huge.
+    fc
+      .oneof(
+        nastyString,
+        fc.constantFrom(
+          'http://idp.example/metadata',
+          'ftp://idp.example',
+          'https://u:p@idp.example',
+          'https://idp.example/#x',
+        ),
+        fc.constant(`https://idp.example/${'a'.repeat(3000)}`),
+      )
+      .chain((url) =>
+        fc.constantFrom(
+          { type: 'saml', metadataUrl: url },
+          { type: 'oidc', issuer: url, clientId: 'a', clientSecret: 'b' },
+        ),
+      ),
+    // Both metadata sources, or neither; an unknown type; a huge or spaced client secret.
+    fc.constantFrom(
+      { type: 'saml', metadataUrl: SAML.metadataUrl, metadataXml: xml('') },
+      { type: 'saml' },
+      { type: 'ws-fed', metadataUrl: SAML.metadataUrl },
+      { ...OIDC, clientSecret: 'x'.repeat(256) },
+      { ...OIDC, clientSecret: 'has space' },
+      { ...OIDC, groupsClaim: '' },
+      { ...OIDC, extra: 1 },
+    ),
+    // Anything else (left out would be no settings at all, which a PATCH may do).
+    anyValue.filter((v) => v !== undefined),
+  );
+
+  it.each([
+    ['POST', 'org'],
+    ['POST', 'company'],
+    ['PATCH', 'org'],
+  ] as const)(
+    '%s at %s scope: 400 naming the field, no provider created, nothing written',
+    async (method, scope) => {
+      const route = served.find(
+        (r) =>
+          r.method === method &&
+          r.path.includes('sso-connections') &&
+          r.path.startsWith(scope === 'org' ? '/v1/orgs' : '/v1/companies'),
+      )!;
+      await fc.assert(
+        fc.asyncProperty(badSettings, async (idp) => {
+          const [items, providers] = [await itemCount(), await providerCount()];
+          const body = { ...(method === 'POST' ? validBodies[route.operationId] : {}), idp };
+          const answer = await api.call(method, pathOf(route), { as: OWNER, body });
+          const context = `${JSON.stringify(idp)?.slice(0, 200)} → ${answer.status} ${JSON.stringify(answer.body)}`;
+          expect(answer.status, context).toBe(400);
+          expect(String(answer.body.field), context).toMatch(/^idp/);
+          expect(await itemCount(), context).toBe(items);
+          expect(await providerCount(), context).toBe(providers);
+        }),
+        { numRuns: BODY_RUNS, endOnFailure: true },
+      );
+    },
+    120_000,
+  );
+});
 
 describe('fuzzing admin route bodies', () => {
   it.each(withBody.map((r) => [`${r.method} ${r.path}`, r] as const))(

@@ -306,6 +306,41 @@ describe('members', () => {
     ]);
   });
 
+  it('two owners demoting each other at once leave one owner: one change commits, the other is 409', async () => {
+    for (let round = 0; round < 3; round++) {
+      const org = await newOrg();
+      const other = await acceptBySigningIn(org.id);
+      const promoted = await call('PUT', `/v1/orgs/${org.id}/members/${enc(other)}`, {
+        as: owner,
+        body: { role: 'owner' },
+      });
+      expect(promoted.status).toBe(200);
+      const answers = await Promise.all([
+        call('PUT', `/v1/orgs/${org.id}/members/${enc(other)}`, {
+          as: owner,
+          body: { role: 'member' },
+        }),
+        call('PUT', `/v1/orgs/${org.id}/members/${enc(owner)}`, {
+          as: other,
+          body: { role: 'member' },
+        }),
+      ]);
+      const statuses = answers.map((a) => a.status).sort();
+      // Both may be refused when each read the other's change in flight; never both applied.
+      expect(
+        statuses.filter((s) => s === 200).length,
+        JSON.stringify(statuses),
+      ).toBeLessThanOrEqual(1);
+      for (const a of answers) expect([200, 404, 409]).toContain(a.status);
+      // Whoever was not demoted is still an owner and may read the members.
+      const members = await call('GET', `/v1/orgs/${org.id}/members`, {
+        as: answers[0]!.status === 200 ? owner : other,
+      });
+      const owners = (members.body.items as { role: string }[]).filter((m) => m.role === 'owner');
+      expect(owners.length, JSON.stringify(members.body)).toBeGreaterThanOrEqual(1);
+    }
+  });
+
   it('answers 409 when demoting the last owner', async () => {
     const org = await newOrg();
     const res = await call('PUT', `/v1/orgs/${org.id}/members/${enc(owner)}`, {

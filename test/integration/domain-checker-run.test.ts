@@ -7,12 +7,21 @@
 
 import { randomUUID } from 'node:crypto';
 import { createSocket } from 'node:dgram';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScheduledChecks } from '../../functions/domain-checker/handler.ts';
+import {
+  createIdentityProviderRegistry,
+  readIdentityProviderRegistry,
+} from '../../shared/adapters/cognito/registry.ts';
 import { createTxtLookup } from '../../shared/adapters/dns/txt.ts';
 import { createAdminStore } from '../../shared/adapters/dynamodb/admin-store.ts';
+import { createProviderDomains } from '../../shared/adapters/dynamodb/delivery-store.ts';
 import { createDomainCheckStore } from '../../shared/adapters/dynamodb/domain-check-store.ts';
+import { createSignInStore } from '../../shared/adapters/dynamodb/sign-in-store.ts';
 import type { DomainClaimRecord } from '../../shared/admin/model.ts';
 import {
   DAY_MS,
@@ -22,6 +31,8 @@ import {
 } from '../../shared/domains/check-schedule.ts';
 import { type DomainCheckerDeps, runDomainChecks } from '../../shared/domains/domain-checker.ts';
 import { UnavailableError } from '../../shared/errors.ts';
+import { runSignIn } from '../../shared/sign-in/run.ts';
+import { syncProviderIdentifiers } from '../../shared/sso/sync-identifiers.ts';
 import { keys } from '../../shared/table/schema.ts';
 import { type AdminApi, adminDeps, inProcessApi, uniqueSlug } from '../support/admin-harness.ts';
 import { startDnsServer, type TestDnsServer } from '../support/dns-server.ts';
@@ -32,17 +43,29 @@ let fx: SignInFixture;
 let dns: TestDnsServer;
 let api: AdminApi;
 let deps: DomainCheckerDeps;
+/** The identity providers this file's admin handler creates (a registry of its own). */
+const registry = (() => {
+  const file = join(tmpdir(), `provisio-checker-idps-${randomUUID()}.json`);
+  return {
+    file,
+    providers: createIdentityProviderRegistry({ file, clientIds: ['checker-client'] }),
+    readAll: () => readIdentityProviderRegistry(file),
+  };
+})();
 const owner = `owner-${randomUUID().slice(0, 8)}@example.test`;
 
 beforeAll(async () => {
   fx = await createSignInFixture(dynamodbEndpoint());
   dns = await startDnsServer();
-  api = inProcessApi(adminDeps(fx.db, fx.tableName, [dns.address]));
+  api = inProcessApi(
+    adminDeps(fx.db, fx.tableName, [dns.address], { identityProviders: registry.providers }),
+  );
   deps = checkerDeps([dns.address]);
 });
 afterAll(async () => {
   await dns?.close();
   await fx?.drop();
+  await rm(registry.file, { force: true });
 });
 
 /** The checker's production dependencies over this test's table and the given resolvers. */
@@ -100,6 +123,7 @@ async function outboxFor(orgId: string, domain: string) {
   const items: Record<string, unknown>[] = [];
   for (const item of await fx.outbox()) {
     const n = item.notification as { orgId: string; details: { domain?: string } };
+
     if (n.orgId === orgId && n.details.domain === domain) items.push(item);
   }
   return items.map((i) => i.notification as { type: string; details: Record<string, unknown> });
@@ -424,6 +448,104 @@ describe('losing verification (clock injected)', () => {
           (n.details as { domain?: string }).domain === domain,
       );
     expect(told).toEqual([expect.objectContaining({ orgId: '', orgName: 'Acme', companyId })]);
+  });
+
+  it('detaches a lost domain from its SSO connection (SPEC §8): its sign-ins are denied, and another org can verify and attach it', async () => {
+    const { orgId, domain, value } = await verifiedThenRemoved();
+    const created = await api.call('POST', `/v1/orgs/${orgId}/sso-connections`, {
+      as: owner,
+      body: {
+        name: 'Okta',
+        idp: { type: 'saml', metadataUrl: 'https://idp.example.test/metadata' },
+        domains: [domain],
+      },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const providerName: string = created.body.providerName;
+    const signIn = () =>
+      runSignIn(
+        {
+          email: `ada-${uniqueSlug('u')}@${domain}`,
+          domain,
+          emailVerified: true,
+          name: undefined,
+          connection: providerName,
+          groups: [],
+        },
+        createSignInStore(fx.db, fx.tableName),
+        { entry: 'hook' },
+      );
+    expect((await signIn()).kind).toBe('allow');
+
+    const first = at(DAY_MS + 60_000);
+    await runScheduledChecks(deps, first);
+    await runScheduledChecks(deps, new Date(first.getTime() + 7 * DAY_MS));
+    expect(await domainView(orgId, domain)).toMatchObject({
+      status: 'pending',
+      ssoConnectionId: null,
+    });
+    const connections = await api.call('GET', `/v1/orgs/${orgId}/sso-connections`, { as: owner });
+    expect(connections.body.items).toEqual([
+      expect.objectContaining({ id: created.body.id, domains: [], active: false }),
+    ]);
+    // The old connection's sign-ins for the domain are denied.
+    expect(await signIn()).toMatchObject({ kind: 'deny', title: 'Access denied' });
+    const events = await orgEvents(orgId);
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: 'sso_connection_updated',
+        subject: created.body.id,
+        actor: DOMAIN_CHECKER_ACTOR,
+        details: expect.objectContaining({ reason: 'domain_verification_lost', active: false }),
+      }),
+    );
+    // The owners are told, and the provider's identifiers are synced by the stream worker.
+    expect((await outboxFor(orgId, domain)).map((n) => n.type)).toContain('sso_domain_detached');
+    const tasks =
+      (
+        await fx.db.send(
+          new ScanCommand({
+            TableName: fx.tableName,
+            FilterExpression: 'attribute_exists(task)',
+            ConsistentRead: true,
+          }),
+        )
+      ).Items ?? [];
+    expect(tasks.map((t) => t.task)).toContainEqual({
+      type: 'syncProviderIdentifiers',
+      providerName,
+    });
+    // The stream worker's task (no stream on this table: run it as the worker would).
+    expect((await registry.readAll()).providers[providerName]?.identifiers).toEqual([domain]);
+    await syncProviderIdentifiers(providerName, {
+      providerDomains: createProviderDomains(fx.db, fx.tableName),
+      identityProviders: registry.providers,
+    });
+    expect((await registry.readAll()).providers[providerName]?.identifiers).toEqual([]);
+
+    // Another org proves the domain and attaches it to its own connection.
+    const otherId = await newOrg();
+    const again = await api.call('POST', `/v1/orgs/${otherId}/domains`, {
+      as: owner,
+      body: { domain },
+    });
+    expect(again.status).toBe(201);
+    dns.setTxt(domain, [again.body.txtRecord.value]);
+    expect(value).not.toBe(again.body.txtRecord.value);
+    const verified = await api.call('POST', `/v1/orgs/${otherId}/domains/${domain}/verify`, {
+      as: owner,
+    });
+    expect(verified.status, JSON.stringify(verified.body)).toBe(200);
+    const theirs = await api.call('POST', `/v1/orgs/${otherId}/sso-connections`, {
+      as: owner,
+      body: {
+        name: 'Entra',
+        idp: { type: 'saml', metadataUrl: 'https://other.example.test/metadata' },
+        domains: [domain],
+      },
+    });
+    expect(theirs.status, JSON.stringify(theirs.body)).toBe(201);
+    dns.removeTxt(domain);
   });
 
   it('keeps the domain verified when its record comes back within the 7 days', async () => {

@@ -68,6 +68,28 @@ describe('POST /v1/hooks/sign-in', () => {
     });
   });
 
+  it('a connection no SSO connection names proves nothing (SPEC §2, §8): no auto-provisioning, no invitation', async () => {
+    const org = await fx.org('hook-org-unbound', { seatLimit: 5 });
+    await fx.verifiedDomain(
+      'hook-unbound.example',
+      { type: 'org', id: org.id },
+      { autoProvisioning: org },
+    );
+    const invitedTo = await fx.org('hook-org-unbound-inv');
+    await fx.invitation('eve@hook-unbound.example', invitedTo);
+    const r = await call({
+      email: 'eve@hook-unbound.example',
+      emailVerified: true,
+      connection: 'SomeoneElsesIdp',
+    });
+    expect(r.statusCode).toBe(200);
+    expect(JSON.parse(String(r.body))).toEqual({ decision: 'allow', memberships: [] });
+    expect((await fx.person('eve@hook-unbound.example')).invitations).toHaveLength(1);
+    expect(
+      (await fx.events(org.id)).map((e) => [e.type, (e.details as { reason: string }).reason]),
+    ).toEqual([['auto_provisioning_skipped', 'unverified_provider']]);
+  });
+
   it('answers 403 Access denied for an uninvited user when JIT is off', async () => {
     const org = await fx.org('hook-org-two');
     const conn = await fx.connection({

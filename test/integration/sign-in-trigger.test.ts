@@ -318,10 +318,28 @@ describe('§3.2 SSO sign-in, JIT on', () => {
     expect(await handler(social, lambdaContext())).toBe(social);
   });
 
-  it('treats a provider no connection names as a password sign-in', async () => {
+  it('a provider no connection names proves nothing (SPEC §2, §8): it neither joins nor accepts an invitation', async () => {
     const { domain, org } = await autoProvisionedOrg();
-    await sso(`fed@${domain}`, 'UnknownIdp');
-    expect((await fx.members(org.id)).map((m) => m.via)).toEqual(['auto-provisioning']);
+    const invitedTo = await fx.org(`inv-${n++}-org`);
+    const email = `fed@${domain}`;
+    await fx.invitation(email, invitedTo);
+    // email_verified "true" from an IdP no connection names: the sign-in goes through, unprovisioned.
+    const event = cognitoEvent({
+      email,
+      email_verified: 'true',
+      identities: identities('UnknownIdp'),
+    });
+    expect(await handler(event, lambdaContext())).toBe(event);
+    expect(await fx.members(org.id)).toEqual([]);
+    expect((await fx.person(email)).invitations).toHaveLength(1);
+    expect(
+      (await fx.events(org.id)).map((e) => [e.type, (e.details as { reason: string }).reason]),
+    ).toEqual([['auto_provisioning_skipped', 'unverified_provider']]);
+    // A Cognito social provider that verified the address is auto-provisioned as before.
+    await sso(`social@${domain}`, 'Google');
+    expect((await fx.members(org.id)).map((m) => [m.email, m.via])).toEqual([
+      [`social@${domain}`, 'auto-provisioning'],
+    ]);
   });
 });
 

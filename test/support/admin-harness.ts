@@ -8,6 +8,8 @@
  * - `adminStackEnv` (`admin-http.ts`): the local stack's HTTP API with real cognito-local tokens.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
@@ -17,6 +19,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import { expect } from 'vitest';
+import { createIdentityProviderRegistry } from '../../shared/adapters/cognito/registry.ts';
 import { createTxtLookup } from '../../shared/adapters/dns/txt.ts';
 import { createAdminStore } from '../../shared/adapters/dynamodb/admin-store.ts';
 import type { AdminDeps } from '../../shared/admin/model.ts';
@@ -112,11 +115,16 @@ export function inProcessApi(deps: AdminDeps): AdminApi {
   };
 }
 
-/** Production-like dependencies over a table and DNS resolvers. */
+/**
+ * Production-like dependencies over a table and DNS resolvers. Identity providers go to a
+ * registry of this test process's own (the stack's handlers keep theirs in the stack's data
+ * directory; two processes never write one file).
+ */
 export function adminDeps(
   db: DynamoDBDocumentClient,
   tableName: string,
   dnsServers: string[],
+  over: Partial<AdminDeps> = {},
 ): AdminDeps {
   return {
     store: createAdminStore(db, tableName),
@@ -124,6 +132,13 @@ export function adminDeps(
     now: () => new Date(),
     newId: () => randomUUID(),
     newToken: () => randomBytes(16).toString('hex'),
+    identityProviders: createIdentityProviderRegistry({
+      file: join(tmpdir(), `provisio-test-idps-${process.pid}.json`),
+      clientIds: ['test-client'],
+    }),
+    boundProviders: new Map(),
+    serviceProvider: { domainUrl: 'https://auth.example.test', userPoolId: 'local_pool' },
+    ...over,
   };
 }
 

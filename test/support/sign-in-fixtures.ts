@@ -252,7 +252,8 @@ export async function createSignInFixture(endpoint: string): Promise<SignInFixtu
         const out = await db.send(
           new ScanCommand({
             TableName: tableName,
-            FilterExpression: 'entity = :o',
+            // Notifications only: outbox tasks (SPEC §8 provider syncs) carry no mail.
+            FilterExpression: 'entity = :o AND attribute_exists(notification)',
             ExpressionAttributeValues: { ':o': 'outbox' },
             ConsistentRead: true,
             ExclusiveStartKey,

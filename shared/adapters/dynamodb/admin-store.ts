@@ -32,6 +32,7 @@ import {
 import type { EventView, InvitationView, MemberView, TeamView } from '../../admin/schemas.ts';
 import { AppError, ConflictError } from '../../errors.ts';
 import type { Role, Via } from '../../sign-in/types.ts';
+import { DEFAULT_GROUPS_CLAIM, type ProviderSource } from '../../sso/identity-providers.ts';
 import { attr, GSI1, type Key, keys, prefix, type ScopeRef, scopeKey } from '../../table/schema.ts';
 import { dynamo, TransactionCancelledError } from './errors.ts';
 import {
@@ -48,6 +49,7 @@ import {
   orgItem,
   orgNameGuardItem,
   outboxItem,
+  outboxTaskItem,
   readConnection,
   readDomainClaim,
   readOrg,
@@ -118,9 +120,26 @@ function readMember(
   };
 }
 
+/** What the record keeps of its provider; a record from before SPEC §8 counts as bound. */
+function readProviderSource(value: unknown): ProviderSource {
+  const v = (value ?? {}) as Record<string, unknown>;
+  if (v.source !== 'created') return { source: 'bound' };
+  const groupsClaim = str(v.groupsClaim) || DEFAULT_GROUPS_CLAIM;
+  return v.type === 'oidc'
+    ? {
+        source: 'created',
+        type: 'oidc',
+        issuer: str(v.issuer),
+        clientId: str(v.clientId),
+        groupsClaim,
+      }
+    : { source: 'created', type: 'saml', metadataUrl: strOrNull(v.metadataUrl), groupsClaim };
+}
+
 function readConnectionRecord(item: Record<string, unknown>): ConnectionRecord {
   return {
     ...readConnection(item),
+    idp: readProviderSource(item.idp),
     createdAt: str(item.createdAt),
     rev: typeof item.rev === 'number' ? item.rev : 1,
   };
@@ -508,6 +527,16 @@ export function createAdminStore(db: DynamoDBDocumentClient, tableName: string):
         const { id, at, ...notification } = w.notification;
         return [put({ ...outboxItem(notification, id, at), notification })];
       }
+      case 'syncProvider':
+        return [
+          put(
+            outboxTaskItem(
+              { type: 'syncProviderIdentifiers', providerName: w.providerName },
+              w.id,
+              w.at,
+            ),
+          ),
+        ];
     }
   }
 
@@ -705,6 +734,11 @@ export function createAdminStore(db: DynamoDBDocumentClient, tableName: string):
     async getConnection(scope, id) {
       const item = await getItem(keys.ssoConnection(scope, id));
       return item ? readConnectionRecord(item) : undefined;
+    },
+
+    async getProvider(providerName) {
+      const item = await getItem(keys.ssoProvider(providerName));
+      return item ? readConnection(item) : undefined;
     },
 
     async getConnections(scope, ids) {

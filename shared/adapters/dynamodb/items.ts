@@ -251,6 +251,18 @@ export function outboxItem(n: { type: string; orgId: string }, id: string, at: s
   };
 }
 
+/** A task for the stream worker, on the outbox's key so that the same stream filter wakes it. */
+export interface OutboxTask {
+  type: 'syncProviderIdentifiers';
+  providerName: string;
+}
+
+/** An outbox task item: work the stream worker does after the transaction commits, retried. */
+export function outboxTaskItem(task: OutboxTask, id: string, at: string): Item {
+  const { notification: _none, ...item } = outboxItem({ type: task.type, orgId: '' }, id, at);
+  return { ...item, task };
+}
+
 /** An org (SPEC §1); `seatLimit` null means unlimited. */
 export interface OrgRecord {
   id: string;

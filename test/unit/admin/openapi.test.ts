@@ -104,9 +104,10 @@ describe('the OpenAPI document', () => {
       additionalProperties: false,
       properties: { name: { pattern: '^[a-z0-9][a-z0-9-]{1,38}$' } },
     });
+    // SPEC §8: the IdP's settings (idp), or an operator-bound providerName; one of them.
     expect(schemas.CreateSsoConnectionRequest).toMatchObject({
-      required: ['name', 'providerName', 'domains'],
-      properties: { domains: { minItems: 1, maxItems: 20 } },
+      required: ['name', 'domains'],
+      properties: { domains: { minItems: 1, maxItems: 20 }, idp: expect.any(Object) },
     });
   });
 

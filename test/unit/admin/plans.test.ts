@@ -14,7 +14,6 @@ import {
 } from '../../../shared/admin/context.ts';
 import { planDomainRemoval } from '../../../shared/admin/domains.ts';
 import type {
-  AdminStore,
   ConnectionRecord,
   DomainClaimRecord,
   MemberRecord,
@@ -24,23 +23,25 @@ import type {
 import { planMemberRemoval, planRoleChange } from '../../../shared/admin/orgs.ts';
 import {
   checkDomainsServable,
+  checkIdpSettings,
   checkProviderName,
   connectionChanges,
   connectionDomains,
   planConnectionUpdate,
+  planDomainDetach,
+  providerSource,
 } from '../../../shared/admin/sso.ts';
 import { AppError, ConflictError, NotFoundError } from '../../../shared/errors.ts';
+import { type IdpSettings, providerNameFor } from '../../../shared/sso/identity-providers.ts';
+import { unitDeps } from '../../support/core-deps.ts';
 
 const AT = '2026-01-01T00:00:00.000Z';
 let n = 0;
 const ctx: Ctx = {
-  deps: {
-    store: {} as AdminStore,
-    lookupTxt: async () => [],
+  deps: unitDeps({
     now: () => new Date(AT),
     newId: () => `id${++n}`,
-    newToken: () => 'token',
-  },
+  }),
   caller: { email: 'ada@acme.com' },
   at: AT,
 };
@@ -82,6 +83,7 @@ const connection = (over: Partial<ConnectionRecord> = {}): ConnectionRecord => (
   id: 'c1',
   name: 'Okta',
   providerName: 'AcmeOkta',
+  idp: { source: 'bound' },
   scope: { type: 'org', id: 'o1' },
   domains: ['acme.com'],
   jit: true,
@@ -174,14 +176,21 @@ describe('domain removal', () => {
       'deleteVerified',
       'putConnection',
       'putProvider',
+      'event',
+      'outbox',
       'orgCounters',
       'event',
       'event',
     ]);
     expect(writes[2]).toMatchObject({ connection: { domains: ['acme.org'], rev: 4 } });
     expect(writes[3]).toMatchObject({ connection: { domains: ['acme.org'] } });
-    expect(writes[4]).toMatchObject({ ownConfig: -1 });
-    expect(writes.slice(5).map((w) => (w.kind === 'event' ? w.event.type : ''))).toEqual([
+    // SPEC §8: the detachment is an event of the connection, and its owners are told.
+    expect(writes[4]).toMatchObject({
+      event: { type: 'sso_connection_updated', details: { reason: 'domain_removed' } },
+    });
+    expect(writes[5]).toMatchObject({ notification: { type: 'sso_domain_detached' } });
+    expect(writes[6]).toMatchObject({ ownConfig: -1 });
+    expect(writes.slice(7).map((w) => (w.kind === 'event' ? w.event.type : ''))).toEqual([
       'auto_provisioning_disabled',
       'domain_removed',
     ]);
@@ -199,14 +208,130 @@ describe('domain removal', () => {
   });
 });
 
+/** The social providers and AcmeOkta, all bound to org o1 (the scope these tests use). */
+const everyNameBound = new Map(
+  ['Google', 'Facebook', 'LoginWithAmazon', 'SignInWithApple', 'AcmeOkta'].map((name) => [
+    name,
+    { type: 'org' as const, id: 'o1' },
+  ]),
+);
+
 describe('SSO connections', () => {
   it('refuses social providers (their sign-ins follow the password path)', () => {
+    const bound = { ...ctx, deps: { ...ctx.deps, boundProviders: everyNameBound } };
     for (const name of ['Google', 'Facebook', 'LoginWithAmazon', 'SignInWithApple']) {
-      expect(() => checkProviderName(name)).toThrow(
+      expect(() => checkProviderName(bound, orgScope(org()), name)).toThrow(
         expect.objectContaining({ field: 'providerName' }),
       );
     }
-    expect(() => checkProviderName('AcmeOkta')).not.toThrow();
+    expect(() => checkProviderName(bound, orgScope(org()), 'AcmeOkta')).not.toThrow();
+  });
+
+  it('takes a tenant-named provider only when the operator bound it to this scope (SPEC §8)', () => {
+    const boundProviders = new Map([
+      ['AcmeOkta', { type: 'org' as const, id: 'o1' }],
+      ['OtherOkta', { type: 'org' as const, id: 'o2' }],
+      ['CorpEntra', { type: 'company' as const, id: 'o1' }],
+    ]);
+    const c = { ...ctx, deps: { ...ctx.deps, boundProviders } };
+    const scope = orgScope(org());
+    expect(() => checkProviderName(c, scope, 'AcmeOkta')).not.toThrow();
+    for (const name of ['OtherOkta', 'CorpEntra', 'Unbound', 'provisio-0123456789abcdef0123456']) {
+      expect(() => checkProviderName(c, scope, name), name).toThrow(
+        expect.objectContaining({ statusCode: 400, field: 'providerName' }),
+      );
+    }
+  });
+
+  it('derives provider names from the connection: unique, at most 32 characters', () => {
+    const a = providerNameFor('3f2c1a9e-8b7d-4c6e-9f10-1234567890ab');
+    expect(a).toBe('provisio-3f2c1a9e8b7d4c6e9f10123');
+    expect(a.length).toBeLessThanOrEqual(32);
+    expect(providerNameFor('3f2c1a9e-8b7d-4c6e-9f10-1234567890ac')).toBe(a.slice(0, 32));
+    expect(providerNameFor('00000000-0000-4000-8000-000000000001')).not.toBe(a);
+  });
+
+  it('accepts SAML metadata for an IdP only, naming the field otherwise', () => {
+    const xml = `<?xml version="1.0"?>
+<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://idp.example">
+  <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+    <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp.example/sso"/>
+  </md:IDPSSODescriptor>
+</md:EntityDescriptor>`;
+    expect(() => checkIdpSettings({ type: 'saml', metadataXml: xml })).not.toThrow();
+    expect(() =>
+      checkIdpSettings({ type: 'saml', metadataUrl: 'https://idp.example/m' }),
+    ).not.toThrow();
+    const bad: [string, IdpSettings][] = [
+      ['idp.metadataUrl', { type: 'saml' }],
+      ['idp.metadataUrl', { type: 'saml', metadataUrl: 'https://a', metadataXml: xml }],
+      ['idp.metadataXml', { type: 'saml', metadataXml: '<html></html>' }],
+      [
+        'idp.metadataXml',
+        {
+          type: 'saml',
+          metadataXml: xml
+            .replace('IDPSSODescriptor', 'SPSSODescriptor')
+            .replace('IDPSSODescriptor', 'SPSSODescriptor'),
+        },
+      ],
+      ['idp.metadataXml', { type: 'saml', metadataXml: xml.slice(0, -10) }],
+      ['idp.metadataXml', { type: 'saml', metadataXml: `${xml}${' '.repeat(100_001)}x` }],
+    ];
+    for (const [field, settings] of bad) {
+      expect(() => checkIdpSettings(settings)).toThrow(expect.objectContaining({ field }));
+    }
+  });
+
+  it('keeps the non-secret settings of a created provider, never the client secret', () => {
+    const source = providerSource({
+      type: 'oidc',
+      issuer: 'https://login.example',
+      clientId: 'abc',
+      clientSecret: 's3cr3t',
+    });
+    expect(source).toEqual({
+      source: 'created',
+      type: 'oidc',
+      issuer: 'https://login.example',
+      clientId: 'abc',
+      groupsClaim: 'groups',
+    });
+    expect(JSON.stringify(source)).not.toContain('s3cr3t');
+  });
+
+  it('detaching a domain from an SSO connection leaves it inactive when it was the last (SPEC §8)', () => {
+    const created = connection({
+      providerName: 'provisio-0123456789abcdef0123456',
+      idp: { source: 'created', type: 'saml', metadataUrl: 'https://m', groupsClaim: 'groups' },
+    });
+    const writes = planDomainDetach(
+      ctx,
+      orgScope(org()),
+      'acme.com',
+      [created, connection({ id: 'c2', domains: ['other.com'] })],
+      'domain_removed',
+    );
+    expect(kinds(writes)).toEqual([
+      'putConnection',
+      'putProvider',
+      'event',
+      'outbox',
+      'syncProvider',
+    ]);
+    expect(writes[0]).toMatchObject({
+      connection: { id: 'c1', domains: [], rev: created.rev + 1 },
+    });
+    expect(writes[2]).toMatchObject({
+      event: { details: { active: false, reason: 'domain_removed' } },
+    });
+    expect(writes[3]).toMatchObject({
+      notification: { type: 'sso_domain_detached', details: { remainingDomains: [] } },
+    });
+    // A bound provider is the operator's: Provisio leaves its identifiers alone.
+    expect(
+      kinds(planDomainDetach(ctx, orgScope(org()), 'acme.com', [connection()], 'domain_removed')),
+    ).not.toContain('syncProvider');
   });
 
   it('normalises and de-duplicates domains, naming a bad one by index', () => {

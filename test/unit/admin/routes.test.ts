@@ -9,6 +9,7 @@ import {
 } from '../../../shared/admin/schemas.ts';
 import type { AppError, ValidationError } from '../../../shared/errors.ts';
 import { toProblem } from '../../../shared/http/problem.ts';
+import { unitDeps } from '../../support/core-deps.ts';
 
 const org = (over: Partial<OrgRecord> = {}): OrgRecord => ({
   id: 'o1',
@@ -44,9 +45,7 @@ function fakeStore(
 }
 
 const deps = (store: AdminStore): AdminDeps => ({
-  store,
-  lookupTxt: async () => [],
-  now: () => new Date('2026-01-01T00:00:00.000Z'),
+  ...unitDeps({ store }),
   newId: () => 'id',
   newToken: () => 'token',
 });
@@ -60,7 +59,10 @@ function event(
     rawPath: path,
     requestContext: {
       http: { method },
-      ...(options.email ? { authorizer: { jwt: { claims: { email: options.email } } } } : {}),
+      // A password user's ID token: its email verified by the pool (SPEC §8).
+      ...(options.email
+        ? { authorizer: { jwt: { claims: { email: options.email, email_verified: 'true' } } } }
+        : {}),
     },
     ...(options.query ? { queryStringParameters: options.query } : {}),
     ...(options.body !== undefined
@@ -218,8 +220,12 @@ describe('the caller', () => {
       },
     }) as unknown as APIGatewayProxyEventV2;
 
-  it('is the normalised email claim', () => {
-    expect(callerFrom(claims({ email: ' Ada@Bücher.DE ', email_verified: 'true' }))).toEqual({
+  const noProviders = deps({ getProvider: async () => undefined } as unknown as AdminStore);
+
+  it('is the normalised email claim', async () => {
+    await expect(
+      callerFrom(claims({ email: ' Ada@Bücher.DE ', email_verified: 'true' }), noProviders),
+    ).resolves.toEqual({
       email: 'ada@xn--bcher-kva.de',
     });
   });
@@ -229,8 +235,8 @@ describe('the caller', () => {
     ['no email claim (an access token)', { sub: 'x', client_id: 'y' }],
     ['a malformed email', { email: 'not-an-email' }],
     ['an unverified email', { email: 'ada@acme.com', email_verified: 'false' }],
-  ])('is refused with 401 for %s', (_, c) => {
-    expect(() => callerFrom(claims(c))).toThrow(expect.objectContaining({ statusCode: 401 }));
+  ])('is refused with 401 for %s', async (_, c) => {
+    await expect(callerFrom(claims(c), noProviders)).rejects.toMatchObject({ statusCode: 401 });
   });
 });
 

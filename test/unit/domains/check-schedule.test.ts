@@ -5,7 +5,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Ctx, domainView, orgScope } from '../../../shared/admin/context.ts';
-import type { AdminStore, DomainClaimRecord, OrgRecord } from '../../../shared/admin/model.ts';
+import type {
+  ConnectionRecord,
+  DomainClaimRecord,
+  OrgRecord,
+} from '../../../shared/admin/model.ts';
 import {
   type CheckDecision,
   DAY_MS,
@@ -18,6 +22,7 @@ import {
 } from '../../../shared/domains/check-schedule.ts';
 import { lookUpClaim, planVerificationLost } from '../../../shared/domains/domain-checker.ts';
 import { UnavailableError } from '../../../shared/errors.ts';
+import { unitDeps } from '../../support/core-deps.ts';
 
 const T0 = Date.parse('2026-03-01T09:17:00.000Z');
 const at = (ms: number) => new Date(T0 + ms);
@@ -331,13 +336,10 @@ describe('the writes of losing verification', () => {
   const AT = iso(8 * DAY_MS);
   let n = 0;
   const ctx: Ctx = {
-    deps: {
-      store: {} as AdminStore,
-      lookupTxt: async () => [],
+    deps: unitDeps({
       now: () => new Date(AT),
       newId: () => `id${++n}`,
-      newToken: () => 'token',
-    },
+    }),
     caller: { email: DOMAIN_CHECKER_ACTOR },
     at: AT,
   };
@@ -397,6 +399,71 @@ describe('the writes of losing verification', () => {
     });
     // Every write that can fail says what it means.
     for (const w of writes.slice(0, 2)) expect(w.conflict).toMatch(/changed meanwhile/);
+  });
+
+  it('detaches the domain from the SSO connections that served it, in the same change (SPEC §8)', () => {
+    const before = verified({ missingSince: iso(DAY_MS), ssoConnectionIds: ['c1'] });
+    const connection: ConnectionRecord = {
+      id: 'c1',
+      name: 'Okta',
+      providerName: 'provisio-0123456789abcdef0123456',
+      idp: {
+        source: 'created',
+        type: 'oidc',
+        issuer: 'https://idp.example',
+        clientId: 'x',
+        groupsClaim: 'groups',
+      },
+      scope: { type: 'org', id: 'o1' },
+      domains: ['acme.com', 'acme.org'],
+      jit: true,
+      scim: false,
+      defaultOrg: { id: 'o1', name: 'acme' },
+      defaultTeam: null,
+      createdAt: iso(0),
+      rev: 3,
+    };
+    const writes = planVerificationLost(
+      ctx,
+      orgScope(org),
+      before,
+      afterOf(decideCheck(before, MISSING, at(8 * DAY_MS))),
+      [connection],
+    );
+    expect(writes.map((w) => w.kind)).toEqual([
+      'updateClaim',
+      'deleteVerified',
+      'putConnection',
+      'putProvider',
+      'event',
+      'outbox',
+      'syncProvider',
+      'event',
+      'event',
+      'outbox',
+    ]);
+    // The claim no longer names the connection; the connection and its sign-in copy lose the domain.
+    expect(writes[0]).toMatchObject({ after: { status: 'pending', ssoConnectionIds: [] } });
+    expect(writes[2]).toMatchObject({ connection: { domains: ['acme.org'], rev: 4 } });
+    expect(writes[3]).toMatchObject({ connection: { domains: ['acme.org'] } });
+    expect(writes[4]).toMatchObject({
+      event: {
+        type: 'sso_connection_updated',
+        subject: 'c1',
+        details: {
+          changes: { domains: { from: ['acme.com', 'acme.org'], to: ['acme.org'] } },
+          reason: 'domain_verification_lost',
+          active: true,
+        },
+      },
+    });
+    expect(writes[5]).toMatchObject({
+      notification: {
+        type: 'sso_domain_detached',
+        details: { domain: 'acme.com', connectionName: 'Okta', remainingDomains: ['acme.org'] },
+      },
+    });
+    expect(writes[6]).toMatchObject({ providerName: connection.providerName });
   });
 
   it('records no auto-provisioning event when it was off', () => {

@@ -282,6 +282,33 @@ describe('§3.5 password or social sign-in', () => {
     });
   }
 
+  it('a federated provider no connection names proves nothing: no auto-provisioning, no invitation (SPEC §2, §8)', () => {
+    const p = decide(
+      signIn({ connection: 'EvilCorpOIDC', emailVerified: true }),
+      state({
+        account,
+        domain: autoDomain(),
+        invitations: [invitation('o-beta')],
+        orgs: [org('o-acme'), org('o-beta')],
+      }),
+      NOW,
+    );
+    expect(p.outcome).toEqual({ decision: 'allow' });
+    expect(joins(p)).toEqual([]);
+    expect(p.invitationsAccepted).toEqual([]);
+    expect(types(p)).toEqual(['auto_provisioning_skipped']);
+    expect(p.events[0]!.details).toEqual({ reason: 'unverified_provider' });
+  });
+
+  it('a Cognito social provider with a verified email is auto-provisioned', () => {
+    const p = decide(
+      signIn({ connection: 'Google', emailVerified: true }),
+      state({ account, domain: autoDomain() }),
+      NOW,
+    );
+    expect(joins(p)).toEqual(['o-acme:auto-provisioning:seat']);
+  });
+
   it('joins the invitation team and removes the invitation', () => {
     const p = decide(
       signIn(),
