@@ -29,6 +29,33 @@ export interface ProvisioStackProps extends StackProps {
    * @default - context `alarmTopicArn`, else alarms without notification
    */
   readonly alarmTopicArn?: string;
+  /**
+   * Operator-bound identity providers (SPEC §8): `{providerName: "orgs/<id>" | "companies/<id>"}`.
+   * @default - context `boundProviders` (a JSON object, or its text), else none
+   */
+  readonly boundProviders?: Readonly<Record<string, string>>;
+  /**
+   * The hosted domain (`https://…`) of the pool given with `userPoolId`.
+   * @default - context `cognitoDomain`, else none
+   */
+  readonly cognitoDomain?: string;
+  /**
+   * The Cognito domain prefix of a created pool.
+   * @default - context `domainPrefix`, else one derived from the stack
+   */
+  readonly domainPrefix?: string;
+}
+
+/** Context `boundProviders`: a JSON object, or its text (as `-c boundProviders='{…}'` gives it). */
+function boundProvidersOf(value: unknown): Record<string, string> | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value;
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new Error(
+      'Context boundProviders must be a JSON object of providerName to "orgs/<id>" or "companies/<id>"',
+    );
+  }
+  return parsed as Record<string, string>;
 }
 
 export class ProvisioStack extends Stack {
@@ -73,6 +100,10 @@ export class ProvisioStack extends Stack {
       alarmTopic: alarmTopicArn
         ? sns.Topic.fromTopicArn(this, 'AlarmTopic', alarmTopicArn)
         : undefined,
+      boundProviders:
+        props.boundProviders ?? boundProvidersOf(this.node.tryGetContext('boundProviders')),
+      cognitoDomain: props.cognitoDomain ?? context('cognitoDomain'),
+      domainPrefix: props.domainPrefix ?? context('domainPrefix'),
     });
 
     const p = this.provisio;
@@ -84,6 +115,12 @@ export class ProvisioStack extends Stack {
     new CfnOutput(this, 'UserPoolId', { value: p.userPool.userPoolId });
     if (p.userPoolClient) {
       new CfnOutput(this, 'UserPoolClientId', { value: p.userPoolClient.userPoolClientId });
+    }
+    if (p.cognitoDomainUrl) {
+      new CfnOutput(this, 'CognitoDomainUrl', {
+        value: p.cognitoDomainUrl,
+        description: 'Hosted sign-in domain: SSO sign-ins federate through it',
+      });
     }
     new CfnOutput(this, 'HookSecretArn', { value: p.hookSecret.secretArn });
     new CfnOutput(this, 'SignInFunctionArn', {

@@ -30,7 +30,11 @@ const CREATE_REQUIRE_BANNER =
  * bundle imports it; nothing of it is read until then. tldts carries the Public Suffix List
  * (~130 KB), which only adding a domain needs (shared/admin/domain-rules.ts).
  */
-export const ON_DEMAND_PACKAGES: readonly string[] = ['tldts'];
+export const ON_DEMAND_PACKAGES: readonly string[] = [
+  'tldts',
+  // The Cognito SDK: only SSO connection changes (admin) and identifier syncs (notifier) use it.
+  '@aws-sdk/client-cognito-identity-provider',
+];
 
 const SHIP_ON_DEMAND = join(PROJECT_ROOT, 'infra', 'constructs', 'ship-on-demand.mjs');
 

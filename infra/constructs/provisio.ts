@@ -17,7 +17,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type FunctionId, functionSpecs } from '../../functions/registry.ts';
-import { DEFAULT_GROUPS_ATTRIBUTE, envFor } from '../../shared/config.ts';
+import { DEFAULT_GROUPS_ATTRIBUTE, envFor, parseBoundProviders } from '../../shared/config.ts';
 import { ProvisioAlarms } from './alarms.ts';
 import { ProvisioConsole } from './console.ts';
 import { DomainCheckerSchedule } from './domain-checker-schedule.ts';
@@ -90,6 +90,26 @@ export interface ProvisioProps {
    * @default false
    */
   readonly bundleAwsSdk?: boolean;
+  /**
+   * Identity providers the operator created by hand, each bound to the one org or company that
+   * may name it in an SSO connection: `{providerName: "orgs/<id>" | "companies/<id>"}`. Every
+   * other connection gets a provider Provisio creates from the IdP's settings (SPEC §8).
+   * @default - none
+   */
+  readonly boundProviders?: Readonly<Record<string, string>>;
+  /**
+   * The prefix of the Cognito domain added to a pool the construct creates: the hosted sign-in
+   * pages federation goes through, and the ACS URL and redirect URI an IdP is given. Lower-case
+   * letters, digits and hyphens; unique in the region; without `aws`, `amazon` or `cognito`.
+   * @default - `provisio-` and a hash of the stack's account, region and construct path
+   */
+  readonly domainPrefix?: string;
+  /**
+   * The hosted domain (`https://…`) of the pool given in `userPool`, if it has one: the admin API
+   * answers the URLs an IdP needs from it.
+   * @default - none: those URLs are answered as null
+   */
+  readonly cognitoDomain?: string;
   /**
    * Serve the admin console from the HTTP API at `/console/` (docs/console.md). People sign in
    * with the created pool's app client or, with `userPool`, the first of `userPoolClients`,
@@ -198,6 +218,8 @@ export class Provisio extends Construct {
   public readonly console: ProvisioConsole | undefined;
   /** Where the admin console opens (`…/console/`); undefined when `console` is false. */
   public readonly consoleUrl: string | undefined;
+  /** The pool's hosted domain (`https://…`), when known: where SSO sign-ins federate through. */
+  public readonly cognitoDomainUrl: string | undefined;
 
   private readonly store: ProvisioTable;
 
@@ -212,6 +234,9 @@ export class Provisio extends Construct {
       );
     }
     this.senderEmail = props.senderEmail;
+    const boundProviders = props.boundProviders ?? {};
+    // A bad binding fails synth, naming the variable the functions would refuse at cold start.
+    parseBoundProviders(JSON.stringify(boundProviders));
     const groupsAttribute = props.groupsAttribute ?? DEFAULT_GROUPS_ATTRIBUTE;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
@@ -268,11 +293,14 @@ export class Provisio extends Construct {
       this.userPoolClient = undefined;
       jwtAudience = (props.userPoolClients ?? []).map((c) => c.userPoolClientId);
       this.allowImportedPoolToInvoke(props.userPool, functions.signIn);
+      this.cognitoDomainUrl = props.cognitoDomain;
     } else {
       const created = new ProvisioUserPool(this, 'Users', {
         groupsAttribute,
         removalPolicy,
+        domainPrefix: props.domainPrefix,
       });
+      this.cognitoDomainUrl = created.domainUrl;
       // SPEC §2: a federated user's first sign-in runs PostConfirmation, later ones
       // PostAuthentication; the one sign-in function handles both.
       created.userPool.addTrigger(cognito.UserPoolOperation.POST_AUTHENTICATION, functions.signIn);
@@ -284,6 +312,8 @@ export class Provisio extends Construct {
         ...(props.userPoolClients ?? []).map((c) => c.userPoolClientId),
       ];
     }
+
+    this.manageIdentityProviders(functions, jwtAudience, boundProviders);
 
     const http = new ProvisioHttpApi(this, 'Http', {
       functions,
@@ -308,6 +338,37 @@ export class Provisio extends Construct {
           });
     if (this.console) this.alarms.watchFunction('Console', this.console.function);
     this.consoleUrl = this.console ? `${this.apiUrl}console/` : undefined;
+  }
+
+  /**
+   * SPEC §8: the admin function creates, updates and deletes the pool's identity providers for
+   * SSO connections and adds them to the app clients; the stream worker (the notifier) only
+   * re-syncs a provider's identifiers. Each gets exactly those actions, on this pool only.
+   */
+  private manageIdentityProviders(
+    functions: Record<FunctionId, lambda.Function>,
+    clientIds: readonly string[],
+    boundProviders: Readonly<Record<string, string>>,
+  ): void {
+    const env = envFor.identityProviders({
+      userPoolId: this.userPool.userPoolId,
+      clientIds,
+      cognitoDomain: this.cognitoDomainUrl,
+    });
+    const grant = (fn: lambda.Function, actions: string[]) => {
+      for (const [name, value] of Object.entries(env)) fn.addEnvironment(name, value);
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: actions.map((a) => `cognito-idp:${a}`),
+          resources: [this.userPool.userPoolArn],
+        }),
+      );
+    };
+    grant(functions.admin, [...ADMIN_IDP_ACTIONS]);
+    for (const [name, value] of Object.entries(envFor.boundProviders(boundProviders))) {
+      functions.admin.addEnvironment(name, value);
+    }
+    grant(functions.notifier, [...STREAM_IDP_ACTIONS]);
   }
 
   private createHookSecret(removalPolicy: RemovalPolicy): secretsmanager.Secret {
@@ -339,6 +400,19 @@ export class Provisio extends Construct {
     );
   }
 }
+
+/** What the admin function may do to the pool (SPEC §8), and nothing more. */
+export const ADMIN_IDP_ACTIONS = [
+  'CreateIdentityProvider',
+  'UpdateIdentityProvider',
+  'DeleteIdentityProvider',
+  'DescribeIdentityProvider',
+  'DescribeUserPoolClient',
+  'UpdateUserPoolClient',
+] as const;
+
+/** What the stream worker may do: re-sync a provider's identifiers. */
+export const STREAM_IDP_ACTIONS = ['UpdateIdentityProvider', 'DescribeIdentityProvider'] as const;
 
 function pascal(id: string): string {
   return id.charAt(0).toUpperCase() + id.slice(1);

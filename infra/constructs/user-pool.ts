@@ -2,7 +2,7 @@
  * A Cognito user pool for products that do not bring their own: email sign-in, self sign-up,
  * the IdP groups attribute Provisio reads (SPEC §2), and one app client.
  */
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aws, Fn, Names, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 
@@ -21,6 +21,11 @@ export interface ProvisioUserPoolProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * The Cognito domain's prefix (hosted pages: federation, the IdPs' ACS and redirect URLs).
+   * @default - `provisio-` and a hash of the account, region and construct path
+   */
+  readonly domainPrefix?: string;
 }
 
 /** A user pool where people sign in with their email, and an app client for the product. */
@@ -28,6 +33,8 @@ export class ProvisioUserPool extends Construct {
   public readonly userPool: cognito.UserPool;
   /** Allows USER_PASSWORD_AUTH and SRP; its id is the JWT audience of the admin API. */
   public readonly userPoolClient: cognito.UserPoolClient;
+  /** The hosted domain, `https://<prefix>.auth.<region>.amazoncognito.com`. */
+  public readonly domainUrl: string;
 
   constructor(scope: Construct, id: string, props: ProvisioUserPoolProps) {
     super(scope, id);
@@ -68,6 +75,18 @@ export class ProvisioUserPool extends Construct {
       generateSecret: false,
       preventUserExistenceErrors: true,
     });
+
+    // Federation (SAML and OIDC providers, SPEC §8) runs through the pool's hosted domain. A
+    // prefix is global in its region: by default one unique to this account, region and pool.
+    const domainPrefix =
+      props.domainPrefix ??
+      Fn.join('-', [
+        'provisio',
+        Fn.select(0, Fn.split('-', Fn.select(2, Fn.split('/', Aws.STACK_ID)))),
+        Names.uniqueId(this).slice(-8).toLowerCase(),
+      ]);
+    const domain = this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix } });
+    this.domainUrl = domain.baseUrl();
 
     Validations.of(this.userPool).acknowledge(
       {

@@ -4,7 +4,11 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type FunctionId, functionSpecs } from '../../functions/registry.ts';
-import { DEFAULT_GROUPS_ATTRIBUTE } from '../../infra/constructs/provisio.ts';
+import {
+  ADMIN_IDP_ACTIONS,
+  DEFAULT_GROUPS_ATTRIBUTE,
+  STREAM_IDP_ACTIONS,
+} from '../../infra/constructs/provisio.ts';
 import { createApp } from '../../infra/create-app.ts';
 import type { ProvisioStack } from '../../infra/provisio-stack.ts';
 import { ENV, readConfig } from '../../shared/config.ts';
@@ -49,6 +53,8 @@ function statementsOf(id: FunctionId): Statement[] {
 const actionsOf = (s: Statement): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 const tableRef = () =>
   stack.getLogicalId(stack.provisio.table.node.defaultChild as dynamodb.CfnTable);
+const userPoolRef = () =>
+  stack.getLogicalId(stack.provisio.userPool.node.defaultChild as CfnElement);
 
 describe('the table', () => {
   it('has the keys, index, TTL and stream of tableDefinition', () => {
@@ -135,10 +141,19 @@ describe('the functions', () => {
       [ENV.hookSecretArn]: { Ref: expect.stringMatching(/^ProvisioHookSecret/) },
       NODE_OPTIONS: '--enable-source-maps',
     });
+    // SPEC §8: the functions that manage the pool's identity providers know the pool, its app
+    // client and its hosted domain.
+    const pool = {
+      [ENV.userPoolId]: { Ref: userPoolRef() },
+      [ENV.userPoolClientIds]: { Ref: expect.stringMatching(/AppClient/) },
+      [ENV.cognitoDomain]: expect.objectContaining({ 'Fn::Join': expect.any(Array) }),
+    };
     expect(env('admin')).toEqual({
       [ENV.tableName]: tableName,
+      ...pool,
       NODE_OPTIONS: '--enable-source-maps',
     });
+    expect(env('notifier')).toMatchObject(pool);
     expect(env('domainChecker')).toEqual({
       [ENV.tableName]: tableName,
       NODE_OPTIONS: '--enable-source-maps',
@@ -210,6 +225,42 @@ describe('least privilege', () => {
         }
       }
     }
+  });
+
+  it.each([
+    ['admin', ADMIN_IDP_ACTIONS],
+    ['notifier', STREAM_IDP_ACTIONS],
+    ['signIn', []],
+    ['signInHook', []],
+    ['domainChecker', []],
+  ] as [FunctionId, readonly string[]][])(
+    '%s gets exactly its identity-provider actions (SPEC §8), on the pool only',
+    (id, expected) => {
+      const cognito = statementsOf(id).filter((s) =>
+        actionsOf(s).some((a) => a.startsWith('cognito-idp:')),
+      );
+      expect(cognito.flatMap(actionsOf).sort()).toEqual(
+        expected.map((a) => `cognito-idp:${a}`).sort(),
+      );
+      for (const s of cognito) {
+        expect(s.Resource).toEqual({ 'Fn::GetAtt': [userPoolRef(), 'Arn'] });
+      }
+    },
+  );
+
+  it('admin may create, update and delete identity providers and update app clients, nothing else', () => {
+    expect([...ADMIN_IDP_ACTIONS].sort()).toEqual([
+      'CreateIdentityProvider',
+      'DeleteIdentityProvider',
+      'DescribeIdentityProvider',
+      'DescribeUserPoolClient',
+      'UpdateIdentityProvider',
+      'UpdateUserPoolClient',
+    ]);
+    expect([...STREAM_IDP_ACTIONS].sort()).toEqual([
+      'DescribeIdentityProvider',
+      'UpdateIdentityProvider',
+    ]);
   });
 
   it('uses no AWS-managed policy', () => {
@@ -334,6 +385,15 @@ describe('the user pool', () => {
         }),
       ]),
     });
+  });
+
+  it('has a hosted domain for federation, its URL an output (SPEC §8)', () => {
+    template.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
+    template.hasResourceProperties('AWS::Cognito::UserPoolDomain', {
+      UserPoolId: { Ref: userPoolRef() },
+      Domain: { 'Fn::Join': ['-', Match.arrayWith(['provisio'])] },
+    });
+    template.hasOutput('CognitoDomainUrl', {});
   });
 
   it('has an app client allowing USER_PASSWORD_AUTH and SRP', () => {

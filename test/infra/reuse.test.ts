@@ -1,4 +1,4 @@
-import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, type CfnElement, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -33,6 +33,8 @@ describe('another CDK app reusing Provisio with its own user pool', () => {
       dnsServers: ['1.1.1.1:53', '8.8.8.8:53'],
       alarmTopic: new sns.Topic(stack, 'Alarms', { enforceSSL: true }),
       removalPolicy: RemovalPolicy.DESTROY,
+      boundProviders: { AcmeOkta: 'orgs/org-1', CorpEntra: 'companies/co-1' },
+      cognitoDomain: 'https://login.product.example',
     });
     template = Template.fromStack(stack);
   }, SYNTH_TIMEOUT_MS);
@@ -79,6 +81,20 @@ describe('another CDK app reusing Provisio with its own user pool', () => {
     expect(vars.map((v) => v[ENV.hookSecretArn]).filter(Boolean)).toEqual([
       'arn:aws:secretsmanager:eu-west-1:111122223333:secret:product/hook',
     ]);
+    // SPEC §8: the admin function and the stream worker manage that pool's identity providers.
+    const managing = vars.filter((v) => v[ENV.userPoolId] === POOL_ID);
+    expect(managing).toHaveLength(2);
+    for (const v of managing) {
+      expect(v[ENV.userPoolClientIds]).toBe(CLIENT_ID);
+      expect(v[ENV.cognitoDomain]).toBe('https://login.product.example');
+    }
+    // Only the admin function names the operator's bound providers.
+    expect(vars.map((v) => v[ENV.boundProviders]).filter(Boolean)).toEqual([
+      JSON.stringify({ AcmeOkta: 'orgs/org-1', CorpEntra: 'companies/co-1' }),
+    ]);
+    expect(provisio.cognitoDomainUrl).toBe('https://login.product.example');
+    // A pool it did not create gets no domain from it.
+    template.resourceCountIs('AWS::Cognito::UserPoolDomain', 0);
   });
 
   it('sends every alarm and its recovery to the topic', () => {
@@ -125,6 +141,17 @@ describe('Provisio props', () => {
     ).toThrow(/userPoolClients is required/);
   });
 
+  it.each([
+    [{ AcmeOkta: 'org-1' }],
+    [{ AcmeOkta: 'teams/t1' }],
+    [{ 'provisio-0123456789abcdef0123456': 'orgs/o1' }],
+  ])('refuses a bad boundProviders binding (%j), naming BOUND_PROVIDERS', (boundProviders) => {
+    const stack = new Stack(new App({ context: context() }), 'S');
+    expect(() => new Provisio(stack, 'P', { senderEmail: 'a@b.example', boundProviders })).toThrow(
+      /BOUND_PROVIDERS/,
+    );
+  });
+
   it('rejects a sender that is not an email address', () => {
     const stack = new Stack(new App({ context: context() }), 'S');
     expect(() => new Provisio(stack, 'P', { senderEmail: 'nobody' })).toThrow(/senderEmail/);
@@ -154,6 +181,23 @@ describe('ProvisioStack context', () => {
     const app = new App({ context: { ...context(), userPoolId: POOL_ID } });
     expect(() => new ProvisioStack(app, 'Attached')).toThrow(/userPoolClientId/);
   });
+
+  it(
+    'binds providers from context boundProviders, given as JSON text',
+    () => {
+      const app = new App({
+        context: { ...context(), boundProviders: '{"AcmeOkta":"orgs/org-1"}' },
+      });
+      const stack = new ProvisioStack(app, 'Bound');
+      const admin = Template.fromStack(stack).toJSON().Resources[
+        stack.getLogicalId(stack.provisio.functions.admin.node.defaultChild as CfnElement)
+      ] as { Properties: { Environment: { Variables: Record<string, unknown> } } };
+      expect(admin.Properties.Environment.Variables[ENV.boundProviders]).toBe(
+        '{"AcmeOkta":"orgs/org-1"}',
+      );
+    },
+    SYNTH_TIMEOUT_MS,
+  );
 
   it('sends notification mail from context senderEmail', () => {
     const app = new App({ context: { ...context(), senderEmail: 'orgs@acme.example' } });

@@ -4,15 +4,10 @@
  * to Cognito's identity-provider API; it turns Cognito's errors into the domain's.
  * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateIdentityProvider.html
  */
-import {
+import type {
   CognitoIdentityProviderClient,
-  CreateIdentityProviderCommand,
-  DeleteIdentityProviderCommand,
-  DescribeUserPoolClientCommand,
-  UpdateIdentityProviderCommand,
-  UpdateUserPoolClientCommand,
-  type UpdateUserPoolClientCommandInput,
-  type UserPoolClientType,
+  UpdateUserPoolClientCommandInput,
+  UserPoolClientType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { Config } from '../../config.ts';
 import { ConflictError, UnavailableError, ValidationError } from '../../errors.ts';
@@ -23,9 +18,18 @@ import {
   idpIdentifiers,
 } from '../../sso/identity-providers.ts';
 
+/**
+ * The Cognito SDK module. Functions load it with `import()` on first use (it is shipped beside
+ * their bundle, `ON_DEMAND_PACKAGES`), so it never weighs on a cold start.
+ */
+export type CognitoSdk = typeof import('@aws-sdk/client-cognito-identity-provider');
+
 /** A Cognito client for the pool's region: a request that hangs fails instead of waiting. */
-export function createCognitoClient(config: Config): CognitoIdentityProviderClient {
-  return new CognitoIdentityProviderClient({
+export function createCognitoClient(
+  sdk: CognitoSdk,
+  config: Config,
+): CognitoIdentityProviderClient {
+  return new sdk.CognitoIdentityProviderClient({
     region: config.region,
     maxAttempts: 3,
     // As for DynamoDB (client.ts): a request past its timeout fails instead of waiting on.
@@ -137,12 +141,20 @@ export function clientUpdate(
 
 /** The Cognito implementation of the port. */
 export function createCognitoIdentityProviders(deps: {
+  sdk: CognitoSdk;
   client: CognitoIdentityProviderClient;
   userPoolId: string;
   clientIds: readonly string[];
   groupsAttribute: string;
 }): IdentityProviders {
   const { client, userPoolId } = deps;
+  const {
+    CreateIdentityProviderCommand,
+    DeleteIdentityProviderCommand,
+    DescribeUserPoolClientCommand,
+    UpdateIdentityProviderCommand,
+    UpdateUserPoolClientCommand,
+  } = deps.sdk;
   const send = async <T>(run: () => Promise<T>): Promise<T> => {
     try {
       return await run();

@@ -25,11 +25,13 @@ export function loadIdentityProviders(config: Config): IdentityProviders {
           'Missing required environment variable USER_POOL_ID (the pool whose identity providers Provisio manages)',
         );
       }
-      const { createCognitoClient, createCognitoIdentityProviders } = await import(
-        './identity-providers.ts'
-      );
+      const [sdk, { createCognitoClient, createCognitoIdentityProviders }] = await Promise.all([
+        import('@aws-sdk/client-cognito-identity-provider'),
+        import('./identity-providers.ts'),
+      ]);
       return createCognitoIdentityProviders({
-        client: createCognitoClient(config),
+        sdk,
+        client: createCognitoClient(sdk, config),
         userPoolId: config.userPoolId,
         clientIds: config.userPoolClientIds,
         groupsAttribute: config.groupsAttribute,

@@ -84,6 +84,7 @@ function adapter(answer?: (call: Call) => unknown, clientIds = ['c1', 'c2']) {
           : {}),
   );
   const idps = createCognitoIdentityProviders({
+    sdk,
     client,
     userPoolId: POOL,
     clientIds,
