@@ -100,8 +100,11 @@ export type Write = { conflict?: string | AppError } /** Put a new org (conditio
   | { kind: 'joinCompany'; orgId: string; companyId: string }
   /** Put a membership (condition: absent). */
   | { kind: 'putMember'; email: string; membership: Membership }
-  /** Change a member's role (condition: the membership exists with role `from`). */
-  | { kind: 'setRole'; orgId: string; email: string; from: Role; to: Role }
+  /**
+   * Change a member's role (condition: the membership exists with role `from`); `membership`
+   * is as read, so that the person summary gets the whole membership.
+   */
+  | { kind: 'setRole'; orgId: string; email: string; membership: Membership; from: Role; to: Role }
   /** Delete a membership (condition: it exists). */
   /** `role` as read: the delete is refused if it changed meanwhile (the owner count follows it). */
   | { kind: 'deleteMember'; orgId: string; email: string; role: Role }

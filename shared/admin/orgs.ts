@@ -116,6 +116,7 @@ export function planRoleChange(ctx: Ctx, org: OrgRecord, member: MemberRecord, t
       kind: 'setRole',
       orgId: org.id,
       email: member.email,
+      membership: member.membership,
       from,
       to,
       conflict: `The role of ${member.email} changed meanwhile; read it again and retry`,

@@ -55,6 +55,7 @@ class PlanBuilder {
         name: account ? (name ?? account.name) : name,
         updateName: !!account && !!name && name !== account.name,
       },
+      accountBefore: account,
       joins: [],
       invitationsAccepted: [],
       teamAdds: [],

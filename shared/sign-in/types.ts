@@ -32,6 +32,8 @@ export interface Account {
   email: string;
   username: string;
   name: string | null;
+  /** When the account was created (absent in records that predate it). */
+  createdAt?: string | undefined;
 }
 
 export interface Membership {
@@ -170,6 +172,8 @@ export interface Plan {
   outcome: Decision;
   /** Create the account (with a generated username), or update its name, or neither. */
   account: { create: boolean; name: string | null; updateName: boolean };
+  /** The account as read, if any: a name update rewrites its whole mirror in the summary. */
+  accountBefore?: Account | undefined;
   joins: PlannedJoin[];
   /** Invitations to delete; `freesSeat` when the person was already a member, so its held seat is returned. */
   invitationsAccepted: { orgId: string; freesSeat: boolean }[];

@@ -3,7 +3,7 @@
  * a returning member's sign-in one BatchGet (SPEC §3.6), and the org-owner entries the notifier
  * reads. Every writer (the sign-in and the admin API) keeps both equal to the items.
  */
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditSeats, summaryProblems } from '../../bench/invariants.ts';
 import { createAdminStore } from '../../shared/adapters/dynamodb/admin-store.ts';
@@ -315,5 +315,36 @@ describe('the invariant check', () => {
     const problems = await summaryProblems(fx.db, fx.tableName, email);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain(email);
+  });
+});
+
+describe('a summary that lost a mirror', () => {
+  it('gets it back from a role change instead of failing it (no field path into a missing map)', async () => {
+    const owner = `owner-${uniqueSlug('o')}@admin.example`;
+    const created = await admin.call('POST', '/v1/orgs', {
+      as: owner,
+      body: { name: uniqueSlug('lost') },
+    });
+    const org = created.body as { id: string };
+    const member = `member-${uniqueSlug('m')}@admin.example`;
+    await fx.member(member, { id: org.id, name: created.body.name }, { role: 'member' });
+    // The member's summary without the membership's mirror (drift).
+    await fx.db.send(
+      new UpdateCommand({
+        TableName: fx.tableName,
+        Key: keys.personSummary(member),
+        UpdateExpression: 'REMOVE #m',
+        ExpressionAttributeNames: { '#m': `MEMBER#${org.id}` },
+      }),
+    );
+    expect(await summaryProblems(fx.db, fx.tableName, member)).toHaveLength(1);
+    const promoted = await admin.call(
+      'PUT',
+      `/v1/orgs/${org.id}/members/${encodeURIComponent(member)}`,
+      { as: owner, body: { role: 'owner' } },
+    );
+    expect(promoted.status, JSON.stringify(promoted.body)).toBe(200);
+    expect(await summaryProblems(fx.db, fx.tableName, member)).toEqual([]);
+    expect((await auditSeats(fx.db, fx.tableName, [org.id])).problems).toEqual([]);
   });
 });

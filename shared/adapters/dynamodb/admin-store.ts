@@ -307,7 +307,7 @@ export function createAdminStore(db: DynamoDBDocumentClient, tableName: string):
         return [put(item, absent)];
       }
       case 'setRole':
-        summary.setFields(keys.member(w.orgId, w.email), { role: w.to });
+        summary.updated(memberItem(w.email, { ...w.membership, role: w.to }));
         return [
           update(
             keys.member(w.orgId, w.email),

@@ -172,6 +172,7 @@ export function readPerson(items: Record<string, unknown>[]): PersonState {
         email: str(item.email),
         username: str(item.username),
         name: strOrNull(item.name),
+        ...(typeof item.createdAt === 'string' ? { createdAt: item.createdAt } : {}),
       };
     } else if (sk.startsWith(prefix.member) && sk.includes(prefix.teamInfix)) {
       person.teamMemberships.push({

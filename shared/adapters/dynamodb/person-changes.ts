@@ -73,10 +73,7 @@ export function readSummary(item: Record<string, unknown> | undefined): Record<s
   return items;
 }
 
-type Change =
-  | { op: 'set'; value: Record<string, unknown> }
-  | { op: 'remove' }
-  | { op: 'fields'; fields: Record<string, unknown> };
+type Change = { op: 'set'; value: Record<string, unknown> } | { op: 'remove' };
 
 /** The writes of one transaction that follow from its person items: summaries, owner entries. */
 export class PersonChanges {
@@ -101,15 +98,8 @@ export class PersonChanges {
     if (!key.pk.startsWith(PERSON) || !isMirrored(key.sk)) return;
     const changes = this.people.get(key.pk) ?? new Map<string, Change>();
     this.people.set(key.pk, changes);
-    const before = changes.get(key.sk);
-    // Fields changed after a put or a field change in the same transaction join it.
-    if (change.op === 'fields' && before?.op === 'set') {
-      changes.set(key.sk, { op: 'set', value: { ...before.value, ...change.fields } });
-    } else if (change.op === 'fields' && before?.op === 'fields') {
-      changes.set(key.sk, { op: 'fields', fields: { ...before.fields, ...change.fields } });
-    } else {
-      changes.set(key.sk, change);
-    }
+    // A later change of the same item replaces an earlier one.
+    changes.set(key.sk, change);
   }
 
   /** An item put (created or replaced) in the person's partition. */
@@ -128,10 +118,15 @@ export class PersonChanges {
     this.owner(key, false, role === 'member');
   }
 
-  /** Attributes of an item changed in place (a membership's role, an account's name). */
-  setFields(key: Key, fields: Record<string, unknown>): void {
-    this.change(key, { op: 'fields', fields });
-    if (fields.role !== undefined) this.owner(key, fields.role === 'owner');
+  /**
+   * An item changed in place (a membership's role, an account's name); `item` is all of it
+   * after the change. The summary gets the whole value, never a field of it: a field path into
+   * a mirror the summary lacks is refused by DynamoDB (ValidationException), so a summary that
+   * had drifted would fail every later write of the person.
+   */
+  updated(item: Record<string, unknown> & Key): void {
+    this.change(item, { op: 'set', value: mirrorValue(item) });
+    if (item.role !== undefined) this.owner(item, item.role === 'owner');
   }
 
   /** One summary Update per person touched, one owner entry Put or Delete per membership. */
@@ -160,12 +155,6 @@ export class PersonChanges {
         if (change.op === 'set') {
           sets.push(`${n} = ${v}`);
           values[v] = change.value;
-        } else if (change.op === 'fields') {
-          Object.entries(change.fields).forEach(([field, value], j) => {
-            names[`${n}f${j}`] = field;
-            values[`${v}f${j}`] = value;
-            sets.push(`${n}.${n}f${j} = ${v}f${j}`);
-          });
         } else {
           removes.push(n);
         }

@@ -216,7 +216,16 @@ export function createSignInStore(
       );
       put(usernameGuardItem(username, email), { kind: 'username' }, absent);
     } else if (plan.account.updateName) {
-      summary.setFields(keys.account(email), { name: plan.account.name, updatedAt: at });
+      const before = plan.accountBefore;
+      summary.updated({
+        ...accountItem({
+          email,
+          username: before?.username ?? '',
+          name: plan.account.name,
+          createdAt: before?.createdAt ?? at,
+        }),
+        updatedAt: at,
+      });
       items.push([
         {
           Update: {
