@@ -5,11 +5,9 @@
  * person summary that no longer mirrors the person's items.
  */
 import { type DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { readPerson } from '../shared/adapters/dynamodb/items.ts';
-import { readSummary } from '../shared/adapters/dynamodb/person-changes.ts';
-import { queryAll } from '../shared/adapters/dynamodb/query.ts';
-import type { PersonState } from '../shared/sign-in/types.ts';
-import { GSI1, keys, PERSON_SUMMARY_SK, prefix } from '../shared/table/schema.ts';
+import { personDrift } from '../shared/adapters/dynamodb/consistency.ts';
+import { queryAll, queryPartition } from '../shared/adapters/dynamodb/query.ts';
+import { GSI1, keys, prefix } from '../shared/table/schema.ts';
 
 /** One org's counters and the items they count. */
 export interface OrgAudit {
@@ -141,36 +139,16 @@ export function orgProblems(a: OrgAudit): string[] {
   return problems;
 }
 
-/** What the sign-in decides on of a person, in a stable order, for comparing. */
-function comparable(p: PersonState): string {
-  const sorted = <T>(list: T[]) => list.map((x) => JSON.stringify(x)).sort();
-  return JSON.stringify([
-    p.account ?? null,
-    sorted(p.memberships),
-    sorted(p.teamMemberships),
-    sorted(p.invitations),
-    sorted(p.notices),
-  ]);
-}
-
 /** Whether a person's summary mirrors the items of their partition, in words when not. */
 export async function summaryProblems(
   db: DynamoDBDocumentClient,
   tableName: string,
   email: string,
 ): Promise<string[]> {
-  const items = await queryAll(db, {
-    TableName: tableName,
-    KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': keys.person(email) },
-    ConsistentRead: true,
-  });
-  const summary = items.find((i) => i.sk === PERSON_SUMMARY_SK);
-  const fromItems = comparable(readPerson(items.filter((i) => i !== summary)));
-  const fromSummary = comparable(readPerson(readSummary(summary)));
-  return fromItems === fromSummary
-    ? []
-    : [`${email}: person summary ${fromSummary} ≠ items ${fromItems}`];
+  const drift = personDrift(email, await queryPartition(db, tableName, keys.person(email)));
+  return drift?.summary
+    ? [`${email}: person summary does not mirror the items (${JSON.stringify(drift)})`]
+    : [];
 }
 
 /** Audits the given orgs (default: every org in the table) and their people's summaries. */

@@ -40,6 +40,8 @@ class PlanBuilder {
   private readonly members = new Map<string, { orgName: string; role: Role; teams: Set<string> }>();
   /** Orgs that had no free seat, in the order they were tried. */
   readonly fullOrgs: OrgInfo[] = [];
+  /** orgId → team places of an org the person is not a member of. */
+  private readonly orphanTeams = new Map<string, Set<string>>();
 
   constructor(
     private readonly signIn: SignIn,
@@ -68,7 +70,17 @@ class PlanBuilder {
     for (const m of state.person.memberships) {
       this.members.set(m.orgId, { orgName: m.orgName, role: m.role, teams: new Set() });
     }
-    for (const t of state.person.teamMemberships) this.members.get(t.orgId)?.teams.add(t.team);
+    for (const t of state.person.teamMemberships) {
+      const member = this.members.get(t.orgId);
+      if (member) member.teams.add(t.team);
+      else {
+        // A team place left without its membership (a removal that raced a sign-in): rejoining
+        // the org adopts it rather than adding it again, which its condition would refuse.
+        const orphans = this.orphanTeams.get(t.orgId) ?? new Set<string>();
+        orphans.add(t.team);
+        this.orphanTeams.set(t.orgId, orphans);
+      }
+    }
   }
 
   isMember(orgId: string): boolean {
@@ -164,7 +176,11 @@ class PlanBuilder {
 
   private addMember(org: OrgInfo, role: Role, via: Via, takesSeat: boolean): void {
     this.plan.joins.push({ orgId: org.id, orgName: org.name, role, via, takesSeat });
-    this.members.set(org.id, { orgName: org.name, role, teams: new Set() });
+    this.members.set(org.id, {
+      orgName: org.name,
+      role,
+      teams: new Set(this.orphanTeams.get(org.id)),
+    });
     this.event('member_added', org, { via, role });
     this.notify('member_added', org, { via, role });
   }

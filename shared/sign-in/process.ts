@@ -24,12 +24,20 @@ export class PlanConflictError extends Error {
 export interface SignInStore {
   /**
    * Reads the state of one sign-in in at most two round trips; `fullOrgIds` are known to have
-   * no seat. `signal` aborts the requests in flight when the sign-in runs out of time.
+   * no seat. `signal` aborts the requests in flight when the sign-in runs out of time. With
+   * `fromItems`, the person is read from their items instead of their summary, and the state's
+   * `person.items` carries them.
    */
-  load(signIn: SignIn, fullOrgIds: ReadonlySet<string>, signal?: AbortSignal): Promise<SignInState>;
+  load(
+    signIn: SignIn,
+    fullOrgIds: ReadonlySet<string>,
+    signal?: AbortSignal,
+    options?: { fromItems?: boolean },
+  ): Promise<SignInState>;
   /**
-   * Writes the plan in one transaction (nothing when it changes nothing). Throws
-   * `PlanConflictError` when a condition fails; `attempt` varies generated usernames.
+   * Writes the plan in one transaction (nothing when it changes nothing, unless it repairs).
+   * Throws `PlanConflictError` when a condition fails; `attempt` varies generated usernames.
+   * `repair` (the person's items as read) rewrites their summary from them in the transaction.
    */
   apply(
     signIn: SignIn,
@@ -37,8 +45,15 @@ export interface SignInStore {
     now: Date,
     attempt: number,
     signal?: AbortSignal,
+    repair?: readonly Record<string, unknown>[],
   ): Promise<void>;
 }
+
+/**
+ * Attempts (a read and a transaction each) before a sign-in gives up. Races for seats and
+ * counters settle in a few; more means something keeps refusing the plan.
+ */
+export const MAX_ATTEMPTS = 10;
 
 export interface ProcessOptions {
   /** Give up (and fail) after this long. @default 3500 ms, inside Cognito's 5 s trigger limit */
@@ -63,24 +78,37 @@ export async function processSignIn(
     new UnavailableError('The sign-in could not be completed in time', { cause });
   try {
     const fullOrgIds = new Set<string>();
+    // The person summary can drift from the items it mirrors (a write that lost a race, a bug):
+    // then every plan decided on it is refused the same way. The second time the same plan is
+    // refused, the person is read from their items, and the transaction rewrites the summary.
+    let fromItems = false;
+    let refused: string | undefined;
     for (let attempt = 0; ; attempt++) {
       if (deadline.signal.aborted) throw outOfTime();
+      if (attempt >= MAX_ATTEMPTS) {
+        throw new UnavailableError(
+          `The sign-in could not be completed: its plan was refused ${MAX_ATTEMPTS} times`,
+        );
+      }
       let state: SignInState;
       try {
-        state = await store.load(signIn, fullOrgIds, deadline.signal);
+        state = await store.load(signIn, fullOrgIds, deadline.signal, { fromItems });
       } catch (error) {
         throw deadline.signal.aborted ? outOfTime(error) : error;
       }
       const plan = decide(signIn, state, now());
       try {
-        await store.apply(signIn, plan, now(), attempt, deadline.signal);
+        await store.apply(signIn, plan, now(), attempt, deadline.signal, state.person.items);
         return plan;
       } catch (error) {
         if (deadline.signal.aborted) throw outOfTime(error);
         if (!(error instanceof PlanConflictError)) throw error;
         for (const id of error.fullOrgIds) fullOrgIds.add(id);
-        // Lost a race: back off with jitter so that contenders spread out, then read afresh.
         if (error.stale && !error.fullOrgIds.length && !error.usernameTaken) {
+          const key = JSON.stringify(plan);
+          if (key === refused) fromItems = true;
+          refused = key;
+          // Lost a race: back off with jitter so that contenders spread out, then read afresh.
           await sleep(Math.random() * Math.min(200, 10 * 2 ** Math.min(attempt, 5)));
         }
       }

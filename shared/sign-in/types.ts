@@ -75,6 +75,12 @@ export interface PersonState {
   teamMemberships: TeamMembership[];
   invitations: Invitation[];
   notices: Notice[];
+  /**
+   * The person's items as stored, when they were read from their partition rather than from
+   * their summary (a repair, `processSignIn`): the transaction then rewrites the summary from
+   * them. Opaque to the decision.
+   */
+  items?: readonly Record<string, unknown>[] | undefined;
 }
 
 /** The sign-in's view of a verified domain (SPEC §3.5). */

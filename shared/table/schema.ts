@@ -101,7 +101,7 @@ export const keys = {
   /** An owner of an org, indexed so that the org's owners are read without its members. */
   orgOwner: (orgId: string, email: string): Key & Gsi1Key => ({
     pk: `ACCOUNT#${email}`,
-    sk: `ORGOWNER#${orgId}`,
+    sk: `${prefix.orgOwner}${orgId}`,
     gsi1pk: `ORG#${orgId}`,
     gsi1sk: `OWNER#${email}`,
   }),
@@ -180,6 +180,7 @@ export const prefix = {
   domain: 'DOMAIN#',
   sso: 'SSO#',
   owner: 'OWNER#',
+  orgOwner: 'ORGOWNER#',
   org: 'ORG#',
   teamInfix: '#TEAM#',
 } as const;

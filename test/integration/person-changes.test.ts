@@ -3,18 +3,18 @@
  * a returning member's sign-in one BatchGet (SPEC §3.6), and the org-owner entries the notifier
  * reads. Every writer (the sign-in and the admin API) keeps both equal to the items.
  */
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditSeats, summaryProblems } from '../../bench/invariants.ts';
 import { createAdminStore } from '../../shared/adapters/dynamodb/admin-store.ts';
 import { createDeliveryStore } from '../../shared/adapters/dynamodb/delivery-store.ts';
-import { memberItem } from '../../shared/adapters/dynamodb/items.ts';
+import { accountItem, memberItem } from '../../shared/adapters/dynamodb/items.ts';
 import { readSummary } from '../../shared/adapters/dynamodb/person-changes.ts';
 import { createSignInStore } from '../../shared/adapters/dynamodb/sign-in-store.ts';
 import { DEFAULT_GROUPS_ATTRIBUTE } from '../../shared/config.ts';
 import { fromCognitoAttributes } from '../../shared/sign-in/normalise.ts';
-import { processSignIn } from '../../shared/sign-in/process.ts';
-import { keys } from '../../shared/table/schema.ts';
+import { PlanConflictError, processSignIn } from '../../shared/sign-in/process.ts';
+import { keys, primaryKey } from '../../shared/table/schema.ts';
 import { type AdminApi, adminDeps, inProcessApi, uniqueSlug } from '../support/admin-harness.ts';
 import { dynamodbEndpoint } from '../support/endpoints.ts';
 import {
@@ -38,6 +38,7 @@ afterAll(async () => {
 });
 
 let n = 0;
+const AT = '2026-01-01T00:00:00.000Z';
 const uniqueDomain = () => `s${Date.now().toString(36)}${n++}.example`;
 
 /** Signs in through the store (as the trigger does), returning the plan and the store's requests. */
@@ -346,5 +347,104 @@ describe('a summary that lost a mirror', () => {
     expect(promoted.status, JSON.stringify(promoted.body)).toBe(200);
     expect(await summaryProblems(fx.db, fx.tableName, member)).toEqual([]);
     expect((await auditSeats(fx.db, fx.tableName, [org.id])).problems).toEqual([]);
+  });
+});
+
+describe('a summary that drifted from the items (the sign-in repairs it)', () => {
+  async function ssoOrg(defaultTeam: string | null = null) {
+    const domain = uniqueDomain();
+    const org = await fx.org(uniqueSlug('drift'));
+    const provider = `Drift${n++}`;
+    await fx.ssoDomain(domain, {
+      providerName: provider,
+      scope: { type: 'org', id: org.id },
+      defaultOrg: org,
+      defaultTeam,
+    });
+    return { domain, org, provider };
+  }
+
+  it('an account item without a summary no longer locks an SSO person out', async () => {
+    const { domain, org, provider } = await ssoOrg();
+    const email = `nosummary@${domain}`;
+    // The account exists, its summary does not: a plan decided on the summary creates the
+    // account again, which its condition refuses, every time.
+    await fx.db.send(
+      new PutCommand({
+        TableName: fx.tableName,
+        Item: accountItem({ email, username: 'nosummary1', name: 'No Summary', createdAt: AT }),
+      }),
+    );
+    const result = await signIn(email, { identities: identities(provider) });
+    expect(result.plan.outcome).toEqual({ decision: 'allow' });
+    expect(result.plan.joins.map((j) => j.orgId)).toEqual([org.id]);
+    expect((await fx.person(email)).account?.username).toBe('nosummary1');
+    expect(await summaryProblems(fx.db, fx.tableName, email)).toEqual([]);
+    // Repaired: the next sign-in reads the summary alone, and writes nothing.
+    const again = await signIn(email, { identities: identities(provider) });
+    expect(again).toMatchObject({ requests: 1, transactions: 0 });
+  });
+
+  it('a team place left by a removal that raced a sign-in is adopted when the person rejoins', async () => {
+    const { domain, org, provider } = await ssoOrg('dev');
+    const email = `orphan@${domain}`;
+    await signIn(email, { identities: identities(provider) });
+    // The membership goes, its team place stays (as when a removal raced a team add).
+    await fx.db.send(
+      new DeleteCommand({ TableName: fx.tableName, Key: primaryKey(keys.member(org.id, email)) }),
+    );
+    await fx.db.send(
+      new UpdateCommand({
+        TableName: fx.tableName,
+        Key: keys.personSummary(email),
+        UpdateExpression: 'REMOVE #m',
+        ExpressionAttributeNames: { '#m': `MEMBER#${org.id}` },
+      }),
+    );
+    const rejoined = await signIn(email, { identities: identities(provider) });
+    expect(rejoined.plan.outcome).toEqual({ decision: 'allow' });
+    expect(rejoined.plan.memberships).toEqual([
+      { orgId: org.id, orgName: org.name, role: 'member', teams: ['dev'] },
+    ]);
+    expect(await summaryProblems(fx.db, fx.tableName, email)).toEqual([]);
+  });
+
+  it('a team is never added beside a membership removed since the read', async () => {
+    const { domain, org, provider } = await ssoOrg();
+    const email = `gone@${domain}`;
+    await signIn(email, { identities: identities(provider) });
+    const person = await fx.person(email);
+    const state = await store.load(
+      fromCognitoAttributes(
+        { email, email_verified: 'true', identities: identities(provider) },
+        DEFAULT_GROUPS_ATTRIBUTE,
+      ),
+      new Set(),
+    );
+    expect(state.person.memberships).toEqual(person.memberships);
+    // Removed after the read; the plan adds a team in the org it read as joined.
+    await createAdminStore(fx.db, fx.tableName).apply([
+      { kind: 'deleteMember', orgId: org.id, email, role: 'member' },
+      { kind: 'orgCounters', orgId: org.id, seats: -1 },
+    ]);
+    const plan = {
+      ...(await processSignIn(
+        fromCognitoAttributes(
+          { email, email_verified: 'true', identities: identities(provider) },
+          DEFAULT_GROUPS_ATTRIBUTE,
+        ),
+        { load: async () => state, apply: async () => undefined },
+      )),
+      teamAdds: [{ orgId: org.id, team: 'late', via: 'group-mapping' as const }],
+    };
+    await expect(
+      store.apply(
+        fromCognitoAttributes({ email, email_verified: 'true' }, DEFAULT_GROUPS_ATTRIBUTE),
+        plan,
+        new Date(),
+        0,
+      ),
+    ).rejects.toBeInstanceOf(PlanConflictError);
+    expect((await fx.person(email)).teamMemberships).toEqual([]);
   });
 });

@@ -57,6 +57,18 @@ function mirrorValue(item: Record<string, unknown>): Record<string, unknown> {
 const summaryKeyOf = (pk: string): Key => ({ pk, sk: PERSON_SUMMARY_SK });
 
 /**
+ * The summary's revision, counted up by every write of it: a rebuild from the person's items
+ * is conditioned on it, so that no write made between its read and its commit is lost.
+ */
+export const SUMMARY_REV = 'summaryRev';
+
+/** A person's items as read, for rebuilding their summary (`PersonChanges.rebuild`). */
+export interface PersonItems {
+  /** Every item of the person's partition, the summary included when there is one. */
+  items: Record<string, unknown>[];
+}
+
+/**
  * The summary's mirrored attributes as items of the person's partition (`sk`, the person's
  * email and the item's attributes), so that `readPerson` reads a summary as it reads the
  * partition.
@@ -78,6 +90,8 @@ type Change = { op: 'set'; value: Record<string, unknown> } | { op: 'remove' };
 /** The writes of one transaction that follow from its person items: summaries, owner entries. */
 export class PersonChanges {
   private readonly people = new Map<string, Map<string, Change>>();
+  /** People whose summary is rewritten whole from their items: pk → the items as read. */
+  private readonly rebuilt = new Map<string, Record<string, unknown>[]>();
   /** Whether each (person, org) touched is an owner once the transaction is written. */
   private readonly owners = new Map<string, { email: string; orgId: string; owner: boolean }>();
 
@@ -129,6 +143,18 @@ export class PersonChanges {
     if (item.role !== undefined) this.owner(item, item.role === 'owner');
   }
 
+  /**
+   * Rewrites the person's summary whole from their items as read (and this transaction's
+   * changes), conditioned on the summary's revision as read: the repair of a summary that
+   * drifted from the items (`processSignIn`, `npm run check:consistency`).
+   */
+  rebuild(read: PersonItems): void {
+    const pk = read.items.find((i) => typeof i[attr.pk] === 'string')?.[attr.pk];
+    if (typeof pk !== 'string' || !pk.startsWith(PERSON)) return;
+    this.rebuilt.set(pk, read.items);
+    if (!this.people.has(pk)) this.people.set(pk, new Map());
+  }
+
   /** One summary Update per person touched, one owner entry Put or Delete per membership. */
   items(tableName: string): TransactItem[] {
     const owners = [...this.owners.values()].map(({ email, orgId, owner }): TransactItem => {
@@ -142,32 +168,73 @@ export class PersonChanges {
 
   private summaries(tableName: string): TransactItem[] {
     return [...this.people].map(([pk, changes]) => {
-      const names: Record<string, string> = { '#entity': 'entity' };
-      const values: Record<string, unknown> = { ':entity': ENTITY };
-      const sets = ['#entity = :entity'];
-      const removes: string[] = [];
-      let i = 0;
-      for (const [sk, change] of changes) {
-        const n = `#m${i}`;
-        const v = `:m${i}`;
-        i++;
-        names[n] = sk;
-        if (change.op === 'set') {
-          sets.push(`${n} = ${v}`);
-          values[v] = change.value;
-        } else {
-          removes.push(n);
-        }
-      }
-      return {
-        Update: {
-          TableName: tableName,
-          Key: summaryKeyOf(pk),
-          UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        },
-      };
+      const read = this.rebuilt.get(pk);
+      return read
+        ? this.rewrite(tableName, pk, read, changes)
+        : this.update(tableName, pk, changes);
     });
+  }
+
+  private update(tableName: string, pk: string, changes: Map<string, Change>): TransactItem {
+    const names: Record<string, string> = { '#entity': 'entity', '#rev': SUMMARY_REV };
+    const values: Record<string, unknown> = { ':entity': ENTITY, ':one': 1 };
+    const sets = ['#entity = :entity'];
+    const removes: string[] = [];
+    let i = 0;
+    for (const [sk, change] of changes) {
+      const n = `#m${i}`;
+      const v = `:m${i}`;
+      i++;
+      names[n] = sk;
+      if (change.op === 'set') {
+        sets.push(`${n} = ${v}`);
+        values[v] = change.value;
+      } else {
+        removes.push(n);
+      }
+    }
+    return {
+      Update: {
+        TableName: tableName,
+        Key: summaryKeyOf(pk),
+        UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''} ADD #rev :one`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    };
+  }
+
+  private rewrite(
+    tableName: string,
+    pk: string,
+    items: Record<string, unknown>[],
+    changes: Map<string, Change>,
+  ): TransactItem {
+    const summary = items.find((i) => i[attr.sk] === PERSON_SUMMARY_SK);
+    const rev =
+      typeof summary?.[SUMMARY_REV] === 'number' ? (summary[SUMMARY_REV] as number) : null;
+    const mirrors: Record<string, unknown> = {};
+    for (const item of items) {
+      const sk = item[attr.sk];
+      if (typeof sk === 'string' && isMirrored(sk)) mirrors[sk] = mirrorValue(item);
+    }
+    for (const [sk, change] of changes) {
+      if (change.op === 'set') mirrors[sk] = change.value;
+      else delete mirrors[sk];
+    }
+    return {
+      Put: {
+        TableName: tableName,
+        Item: {
+          ...mirrors,
+          ...summaryKeyOf(pk),
+          entity: ENTITY,
+          [SUMMARY_REV]: (rev ?? 0) + 1,
+        },
+        ConditionExpression: rev === null ? 'attribute_not_exists(#rev)' : '#rev = :rev',
+        ExpressionAttributeNames: { '#rev': SUMMARY_REV },
+        ...(rev === null ? {} : { ExpressionAttributeValues: { ':rev': rev } }),
+      },
+    };
   }
 }

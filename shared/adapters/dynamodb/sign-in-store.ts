@@ -18,9 +18,9 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { NOTICE_QUIET_MS, orgsNeedingInfo, parseGroup } from '../../sign-in/decide.ts';
 import { PlanConflictError, type SignInStore } from '../../sign-in/process.ts';
-import type { OrgInfo, Plan, SignIn, SignInState } from '../../sign-in/types.ts';
+import type { OrgInfo, PersonState, Plan, SignIn, SignInState } from '../../sign-in/types.ts';
 import { proposeUsername } from '../../sign-in/username.ts';
-import { keys, primaryKey } from '../../table/schema.ts';
+import { keys, PERSON_SUMMARY_SK, primaryKey } from '../../table/schema.ts';
 import { dynamo, TransactionCancelledError } from './errors.ts';
 import {
   accountItem,
@@ -36,7 +36,7 @@ import {
   usernameGuardItem,
 } from './items.ts';
 import { PersonChanges, readSummary } from './person-changes.ts';
-import { batchGet, foundItem as get } from './query.ts';
+import { batchGet, foundItem as get, queryPartition } from './query.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -83,6 +83,7 @@ export function createSignInStore(
     signIn: SignIn,
     fullOrgIds: ReadonlySet<string>,
     signal?: AbortSignal,
+    options: { fromItems?: boolean } = {},
   ): Promise<SignInState> {
     // The orgs that groups name are read with the rest, before the connection is known to map
     // groups (JIT or SCIM on): a sign-in through an IdP then needs no second read for them.
@@ -94,8 +95,17 @@ export function createSignInStore(
     firstKeys.push(...groupOrgNames.map((n) => keys.orgNameGuard(n)));
     stats.roundTrips++;
     stats.requests++;
-    const first = await batchGet(db, tableName, firstKeys, signal);
-    const person = readPerson(readSummary(get(first, keys.personSummary(signIn.email))));
+    // A repair reads the person's items beside the rest, in the same round trip.
+    if (options.fromItems) stats.requests++;
+    const [first, items] = await Promise.all([
+      batchGet(db, tableName, firstKeys, signal),
+      options.fromItems
+        ? queryPartition(db, tableName, keys.person(signIn.email), signal)
+        : Promise.resolve(undefined),
+    ]);
+    const person: PersonState = items
+      ? { ...readPerson(items.filter((i) => i.sk !== PERSON_SUMMARY_SK)), items }
+      : readPerson(readSummary(get(first, keys.personSummary(signIn.email))));
     const domainItem = get(first, keys.domainVerified(signIn.domain));
     const domain = domainItem ? readVerifiedDomain(domainItem) : undefined;
     const providerItem = signIn.connection
@@ -172,11 +182,13 @@ export function createSignInStore(
     plan: Plan,
     now: Date,
     attempt: number,
+    repair?: readonly Record<string, unknown>[],
   ): [TransactItem, Guard][] {
     const at = now.toISOString();
     const email = signIn.email;
     const items: [TransactItem, Guard][] = [];
     const summary = new PersonChanges();
+    if (repair) summary.rebuild({ items: [...repair] });
     const put = (
       Item: Item,
       guard: Guard,
@@ -322,9 +334,25 @@ export function createSignInStore(
         },
       },
     });
+    const joined = new Set(plan.joins.map((j) => j.orgId));
+    const memberChecked = new Set<string>();
     for (const t of plan.teamAdds) {
       put(teamMemberItem(email, t, at), { kind: 'stale' }, absent);
       items.push([teamCount(t.orgId, t.team, 1), { kind: 'none' }]);
+      // A team place only beside its membership: a removal that committed since the read
+      // refuses the plan instead of leaving an orphan team place.
+      if (joined.has(t.orgId) || memberChecked.has(t.orgId)) continue;
+      memberChecked.add(t.orgId);
+      items.push([
+        {
+          ConditionCheck: {
+            TableName: tableName,
+            Key: primaryKey(keys.member(t.orgId, email)),
+            ConditionExpression: 'attribute_exists(pk)',
+          },
+        },
+        { kind: 'stale' },
+      ]);
     }
     for (const t of plan.teamRemovals) {
       summary.delete(keys.teamMember(t.orgId, t.team, email));
@@ -356,7 +384,10 @@ export function createSignInStore(
 
     for (const e of plan.events) put(eventItem(e, randomUUID(), at), { kind: 'none' });
     for (const n of plan.notifications) put(outboxItem(n, randomUUID(), at), { kind: 'none' });
-    for (const item of summary.items(tableName)) items.push([item, { kind: 'none' }]);
+    // A repair's summary is written on the revision it read: another writer meanwhile is stale.
+    for (const item of summary.items(tableName)) {
+      items.push([item, item.Put ? { kind: 'stale' } : { kind: 'none' }]);
+    }
     return items;
   }
 
@@ -366,8 +397,9 @@ export function createSignInStore(
     now: Date,
     attempt: number,
     signal?: AbortSignal,
+    repair?: readonly Record<string, unknown>[],
   ): Promise<void> {
-    const items = planItems(signIn, plan, now, attempt);
+    const items = planItems(signIn, plan, now, attempt, repair);
     if (items.length === 0) return;
     if (items.length > MAX_TRANSACTION_ITEMS) {
       throw new Error(

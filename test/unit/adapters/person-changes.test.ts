@@ -35,7 +35,7 @@ const ownerInvitation = invitationItem(email, {
   createdAt: AT,
 });
 
-/** Applies an Update's `SET a = :v, b.c = :w REMOVE d` to an item, as DynamoDB would. */
+/** Applies an Update's `SET a = :v, b.c = :w REMOVE d ADD n :one` to an item, as DynamoDB would. */
 function applyUpdate(
   item: Record<string, unknown>,
   update: {
@@ -47,7 +47,12 @@ function applyUpdate(
   const out = structuredClone(item);
   const names = update.ExpressionAttributeNames ?? {};
   const values = update.ExpressionAttributeValues ?? {};
-  const [set = '', remove = ''] = update.UpdateExpression!.replace(/^SET /, '').split(' REMOVE ');
+  const [setAndRemove = '', add = ''] = update.UpdateExpression!.split(' ADD ');
+  for (const clause of add ? add.split(', ') : []) {
+    const [name, value] = clause.split(' ') as [string, string];
+    out[names[name]!] = Number(out[names[name]!] ?? 0) + Number(values[value]);
+  }
+  const [set = '', remove = ''] = setAndRemove.replace(/^SET /, '').split(' REMOVE ');
   for (const clause of set.split(', ')) {
     const [path, value] = clause.split(' = ') as [string, string];
     const [top, nested] = path.split('.').map((p) => names[p]!);
@@ -88,7 +93,7 @@ describe('PersonChanges', () => {
       keys.personSummary('bob@example.com'),
     ]);
     expect(items[0]!.Update!.UpdateExpression).toBe(
-      'SET #entity = :entity, #m0 = :m0, #m1 = :m1 REMOVE #m2',
+      'SET #entity = :entity, #m0 = :m0, #m1 = :m1 REMOVE #m2 ADD #rev :one',
     );
     expect(items[0]!.Update!.ExpressionAttributeNames).toMatchObject({
       '#m0': 'MEMBER#org_1',
@@ -126,7 +131,7 @@ describe('PersonChanges', () => {
     afterPut.put(memberItem(email, membership));
     afterPut.updated(promoted);
     const update = afterPut.items('t')[0]!.Update!;
-    expect(update.UpdateExpression).toBe('SET #entity = :entity, #m0 = :m0');
+    expect(update.UpdateExpression).toBe('SET #entity = :entity, #m0 = :m0 ADD #rev :one');
     expect(update.ExpressionAttributeValues?.[':m0']).toMatchObject({ role: 'owner' });
   });
 
@@ -147,7 +152,7 @@ describe('PersonChanges', () => {
     changes.put(memberItem(email, membership));
     changes.delete(keys.member('org_1', email));
     expect(changes.items('t')[0]!.Update!.UpdateExpression).toBe(
-      'SET #entity = :entity REMOVE #m0',
+      'SET #entity = :entity REMOVE #m0 ADD #rev :one',
     );
   });
 
@@ -166,7 +171,7 @@ describe('PersonChanges', () => {
     const renamed = new PersonChanges();
     renamed.updated({ ...account, name: 'Ann Lee', updatedAt: AT });
     const update = renamed.items('t')[0]!.Update!;
-    expect(update.UpdateExpression).toBe('SET #entity = :entity, #m0 = :m0');
+    expect(update.UpdateExpression).toBe('SET #entity = :entity, #m0 = :m0 ADD #rev :one');
     const after = applyUpdate(summary, update);
     expect(readPerson(readSummary(after)).account?.name).toBe('Ann Lee');
     expect(after.ACCOUNT).toMatchObject({ updatedAt: AT, username: 'ann1234' });
@@ -232,5 +237,32 @@ describe('readSummary', () => {
     expect(
       readSummary({ ...keys.personSummary(email), entity: 'personSummary', 'MEMBER#x': 'text' }),
     ).toEqual([]);
+  });
+});
+
+describe('rebuilding a summary from the items', () => {
+  const member = memberItem(email, membership);
+  const account = accountItem({ email, username: 'ann1234', name: 'Ann', createdAt: AT });
+
+  it('puts the whole summary from the items and the transaction’s changes, on the revision read', () => {
+    const changes = new PersonChanges();
+    const drifted = { ...keys.personSummary(email), entity: 'personSummary', summaryRev: 7 };
+    changes.rebuild({ items: [account, member, drifted] });
+    const team = teamMemberItem(email, { orgId: 'org_1', team: 'dev', via: 'jit' }, AT);
+    changes.put(team);
+    const [put] = changes.items('t');
+    expect(put!.Put!.ConditionExpression).toBe('#rev = :rev');
+    expect(put!.Put!.ExpressionAttributeValues).toEqual({ ':rev': 7 });
+    const summary = put!.Put!.Item as Record<string, unknown>;
+    expect(summary.summaryRev).toBe(8);
+    expect(readPerson(readSummary(summary))).toEqual(readPerson([account, member, team]));
+  });
+
+  it('creates a missing summary, on the condition that none was written meanwhile', () => {
+    const changes = new PersonChanges();
+    changes.rebuild({ items: [account] });
+    const [put] = changes.items('t');
+    expect(put!.Put!.ConditionExpression).toBe('attribute_not_exists(#rev)');
+    expect(readPerson(readSummary(put!.Put!.Item)).account?.username).toBe('ann1234');
   });
 });

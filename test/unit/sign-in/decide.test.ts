@@ -581,6 +581,22 @@ describe('§3.2 SSO sign-in with JIT', () => {
     ]);
   });
 
+  it('adopts a team place left without its membership when rejoining, instead of adding it again', () => {
+    const p = decide(
+      signIn({ connection: 'AcmeOkta' }),
+      state({
+        connection: connection({ defaultTeam: 'dev' }),
+        teams: [{ orgId: 'o-acme', team: 'dev', via: 'jit' }],
+      }),
+      NOW,
+    );
+    expect(joins(p)).toEqual(['o-acme:jit:seat']);
+    expect(p.teamAdds).toEqual([]);
+    expect(p.memberships).toEqual([
+      { orgId: 'o-acme', orgName: 'acme', role: 'member', teams: ['dev'] },
+    ]);
+  });
+
   it('denies with "No seats available in <org>" when no org in scope could be joined', () => {
     const p = decide(
       sso(),

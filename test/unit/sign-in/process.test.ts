@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { UnavailableError } from '../../../shared/errors.ts';
 import {
+  MAX_ATTEMPTS,
   PlanConflictError,
   processSignIn,
   type SignInStore,
@@ -113,6 +114,46 @@ describe('processSignIn', () => {
     // It gave up when the deadline passed (fake time), in the middle of a request, not after it.
     expect(failedAt - started).toBe(1000);
     expect(signals.at(-1)?.aborted).toBe(true);
+  });
+
+  it('reads the person from their items once the same plan is refused twice, and repairs the summary', async () => {
+    const loads: boolean[] = [];
+    const repairs: unknown[] = [];
+    const items = [{ pk: 'ACCOUNT#ada@acme.com', sk: 'ACCOUNT' }];
+    const store: SignInStore = {
+      load: async (_s, _f, _signal, options) => {
+        loads.push(!!options?.fromItems);
+        return options?.fromItems
+          ? { ...emptyState, person: { ...emptyState.person, items } }
+          : emptyState;
+      },
+      apply: async (_s, _p, _n, _a, _signal, repair) => {
+        repairs.push(repair);
+        // The summary lies: the plan decided on it is refused until the repair.
+        if (!repair) throw new PlanConflictError([], false, true);
+      },
+    };
+    const done = processSignIn(signIn, store);
+    await vi.runAllTimersAsync();
+    await done;
+    expect(loads).toEqual([false, false, true]);
+    expect(repairs).toEqual([undefined, undefined, items]);
+  });
+
+  it('gives up after MAX_ATTEMPTS refusals, well before the deadline', async () => {
+    let applies = 0;
+    const store: SignInStore = {
+      load: async () => emptyState,
+      apply: async () => {
+        applies++;
+        throw new PlanConflictError([], false, true);
+      },
+    };
+    const done = processSignIn(signIn, store, { deadlineMs: 60_000 });
+    const outcome = expect(done).rejects.toThrow(/refused 10 times/);
+    await vi.runAllTimersAsync();
+    await outcome;
+    expect(applies).toBe(MAX_ATTEMPTS);
   });
 
   it('lets other failures through at once', async () => {
