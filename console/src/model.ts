@@ -60,10 +60,36 @@ export interface Domain {
   readonly checkExpired?: boolean;
 }
 
+/** What Provisio keeps of a connection's identity provider (SPEC §8); never a client secret. */
+export type ProviderSource =
+  | {
+      readonly source: 'created';
+      readonly type: 'saml';
+      readonly metadataUrl: string | null;
+      readonly groupsClaim: string;
+    }
+  | {
+      readonly source: 'created';
+      readonly type: 'oidc';
+      readonly issuer: string;
+      readonly clientId: string;
+      readonly groupsClaim: string;
+    }
+  | { readonly source: 'bound' };
+
+/** What the IdP's administrator pastes into the IdP. */
+export type ServiceProvider =
+  | { readonly type: 'saml'; readonly acsUrl: string | null; readonly entityId: string | null }
+  | { readonly type: 'oidc'; readonly redirectUri: string | null };
+
 export interface SsoConnection {
   readonly id: string;
   readonly name: string;
   readonly providerName: string;
+  readonly idp: ProviderSource;
+  readonly serviceProvider: ServiceProvider | null;
+  /** False while it serves no verified domain: its sign-ins are denied. */
+  readonly active: boolean;
   readonly domains: string[];
   readonly jit: boolean;
   readonly scim: boolean;

@@ -21,10 +21,15 @@ const FIELD_WORDS: Record<string, string> = {
   defaultOrgId: 'default organization',
   defaultTeam: 'default team',
   providerName: 'provider name',
+  metadataUrl: 'metadata URL',
+  metadataXml: 'metadata XML',
+  clientId: 'client ID',
+  clientSecret: 'client secret',
+  groupsClaim: 'groups claim',
 };
 const words = (detail: string) =>
   detail.replace(
-    /\b(seatLimit|orgId|defaultOrgId|defaultTeam|providerName)\b/g,
+    /\b(seatLimit|orgId|defaultOrgId|defaultTeam|providerName|metadataUrl|metadataXml|clientId|clientSecret|groupsClaim)\b/g,
     (f) => FIELD_WORDS[f] ?? f,
   );
 

@@ -261,6 +261,61 @@ export function SelectField({
   );
 }
 
+/** A multi-line text input (a pasted document, such as SAML metadata). */
+export function TextAreaField(props: {
+  label: string;
+  hint?: ComponentChildren;
+  error?: string | undefined;
+  value: string;
+  onValue: (value: string) => void;
+  rows?: number;
+  required?: boolean;
+}) {
+  return (
+    <Field label={props.label} hint={props.hint} error={props.error}>
+      {({ id, describedBy, invalid }) => (
+        <textarea
+          id={id}
+          rows={props.rows ?? 6}
+          value={props.value}
+          required={props.required}
+          spellcheck={false}
+          aria-describedby={describedBy}
+          aria-invalid={invalid || undefined}
+          onInput={(e) => props.onValue(e.currentTarget.value)}
+        />
+      )}
+    </Field>
+  );
+}
+
+/** One choice of several, as radio buttons in a fieldset with a legend. */
+export function RadioGroup<T extends string>(props: {
+  legend: string;
+  value: T;
+  onValue: (value: T) => void;
+  options: readonly { value: T; label: string }[];
+}) {
+  const name = useId();
+  return (
+    <fieldset class="fieldset radio-group">
+      <legend>{props.legend}</legend>
+      {props.options.map((o) => (
+        <label key={o.value} class="radio">
+          <input
+            type="radio"
+            name={name}
+            value={o.value}
+            checked={props.value === o.value}
+            onChange={() => props.onValue(o.value)}
+          />{' '}
+          {o.label}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
 /** A checkbox with its label beside it, and an optional description under it. */
 export function CheckboxField(props: {
   label: string;

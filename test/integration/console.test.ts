@@ -255,11 +255,30 @@ describe('admin console', { timeout: 60_000 }, () => {
     await page.getByRole('button', { name: 'New SSO connection' }).click();
     const form = page.getByRole('dialog', { name: 'New SSO connection' });
     await form.getByLabel('Connection name').fill('Acme Okta');
-    await form.getByLabel('Provider name').fill(`Okta${randomUUID().slice(0, 8)}`);
+    // SPEC §8: the IdP's settings, not a provider name; Provisio creates the provider.
+    expect(await form.getByLabel('SAML 2.0').isChecked()).toBe(true);
+    await form.getByLabel('Metadata URL', { exact: true }).fill('http://idp.example.test/metadata');
     await form.getByLabel(domain).check();
     await form.getByLabel('Default team (optional)').fill('engineering');
     await form.getByRole('button', { name: 'Create connection' }).click();
+    // Refused next to the field it concerns: the metadata must come over https.
+    await expect
+      .poll(() => form.locator('.field-invalid').textContent())
+      .toMatch(/Metadata URL.*https URL/);
+    await form
+      .getByLabel('Metadata URL', { exact: true })
+      .fill('https://idp.example.test/metadata');
+    await form.getByRole('button', { name: 'Create connection' }).click();
     await form.waitFor({ state: 'detached' });
+    // What to paste into the IdP, with copy buttons.
+    const setup = page.getByRole('dialog', { name: 'Set up Acme Okta in your IdP' });
+    expect(await setup.getByTestId('sp-ACS-URL').textContent()).toMatch(/\/saml2\/idpresponse$/);
+    expect(await setup.getByTestId('sp-audience').textContent()).toMatch(/^urn:amazon:cognito:sp:/);
+    await setup.getByRole('button', { name: 'Copy ACS URL' }).click();
+    await expect.poll(() => setup.getByRole('status').first().textContent()).not.toBe('');
+    await checkScreen('10-sso-provider-values');
+    await setup.getByRole('button', { name: 'Done' }).click();
+    await setup.waitFor({ state: 'detached' });
     const jitCell = row('Acme Okta').locator('td[data-label="Just-in-Time"]');
     expect(await row('Acme Okta').getByRole('cell').allTextContents()).toEqual(
       expect.arrayContaining([domain, `${orgName} / engineering`]),
@@ -288,6 +307,39 @@ describe('admin console', { timeout: 60_000 }, () => {
     await confirm.waitFor({ state: 'detached' });
     await expect.poll(() => jitCell.textContent()).toBe('Off');
     await checkScreen('11-sso-connections');
+    expect(await row('Acme Okta').textContent()).not.toContain('Inactive');
+
+    // SPEC §8: a connection whose domain is removed serves nothing, and says so.
+    const { idToken } = await signIn(owner);
+    const call = (method: string, path: string, body?: unknown) =>
+      api(`/v1/orgs/${orgId}${path}`, {
+        method,
+        token: idToken,
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+    const spare = `${slug('spare')}.example.test`;
+    const added = (await (await call('POST', '/domains', { domain: spare })).json()) as {
+      txtRecord: { name: string; value: string };
+    };
+    await stackDns().setTxt(added.txtRecord.name, [added.txtRecord.value]);
+    expect((await call('POST', `/domains/${spare}/verify`)).status).toBe(200);
+    const oidc = await call('POST', '/sso-connections', {
+      name: 'Spare Entra',
+      idp: {
+        type: 'oidc',
+        issuer: 'https://login.example.test/v2.0',
+        clientId: 'console-app',
+        clientSecret: 'never-shown',
+      },
+      domains: [spare],
+    });
+    expect(oidc.status).toBe(201);
+    expect((await call('DELETE', `/domains/${spare}`)).status).toBe(204);
+    await tab('Members').click();
+    await tab('SSO').click();
+    await expect.poll(() => row('Spare Entra').textContent()).toContain('Inactive');
+    expect(await row('Spare Entra').textContent()).toContain('sign-ins through it are denied');
+    expect(await page.content()).not.toContain('never-shown');
   });
 
   it('groups orgs in a company, explaining why an org with its own domains cannot move', async () => {

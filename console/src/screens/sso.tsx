@@ -1,10 +1,12 @@
 /**
- * SSO connections: create and edit (provider, domains, JIT, SCIM, default org and team). Turning
- * JIT off asks for confirmation and says who will still get in: members and invitees only.
+ * SSO connections: create and edit (the IdP's SAML or OIDC settings, domains, JIT, SCIM, default
+ * org and team). Provisio creates the identity provider (SPEC §8) and shows what to paste into
+ * the IdP, with copy buttons. Turning JIT off asks for confirmation and says who will still get
+ * in: members and invitees only. A connection without a domain shows as inactive.
  */
 import { useId, useState } from 'preact/hooks';
 import { api } from '../api.ts';
-import type { Domain, SsoConnection } from '../model.ts';
+import type { Domain, ServiceProvider, SsoConnection } from '../model.ts';
 import { usePaged } from '../paged.ts';
 import { href } from '../router.ts';
 import {
@@ -14,17 +16,23 @@ import {
   Button,
   CheckboxField,
   ConfirmDialog,
+  CopyButton,
   Dialog,
   Empty,
   ErrorMessage,
   PagedList,
+  RadioGroup,
   SelectField,
   SubmitForm,
   TableHead,
+  TextAreaField,
   TextField,
   useSubmit,
 } from '../ui.tsx';
 import { orgName, type Scope } from './scope.ts';
+
+const INACTIVE =
+  'Serves no verified domain: sign-ins through it are denied until you attach a verified domain.';
 
 const JIT_OFF_WARNING =
   'With Just-in-Time provisioning off, only people who are already members or have a pending invitation can sign in through this connection. Everyone else sees "Access denied" and must be invited by an administrator.';
@@ -34,7 +42,7 @@ export function SsoConnections({ scope }: { scope: Scope }) {
   const domains = usePaged<Domain>(`${scope.base}/domains`, 100);
   const [dialog, setDialog] = useState<
     | { kind: 'form'; connection: SsoConnection | null }
-    | { kind: 'jit-off' | 'jit-on' | 'delete'; connection: SsoConnection }
+    | { kind: 'jit-off' | 'jit-on' | 'delete' | 'idp-values'; connection: SsoConnection }
     | null
   >(null);
   const close = () => setDialog(null);
@@ -53,9 +61,10 @@ export function SsoConnections({ scope }: { scope: Scope }) {
           </Button>
         </div>
         <p class="hint">
-          A connection names the identity provider configured in your user pool and the verified
-          domains it serves. With Just-in-Time provisioning on, people signing in through it join
-          the default organization (or the ones their IdP groups name).
+          A connection takes your identity provider's SAML metadata or OIDC settings, and the
+          verified domains it serves: Provisio sets the provider up and shows what to paste into
+          your IdP. It speaks only for those domains. With Just-in-Time provisioning on, people
+          signing in through it join the default organization (or the ones their IdP groups name).
         </p>
         <PagedList
           list={connections}
@@ -94,11 +103,19 @@ export function SsoConnections({ scope }: { scope: Scope }) {
                 <tr key={c.id}>
                   <th scope="row" data-label="Connection">
                     <div class="who">
-                      <span class="who-name">{c.name}</span>
-                      <span class="who-email">provider {c.providerName}</span>
+                      <span class="who-name">
+                        {c.name} {c.active ? null : <Badge tone="warn">Inactive</Badge>}
+                      </span>
+                      <span class="who-email">
+                        {c.idp.source === 'created'
+                          ? `${c.idp.type.toUpperCase()}, provider ${c.providerName}`
+                          : `provider ${c.providerName}, set up by your operator`}
+                      </span>
                     </div>
                   </th>
-                  <td data-label="Domains">{c.domains.join(', ')}</td>
+                  <td data-label="Domains">
+                    {c.active ? c.domains.join(', ') : <span class="hint">{INACTIVE}</span>}
+                  </td>
                   <td data-label="Just-in-Time">
                     {c.jit ? <Badge tone="ok">On</Badge> : <Badge tone="warn">Off</Badge>}
                   </td>
@@ -117,6 +134,14 @@ export function SsoConnections({ scope }: { scope: Scope }) {
                           label: 'Edit',
                           onSelect: () => setDialog({ kind: 'form', connection: c }),
                         },
+                        ...(c.serviceProvider
+                          ? [
+                              {
+                                label: 'Values for your identity provider',
+                                onSelect: () => setDialog({ kind: 'idp-values', connection: c }),
+                              },
+                            ]
+                          : []),
                         c.jit
                           ? {
                               label: 'Turn off Just-in-Time',
@@ -150,9 +175,22 @@ export function SsoConnections({ scope }: { scope: Scope }) {
           onSaved={async (saved, created) => {
             await Promise.all([connections.reload(), domains.reload()]);
             announce(`SSO connection ${saved.name} ${created ? 'created' : 'saved'}`);
-            close();
+            // A new provider needs its values pasted into the IdP: show them at once.
+            if (created && saved.serviceProvider) {
+              setDialog({ kind: 'idp-values', connection: saved });
+            } else close();
           }}
         />
+      ) : null}
+      {dialog?.kind === 'idp-values' && dialog.connection.serviceProvider ? (
+        <Dialog title={`Set up ${dialog.connection.name} in your IdP`} onClose={close} wide>
+          <ServiceProviderValues sp={dialog.connection.serviceProvider} />
+          <div class="actions">
+            <Button variant="primary" onClick={close}>
+              Done
+            </Button>
+          </div>
+        </Dialog>
       ) : null}
       {dialog?.kind === 'jit-off' ? (
         <ConfirmDialog
@@ -218,6 +256,47 @@ export function SsoConnections({ scope }: { scope: Scope }) {
   );
 }
 
+/** What the IdP's administrator pastes into the IdP, each value with a copy button. */
+function ServiceProviderValues({ sp }: { sp: ServiceProvider }) {
+  const rows =
+    sp.type === 'saml'
+      ? [
+          { label: 'ACS URL', copy: 'ACS URL', value: sp.acsUrl },
+          { label: 'Audience', copy: 'audience', value: sp.entityId },
+        ]
+      : [{ label: 'Redirect URI', copy: 'redirect URI', value: sp.redirectUri }];
+  return (
+    <section class="txt-record" aria-label="Values for your identity provider">
+      <p>
+        {sp.type === 'saml'
+          ? "In your IdP, create a SAML application with this ACS URL (also called the single sign-on or reply URL) and audience (the SP entity ID), and send the user's email, name and groups as attributes."
+          : 'In your IdP, register an application with this redirect URI, allowing the openid, email and profile scopes.'}
+      </p>
+      <dl class="record record-wide">
+        {rows.map((r) => (
+          <div key={r.label}>
+            <dt>{r.label}</dt>
+            <dd>
+              {r.value ? (
+                <>
+                  <code class="record-value" data-testid={`sp-${r.copy.replace(/ /g, '-')}`}>
+                    {r.value}
+                  </code>
+                  <CopyButton value={r.value} label={r.copy} />
+                </>
+              ) : (
+                <span class="hint">Not known: the user pool has no hosted domain configured.</span>
+              )}
+            </dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}
+
+type Protocol = 'saml' | 'oidc';
+
 function ConnectionForm(props: {
   scope: Scope;
   connection: SsoConnection | null;
@@ -227,8 +306,26 @@ function ConnectionForm(props: {
 }) {
   const { scope, connection } = props;
   const orgs = scope.kind === 'company' ? scope.company.orgs : [];
+  const idp = connection?.idp;
   const [name, setName] = useState(connection?.name ?? '');
-  const [providerName, setProviderName] = useState(connection?.providerName ?? '');
+  // A new connection, or one on an operator-bound provider, starts with no settings to keep.
+  const [changeSettings, setChangeSettings] = useState(!connection);
+  const [protocol, setProtocol] = useState<Protocol>(idp?.source === 'created' ? idp.type : 'saml');
+  const [metadataSource, setMetadataSource] = useState<'url' | 'xml'>('url');
+  const [metadataUrl, setMetadataUrl] = useState(
+    idp?.source === 'created' && idp.type === 'saml' ? (idp.metadataUrl ?? '') : '',
+  );
+  const [metadataXml, setMetadataXml] = useState('');
+  const [issuer, setIssuer] = useState(
+    idp?.source === 'created' && idp.type === 'oidc' ? idp.issuer : '',
+  );
+  const [clientId, setClientId] = useState(
+    idp?.source === 'created' && idp.type === 'oidc' ? idp.clientId : '',
+  );
+  const [clientSecret, setClientSecret] = useState('');
+  const [groupsClaim, setGroupsClaim] = useState(
+    idp?.source === 'created' ? idp.groupsClaim : 'groups',
+  );
   const [domains, setDomains] = useState<string[]>(connection?.domains ?? []);
   const [jit, setJit] = useState(connection?.jit ?? true);
   const [scim, setScim] = useState(connection?.scim ?? false);
@@ -237,11 +334,27 @@ function ConnectionForm(props: {
   const [confirmingJitOff, setConfirmingJitOff] = useState(false);
   const legendId = useId();
 
+  const settings = () => {
+    const groups = groupsClaim.trim() ? { groupsClaim: groupsClaim.trim() } : {};
+    if (protocol === 'oidc') {
+      return {
+        type: 'oidc',
+        issuer: issuer.trim(),
+        clientId: clientId.trim(),
+        clientSecret,
+        ...groups,
+      };
+    }
+    return metadataSource === 'url'
+      ? { type: 'saml', metadataUrl: metadataUrl.trim(), ...groups }
+      : { type: 'saml', metadataXml, ...groups };
+  };
+
   const turningJitOff = !jit && (connection ? connection.jit : true);
   const submit = useSubmit(async () => {
     const body = {
       name: name.trim(),
-      providerName: providerName.trim(),
+      ...(changeSettings ? { idp: settings() } : {}),
       domains,
       jit,
       scim,
@@ -254,8 +367,27 @@ function ConnectionForm(props: {
       : await api.post<SsoConnection>(base, body);
     await props.onSaved(saved, !connection);
   });
-  const fields = ['name', 'providerName', 'domains', 'jit', 'scim', 'defaultOrgId', 'defaultTeam'];
+  const fields = [
+    'name',
+    'idp',
+    'idp.type',
+    'idp.metadataUrl',
+    'idp.metadataXml',
+    'idp.issuer',
+    'idp.clientId',
+    'idp.clientSecret',
+    'idp.groupsClaim',
+    'providerName',
+    'domains',
+    'jit',
+    'scim',
+    'defaultOrgId',
+    'defaultTeam',
+  ];
   const choices = Array.from(new Set([...props.verified, ...(connection?.domains ?? [])])).sort();
+  // Errors about the settings as a whole show under the protocol choice.
+  const settingsError =
+    submit.fieldError('idp') ?? submit.fieldError('idp.type') ?? submit.fieldError('providerName');
 
   const save = () => {
     if (turningJitOff && !confirmingJitOff) {
@@ -306,16 +438,111 @@ function ConnectionForm(props: {
           onValue={setName}
           error={submit.fieldError('name')}
         />
-        <TextField
-          label="Provider name"
-          hint="The identity provider's name in your Cognito user pool (no spaces), like AcmeOkta."
-          required
-          autocomplete="off"
-          spellcheck={false}
-          value={providerName}
-          onValue={setProviderName}
-          error={submit.fieldError('providerName')}
-        />
+        {connection ? (
+          <CheckboxField
+            label={
+              connection.idp.source === 'bound'
+                ? "Replace the operator's provider with your IdP's settings"
+                : "Change the identity provider's settings"
+            }
+            description={
+              connection.idp.source === 'created' && connection.idp.type === 'oidc'
+                ? 'Enter the client secret again: Provisio never keeps it.'
+                : undefined
+            }
+            checked={changeSettings}
+            onChecked={setChangeSettings}
+          />
+        ) : null}
+        {changeSettings ? (
+          <>
+            <RadioGroup
+              legend="Protocol"
+              value={protocol}
+              onValue={setProtocol}
+              options={[
+                { value: 'saml', label: 'SAML 2.0' },
+                { value: 'oidc', label: 'OpenID Connect' },
+              ]}
+            />
+            {settingsError ? <ErrorMessage>{settingsError}</ErrorMessage> : null}
+            {protocol === 'saml' ? (
+              <>
+                <RadioGroup
+                  legend="Metadata"
+                  value={metadataSource}
+                  onValue={setMetadataSource}
+                  options={[
+                    { value: 'url', label: 'From a URL' },
+                    { value: 'xml', label: 'Paste the metadata XML' },
+                  ]}
+                />
+                {metadataSource === 'url' ? (
+                  <TextField
+                    label="Metadata URL"
+                    hint="Your IdP's SAML metadata address (https), from its application settings."
+                    required
+                    autocomplete="off"
+                    spellcheck={false}
+                    value={metadataUrl}
+                    onValue={setMetadataUrl}
+                    error={submit.fieldError('idp.metadataUrl')}
+                  />
+                ) : (
+                  <TextAreaField
+                    label="Metadata XML"
+                    hint="The EntityDescriptor document your IdP offers for download."
+                    required
+                    value={metadataXml}
+                    onValue={setMetadataXml}
+                    error={submit.fieldError('idp.metadataXml')}
+                  />
+                )}
+              </>
+            ) : (
+              <>
+                <TextField
+                  label="Issuer URL"
+                  hint="Your IdP's OpenID issuer (https), like https://login.example.com."
+                  required
+                  autocomplete="off"
+                  spellcheck={false}
+                  value={issuer}
+                  onValue={setIssuer}
+                  error={submit.fieldError('idp.issuer')}
+                />
+                <TextField
+                  label="Client ID"
+                  required
+                  autocomplete="off"
+                  spellcheck={false}
+                  value={clientId}
+                  onValue={setClientId}
+                  error={submit.fieldError('idp.clientId')}
+                />
+                <TextField
+                  label="Client secret"
+                  hint="Sent to the identity provider setup only: Provisio never stores or shows it."
+                  type="password"
+                  required
+                  autocomplete="new-password"
+                  value={clientSecret}
+                  onValue={setClientSecret}
+                  error={submit.fieldError('idp.clientSecret')}
+                />
+              </>
+            )}
+            <TextField
+              label="Groups claim (optional)"
+              hint="The claim or attribute your IdP sends groups in; groups named org:team map people to teams."
+              autocomplete="off"
+              spellcheck={false}
+              value={groupsClaim}
+              onValue={setGroupsClaim}
+              error={submit.fieldError('idp.groupsClaim')}
+            />
+          </>
+        ) : null}
         <fieldset
           class="fieldset"
           aria-describedby={submit.fieldError('domains') ? `${legendId}-error` : undefined}
