@@ -406,13 +406,12 @@ export const ADMIN_IDP_ACTIONS = [
   'CreateIdentityProvider',
   'UpdateIdentityProvider',
   'DeleteIdentityProvider',
-  'DescribeIdentityProvider',
   'DescribeUserPoolClient',
   'UpdateUserPoolClient',
 ] as const;
 
 /** What the stream worker may do: re-sync a provider's identifiers. */
-export const STREAM_IDP_ACTIONS = ['UpdateIdentityProvider', 'DescribeIdentityProvider'] as const;
+export const STREAM_IDP_ACTIONS = ['UpdateIdentityProvider'] as const;
 
 function pascal(id: string): string {
   return id.charAt(0).toUpperCase() + id.slice(1);

@@ -64,4 +64,23 @@ describe('notification mail', () => {
       expect(mail.text).toContain('acme.com');
     },
   );
+
+  it('tells owners a domain left their SSO connection, and when the connection is inactive', () => {
+    const detached = (remainingDomains: string[], reason: string) =>
+      renderNotification(
+        {
+          ...base,
+          type: 'sso_domain_detached',
+          details: { domain: 'acme.com', reason, connectionName: 'Acme Okta', remainingDomains },
+        },
+        'o@x',
+      );
+    const lost = detached([], 'domain_verification_lost');
+    expect(lost.subject).toBe('acme.com no longer signs in through Acme Okta');
+    expect(lost.text).toContain('lost its verification');
+    expect(lost.text).toContain('inactive and every sign-in through it is denied');
+    const removed = detached(['acme.org'], 'domain_removed');
+    expect(removed.text).toContain('was removed');
+    expect(removed.text).toContain('Acme Okta still serves acme.org');
+  });
 });
