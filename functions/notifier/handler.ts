@@ -16,14 +16,14 @@ import {
   createDeliveryStore,
   createProviderDomains,
 } from '../../shared/adapters/dynamodb/delivery-store.ts';
-import type { OutboxTask } from '../../shared/adapters/dynamodb/items.ts';
+import { createTaskStore } from '../../shared/adapters/dynamodb/event-index.ts';
 import { createMailer, createSesClient } from '../../shared/adapters/ses/mailer.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { deliver } from '../../shared/notifications/deliver.ts';
 import type { Notification } from '../../shared/notifications/render.ts';
 import { log, metric } from '../../shared/observability.ts';
-import { syncProviderIdentifiers } from '../../shared/sso/sync-identifiers.ts';
 import { OUTBOX_SK } from '../../shared/table/schema.ts';
+import { type OutboxTask, runTask, type TaskDeps } from '../../shared/tasks.ts';
 
 // Built once per execution environment, at cold start.
 const config = loadConfig();
@@ -31,20 +31,20 @@ if (!config.senderEmail) throw new Error('Missing required environment variable 
 const db = createDynamoClient(config, { requestTimeoutMs: 3000, maxAttempts: 3 });
 const store = createDeliveryStore(db, config.tableName);
 const mailer = createMailer(createSesClient(config), config.senderEmail);
-const sync = {
+const tasks: TaskDeps = {
   providerDomains: createProviderDomains(db, config.tableName),
-  // The Cognito SDK loads with the first task, not at cold start.
+  // The Cognito SDK loads with the first provider sync, not at cold start.
   identityProviders: loadIdentityProviders(config),
+  ...createTaskStore(db, config.tableName),
 };
 
-/** An outbox task; a failure is retried like an undelivered mail. */
-async function runTask(task: OutboxTask, id: string, context: Context): Promise<void> {
-  const outcome = await syncProviderIdentifiers(task.providerName, sync);
+/** An outbox task (shared/tasks.ts); a failure is retried like an undelivered mail. */
+async function perform(task: OutboxTask, id: string, context: Context): Promise<void> {
+  const outcome = await runTask(task, tasks);
   log.info('outbox task done', {
     requestId: context.awsRequestId,
     outboxId: id,
     type: task.type,
-    providerName: task.providerName,
     outcome,
   });
 }
@@ -59,7 +59,7 @@ async function run(event: DynamoDBStreamEvent, context: Context): Promise<Dynamo
     const id = String(item.id);
     if (item.task) {
       try {
-        await runTask(item.task as OutboxTask, id, context);
+        await perform(item.task as OutboxTask, id, context);
       } catch (error) {
         failures.push(record.dynamodb?.SequenceNumber ?? id);
         log.error('outbox task failed', {

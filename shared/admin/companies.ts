@@ -45,11 +45,7 @@ export async function addOrgToCompany(
   // Only an owner of the org may move it; for anyone else it does not exist.
   if (access?.role !== 'owner') throw new NotFoundError(`Org ${body.orgId} not found`);
   const org = access.org;
-  if (org.companyId === company.id) {
-    // A retry after a failure below finishes the job.
-    await ctx.deps.store.indexOrgEvents(org.id, company.id);
-    return companyView(ctx, company);
-  }
+  if (org.companyId === company.id) return companyView(ctx, company);
   if (org.companyId) {
     throw new ConflictError(`Org ${org.name} already belongs to another company`);
   }
@@ -62,8 +58,14 @@ export async function addOrgToCompany(
     },
     { kind: 'putCompanyOrg', companyId: company.id, orgId: org.id, name: org.name },
     { kind: 'setOrgNameCompany', name: org.name, orgId: org.id, companyId: company.id },
+    // SPEC §5: a company's event list shows its orgs' events, the org's history included. The
+    // history may be long: the stream worker indexes it after the commit, a batch at a time.
+    {
+      kind: 'task',
+      id: ctx.deps.newId(),
+      at: ctx.at,
+      task: { type: 'indexOrgEvents', orgId: org.id, companyId: company.id },
+    },
   ]);
-  // SPEC §5: a company's event list shows its orgs' events, the org's history included.
-  await ctx.deps.store.indexOrgEvents(org.id, company.id);
   return companyView(ctx, company);
 }

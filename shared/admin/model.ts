@@ -19,6 +19,7 @@ import type {
   ServiceProviderContext,
 } from '../sso/identity-providers.ts';
 import type { ScopeRef } from '../table/schema.ts';
+import type { OutboxTask } from '../tasks.ts';
 import type { Page, PageRequest } from './pagination.ts';
 import type { EventView, InvitationView, MemberView, TeamView } from './schemas.ts';
 
@@ -165,11 +166,8 @@ export type Write = { conflict?: string | AppError } /** Put a new org (conditio
   | { kind: 'event'; event: EventRecord }
   /** Put an outbox item. */
   | { kind: 'outbox'; notification: NotificationRecord }
-  /**
-   * Put an outbox task: the stream worker sets the provider's `IdpIdentifiers` to the domains
-   * its connection serves once this commits, retrying until it succeeds (SPEC §8).
-   */
-  | { kind: 'syncProvider'; id: string; at: string; providerName: string }
+  /** Put an outbox task: the stream worker runs it once this commits (`shared/tasks.ts`). */
+  | { kind: 'task'; id: string; at: string; task: OutboxTask }
 );
 
 /** The result of an org access check. */
@@ -198,12 +196,6 @@ export interface AdminStore {
   getConnections(scope: ScopeRef, ids: string[]): Promise<ConnectionRecord[]>;
   /** The connection a provider name belongs to (its sign-in copy), if any. */
   getProvider(providerName: string): Promise<Connection | undefined>;
-
-  /**
-   * Lists an org's earlier events in its company's activity (an org joining a company brings its
-   * history along). Idempotent; resolves with how many events it indexed.
-   */
-  indexOrgEvents(orgId: string, companyId: string): Promise<number>;
 
   listMembers(orgId: string, page: PageRequest): Promise<Page<MemberView>>;
   listInvitations(orgId: string, page: PageRequest): Promise<Page<InvitationView>>;

@@ -196,7 +196,14 @@ const providerTaken = (name: string) =>
 /** An outbox task re-syncing a created provider's `IdpIdentifiers` after the commit. */
 const syncProvider = (ctx: Ctx, c: ConnectionRecord): Write[] =>
   c.idp.source === 'created'
-    ? [{ kind: 'syncProvider', id: ctx.deps.newId(), at: ctx.at, providerName: c.providerName }]
+    ? [
+        {
+          kind: 'task',
+          id: ctx.deps.newId(),
+          at: ctx.at,
+          task: { type: 'syncProviderIdentifiers', providerName: c.providerName },
+        },
+      ]
     : [];
 
 /**

@@ -100,10 +100,12 @@ describe('POST /v1/companies/{companyId}/orgs', () => {
     await call('PATCH', `/v1/orgs/${org.id}`, { as: owner, body: { seatLimit: 6 } });
     await call('POST', `/v1/companies/${company.id}/orgs`, { as: owner, body: { orgId: org.id } });
     await call('PATCH', `/v1/orgs/${org.id}`, { as: owner, body: { seatLimit: 7 } });
-    const events = await call('GET', `/v1/companies/${company.id}/events`, { as: owner });
-    expect(
-      events.body.items.map((e: { type: string; orgId: string }) => [e.type, e.orgId]),
-    ).toEqual([
+    // The history is indexed by the stream worker after the move commits (an outbox task).
+    const listed = async () =>
+      (await call('GET', `/v1/companies/${company.id}/events`, { as: owner })).body.items.map(
+        (e: { type: string; orgId: string }) => [e.type, e.orgId],
+      );
+    await expect.poll(listed, { timeout: 15_000 }).toEqual([
       ['seats_changed', org.id],
       ['seats_changed', org.id],
       ['member_added', org.id],

@@ -272,10 +272,13 @@ describe('admin console', { timeout: 60_000 }, () => {
     await form.waitFor({ state: 'detached' });
     // What to paste into the IdP, with copy buttons.
     const setup = page.getByRole('dialog', { name: 'Set up Acme Okta in your IdP' });
-    expect(await setup.getByTestId('sp-ACS-URL').textContent()).toMatch(/\/saml2\/idpresponse$/);
+    const acsUrl = await setup.getByTestId('sp-ACS-URL').textContent();
+    expect(acsUrl).toMatch(/\/saml2\/idpresponse$/);
     expect(await setup.getByTestId('sp-audience').textContent()).toMatch(/^urn:amazon:cognito:sp:/);
+    expect(await setup.getByRole('button', { name: 'Copy audience' }).count()).toBe(1);
     await setup.getByRole('button', { name: 'Copy ACS URL' }).click();
-    await expect.poll(() => setup.getByRole('status').first().textContent()).not.toBe('');
+    await setup.getByRole('status').getByText('Copied').waitFor();
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(acsUrl);
     await checkScreen('10-sso-provider-values');
     await setup.getByRole('button', { name: 'Done' }).click();
     await setup.waitFor({ state: 'detached' });
@@ -306,10 +309,10 @@ describe('admin console', { timeout: 60_000 }, () => {
     await confirm.getByRole('button', { name: 'Turn off Just-in-Time' }).click();
     await confirm.waitFor({ state: 'detached' });
     await expect.poll(() => jitCell.textContent()).toBe('Off');
-    await checkScreen('11-sso-connections');
     expect(await row('Acme Okta').textContent()).not.toContain('Inactive');
 
-    // SPEC §8: a connection whose domain is removed serves nothing, and says so.
+    // An OIDC connection on a second domain (added and verified through the API: the domain
+    // screen's own flow is covered above) shows the redirect URI to register, never the secret.
     const { idToken } = await signIn(owner);
     const call = (method: string, path: string, body?: unknown) =>
       api(`/v1/orgs/${orgId}${path}`, {
@@ -323,23 +326,71 @@ describe('admin console', { timeout: 60_000 }, () => {
     };
     await stackDns().setTxt(added.txtRecord.name, [added.txtRecord.value]);
     expect((await call('POST', `/domains/${spare}/verify`)).status).toBe(200);
-    const oidc = await call('POST', '/sso-connections', {
-      name: 'Spare Entra',
-      idp: {
-        type: 'oidc',
-        issuer: 'https://login.example.test/v2.0',
-        clientId: 'console-app',
-        clientSecret: 'never-shown',
-      },
-      domains: [spare],
-    });
-    expect(oidc.status).toBe(201);
-    expect((await call('DELETE', `/domains/${spare}`)).status).toBe(204);
-    await tab('Members').click();
+    const secret = `never-shown-${randomUUID().slice(0, 8)}`;
+    await tab('Domains').click();
+    await row(spare).waitFor();
+    await tab('SSO').click();
+    await page.getByRole('button', { name: 'New SSO connection' }).click();
+    const oidcForm = page.getByRole('dialog', { name: 'New SSO connection' });
+    await oidcForm.getByLabel('Connection name').fill('Spare Entra');
+    await oidcForm.getByLabel('OpenID Connect').check();
+    await oidcForm.getByLabel('Issuer URL').fill('https://login.example.test/v2.0');
+    await oidcForm.getByLabel('Client ID').fill('console-app');
+    const secretInput = oidcForm.getByLabel('Client secret');
+    expect(await secretInput.getAttribute('type')).toBe('password');
+    await secretInput.fill(secret);
+    await oidcForm.getByLabel(spare).check();
+    await oidcForm.getByRole('button', { name: 'Create connection' }).click();
+    await oidcForm.waitFor({ state: 'detached' });
+    const oidcSetup = page.getByRole('dialog', { name: 'Set up Spare Entra in your IdP' });
+    expect(await oidcSetup.getByTestId('sp-redirect-URI').textContent()).toMatch(
+      /\/oauth2\/idpresponse$/,
+    );
+    expect(await oidcSetup.getByTestId('sp-ACS-URL').count()).toBe(0);
+    await oidcSetup.getByRole('button', { name: 'Done' }).click();
+    await oidcSetup.waitFor({ state: 'detached' });
+
+    // Editing keeps the provider's settings unless asked, and then wants the secret again.
+    await page.getByRole('button', { name: 'Actions for Spare Entra' }).click();
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    const oidcEdit = page.getByRole('dialog', { name: 'Edit Spare Entra' });
+    expect(await oidcEdit.getByLabel('Issuer URL').count()).toBe(0);
+    await oidcEdit.getByLabel("Change the identity provider's settings").check();
+    expect(await oidcEdit.textContent()).toContain('Enter the client secret again');
+    expect(await oidcEdit.getByLabel('Issuer URL').inputValue()).toBe(
+      'https://login.example.test/v2.0',
+    );
+    expect(await oidcEdit.getByLabel('Client secret').inputValue()).toBe('');
+    await oidcEdit.getByRole('button', { name: 'Cancel' }).click();
+    await oidcEdit.waitFor({ state: 'detached' });
+
+    // SPEC §8: a connection whose only domain is removed serves nothing, and says so.
+    await tab('Domains').click();
+    await page.getByRole('button', { name: `Actions for ${spare}` }).click();
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    const removal = page.getByRole('dialog', { name: `Delete ${spare}?` });
+    await removal.getByRole('button', { name: 'Delete domain' }).click();
+    await removal.waitFor({ state: 'detached' });
+    await expect.poll(() => row(spare).count()).toBe(0);
     await tab('SSO').click();
     await expect.poll(() => row('Spare Entra').textContent()).toContain('Inactive');
-    expect(await row('Spare Entra').textContent()).toContain('sign-ins through it are denied');
-    expect(await page.content()).not.toContain('never-shown');
+    expect(await row('Spare Entra').textContent()).toContain(
+      'Serves no verified domain: sign-ins through it are denied until you attach a verified domain.',
+    );
+    expect(await row('Acme Okta').textContent()).not.toContain('Inactive');
+    await checkScreen('11-sso-connections');
+    // Its values stay at hand in the row's actions menu.
+    await page.getByRole('button', { name: 'Actions for Spare Entra' }).click();
+    await page.getByRole('button', { name: 'Values for your identity provider' }).click();
+    const again = page.getByRole('dialog', { name: 'Set up Spare Entra in your IdP' });
+    expect(await again.getByTestId('sp-redirect-URI').textContent()).toMatch(
+      /\/oauth2\/idpresponse$/,
+    );
+    await again.getByRole('button', { name: 'Done' }).click();
+    await again.waitFor({ state: 'detached' });
+    expect(await page.content()).not.toContain(secret);
+    const listed = (await (await call('GET', '/sso-connections')).text()) as string;
+    expect(listed).not.toContain(secret);
   });
 
   it('groups orgs in a company, explaining why an org with its own domains cannot move', async () => {

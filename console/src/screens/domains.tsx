@@ -262,7 +262,8 @@ export function Domains({ scope }: { scope: Scope }) {
           }}
         >
           <p>
-            Auto-provisioning for it turns off and SSO connections stop serving it. Members who
+            Auto-provisioning for it turns off and SSO connections stop serving it; a connection
+            left with no verified domain denies its sign-ins until you attach one. Members who
             joined through it stay. To use it again you will have to verify it again.
           </p>
         </ConfirmDialog>

@@ -12,7 +12,6 @@ import {
   type QueryCommandInput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
-  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type {
   AdminStore,
@@ -527,16 +526,8 @@ export function createAdminStore(db: DynamoDBDocumentClient, tableName: string):
         const { id, at, ...notification } = w.notification;
         return [put({ ...outboxItem(notification, id, at), notification })];
       }
-      case 'syncProvider':
-        return [
-          put(
-            outboxTaskItem(
-              { type: 'syncProviderIdentifiers', providerName: w.providerName },
-              w.id,
-              w.at,
-            ),
-          ),
-        ];
+      case 'task':
+        return [put(outboxTaskItem(w.task, w.id, w.at))];
     }
   }
 
@@ -749,53 +740,6 @@ export function createAdminStore(db: DynamoDBDocumentClient, tableName: string):
         ids.map((id) => keys.ssoConnection(scope, id)),
       );
       return [...found.values()].map(readConnectionRecord);
-    },
-
-    async indexOrgEvents(orgId, companyId) {
-      let indexed = 0;
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await dynamo(() =>
-          db.send(
-            new QueryCommand({
-              TableName: tableName,
-              KeyConditionExpression: 'pk = :p AND begins_with(sk, :prefix)',
-              FilterExpression: 'attribute_not_exists(gsi1pk)',
-              ExpressionAttributeValues: { ':p': keys.org(orgId).pk, ':prefix': prefix.event },
-              ProjectionExpression: 'pk, sk, id, #at',
-              ExpressionAttributeNames: { '#at': 'at' },
-              ExclusiveStartKey: start,
-            }),
-          ),
-        );
-        const items = out.Items ?? [];
-        // A few at a time: an org's history may be long, and a Lambda has a few seconds.
-        for (let i = 0; i < items.length; i += 10) {
-          await Promise.all(
-            items.slice(i, i + 10).map((item) => {
-              const index = keys.companyEventIndex(companyId, str(item.at), str(item.id));
-              return dynamo(() =>
-                db.send(
-                  new UpdateCommand({
-                    TableName: tableName,
-                    Key: { pk: item.pk, sk: item.sk },
-                    UpdateExpression: 'SET gsi1pk = :gpk, gsi1sk = :gsk, companyId = :c',
-                    ConditionExpression: 'attribute_exists(pk)',
-                    ExpressionAttributeValues: {
-                      ':gpk': index.gsi1pk,
-                      ':gsk': index.gsi1sk,
-                      ':c': companyId,
-                    },
-                  }),
-                ),
-              );
-            }),
-          );
-        }
-        indexed += items.length;
-        start = out.LastEvaluatedKey;
-      } while (start);
-      return indexed;
     },
 
     async listMembers(orgId, page): Promise<Page<MemberView>> {

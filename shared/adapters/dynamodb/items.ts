@@ -16,6 +16,7 @@ import type {
   Via,
 } from '../../sign-in/types.ts';
 import { keys, prefix, type ScopeRef } from '../../table/schema.ts';
+import type { OutboxTask } from '../../tasks.ts';
 
 /** The discriminator every item carries. */
 export type Entity =
@@ -252,13 +253,10 @@ export function outboxItem(n: { type: string; orgId: string }, id: string, at: s
   };
 }
 
-/** A task for the stream worker, on the outbox's key so that the same stream filter wakes it. */
-export interface OutboxTask {
-  type: 'syncProviderIdentifiers';
-  providerName: string;
-}
-
-/** An outbox task item: work the stream worker does after the transaction commits, retried. */
+/**
+ * An outbox task item (`shared/tasks.ts`): work the stream worker does after the transaction
+ * commits, on the outbox's key so that the same stream filter wakes it.
+ */
 export function outboxTaskItem(task: OutboxTask, id: string, at: string): Item {
   const { notification: _none, ...item } = outboxItem({ type: task.type, orgId: '' }, id, at);
   return { ...item, task };

@@ -317,7 +317,7 @@ describe('SSO connections', () => {
       'putProvider',
       'event',
       'outbox',
-      'syncProvider',
+      'task',
     ]);
     expect(writes[0]).toMatchObject({
       connection: { id: 'c1', domains: [], rev: created.rev + 1 },
@@ -331,7 +331,7 @@ describe('SSO connections', () => {
     // A bound provider is the operator's: Provisio leaves its identifiers alone.
     expect(
       kinds(planDomainDetach(ctx, orgScope(org()), 'acme.com', [connection()], 'domain_removed')),
-    ).not.toContain('syncProvider');
+    ).not.toContain('task');
   });
 
   it('normalises and de-duplicates domains, naming a bad one by index', () => {

@@ -437,7 +437,7 @@ describe('the writes of losing verification', () => {
       'putProvider',
       'event',
       'outbox',
-      'syncProvider',
+      'task',
       'event',
       'event',
       'outbox',
@@ -463,7 +463,9 @@ describe('the writes of losing verification', () => {
         details: { domain: 'acme.com', connectionName: 'Okta', remainingDomains: ['acme.org'] },
       },
     });
-    expect(writes[6]).toMatchObject({ providerName: connection.providerName });
+    expect(writes[6]).toMatchObject({
+      task: { type: 'syncProviderIdentifiers', providerName: connection.providerName },
+    });
   });
 
   it('records no auto-provisioning event when it was off', () => {

@@ -1,0 +1,88 @@
+/**
+ * The outbox tasks' storage (`shared/tasks.ts`): an org's earlier events indexed for its
+ * company's activity, a bounded batch at a time, and another task put on the outbox.
+ */
+
+import { randomUUID } from 'node:crypto';
+import {
+  type DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { keys, prefix } from '../../table/schema.ts';
+import type { TaskDeps } from '../../tasks.ts';
+import { dynamo } from './errors.ts';
+import { outboxTaskItem } from './items.ts';
+
+const cursorOf = (key: Record<string, unknown> | undefined) =>
+  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+const keyOf = (cursor: string | undefined) =>
+  cursor
+    ? (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>)
+    : undefined;
+
+export function createTaskStore(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+): Pick<TaskDeps, 'indexOrgEvents' | 'enqueue'> {
+  return {
+    async indexOrgEvents(orgId, companyId, from, limit) {
+      let indexed = 0;
+      let start = keyOf(from);
+      do {
+        const out = await dynamo(() =>
+          db.send(
+            new QueryCommand({
+              TableName: tableName,
+              KeyConditionExpression: 'pk = :p AND begins_with(sk, :prefix)',
+              ExpressionAttributeValues: { ':p': keys.org(orgId).pk, ':prefix': prefix.event },
+              ProjectionExpression: 'pk, sk, id, #at',
+              ExpressionAttributeNames: { '#at': 'at' },
+              Limit: Math.min(100, limit - indexed),
+              ExclusiveStartKey: start,
+            }),
+          ),
+        );
+        const items = out.Items ?? [];
+        // A few at a time; each is idempotent, so a batch run again changes nothing.
+        for (let i = 0; i < items.length; i += 10) {
+          await Promise.all(
+            items.slice(i, i + 10).map((item) => {
+              const index = keys.companyEventIndex(companyId, String(item.at), String(item.id));
+              return dynamo(() =>
+                db.send(
+                  new UpdateCommand({
+                    TableName: tableName,
+                    Key: { pk: item.pk, sk: item.sk },
+                    UpdateExpression: 'SET gsi1pk = :gpk, gsi1sk = :gsk, companyId = :c',
+                    ConditionExpression: 'attribute_exists(pk)',
+                    ExpressionAttributeValues: {
+                      ':gpk': index.gsi1pk,
+                      ':gsk': index.gsi1sk,
+                      ':c': companyId,
+                    },
+                  }),
+                ),
+              );
+            }),
+          );
+        }
+        indexed += items.length;
+        start = out.LastEvaluatedKey;
+      } while (start && indexed < limit);
+      return { indexed, next: cursorOf(start) };
+    },
+
+    async enqueue(task) {
+      await dynamo(() =>
+        db.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: outboxTaskItem(task, randomUUID(), new Date().toISOString()),
+          }),
+        ),
+      );
+    },
+  };
+}
