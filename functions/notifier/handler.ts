@@ -89,6 +89,16 @@ async function run(event: DynamoDBStreamEvent, context: Context): Promise<Dynamo
         { Type: (item.notification as Notification).type },
         report.sent.length,
       );
+      if (report.unrecorded.length) {
+        // Sent, but the record that says so could not be written: only a retry of this record
+        // after the claim's lease would mail them again.
+        metric('NotificationsUnrecorded', {}, report.unrecorded.length);
+        log.warn('notification sent but not recorded', {
+          outboxId: id,
+          unrecorded: report.unrecorded,
+          errors: report.errors.map(String),
+        });
+      }
       if (report.pending.length) {
         failures.push(record.dynamodb?.SequenceNumber ?? id);
         log.warn('notification pending', {

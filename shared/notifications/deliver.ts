@@ -33,8 +33,22 @@ export interface DeliveryReport {
   skipped: string[];
   /** Recipients not served this time; the record must be retried. */
   pending: string[];
+  /**
+   * Sent (SES accepted the mail) but not recorded as sent: their claim stays until its lease
+   * runs out. Not a reason to retry the record: that could only mail them again.
+   */
+  unrecorded: string[];
   errors: unknown[];
 }
+
+/**
+ * How often a mail SES accepted is recorded as sent before giving up: SES's SendEmail takes no
+ * idempotency key, so a mail accepted but not recorded may go out again once its claim's lease
+ * runs out (docs/performance.md, "Mail exactly once").
+ */
+export const MARK_SENT_ATTEMPTS = 4;
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function deliver(
   entry: OutboxEntry,
@@ -43,7 +57,13 @@ export async function deliver(
   options: { now?: () => Date; context?: RenderContext } = {},
 ): Promise<DeliveryReport> {
   const now = options.now ?? (() => new Date());
-  const report: DeliveryReport = { sent: [], skipped: [], pending: [], errors: [] };
+  const report: DeliveryReport = {
+    sent: [],
+    skipped: [],
+    pending: [],
+    unrecorded: [],
+    errors: [],
+  };
   const recipients = [...new Set(await store.recipients(entry.notification))];
   for (const to of recipients) {
     const claim = await store.claim(entry.id, to, now(), DELIVERY_LEASE_MS);
@@ -64,8 +84,22 @@ export async function deliver(
       await store.release(entry.id, to);
       continue;
     }
-    await store.markSent(entry.id, to, messageId, now());
     report.sent.push(to);
+    // Accepted: recording it is all that stands between this mail and a second one.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await store.markSent(entry.id, to, messageId, now());
+        break;
+      } catch (error) {
+        if (attempt < MARK_SENT_ATTEMPTS) {
+          await pause(100 * 2 ** attempt);
+          continue;
+        }
+        report.unrecorded.push(to);
+        report.errors.push(error);
+        break;
+      }
+    }
   }
   return report;
 }

@@ -88,4 +88,41 @@ describe('delivering an outbox item', () => {
     expect(report.pending).toEqual(['a@x']);
     expect(m.sent).toEqual([]);
   });
+
+  it('records a mail SES accepted even when the first writes of the record fail', async () => {
+    const { store, records } = memoryStore(['a@x']);
+    let failures = 2;
+    const flaky: DeliveryStore = {
+      ...store,
+      markSent: async (...args) => {
+        if (failures-- > 0) throw new UnavailableError('table busy');
+        return store.markSent(...args);
+      },
+    };
+    const m = mailer();
+    const report = await deliver({ id: '1', notification }, flaky, m);
+    expect(m.sent).toHaveLength(1);
+    expect(report).toMatchObject({ sent: ['a@x'], pending: [], unrecorded: [] });
+    expect(records.get('a@x')).toBe('sent');
+  });
+
+  it('never mails twice because the record of a sent mail could not be written', async () => {
+    const { store, records } = memoryStore(['a@x', 'b@x']);
+    const broken: DeliveryStore = {
+      ...store,
+      markSent: async (_id, to, ...rest) => {
+        if (to === 'a@x') throw new UnavailableError('table down');
+        return store.markSent(_id, to, ...rest);
+      },
+    };
+    const m = mailer();
+    const report = await deliver({ id: '1', notification }, broken, m);
+    // Sent, unrecorded, and neither released nor pending: a retry of the record right away
+    // finds the claim in flight and sends nothing.
+    expect(report).toMatchObject({ sent: ['a@x', 'b@x'], unrecorded: ['a@x'], pending: [] });
+    expect(records.get('a@x')).toBe('claimed');
+    const retry = await deliver({ id: '1', notification }, broken, m);
+    expect(m.sent.map((x) => x.to)).toEqual(['a@x', 'b@x']);
+    expect(retry).toMatchObject({ sent: [], skipped: ['b@x'], pending: ['a@x'] });
+  });
 });
