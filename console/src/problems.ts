@@ -1,6 +1,7 @@
 /**
  * Problem documents and other failures in plain words, and where to show them: a 400 names the
- * request field, so the form puts the message next to that input.
+ * request field (`name`, `domains[1]`, `idp.issuer`), and each form asks for its fields by those
+ * names (`useSubmit().fieldError`), so the message shows next to that input.
  */
 import { ApiProblem, NetworkProblem } from './api.ts';
 import { SessionEnded } from './session.ts';
@@ -47,10 +48,12 @@ export function explain(error: unknown): Explained {
   const { status, field } = error;
   const detail = words(error.detail);
   if (status === 400 && field) {
-    // The API writes `<field>: <what is wrong>`; next to the input the field name is implied.
+    // The API writes `<field>: <what is wrong>` (`idp.metadataUrl: must be…`); next to the
+    // input the field name is implied. Cut it before putting names into words, or it no
+    // longer matches.
     const prefix = `${field}: `;
-    const text = detail.startsWith(prefix) ? detail.slice(prefix.length) : detail;
-    return { message: `${capitalise(text)}.`.replace(/\.\.$/, '.'), field };
+    const own = error.detail.startsWith(prefix) ? error.detail.slice(prefix.length) : error.detail;
+    return { message: `${capitalise(words(own))}.`.replace(/\.\.$/, '.'), field };
   }
   if (status === 401) return { message: 'Your session has ended. Sign in again to continue.' };
   if (status === 404) {

@@ -10,6 +10,19 @@ import { requestSchemas, responseSchemas } from './schemas.ts';
 
 const REF = '#/components/schemas/';
 
+/**
+ * API Gateway's stage throttling (`apiThrottle`) answers before any function runs, on every
+ * route, with its own body rather than a problem document.
+ */
+const THROTTLED = {
+  description: 'Throttled by the API stage; API Gateway answers `{"message": "Too Many Requests"}`',
+  content: {
+    'application/json': {
+      schema: { type: 'object', properties: { message: { type: 'string' } } },
+    },
+  },
+};
+
 const STATUS_TEXT: Record<number, string> = {
   200: 'OK',
   201: 'Created',
@@ -95,6 +108,7 @@ export function openApiDocument(): Record<string, unknown> {
         description: 'This document',
         content: { 'application/json': { schema: { type: 'object' } } },
       };
+      responses['429'] = THROTTLED;
     } else {
       responses[String(route.status)] = route.response
         ? {
@@ -104,6 +118,7 @@ export function openApiDocument(): Record<string, unknown> {
         : { description: STATUS_TEXT[route.status] };
       const statuses = new Set([...(route.auth ? [401] : []), ...route.problems, 503]);
       for (const s of [...statuses].sort()) responses[String(s)] = problem(s);
+      responses['429'] = THROTTLED;
     }
     paths[route.path] ??= {};
     paths[route.path]![route.method.toLowerCase()] = {
@@ -129,9 +144,20 @@ export function openApiDocument(): Record<string, unknown> {
     info: {
       title: 'Provisio admin API',
       version: '1.0.0',
+      license: { name: 'Apache 2.0', identifier: 'Apache-2.0' },
       description:
         'Organizations, companies, verified domains, auto-provisioning, SSO connections, invitations, members, teams and audit events (SPEC §5). Send the Cognito ID token (it carries the `email` claim) as a bearer token. Errors are RFC 9457 problem documents.',
     },
+    servers: [
+      {
+        url: 'https://{apiId}.execute-api.{region}.amazonaws.com',
+        description: "A deployment: the stack's ApiUrl output (the local stack, npm start, serves the same API on port 3000)",
+        variables: {
+          apiId: { default: 'abc123', description: 'The HTTP API id' },
+          region: { default: 'us-east-1' },
+        },
+      },
+    ],
     tags: [
       { name: 'orgs', description: 'Orgs, seats, members, invitations, teams' },
       { name: 'companies', description: 'Companies and their orgs' },

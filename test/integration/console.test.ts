@@ -249,7 +249,7 @@ describe('admin console', { timeout: 60_000 }, () => {
     await expect.poll(() => page.locator('.seats-count').textContent()).toBe('2 of 10 used');
   });
 
-  it('creates an SSO connection, and asks before turning Just-in-Time off, saying who still gets in', async () => {
+  it('creates SAML and OIDC connections and shows what to paste into the IdP, asks before turning Just-in-Time off, and marks a connection without a domain inactive', async () => {
     await tab('SSO').click();
     await page.getByText('No SSO connections yet.').waitFor();
     await page.getByRole('button', { name: 'New SSO connection' }).click();
@@ -257,17 +257,22 @@ describe('admin console', { timeout: 60_000 }, () => {
     await form.getByLabel('Connection name').fill('Acme Okta');
     // SPEC §8: the IdP's settings, not a provider name; Provisio creates the provider.
     expect(await form.getByLabel('SAML 2.0').isChecked()).toBe(true);
-    await form.getByLabel('Metadata URL', { exact: true }).fill('http://idp.example.test/metadata');
+    await form.getByLabel('Paste the metadata XML').check();
+    const metadataXml = form.getByLabel('Metadata XML', { exact: true });
+    await metadataXml.fill('<html><body>Not metadata</body></html>');
     await form.getByLabel(domain).check();
+    await form.getByRole('button', { name: 'Create connection' }).click();
+    expect(await fieldError(metadataXml)).toMatch(
+      /^Must be the SAML 2\.0 metadata of an identity provider/,
+    );
+    await form.getByLabel('From a URL').check();
+    await form.getByLabel('Metadata URL', { exact: true }).fill('http://idp.example.test/metadata');
     await form.getByLabel('Default team (optional)').fill('engineering');
     await form.getByRole('button', { name: 'Create connection' }).click();
-    // Refused next to the field it concerns: the metadata must come over https.
-    await expect
-      .poll(() => form.locator('.field-invalid').textContent())
-      .toMatch(/Metadata URL.*https URL/);
-    await form
-      .getByLabel('Metadata URL', { exact: true })
-      .fill('https://idp.example.test/metadata');
+    // Refused next to the field it concerns (idp.metadataUrl): the metadata must come over https.
+    const metadataUrl = form.getByLabel('Metadata URL', { exact: true });
+    expect(await fieldError(metadataUrl)).toBe("Must be an https URL (the IdP's SAML metadata).");
+    await metadataUrl.fill('https://idp.example.test/metadata');
     await form.getByRole('button', { name: 'Create connection' }).click();
     await form.waitFor({ state: 'detached' });
     // What to paste into the IdP, with copy buttons.

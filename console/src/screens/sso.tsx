@@ -297,6 +297,8 @@ function ServiceProviderValues({ sp }: { sp: ServiceProvider }) {
 
 type Protocol = 'saml' | 'oidc';
 
+const PROTOCOLS: Record<Protocol, string> = { saml: 'SAML 2.0', oidc: 'OpenID Connect' };
+
 function ConnectionForm(props: {
   scope: Scope;
   connection: SsoConnection | null;
@@ -311,7 +313,10 @@ function ConnectionForm(props: {
   // A new connection, or one on an operator-bound provider, starts with no settings to keep.
   const [changeSettings, setChangeSettings] = useState(!connection);
   const [protocol, setProtocol] = useState<Protocol>(idp?.source === 'created' ? idp.type : 'saml');
-  const [metadataSource, setMetadataSource] = useState<'url' | 'xml'>('url');
+  // A created SAML provider without a metadata URL was set up from a pasted document.
+  const [metadataSource, setMetadataSource] = useState<'url' | 'xml'>(
+    idp?.source === 'created' && idp.type === 'saml' && idp.metadataUrl === null ? 'xml' : 'url',
+  );
   const [metadataUrl, setMetadataUrl] = useState(
     idp?.source === 'created' && idp.type === 'saml' ? (idp.metadataUrl ?? '') : '',
   );
@@ -456,15 +461,22 @@ function ConnectionForm(props: {
         ) : null}
         {changeSettings ? (
           <>
-            <RadioGroup
-              legend="Protocol"
-              value={protocol}
-              onValue={setProtocol}
-              options={[
-                { value: 'saml', label: 'SAML 2.0' },
-                { value: 'oidc', label: 'OpenID Connect' },
-              ]}
-            />
+            {idp?.source === 'created' ? (
+              // The API refuses another type for a provider it created (400 idp.type).
+              <p class="hint">
+                Protocol: {PROTOCOLS[idp.type]}. To use another protocol, create a new connection.
+              </p>
+            ) : (
+              <RadioGroup
+                legend="Protocol"
+                value={protocol}
+                onValue={setProtocol}
+                options={[
+                  { value: 'saml', label: PROTOCOLS.saml },
+                  { value: 'oidc', label: PROTOCOLS.oidc },
+                ]}
+              />
+            )}
             {settingsError ? <ErrorMessage>{settingsError}</ErrorMessage> : null}
             {protocol === 'saml' ? (
               <>

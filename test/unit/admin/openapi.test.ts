@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { createConfig, lintFromString } from '@redocly/openapi-core';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../../shared/admin/openapi.ts';
@@ -117,4 +118,17 @@ describe('the OpenAPI document', () => {
       renderOpenApi(),
     );
   });
+
+  it("passes Redocly's recommended lint rules, warnings included", async () => {
+    const config = await createConfig({ extends: ['recommended'] });
+    const problems = await lintFromString({
+      source: renderOpenApi(),
+      absoluteRef: OPENAPI_COPY,
+      config,
+    });
+    const found = problems.map(
+      (p) => `${p.severity} ${p.ruleId}: ${p.message} at ${p.location[0]?.pointer ?? ''}`,
+    );
+    expect(found).toEqual([]);
+  }, 30_000);
 });
