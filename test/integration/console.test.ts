@@ -362,6 +362,7 @@ describe('admin console', { timeout: 60_000 }, () => {
     expect(await oidcEdit.getByLabel('Issuer URL').count()).toBe(0);
     await oidcEdit.getByLabel("Change the identity provider's settings").check();
     expect(await oidcEdit.textContent()).toContain('Enter the client secret again');
+    expect(await oidcEdit.textContent()).toContain('Protocol: OpenID Connect.');
     expect(await oidcEdit.getByLabel('Issuer URL').inputValue()).toBe(
       'https://login.example.test/v2.0',
     );
