@@ -151,7 +151,8 @@ export function openApiDocument(): Record<string, unknown> {
     servers: [
       {
         url: 'https://{apiId}.execute-api.{region}.amazonaws.com',
-        description: "A deployment: the stack's ApiUrl output (the local stack, npm start, serves the same API on port 3000)",
+        description:
+          "A deployment: the stack's ApiUrl output (the local stack, npm start, serves the same API on port 3000)",
         variables: {
           apiId: { default: 'abc123', description: 'The HTTP API id' },
           region: { default: 'us-east-1' },

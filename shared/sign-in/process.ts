@@ -15,6 +15,11 @@ export class PlanConflictError extends Error {
     readonly usernameTaken: boolean,
     /** Another change (a concurrent or retried sign-in) changed what the plan was based on. */
     readonly stale: boolean,
+    /**
+     * Only a transaction conflict cancelled it: another transaction was writing the same items
+     * at that moment; no condition failed and nothing says the plan was wrong.
+     */
+    readonly conflictOnly = false,
   ) {
     super('The sign-in plan conflicted with a concurrent change');
   }
@@ -50,8 +55,9 @@ export interface SignInStore {
 }
 
 /**
- * Attempts (a read and a transaction each) before a sign-in gives up. Races for seats and
- * counters settle in a few; more means something keeps refusing the plan.
+ * Plans refused by a condition before a sign-in gives up. Races for seats and counters settle
+ * in a few; more means something keeps refusing the plan. Transaction conflicts (contention,
+ * nothing refused) do not count: they are retried until the deadline.
  */
 export const MAX_ATTEMPTS = 10;
 
@@ -83,9 +89,10 @@ export async function processSignIn(
     // refused, the person is read from their items, and the transaction rewrites the summary.
     let fromItems = false;
     let refused: string | undefined;
+    let refusals = 0;
     for (let attempt = 0; ; attempt++) {
       if (deadline.signal.aborted) throw outOfTime();
-      if (attempt >= MAX_ATTEMPTS) {
+      if (refusals >= MAX_ATTEMPTS) {
         throw new UnavailableError(
           `The sign-in could not be completed: its plan was refused ${MAX_ATTEMPTS} times`,
         );
@@ -104,10 +111,13 @@ export async function processSignIn(
         if (deadline.signal.aborted) throw outOfTime(error);
         if (!(error instanceof PlanConflictError)) throw error;
         for (const id of error.fullOrgIds) fullOrgIds.add(id);
+        if (!error.conflictOnly) refusals++;
         if (error.stale && !error.fullOrgIds.length && !error.usernameTaken) {
-          const key = JSON.stringify(plan);
-          if (key === refused) fromItems = true;
-          refused = key;
+          if (!error.conflictOnly) {
+            const key = JSON.stringify(plan);
+            if (key === refused) fromItems = true;
+            refused = key;
+          }
           // Lost a race: back off with jitter so that contenders spread out, then read afresh.
           await sleep(Math.random() * Math.min(200, 10 * 2 ** Math.min(attempt, 5)));
         }

@@ -10,8 +10,6 @@ import {
   GetCommand,
   QueryCommand,
   type QueryCommandInput,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type {
   AdminStore,
@@ -33,7 +31,7 @@ import { AppError, ConflictError } from '../../errors.ts';
 import type { Role, Via } from '../../sign-in/types.ts';
 import { DEFAULT_GROUPS_CLAIM, type ProviderSource } from '../../sso/identity-providers.ts';
 import { attr, GSI1, type Key, keys, prefix, type ScopeRef, scopeKey } from '../../table/schema.ts';
-import { dynamo, TransactionCancelledError } from './errors.ts';
+import { dynamo } from './errors.ts';
 import {
   type CompanyRecord,
   companyItem,
@@ -58,11 +56,17 @@ import {
 } from './items.ts';
 import { PersonChanges } from './person-changes.ts';
 import { batchGet, foundItem, queryAll, queryPartition } from './query.ts';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+import {
+  type Guarded,
+  MAX_TRANSACTION_ITEMS,
+  SEAT_FREE,
+  SEAT_FREE_VALUES,
+  type TransactItem,
+  TransactionRefused,
+  transactWrite,
+} from './transact.ts';
 
 /** DynamoDB's limit on items per transaction. */
-const MAX_TRANSACTION_ITEMS = 100;
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const strOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : null);
@@ -261,11 +265,9 @@ export function createAdminStore(db: DynamoDBDocumentClient, tableName: string):
           adds.push('seatsUsed :seats');
           values[':seats'] = w.seats;
           if (w.seats > 0) {
-            // The seat invariant, exactly as the sign-in guards it: never above the limit.
-            conditions.push(
-              '(attribute_not_exists(seatLimit) OR attribute_type(seatLimit, :null) OR seatsUsed < seatLimit)',
-            );
-            values[':null'] = 'NULL';
+            // The seat invariant, the very condition the sign-in writes (transact.ts).
+            conditions.push(SEAT_FREE);
+            Object.assign(values, SEAT_FREE_VALUES);
           } else {
             conditions.push('seatsUsed > :zero');
             values[':zero'] = 0;
@@ -531,60 +533,37 @@ export function createAdminStore(db: DynamoDBDocumentClient, tableName: string):
     }
   }
 
-  /**
-   * One TransactWriteItems. A transaction cancelled only because another one was touching the
-   * same items wrote nothing, so it is sent again as it is: every condition is checked anew.
-   * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html#transaction-conflict-handling
-   */
-  async function transact(items: TransactItem[]): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await dynamo(() => db.send(new TransactWriteCommand({ TransactItems: items })));
-        return;
-      } catch (error) {
-        if (!(error instanceof TransactionCancelledError) || !error.isConflict || attempt >= 5) {
-          throw error;
-        }
-        await new Promise((r) => setTimeout(r, 10 * 2 ** attempt * (0.5 + Math.random())));
-      }
-    }
-  }
-
   async function apply(writes: Write[]): Promise<void> {
-    const items: TransactItem[] = [];
-    const owner: number[] = [];
+    // Each item's guard is the index of the write it belongs to, whose `conflict` says what a
+    // failed condition means; the person summaries carry no condition that can fail.
+    const items: Guarded<number>[] = [];
     const summary = new PersonChanges();
     writes.forEach((w, i) => {
-      for (const item of toItems(w, summary)) {
-        items.push(item);
-        owner.push(i);
-      }
+      for (const item of toItems(w, summary)) items.push({ item, guard: i });
     });
-    // The person summaries carry no condition, so a failed condition is never theirs.
-    items.push(...summary.items(tableName));
-    if (items.length === 0) return;
-    if (items.length > MAX_TRANSACTION_ITEMS) {
-      throw new ConflictError(
-        `This change touches ${items.length} items; one change may touch at most ${MAX_TRANSACTION_ITEMS}`,
-      );
-    }
+    for (const item of summary.items(tableName)) items.push({ item, guard: undefined });
     try {
-      await transact(items);
+      await transactWrite(db, items, {
+        // A transaction cancelled only by another touching the same items wrote nothing.
+        conflictRetries: 4,
+        tooLarge: (n) =>
+          new ConflictError(
+            `This change touches ${n} items; one change may touch at most ${MAX_TRANSACTION_ITEMS}`,
+          ),
+      });
     } catch (error) {
-      if (!(error instanceof TransactionCancelledError)) throw error;
-      const failed = items.findIndex((_, i) => error.conditionFailed(i));
-      if (failed < 0) {
+      if (!(error instanceof TransactionRefused)) throw error;
+      const failed = error.failed[0];
+      if (failed === undefined) {
         throw new ConflictError('The change conflicted with a concurrent one; try again', {
           cause: error,
         });
       }
-      const conflict = writes[owner[failed]!]!.conflict;
+      const conflict = writes[failed]!.conflict;
       if (conflict instanceof AppError) throw conflict;
       throw new ConflictError(
         conflict ?? 'The resource changed meanwhile; read it again and retry',
-        {
-          cause: error,
-        },
+        { cause: error },
       );
     }
   }

@@ -4,19 +4,13 @@
  * it finds wrong. This finds, and with `repair` fixes, any that drifted, a bounded number of
  * people per run, resumable from where a run stopped (`npm run check:consistency`).
  */
-import {
-  type DynamoDBDocumentClient,
-  ScanCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { attr, keys, PERSON_SUMMARY_SK, prefix } from '../../table/schema.ts';
-import { dynamo, TransactionCancelledError } from './errors.ts';
+import { dynamo } from './errors.ts';
 import { orgOwnerItem, readPerson } from './items.ts';
 import { PersonChanges, readSummary } from './person-changes.ts';
 import { queryPartition } from './query.ts';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+import { type TransactItem, TransactionRefused, transactWrite } from './transact.ts';
 
 /** How one person's copies differ from their items. */
 export interface PersonDrift {
@@ -165,15 +159,17 @@ export async function checkConsistency(
         continue;
       }
       try {
-        await dynamo(() =>
-          db.send(
-            new TransactWriteCommand({ TransactItems: repairItems(tableName, partition, drift) }),
-          ),
-        );
+        const items = repairItems(tableName, partition, drift).map((item) => ({
+          item,
+          guard: 'changed meanwhile',
+        }));
+        await transactWrite(db, items, {
+          tooLarge: (n) => new Error(`The repair of ${drift.email} needs ${n} writes`),
+        });
         report.repaired++;
         options.onDrift?.(drift, true);
       } catch (error) {
-        if (!(error instanceof TransactionCancelledError)) throw error;
+        if (!(error instanceof TransactionRefused)) throw error;
         report.conflicts++;
         options.onDrift?.(drift, 'conflict');
       }

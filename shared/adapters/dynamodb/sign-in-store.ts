@@ -11,17 +11,12 @@
  * or notice it writes.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  type DynamoDBDocumentClient,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NOTICE_QUIET_MS, orgsNeedingInfo, parseGroup } from '../../sign-in/decide.ts';
 import { PlanConflictError, type SignInStore } from '../../sign-in/process.ts';
 import type { OrgInfo, PersonState, Plan, SignIn, SignInState } from '../../sign-in/types.ts';
 import { proposeUsername } from '../../sign-in/username.ts';
 import { keys, PERSON_SUMMARY_SK, primaryKey } from '../../table/schema.ts';
-import { dynamo, TransactionCancelledError } from './errors.ts';
 import {
   accountItem,
   eventItem,
@@ -37,18 +32,24 @@ import {
 } from './items.ts';
 import { PersonChanges, readSummary } from './person-changes.ts';
 import { batchGet, foundItem as get, queryPartition } from './query.ts';
+import {
+  MAX_TRANSACTION_ITEMS,
+  SEAT_FREE,
+  SEAT_FREE_VALUES,
+  type TransactItem,
+  TransactionRefused,
+  transactWrite,
+} from './transact.ts';
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
-/** What a failed condition on a transaction item means for the sign-in. */
+/**
+ * What a failed condition on a transaction item means for the sign-in; `none` marks items
+ * whose condition cannot fail (a failure there still means the plan went stale).
+ */
 type Guard =
   | { kind: 'seat'; orgId: string }
   | { kind: 'username' }
   | { kind: 'stale' }
   | { kind: 'none' };
-
-/** DynamoDB's limit on items per transaction. */
-const MAX_TRANSACTION_ITEMS = 100;
 
 /** Counts DynamoDB requests and round trips, for the benchmark and tests. */
 export interface StoreStats {
@@ -304,12 +305,12 @@ export function createSignInStore(
               TableName: tableName,
               Key: keys.org(join.orgId),
               UpdateExpression: `${set}${add}`.trim(),
-              // The seat invariant: seatsUsed never passes seatLimit (null or absent = unlimited).
+              // The seat invariant, the very condition the admin API writes (transact.ts).
               ConditionExpression: join.takesSeat
-                ? 'attribute_exists(pk) AND (attribute_not_exists(seatLimit) OR attribute_type(seatLimit, :null) OR seatsUsed < seatLimit)'
+                ? `attribute_exists(pk) AND ${SEAT_FREE}`
                 : 'attribute_exists(pk)',
               ExpressionAttributeValues: join.takesSeat
-                ? { ':one': 1, ':null': 'NULL' }
+                ? { ':one': 1, ...SEAT_FREE_VALUES }
                 : { ':one': 1 },
             },
           },
@@ -401,33 +402,37 @@ export function createSignInStore(
   ): Promise<void> {
     const items = planItems(signIn, plan, now, attempt, repair);
     if (items.length === 0) return;
-    if (items.length > MAX_TRANSACTION_ITEMS) {
-      throw new Error(
-        `A sign-in may change at most ${MAX_TRANSACTION_ITEMS} items; this one needs ${items.length}`,
-      );
-    }
     stats.roundTrips++;
     stats.requests++;
     stats.transactions++;
     try {
-      await dynamo(() =>
-        db.send(new TransactWriteCommand({ TransactItems: items.map(([item]) => item) }), {
-          abortSignal: signal,
-        }),
+      await transactWrite(
+        db,
+        items.map(([item, guard]) => ({ item, guard })),
+        {
+          signal,
+          tooLarge: (n) =>
+            new Error(
+              `A sign-in may change at most ${MAX_TRANSACTION_ITEMS} items; this one needs ${n}`,
+            ),
+        },
       );
     } catch (error) {
-      if (!(error instanceof TransactionCancelledError)) throw error;
-      const full: string[] = [];
-      let usernameTaken = false;
-      let stale = error.isConflict;
-      items.forEach(([, guard], i) => {
-        if (!error.conditionFailed(i)) return;
-        if (guard.kind === 'seat') full.push(guard.orgId);
-        else if (guard.kind === 'username') usernameTaken = true;
-        else stale = true;
-      });
-      if (!full.length && !usernameTaken && !stale) stale = true;
-      throw new PlanConflictError(full, usernameTaken, stale);
+      if (!(error instanceof TransactionRefused)) throw error;
+      const failed = error.failed as Guard[];
+      const full = failed.flatMap((g) => (g.kind === 'seat' ? [g.orgId] : []));
+      const usernameTaken = failed.some((g) => g.kind === 'username');
+      // A conflict, a stale read, or nothing else to blame: read again and decide again.
+      const stale =
+        error.conflict ||
+        failed.some((g) => g.kind === 'stale' || g.kind === 'none') ||
+        (!full.length && !usernameTaken);
+      throw new PlanConflictError(
+        full,
+        usernameTaken,
+        stale,
+        failed.length === 0 && error.conflict,
+      );
     }
   }
 

@@ -156,6 +156,20 @@ describe('processSignIn', () => {
     expect(applies).toBe(MAX_ATTEMPTS);
   });
 
+  it('retries transaction conflicts (contention, nothing refused) without counting them', async () => {
+    let applies = 0;
+    const store: SignInStore = {
+      load: async () => emptyState,
+      apply: async () => {
+        if (++applies <= MAX_ATTEMPTS + 5) throw new PlanConflictError([], false, true, true);
+      },
+    };
+    const done = processSignIn(signIn, store, { deadlineMs: 60_000 });
+    await vi.runAllTimersAsync();
+    await expect(done).resolves.toMatchObject({ outcome: { decision: 'allow' } });
+    expect(applies).toBe(MAX_ATTEMPTS + 6);
+  });
+
   it('lets other failures through at once', async () => {
     const store: SignInStore = {
       load: async () => {

@@ -1,0 +1,144 @@
+/**
+ * The one way a change is written: a list of items, each with what a failure of its condition
+ * means (its guard), sent as one TransactWriteItems. The sign-in store and the admin store both
+ * write through here, so the transaction limit, the seat condition, the handling of
+ * transaction conflicts and the reading of cancellation reasons exist once.
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html
+ */
+import {
+  type DynamoDBDocumentClient,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { Key } from '../../table/schema.ts';
+import { dynamo, TransactionCancelledError } from './errors.ts';
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** DynamoDB's limit on the items of one transaction. */
+export const MAX_TRANSACTION_ITEMS = 100;
+
+/**
+ * The seat invariant (SPEC §1): a seat is taken only while `seatsUsed` is below `seatLimit`
+ * (absent or null: unlimited). Its `:null` value is `SEAT_FREE_VALUES`.
+ */
+export const SEAT_FREE =
+  '(attribute_not_exists(seatLimit) OR attribute_type(seatLimit, :null) OR seatsUsed < seatLimit)';
+export const SEAT_FREE_VALUES = { ':null': 'NULL' } as const;
+
+/** A condition with its placeholders. */
+export interface Condition {
+  expression: string;
+  values?: Record<string, unknown> | undefined;
+  names?: Record<string, string> | undefined;
+}
+
+const conditionOf = (c: Condition | string | undefined) =>
+  typeof c === 'string' ? { expression: c } : c;
+
+function expressionParts(
+  condition: Condition | undefined,
+  values: Record<string, unknown> = {},
+  names: Record<string, string> = {},
+) {
+  const v = { ...values, ...condition?.values };
+  const n = { ...names, ...condition?.names };
+  return {
+    ...(condition ? { ConditionExpression: condition.expression } : {}),
+    ...(Object.keys(v).length ? { ExpressionAttributeValues: v } : {}),
+    ...(Object.keys(n).length ? { ExpressionAttributeNames: n } : {}),
+  };
+}
+
+/** Transaction items of one table. */
+export function itemsOf(tableName: string) {
+  const key = (k: Key) => ({ pk: k.pk, sk: k.sk });
+  return {
+    put: (Item: Record<string, unknown>, condition?: Condition | string): TransactItem => ({
+      Put: { TableName: tableName, Item, ...expressionParts(conditionOf(condition)) },
+    }),
+    update: (
+      k: Key,
+      expression: {
+        update: string;
+        values?: Record<string, unknown>;
+        names?: Record<string, string>;
+      },
+      condition?: Condition | string,
+    ): TransactItem => ({
+      Update: {
+        TableName: tableName,
+        Key: key(k),
+        UpdateExpression: expression.update,
+        ...expressionParts(conditionOf(condition), expression.values, expression.names),
+      },
+    }),
+    del: (k: Key, condition?: Condition | string): TransactItem => ({
+      Delete: { TableName: tableName, Key: key(k), ...expressionParts(conditionOf(condition)) },
+    }),
+    check: (k: Key, condition: Condition | string): TransactItem => ({
+      ConditionCheck: {
+        TableName: tableName,
+        Key: key(k),
+        ...(expressionParts(conditionOf(condition)) as { ConditionExpression: string }),
+      },
+    }),
+  };
+}
+
+/** An item and what a failure of its condition means (`undefined`: it has none that can fail). */
+export interface Guarded<G> {
+  item: TransactItem;
+  guard: G | undefined;
+}
+
+/** A transaction the table refused: the guards of the items whose condition failed. */
+export class TransactionRefused<G> extends Error {
+  constructor(
+    /** Guards of the failed conditions, in item order; empty when only a conflict cancelled it. */
+    readonly failed: G[],
+    /** Cancelled because another transaction touched the same items (nothing was written). */
+    readonly conflict: boolean,
+    options: { cause?: unknown } = {},
+  ) {
+    super('The transaction was refused', options);
+  }
+}
+
+export interface TransactOptions {
+  /**
+   * How often a transaction cancelled only by a conflict with another is sent again as it is
+   * (nothing was written, and every condition is checked anew). @default 0
+   */
+  conflictRetries?: number;
+  signal?: AbortSignal | undefined;
+  /** The error for a change larger than a transaction. */
+  tooLarge: (items: number) => Error;
+}
+
+/** Writes the items in one transaction; nothing to write is no request. */
+export async function transactWrite<G>(
+  db: DynamoDBDocumentClient,
+  items: readonly Guarded<G>[],
+  options: TransactOptions,
+): Promise<void> {
+  if (items.length === 0) return;
+  if (items.length > MAX_TRANSACTION_ITEMS) throw options.tooLarge(items.length);
+  const input = { TransactItems: items.map((i) => i.item) };
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await dynamo(() => db.send(new TransactWriteCommand(input), { abortSignal: options.signal }));
+      return;
+    } catch (error) {
+      if (!(error instanceof TransactionCancelledError)) throw error;
+      const failed = items.flatMap((item, i) =>
+        error.conditionFailed(i) && item.guard !== undefined ? [item.guard] : [],
+      );
+      if (failed.length === 0 && error.isConflict && attempt < (options.conflictRetries ?? 0)) {
+        await new Promise((r) => setTimeout(r, 10 * 2 ** (attempt + 1) * (0.5 + Math.random())));
+        continue;
+      }
+      throw new TransactionRefused(failed, error.isConflict, { cause: error });
+    }
+  }
+}
