@@ -2,7 +2,7 @@
  * The admin core's vocabulary: who calls, what a scope is, what a change writes (`Write`, the
  * plan the core decides and the store applies in one transaction), and the store port.
  */
-import type { CompanyRecord, DomainClaimRecord, OrgRecord } from '../adapters/dynamodb/items.ts';
+
 import type { AppError } from '../errors.ts';
 import type {
   Connection,
@@ -21,6 +21,7 @@ import type {
 import type { ScopeRef } from '../table/schema.ts';
 import type { OutboxTask } from '../tasks.ts';
 import type { Page, PageRequest } from './pagination.ts';
+import type { CompanyRecord, DomainClaimRecord, OrgRecord } from './records.ts';
 import type { EventView, InvitationView, MemberView, TeamView } from './schemas.ts';
 
 export type { CompanyRecord, DomainClaimRecord, OrgRecord };

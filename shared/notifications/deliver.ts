@@ -6,7 +6,7 @@
  * invocation expires after a lease, and the record is retried until then. So a retried batch
  * never mails twice, and nothing is lost.
  */
-import type { Mailer } from '../adapters/ses/mailer.ts';
+import type { Mailer } from './mail.ts';
 import { type Notification, type RenderContext, renderNotification } from './render.ts';
 
 export interface OutboxEntry {

@@ -3,8 +3,9 @@
  * email (and full name when known), the org by name, how they joined, and what to do next.
  * Pure: no I/O, no template engine.
  */
-import type { Mail } from '../adapters/ses/mailer.ts';
+
 import type { PlannedNotification } from '../sign-in/types.ts';
+import type { Mail } from './mail.ts';
 
 /** An outbox item's notification, as the sign-in and the admin API write it. */
 export type Notification = PlannedNotification;

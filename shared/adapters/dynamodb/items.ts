@@ -2,6 +2,8 @@
  * Stored item shapes: each entity's attributes next to its key (from `shared/table/schema.ts`),
  * with one writer and one reader per entity so the attribute names live in one place.
  */
+
+import type { CompanyRecord, DomainClaimRecord, OrgRecord } from '../../admin/records.ts';
 import type {
   Account,
   Connection,
@@ -17,6 +19,8 @@ import type {
 } from '../../sign-in/types.ts';
 import { keys, prefix, type ScopeRef } from '../../table/schema.ts';
 import type { OutboxTask } from '../../tasks.ts';
+
+export type { CompanyRecord, DomainClaimRecord, OrgRecord };
 
 /** The discriminator every item carries. */
 export type Entity =
@@ -262,17 +266,6 @@ export function outboxTaskItem(task: OutboxTask, id: string, at: string): Item {
   return { ...item, task };
 }
 
-/** An org (SPEC §1); `seatLimit` null means unlimited. */
-export interface OrgRecord {
-  id: string;
-  name: string;
-  companyId: string | null;
-  seatLimit: number | null;
-  seatsUsed: number;
-  ownerCount: number;
-  createdAt: string;
-}
-
 export const orgItem = (o: OrgRecord): Item => ({ ...keys.org(o.id), entity: 'org', ...o });
 
 export function readOrg(item: Record<string, unknown>): OrgRecord {
@@ -294,12 +287,6 @@ export const orgNameGuardItem = (name: string, orgId: string, companyId: string 
   orgId,
   companyId,
 });
-
-export interface CompanyRecord {
-  id: string;
-  name: string;
-  createdAt: string;
-}
 
 export const companyItem = (c: CompanyRecord): Item => ({
   ...keys.company(c.id),
@@ -337,23 +324,6 @@ export const teamItem = (orgId: string, name: string, memberCount: number, at: s
   memberCount,
   createdAt: at,
 });
-
-/** A scope's claim on a domain (SPEC §5 domains). */
-export interface DomainClaimRecord {
-  domain: string;
-  scope: ScopeRef;
-  status: 'pending' | 'verified';
-  /** The TXT value to publish: `provisio-verification=<token>`. */
-  txtValue: string;
-  autoProvisioning: { enabled: boolean; orgId: string | null };
-  ssoConnectionIds: string[];
-  addedAt: string;
-  verifiedAt: string | null;
-  /** When the record was first found missing since it was last seen (domain checker). */
-  missingSince: string | null;
-  /** When the checker looks next; absent when nothing is scheduled. */
-  nextCheckAt: string | null;
-}
 
 export const domainClaimItem = (c: DomainClaimRecord): Item => ({
   ...keys.domainClaim(c.scope, c.domain),

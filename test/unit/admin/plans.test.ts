@@ -312,13 +312,7 @@ describe('SSO connections', () => {
       [created, connection({ id: 'c2', domains: ['other.com'] })],
       'domain_removed',
     );
-    expect(kinds(writes)).toEqual([
-      'putConnection',
-      'putProvider',
-      'event',
-      'outbox',
-      'task',
-    ]);
+    expect(kinds(writes)).toEqual(['putConnection', 'putProvider', 'event', 'outbox', 'task']);
     expect(writes[0]).toMatchObject({
       connection: { id: 'c1', domains: [], rev: created.rev + 1 },
     });

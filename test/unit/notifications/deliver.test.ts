@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Mail, Mailer } from '../../../shared/adapters/ses/mailer.ts';
 import { UnavailableError } from '../../../shared/errors.ts';
 import {
   type ClaimResult,
   type DeliveryStore,
   deliver,
 } from '../../../shared/notifications/deliver.ts';
+import type { Mail, Mailer } from '../../../shared/notifications/mail.ts';
 import type { Notification } from '../../../shared/notifications/render.ts';
 
 const notification: Notification = {
