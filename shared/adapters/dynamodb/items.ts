@@ -48,8 +48,9 @@ export type Entity =
 
 export type Item = Record<string, unknown> & { pk: string; sk: string; entity: Entity };
 
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const strOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+/** An attribute read as a string ('' when absent), or as a string or null. */
+export const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+export const strOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 export const accountItem = (a: Account & { createdAt: string }): Item => ({
   ...keys.account(a.email),

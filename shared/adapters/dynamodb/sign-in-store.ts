@@ -147,7 +147,7 @@ export function createSignInStore(
         const guard = get(first, keys.orgNameGuard(name));
         if (!guard || typeof guard.orgId !== 'string') continue;
         orgIdsByName[name] = guard.orgId;
-        // The name guard carries the org's company, kept with the org's (admin-store.ts).
+        // The name guard carries the org's company, kept with the org's (admin-writes.ts).
         const companyId = typeof guard.companyId === 'string' ? guard.companyId : null;
         orgs[guard.orgId] = orgs[guard.orgId]
           ? { ...orgs[guard.orgId]!, companyId: orgs[guard.orgId]!.companyId ?? companyId }

@@ -1,0 +1,209 @@
+/**
+ * The admin API's paged lists (SPEC §5): members, invitations, teams, domains, SSO connections
+ * and events, each a Query of one partition of the table or of gsi1 behind an opaque cursor.
+ */
+import {
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { AdminStore } from '../../admin/model.ts';
+import {
+  type CursorKey,
+  type CursorShape,
+  decodeCursor,
+  encodeCursor,
+  type Page,
+  type PageRequest,
+} from '../../admin/pagination.ts';
+import type { InvitationView, MemberView, TeamView } from '../../admin/schemas.ts';
+import type { Role, Via } from '../../sign-in/types.ts';
+import { attr, GSI1, keys, prefix, type ScopeRef, scopeKey } from '../../table/schema.ts';
+import { readConnectionRecord, readEvent, str, strOrNull } from './admin-records.ts';
+import { dynamo } from './errors.ts';
+import { readDomainClaim } from './items.ts';
+import { batchGet, foundItem } from './query.ts';
+
+/** The key attributes of a table item and of a gsi1 item, for cursors. */
+const TABLE_KEY = [attr.pk, attr.sk] as const;
+const GSI1_KEY = [attr.pk, attr.sk, attr.gsi1pk, attr.gsi1sk] as const;
+
+/** A list query: a partition of the table or of gsi1, under a sort-key prefix. */
+interface ListQuery {
+  index: 'table' | 'gsi1';
+  partition: string;
+  prefix: string;
+  /** Newest first (events). */
+  backwards?: boolean;
+}
+
+function cursorShape(q: ListQuery): CursorShape {
+  return q.index === 'table'
+    ? {
+        attributes: TABLE_KEY,
+        partition: { attribute: attr.pk, value: q.partition },
+        sort: { attribute: attr.sk, prefix: q.prefix },
+      }
+    : {
+        attributes: GSI1_KEY,
+        partition: { attribute: attr.gsi1pk, value: q.partition },
+        sort: { attribute: attr.gsi1sk, prefix: q.prefix },
+      };
+}
+
+function keyOfItem(item: Record<string, unknown>, q: ListQuery): CursorKey {
+  const names = q.index === 'table' ? TABLE_KEY : GSI1_KEY;
+  return Object.fromEntries(names.map((n) => [n, str(item[n])]));
+}
+
+/** The admin store's paged lists. */
+export type AdminLists = Pick<
+  AdminStore,
+  'listMembers' | 'listInvitations' | 'listTeams' | 'listClaims' | 'listConnections' | 'listEvents'
+>;
+
+export function createAdminLists(db: DynamoDBDocumentClient, tableName: string): AdminLists {
+  /** Runs a list query until it has one item more than the page, so `nextCursor` is exact. */
+  async function queryPage(
+    q: ListQuery,
+    page: PageRequest,
+    /** How many items make one entry of the list (members are followed by their team items). */
+    startsEntry: (item: Record<string, unknown>) => boolean = () => true,
+  ): Promise<{ items: Record<string, unknown>[]; nextCursor: string | null }> {
+    let start: Record<string, unknown> | undefined = page.cursor
+      ? decodeCursor(page.cursor, cursorShape(q))
+      : undefined;
+    const kept: Record<string, unknown>[] = [];
+    let entries = 0;
+    for (;;) {
+      const input: QueryCommandInput = {
+        TableName: tableName,
+        ...(q.index === 'gsi1' ? { IndexName: GSI1 } : { ConsistentRead: true }),
+        KeyConditionExpression:
+          q.index === 'gsi1'
+            ? 'gsi1pk = :p AND begins_with(gsi1sk, :prefix)'
+            : 'pk = :p AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':p': q.partition, ':prefix': q.prefix },
+        ScanIndexForward: !q.backwards,
+        Limit: Math.min(1000, (page.limit + 1) * 4),
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      };
+      const out = await dynamo(() => db.send(new QueryCommand(input)));
+      for (const item of out.Items ?? []) {
+        if (startsEntry(item)) {
+          if (entries === page.limit) {
+            // One entry more than the page: the page ends at the item before it.
+            const last = kept[kept.length - 1]!;
+            return { items: kept, nextCursor: encodeCursor(keyOfItem(last, q)) };
+          }
+          entries++;
+        } else if (entries === 0) {
+          continue; // a tail of the previous page's last entry
+        }
+        kept.push(item);
+      }
+      start = out.LastEvaluatedKey;
+      if (!start) return { items: kept, nextCursor: null };
+    }
+  }
+
+  async function list<T>(
+    q: ListQuery,
+    page: PageRequest,
+    read: (item: Record<string, unknown>) => T,
+  ): Promise<Page<T>> {
+    const out = await queryPage(q, page);
+    return { items: out.items.map(read), nextCursor: out.nextCursor };
+  }
+
+  return {
+    async listMembers(orgId, page): Promise<Page<MemberView>> {
+      const q: ListQuery = { index: 'gsi1', partition: keys.org(orgId).pk, prefix: prefix.member };
+      const out = await queryPage(q, page, (item) => item.entity === 'member');
+      const members: MemberView[] = [];
+      for (const item of out.items) {
+        if (item.entity === 'member') {
+          members.push({
+            email: str(item.email),
+            username: null,
+            name: null,
+            role: str(item.role) as Role,
+            teams: [],
+            via: str(item.via) as Via,
+            joinedAt: str(item.joinedAt),
+          });
+        } else if (item.entity === 'teamMember') {
+          const m = members[members.length - 1];
+          if (m && m.email === item.email) m.teams.push(str(item.team));
+        }
+      }
+      const accounts = await batchGet(
+        db,
+        tableName,
+        members.map((m) => keys.account(m.email)),
+      );
+      for (const m of members) {
+        const account = foundItem(accounts, keys.account(m.email));
+        m.username = account ? strOrNull(account.username) : null;
+        m.name = account ? strOrNull(account.name) : null;
+        m.teams.sort();
+      }
+      return { items: members, nextCursor: out.nextCursor };
+    },
+
+    listInvitations: (orgId, page) =>
+      list<InvitationView>(
+        { index: 'gsi1', partition: keys.org(orgId).pk, prefix: prefix.invitation },
+        page,
+        (item) => ({
+          email: str(item.email),
+          role: (str(item.role) as Role) || 'member',
+          team: strOrNull(item.team),
+          invitedBy: str(item.invitedBy),
+          createdAt: str(item.createdAt),
+        }),
+      ),
+
+    listTeams: (orgId, page) =>
+      list<TeamView>(
+        { index: 'table', partition: keys.org(orgId).pk, prefix: prefix.team },
+        page,
+        (item) => ({
+          name: str(item.name),
+          memberCount: typeof item.memberCount === 'number' ? item.memberCount : 0,
+        }),
+      ),
+
+    listClaims: (scope: ScopeRef, page) =>
+      list(
+        { index: 'table', partition: scopeKey(scope), prefix: prefix.domain },
+        page,
+        readDomainClaim,
+      ),
+
+    listConnections: (scope: ScopeRef, page) =>
+      list(
+        { index: 'table', partition: scopeKey(scope), prefix: prefix.sso },
+        page,
+        readConnectionRecord,
+      ),
+
+    listEvents: (scope: ScopeRef, page) =>
+      scope.type === 'org'
+        ? list(
+            { index: 'table', partition: scopeKey(scope), prefix: prefix.event, backwards: true },
+            page,
+            readEvent,
+          )
+        : list(
+            {
+              index: 'gsi1',
+              partition: keys.companyEventIndex(scope.id, '', '').gsi1pk,
+              prefix: prefix.event,
+              backwards: true,
+            },
+            page,
+            readEvent,
+          ),
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * The admin API's reads (SPEC §5): access checks and single records, each by key (GetItem or
+ * BatchGetItem, strongly consistent). Access patterns: docs/data-model.md, "Admin API".
+ */
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { AdminStore, OrgAccess } from '../../admin/model.ts';
+import type { Role } from '../../sign-in/types.ts';
+import { type Key, keys, prefix } from '../../table/schema.ts';
+import { readCompany, readConnectionRecord, readMember, str } from './admin-records.ts';
+import { dynamo } from './errors.ts';
+import { type DomainClaimRecord, readConnection, readDomainClaim, readOrg } from './items.ts';
+import { batchGet, foundItem, queryAll, queryPartition } from './query.ts';
+
+/** The admin store's reads by key. */
+export type AdminReads = Omit<
+  AdminStore,
+  | 'apply'
+  | 'listMembers'
+  | 'listInvitations'
+  | 'listTeams'
+  | 'listClaims'
+  | 'listConnections'
+  | 'listEvents'
+>;
+
+export function createAdminReads(db: DynamoDBDocumentClient, tableName: string): AdminReads {
+  async function getItem(key: Key): Promise<Record<string, unknown> | undefined> {
+    const out = await dynamo(() =>
+      db.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: { pk: key.pk, sk: key.sk },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return out.Item;
+  }
+
+  return {
+    async orgAccess(orgId, email): Promise<OrgAccess | undefined> {
+      const found = await batchGet(db, tableName, [keys.org(orgId), keys.member(orgId, email)]);
+      const orgRaw = foundItem(found, keys.org(orgId));
+      if (!orgRaw) return undefined;
+      const org = readOrg(orgRaw);
+      const member = foundItem(found, keys.member(orgId, email));
+      const role = member ? (str(member.role) as Role) : null;
+      let companyOwner = false;
+      if (org.companyId && role !== 'owner') {
+        companyOwner = !!(await getItem(keys.companyOwner(org.companyId, email)));
+      }
+      return { org, role, companyOwner };
+    },
+
+    async ownedCompany(companyId, email) {
+      const found = await batchGet(db, tableName, [
+        keys.companyOwner(companyId, email),
+        keys.company(companyId),
+      ]);
+      const company = foundItem(found, keys.company(companyId));
+      if (!company || !foundItem(found, keys.companyOwner(companyId, email))) return undefined;
+      return readCompany(company);
+    },
+
+    async getOrg(orgId) {
+      const item = await getItem(keys.org(orgId));
+      return item ? readOrg(item) : undefined;
+    },
+
+    async getMember(orgId, email) {
+      return readMember(await queryPartition(db, tableName, keys.person(email)), orgId, email);
+    },
+
+    async companyOrgs(companyId) {
+      const items = await queryAll(db, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :p AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':p': keys.company(companyId).pk, ':prefix': prefix.org },
+        ConsistentRead: true,
+      });
+      return items.map((item) => ({ id: str(item.orgId), name: str(item.name) }));
+    },
+
+    async getClaim(scope, domain) {
+      const item = await getItem(keys.domainClaim(scope, domain));
+      return item ? readDomainClaim(item) : undefined;
+    },
+
+    async getClaims(scope, domains) {
+      const found = await batchGet(
+        db,
+        tableName,
+        domains.map((d) => keys.domainClaim(scope, d)),
+      );
+      const claims = new Map<string, DomainClaimRecord>();
+      for (const item of found.values()) {
+        const claim = readDomainClaim(item);
+        claims.set(claim.domain, claim);
+      }
+      return claims;
+    },
+
+    async getConnection(scope, id) {
+      const item = await getItem(keys.ssoConnection(scope, id));
+      return item ? readConnectionRecord(item) : undefined;
+    },
+
+    async getProvider(providerName) {
+      const item = await getItem(keys.ssoProvider(providerName));
+      return item ? readConnection(item) : undefined;
+    },
+
+    async getConnections(scope, ids) {
+      if (!ids.length) return [];
+      const found = await batchGet(
+        db,
+        tableName,
+        ids.map((id) => keys.ssoConnection(scope, id)),
+      );
+      return [...found.values()].map(readConnectionRecord);
+    },
+  };
+}
