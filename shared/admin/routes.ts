@@ -34,14 +34,23 @@ import * as sso from './sso.ts';
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** What an operation is handed once the checks have passed. */
-export interface RouteInput {
+export interface RouteInput<Body = unknown> {
   ctx: Ctx;
   params: Record<string, string>;
   /** The scope named by the path, resolved (org or company routes). */
   scope: ScopeContext;
   page: PageRequest;
-  body: unknown;
+  /** The body its request schema validated (undefined for a route without one). */
+  body: Body;
 }
+
+/**
+ * What a request schema validates a body into. Type-only: the schemas themselves load with the
+ * first request that has a body (`loadSchemas`), not with the handler.
+ */
+type BodyOf<R> = R extends RequestSchemaName
+  ? z.output<typeof import('./schemas.ts')['requestSchemas'][R]>
+  : undefined;
 
 export interface RouteSpec {
   method: Method;
@@ -71,9 +80,18 @@ export interface RouteSpec {
   run?: (input: RouteInput) => Promise<unknown>;
 }
 
+/** A route of the table: its `run` is handed the body typed by its `request` schema. */
+function defineRoute<const R extends RequestSchemaName | undefined = undefined>(
+  spec: Omit<RouteSpec, 'request' | 'run'> & {
+    request?: R;
+    run?: (input: RouteInput<BodyOf<R>>) => Promise<unknown>;
+  },
+): RouteSpec {
+  return spec as RouteSpec;
+}
+
 const org = (i: RouteInput) => (i.scope as Extract<ScopeContext, { type: 'org' }>).org;
 const company = (i: RouteInput) => (i.scope as Extract<ScopeContext, { type: 'company' }>).company;
-const body = <T>(i: RouteInput) => i.body as T;
 
 /** A member's email in the path: normalised; 400 naming `email`. */
 function emailParam(raw: string | undefined): string {
@@ -88,7 +106,7 @@ const scopes = [
 ] as const;
 
 export const routes: readonly RouteSpec[] = [
-  {
+  defineRoute({
     method: 'POST',
     path: '/v1/orgs',
     operationId: 'createOrg',
@@ -101,9 +119,9 @@ export const routes: readonly RouteSpec[] = [
     problems: [400, 409],
     description:
       'The caller becomes the first owner and takes the first seat, so a seatLimit must be at least 1. Org names are unique (409).',
-    run: (i) => orgs.createOrg(i.ctx, body(i)),
-  },
-  {
+    run: (i) => orgs.createOrg(i.ctx, i.body),
+  }),
+  defineRoute({
     method: 'GET',
     path: '/v1/orgs/{orgId}',
     operationId: 'getOrg',
@@ -115,8 +133,8 @@ export const routes: readonly RouteSpec[] = [
     response: 'Org',
     problems: [404],
     run: async (i) => orgView(org(i)),
-  },
-  {
+  }),
+  defineRoute({
     method: 'PATCH',
     path: '/v1/orgs/{orgId}',
     operationId: 'updateOrg',
@@ -129,9 +147,9 @@ export const routes: readonly RouteSpec[] = [
     response: 'Org',
     problems: [400, 404, 409],
     description: 'A limit below seatsUsed (members and pending invitations) is 409.',
-    run: (i) => orgs.updateOrg(i.ctx, org(i), body(i)),
-  },
-  {
+    run: (i) => orgs.updateOrg(i.ctx, org(i), i.body),
+  }),
+  defineRoute({
     method: 'GET',
     path: '/v1/orgs/{orgId}/members',
     operationId: 'listMembers',
@@ -144,8 +162,8 @@ export const routes: readonly RouteSpec[] = [
     response: 'MemberPage',
     problems: [400, 404],
     run: (i) => orgs.listMembers(i.ctx, org(i), i.page),
-  },
-  {
+  }),
+  defineRoute({
     method: 'PUT',
     path: '/v1/orgs/{orgId}/members/{email}',
     operationId: 'setMemberRole',
@@ -158,9 +176,9 @@ export const routes: readonly RouteSpec[] = [
     response: 'Member',
     problems: [400, 404, 409],
     description: 'The last owner cannot be demoted (409).',
-    run: (i) => orgs.setMemberRole(i.ctx, org(i), emailParam(i.params.email), body(i)),
-  },
-  {
+    run: (i) => orgs.setMemberRole(i.ctx, org(i), emailParam(i.params.email), i.body),
+  }),
+  defineRoute({
     method: 'DELETE',
     path: '/v1/orgs/{orgId}/members/{email}',
     operationId: 'removeMember',
@@ -172,8 +190,8 @@ export const routes: readonly RouteSpec[] = [
     problems: [400, 404, 409],
     description: 'The last owner cannot be removed (409).',
     run: (i) => orgs.removeMember(i.ctx, org(i), emailParam(i.params.email)),
-  },
-  {
+  }),
+  defineRoute({
     method: 'POST',
     path: '/v1/orgs/{orgId}/invitations',
     operationId: 'createInvitation',
@@ -187,9 +205,9 @@ export const routes: readonly RouteSpec[] = [
     problems: [400, 404, 409],
     description:
       'Needs a free seat (409 otherwise); 409 when the email is already a member or invited. The invitee is emailed.',
-    run: (i) => orgs.createInvitation(i.ctx, org(i), body(i)),
-  },
-  {
+    run: (i) => orgs.createInvitation(i.ctx, org(i), i.body),
+  }),
+  defineRoute({
     method: 'GET',
     path: '/v1/orgs/{orgId}/invitations',
     operationId: 'listInvitations',
@@ -202,8 +220,8 @@ export const routes: readonly RouteSpec[] = [
     response: 'InvitationPage',
     problems: [400, 404],
     run: (i) => orgs.listInvitations(i.ctx, org(i), i.page),
-  },
-  {
+  }),
+  defineRoute({
     method: 'DELETE',
     path: '/v1/orgs/{orgId}/invitations/{email}',
     operationId: 'revokeInvitation',
@@ -214,8 +232,8 @@ export const routes: readonly RouteSpec[] = [
     status: 204,
     problems: [400, 404],
     run: (i) => orgs.revokeInvitation(i.ctx, org(i), emailParam(i.params.email)),
-  },
-  {
+  }),
+  defineRoute({
     method: 'GET',
     path: '/v1/orgs/{orgId}/teams',
     operationId: 'listTeams',
@@ -228,8 +246,8 @@ export const routes: readonly RouteSpec[] = [
     response: 'TeamPage',
     problems: [400, 404],
     run: (i) => orgs.listTeams(i.ctx, org(i), i.page),
-  },
-  {
+  }),
+  defineRoute({
     method: 'POST',
     path: '/v1/companies',
     operationId: 'createCompany',
@@ -240,9 +258,9 @@ export const routes: readonly RouteSpec[] = [
     status: 201,
     response: 'Company',
     problems: [400],
-    run: (i) => companies.createCompany(i.ctx, body(i)),
-  },
-  {
+    run: (i) => companies.createCompany(i.ctx, i.body),
+  }),
+  defineRoute({
     method: 'GET',
     path: '/v1/companies/{companyId}',
     operationId: 'getCompany',
@@ -254,8 +272,8 @@ export const routes: readonly RouteSpec[] = [
     response: 'Company',
     problems: [404],
     run: (i) => companies.getCompany(i.ctx, company(i)),
-  },
-  {
+  }),
+  defineRoute({
     method: 'POST',
     path: '/v1/companies/{companyId}/orgs',
     operationId: 'addCompanyOrg',
@@ -269,13 +287,13 @@ export const routes: readonly RouteSpec[] = [
     problems: [400, 404, 409],
     description:
       'Answers with the company as it now is. An org the caller does not own is 404; an org in another company, or one with its own domains or SSO connections (remove them first), is 409.',
-    run: (i) => companies.addOrgToCompany(i.ctx, company(i), body(i)),
-  },
+    run: (i) => companies.addOrgToCompany(i.ctx, company(i), i.body),
+  }),
   ...scopes.flatMap(({ prefix, param, name, tag }): RouteSpec[] => {
     const atScope = (p: string) => `/v1/${prefix}${p}`;
     const own = param === 'orgId';
     return [
-      {
+      defineRoute({
         method: 'POST',
         path: atScope('/domains'),
         operationId: `add${name}Domain`,
@@ -290,9 +308,9 @@ export const routes: readonly RouteSpec[] = [
         problems: [400, 404, 409],
         description:
           'The domain is normalised (lower case, IDNA → punycode, no trailing dot). Public suffixes (Public Suffix List, ICANN and private sections) and free mailbox providers are 400. Publish txtRecord, then verify.',
-        run: (i) => domains.addDomain(i.ctx, i.scope, body(i)),
-      },
-      {
+        run: (i) => domains.addDomain(i.ctx, i.scope, i.body),
+      }),
+      defineRoute({
         method: 'GET',
         path: atScope('/domains'),
         operationId: `list${name}Domains`,
@@ -306,8 +324,8 @@ export const routes: readonly RouteSpec[] = [
         response: 'DomainPage',
         problems: [400, 404, 409],
         run: (i) => domains.listDomains(i.ctx, i.scope, i.page),
-      },
-      {
+      }),
+      defineRoute({
         method: 'POST',
         path: atScope('/domains/{domain}/verify'),
         operationId: `verify${name}Domain`,
@@ -322,8 +340,8 @@ export const routes: readonly RouteSpec[] = [
         description:
           'Looks up TXT records of the domain afresh; 200 when one equals txtRecord.value, else 409 with what was found (`found`). A domain verified by another org or company is 409.',
         run: (i) => domains.verifyDomain(i.ctx, i.scope, i.params.domain ?? ''),
-      },
-      {
+      }),
+      defineRoute({
         method: 'PUT',
         path: atScope('/domains/{domain}/auto-provisioning'),
         operationId: `set${name}AutoProvisioning`,
@@ -339,9 +357,9 @@ export const routes: readonly RouteSpec[] = [
         description: own
           ? 'People signing in with a verified email on the domain join this org. Enabling an unverified domain is 409.'
           : 'orgId is required when enabling and must be an org of the company (400). Enabling an unverified domain is 409.',
-        run: (i) => domains.setAutoProvisioning(i.ctx, i.scope, i.params.domain ?? '', body(i)),
-      },
-      {
+        run: (i) => domains.setAutoProvisioning(i.ctx, i.scope, i.params.domain ?? '', i.body),
+      }),
+      defineRoute({
         method: 'DELETE',
         path: atScope('/domains/{domain}'),
         operationId: `remove${name}Domain`,
@@ -354,8 +372,8 @@ export const routes: readonly RouteSpec[] = [
         problems: [400, 404, 409],
         description: 'Disables its auto-provisioning and detaches it from SSO connections.',
         run: (i) => domains.removeDomain(i.ctx, i.scope, i.params.domain ?? ''),
-      },
-      {
+      }),
+      defineRoute({
         method: 'POST',
         path: atScope('/sso-connections'),
         operationId: `create${name}SsoConnection`,
@@ -370,9 +388,9 @@ export const routes: readonly RouteSpec[] = [
         problems: [400, 404, 409],
         description:
           'Every domain must be verified by this scope and served by no other connection (409); provider names are unique (409). Social providers (Google, Facebook, LoginWithAmazon, SignInWithApple) are 400.',
-        run: (i) => sso.createConnection(i.ctx, i.scope, body(i)),
-      },
-      {
+        run: (i) => sso.createConnection(i.ctx, i.scope, i.body),
+      }),
+      defineRoute({
         method: 'GET',
         path: atScope('/sso-connections'),
         operationId: `list${name}SsoConnections`,
@@ -386,8 +404,8 @@ export const routes: readonly RouteSpec[] = [
         response: 'SsoConnectionPage',
         problems: [400, 404, 409],
         run: (i) => sso.listConnections(i.ctx, i.scope, i.page),
-      },
-      {
+      }),
+      defineRoute({
         method: 'PATCH',
         path: atScope('/sso-connections/{connectionId}'),
         operationId: `update${name}SsoConnection`,
@@ -401,9 +419,9 @@ export const routes: readonly RouteSpec[] = [
         response: 'SsoConnection',
         problems: [400, 404, 409],
         description: 'Any of the create fields, e.g. {"jit": false} to disable JIT.',
-        run: (i) => sso.updateConnection(i.ctx, i.scope, i.params.connectionId ?? '', body(i)),
-      },
-      {
+        run: (i) => sso.updateConnection(i.ctx, i.scope, i.params.connectionId ?? '', i.body),
+      }),
+      defineRoute({
         method: 'DELETE',
         path: atScope('/sso-connections/{connectionId}'),
         operationId: `delete${name}SsoConnection`,
@@ -415,8 +433,8 @@ export const routes: readonly RouteSpec[] = [
         status: 204,
         problems: [404, 409],
         run: (i) => sso.deleteConnection(i.ctx, i.scope, i.params.connectionId ?? ''),
-      },
-      {
+      }),
+      defineRoute({
         method: 'GET',
         path: atScope('/events'),
         operationId: `list${name}Events`,
@@ -432,10 +450,10 @@ export const routes: readonly RouteSpec[] = [
           ? "The org's events."
           : "The company's own events (domain, connection and auto-provisioning changes made at company level) and its orgs' events.",
         run: (i) => events.listEvents(i.ctx, i.scope, i.page),
-      },
+      }),
     ];
   }),
-  {
+  defineRoute({
     method: 'POST',
     path: '/v1/hooks/sign-in',
     operationId: 'signInHook',
@@ -449,8 +467,8 @@ export const routes: readonly RouteSpec[] = [
     description:
       'Authenticated by the header Provisio-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the hook secret>. A timestamp more than 5 minutes off, or a wrong signature, is 401. A denial is 403 with title "Access denied" or "No seats available".',
     external: true,
-  },
-  {
+  }),
+  defineRoute({
     method: 'GET',
     path: '/v1/openapi.json',
     operationId: 'getOpenApi',
@@ -459,7 +477,7 @@ export const routes: readonly RouteSpec[] = [
     auth: false,
     status: 200,
     problems: [],
-  },
+  }),
 ];
 
 /**
