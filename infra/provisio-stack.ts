@@ -49,11 +49,19 @@ export interface ProvisioStackProps extends StackProps {
 /** Context `boundProviders`: a JSON object, or its text (as `-c boundProviders='{…}'` gives it). */
 function boundProvidersOf(value: unknown): Record<string, string> | undefined {
   if (value === undefined || value === null || value === '') return undefined;
-  const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value;
+  const expected = `a JSON object of providerName to "orgs/<id>" or "companies/<id>", e.g. -c boundProviders='{"AcmeOkta":"orgs/<orgId>"}'`;
+  let parsed: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value);
+    } catch (error) {
+      throw new Error(
+        `Context boundProviders is not JSON (${(error as Error).message}); give ${expected}`,
+      );
+    }
+  }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new Error(
-      'Context boundProviders must be a JSON object of providerName to "orgs/<id>" or "companies/<id>"',
-    );
+    throw new Error(`Context boundProviders must be ${expected}`);
   }
   return parsed as Record<string, string>;
 }

@@ -2,14 +2,21 @@
  * The stream-triggered notifier (SPEC §4): mails each outbox item the sign-in or the admin API
  * wrote, and runs outbox tasks (SPEC §8: a provider's `IdpIdentifiers` after a domain left its
  * connection). The event source mapping's filter wakes it only for outbox INSERTs; it answers
- * with partial batch failures so one bad record neither blocks nor repeats the others:
+ * with partial batch failures (Powertools' BatchProcessor) so one bad record neither blocks nor
+ * repeats the others:
  * https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-batchfailurereporting.html
  */
 
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import middy from '@middy/core';
-import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type {
+  Context,
+  DynamoDBBatchResponse,
+  DynamoDBRecord,
+  DynamoDBStreamEvent,
+} from 'aws-lambda';
 import { loadIdentityProviders } from '../../shared/adapters/cognito/index.ts';
 import { createDynamoClient } from '../../shared/adapters/dynamodb/client.ts';
 import {
@@ -49,75 +56,92 @@ async function perform(task: OutboxTask, id: string, context: Context): Promise<
   });
 }
 
-async function run(event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> {
-  const failures: string[] = [];
-  for (const record of event.Records) {
-    const image = record.dynamodb?.NewImage;
-    if (record.eventName !== 'INSERT' || !image) continue;
-    const item = unmarshall(image as Record<string, AttributeValue>);
-    if (item.sk !== OUTBOX_SK) continue;
-    const id = String(item.id);
-    if (item.task) {
-      try {
-        await perform(item.task as OutboxTask, id, context);
-      } catch (error) {
-        failures.push(record.dynamodb?.SequenceNumber ?? id);
-        log.error('outbox task failed', {
-          requestId: context.awsRequestId,
-          outboxId: id,
-          error: String(error),
-        });
-      }
-      continue;
-    }
+/**
+ * One stream record: an outbox item's mail or task. Throwing reports the record as failed, so
+ * that Lambda retries it (and the records after it) and, past its retries, dead-letters it.
+ */
+async function processRecord(record: DynamoDBRecord, context: Context): Promise<void> {
+  const image = record.dynamodb?.NewImage;
+  if (record.eventName !== 'INSERT' || !image) return;
+  const item = unmarshall(image as Record<string, AttributeValue>);
+  if (item.sk !== OUTBOX_SK) return;
+  const id = String(item.id);
+  if (item.task) {
     try {
-      const report = await deliver(
-        { id, notification: item.notification as Notification },
-        store,
-        mailer,
-      );
-      log.info('notification delivered', {
-        requestId: context.awsRequestId,
-        outboxId: id,
-        type: (item.notification as Notification).type,
-        sent: report.sent.length,
-        skipped: report.skipped.length,
-        pending: report.pending.length,
-      });
-      metric(
-        'NotificationsSent',
-        { Type: (item.notification as Notification).type },
-        report.sent.length,
-      );
-      if (report.unrecorded.length) {
-        // Sent, but the record that says so could not be written: only a retry of this record
-        // after the claim's lease would mail them again.
-        metric('NotificationsUnrecorded', {}, report.unrecorded.length);
-        log.warn('notification sent but not recorded', {
-          outboxId: id,
-          unrecorded: report.unrecorded,
-          errors: report.errors.map(String),
-        });
-      }
-      if (report.pending.length) {
-        failures.push(record.dynamodb?.SequenceNumber ?? id);
-        log.warn('notification pending', {
-          outboxId: id,
-          pending: report.pending,
-          errors: report.errors.map(String),
-        });
-      }
+      await perform(item.task as OutboxTask, id, context);
     } catch (error) {
-      failures.push(record.dynamodb?.SequenceNumber ?? id);
-      log.error('notification failed', {
+      log.error('outbox task failed', {
         requestId: context.awsRequestId,
         outboxId: id,
         error: String(error),
       });
+      throw error;
     }
+    return;
   }
-  if (failures.length) metric('NotificationFailures', {}, failures.length);
-  return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
+  const notification = item.notification as Notification;
+  let report: Awaited<ReturnType<typeof deliver>>;
+  try {
+    report = await deliver({ id, notification }, store, mailer);
+  } catch (error) {
+    log.error('notification failed', {
+      requestId: context.awsRequestId,
+      outboxId: id,
+      error: String(error),
+    });
+    throw error;
+  }
+  log.info('notification delivered', {
+    requestId: context.awsRequestId,
+    outboxId: id,
+    type: notification.type,
+    sent: report.sent.length,
+    skipped: report.skipped.length,
+    pending: report.pending.length,
+  });
+  metric('NotificationsSent', { Type: notification.type }, report.sent.length);
+  if (report.unrecorded.length) {
+    // Sent, but the record that says so could not be written: only a retry of this record
+    // after the claim's lease would mail them again.
+    metric('NotificationsUnrecorded', {}, report.unrecorded.length);
+    log.warn('notification sent but not recorded', {
+      outboxId: id,
+      unrecorded: report.unrecorded,
+      errors: report.errors.map(String),
+    });
+  }
+  if (report.pending.length) {
+    log.warn('notification pending', {
+      outboxId: id,
+      pending: report.pending,
+      errors: report.errors.map(String),
+    });
+    throw new Error(`Outbox item ${id}: ${report.pending.length} recipient(s) pending`);
+  }
+}
+
+/**
+ * Powertools' batch processor reports the failed records by sequence number (partial batch
+ * response). One at a time, as before: a batch is small, and SES is not hurried.
+ */
+const processor = new BatchProcessor(EventType.DynamoDBStreams);
+
+async function run(event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> {
+  const response = await processPartialResponse(
+    event,
+    (r: DynamoDBRecord) => processRecord(r, context),
+    processor,
+    {
+      context,
+      processInParallel: false,
+      // Every record failing is reported as such too (Lambda retries from the first of them).
+      throwOnFullBatchFailure: false,
+    },
+  );
+  if (response.batchItemFailures.length) {
+    metric('NotificationFailures', {}, response.batchItemFailures.length);
+  }
+  return response;
 }
 
 export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>(run);

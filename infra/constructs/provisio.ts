@@ -101,12 +101,14 @@ export interface ProvisioProps {
    * The prefix of the Cognito domain added to a pool the construct creates: the hosted sign-in
    * pages federation goes through, and the ACS URL and redirect URI an IdP is given. Lower-case
    * letters, digits and hyphens; unique in the region; without `aws`, `amazon` or `cognito`.
-   * @default - `provisio-` and a hash of the stack's account, region and construct path
+   * Not with `userPool` (give `cognitoDomain` instead).
+   * @default - `provisio-`, the first group of the stack's id (a UUID) and a hash of the
+   * construct's path
    */
   readonly domainPrefix?: string;
   /**
    * The hosted domain (`https://…`) of the pool given in `userPool`, if it has one: the admin API
-   * answers the URLs an IdP needs from it.
+   * answers the URLs an IdP needs from it. Only with `userPool`.
    * @default - none: those URLs are answered as null
    */
   readonly cognitoDomain?: string;
@@ -233,10 +235,33 @@ export class Provisio extends Construct {
         'userPoolClients is required with userPool: the admin API accepts tokens of those app clients only',
       );
     }
+    if (props.userPool && props.domainPrefix !== undefined) {
+      throw new Error(
+        'domainPrefix is for the pool Provisio creates; with userPool, give its existing domain as cognitoDomain',
+      );
+    }
+    if (!props.userPool && props.cognitoDomain !== undefined) {
+      throw new Error(
+        'cognitoDomain is for a given userPool; the pool Provisio creates gets its own domain (domainPrefix)',
+      );
+    }
+    if (
+      props.cognitoDomain !== undefined &&
+      !Token.isUnresolved(props.cognitoDomain) &&
+      !/^https:\/\/[a-z0-9.-]+\/?$/i.test(props.cognitoDomain)
+    ) {
+      throw new Error(
+        `cognitoDomain must be the pool domain's base URL, https://<prefix>.auth.<region>.amazoncognito.com or https://<custom domain>, got "${props.cognitoDomain}"`,
+      );
+    }
     this.senderEmail = props.senderEmail;
     const boundProviders = props.boundProviders ?? {};
     // A bad binding fails synth, naming the variable the functions would refuse at cold start.
-    parseBoundProviders(JSON.stringify(boundProviders));
+    try {
+      parseBoundProviders(JSON.stringify(boundProviders));
+    } catch (error) {
+      throw new Error(`boundProviders: ${(error as Error).message}`, { cause: error });
+    }
     const groupsAttribute = props.groupsAttribute ?? DEFAULT_GROUPS_ATTRIBUTE;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 

@@ -2,7 +2,7 @@
  * A Cognito user pool for products that do not bring their own: email sign-in, self sign-up,
  * the IdP groups attribute Provisio reads (SPEC §2), and one app client.
  */
-import { Aws, Fn, Names, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aws, Fn, Names, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 
@@ -22,11 +22,31 @@ export interface ProvisioUserPoolProps {
    */
   readonly removalPolicy?: RemovalPolicy;
   /**
-   * The Cognito domain's prefix (hosted pages: federation, the IdPs' ACS and redirect URLs).
-   * @default - `provisio-` and a hash of the account, region and construct path
+   * The Cognito domain's prefix (hosted pages: federation, the IdPs' ACS and redirect URLs):
+   * lower-case letters, digits and hyphens, without `aws`, `amazon` or `cognito`
+   * (`domainPrefixProblem`); unique in the region.
+   * @default - `provisio-`, the first group of the stack's id (a UUID) and a hash of the
+   * construct's path
    */
   readonly domainPrefix?: string;
 }
+
+/**
+ * Why Cognito would refuse `prefix` as a domain prefix, or undefined when it is acceptable: 1 to
+ * 63 lower-case letters, digits and hyphens, starting and ending with a letter or digit, and
+ * without `aws`, `amazon` or `cognito`. A token (resolved at deploy) is not checked.
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-assign-domain-prefix.html
+ */
+export function domainPrefixProblem(prefix: string): string | undefined {
+  if (Token.isUnresolved(prefix)) return undefined;
+  if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(prefix)) {
+    return 'it must be 1 to 63 lower-case letters, digits and hyphens, starting and ending with a letter or digit';
+  }
+  const reserved = RESERVED_IN_PREFIX.find((word) => prefix.includes(word));
+  return reserved ? `it must not contain "${reserved}"` : undefined;
+}
+
+const RESERVED_IN_PREFIX = ['aws', 'amazon', 'cognito'] as const;
 
 /** A user pool where people sign in with their email, and an app client for the product. */
 export class ProvisioUserPool extends Construct {
@@ -38,6 +58,13 @@ export class ProvisioUserPool extends Construct {
 
   constructor(scope: Construct, id: string, props: ProvisioUserPoolProps) {
     super(scope, id);
+    const prefixProblem =
+      props.domainPrefix === undefined ? undefined : domainPrefixProblem(props.domainPrefix);
+    if (prefixProblem) {
+      throw new Error(
+        `domainPrefix "${props.domainPrefix}" cannot be a Cognito domain prefix: ${prefixProblem}`,
+      );
+    }
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const groups = props.groupsAttribute.startsWith(CUSTOM_PREFIX)
       ? props.groupsAttribute.slice(CUSTOM_PREFIX.length)
@@ -77,7 +104,8 @@ export class ProvisioUserPool extends Construct {
     });
 
     // Federation (SAML and OIDC providers, SPEC §8) runs through the pool's hosted domain. A
-    // prefix is global in its region: by default one unique to this account, region and pool.
+    // prefix is global in its region: by default one unique to this stack (its id's first UUID
+    // group) and pool, in hex digits, so it never holds a word Cognito reserves.
     const domainPrefix =
       props.domainPrefix ??
       Fn.join('-', [

@@ -152,6 +152,76 @@ describe('Provisio props', () => {
     );
   });
 
+  it.each([
+    ['My_Pool', /lower-case letters, digits and hyphens/],
+    ['-orgs', /starting and ending/],
+    ['a'.repeat(64), /1 to 63/],
+    ['aws-orgs', /must not contain "aws"/],
+    ['orgs-amazon', /must not contain "amazon"/],
+    ['mycognito', /must not contain "cognito"/],
+  ])('refuses domainPrefix %j before Cognito would', (domainPrefix, why) => {
+    const stack = new Stack(new App({ context: context() }), 'S');
+    const build = () => new Provisio(stack, 'P', { senderEmail: 'a@b.example', domainPrefix });
+    expect(build).toThrow(/domainPrefix/);
+    expect(build).toThrow(why);
+  });
+
+  it('takes a domainPrefix for the pool it creates, and its URL is the hosted domain', () => {
+    const stack = new Stack(new App({ context: context() }), 'S', {
+      env: { account: '111122223333', region: 'eu-west-1' },
+    });
+    const provisio = new Provisio(stack, 'P', {
+      senderEmail: 'a@b.example',
+      domainPrefix: 'acme-orgs',
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::Cognito::UserPoolDomain', {
+      Domain: 'acme-orgs',
+    });
+    expect(stack.resolve(provisio.cognitoDomainUrl)).toEqual({
+      'Fn::Join': [
+        '',
+        ['https://', { Ref: expect.stringMatching(/Domain/) }, '.auth.eu-west-1.amazoncognito.com'],
+      ],
+    });
+  });
+
+  it('refuses settings for the other kind of pool, and a cognitoDomain that is not a base URL', () => {
+    const stack = new Stack(new App({ context: context() }), 'S');
+    const pool = cognito.UserPool.fromUserPoolId(stack, 'Pool', POOL_ID);
+    const userPoolClients = [cognito.UserPoolClient.fromUserPoolClientId(stack, 'C', CLIENT_ID)];
+    expect(
+      () =>
+        new Provisio(stack, 'A', {
+          senderEmail: 'a@b.example',
+          cognitoDomain: 'https://login.product.example',
+        }),
+    ).toThrow(/cognitoDomain is for a given userPool/);
+    expect(
+      () =>
+        new Provisio(stack, 'B', {
+          senderEmail: 'a@b.example',
+          userPool: pool,
+          userPoolClients,
+          domainPrefix: 'acme-orgs',
+        }),
+    ).toThrow(/domainPrefix is for the pool Provisio creates/);
+    for (const cognitoDomain of [
+      'login.product.example',
+      'https://x.example/path',
+      'http://x.example',
+    ]) {
+      expect(
+        () =>
+          new Provisio(stack, `C${cognitoDomain.length}`, {
+            senderEmail: 'a@b.example',
+            userPool: pool,
+            userPoolClients,
+            cognitoDomain,
+          }),
+      ).toThrow(/cognitoDomain must be the pool domain's base URL/);
+    }
+  });
+
   it('rejects a sender that is not an email address', () => {
     const stack = new Stack(new App({ context: context() }), 'S');
     expect(() => new Provisio(stack, 'P', { senderEmail: 'nobody' })).toThrow(/senderEmail/);
@@ -163,16 +233,37 @@ describe('ProvisioStack context', () => {
     'attaches to the pool named by context userPoolId',
     () => {
       const app = new App({
-        context: { ...context(), userPoolId: POOL_ID, userPoolClientId: `${CLIENT_ID}, other` },
+        context: {
+          ...context(),
+          userPoolId: POOL_ID,
+          userPoolClientId: `${CLIENT_ID}, other`,
+          cognitoDomain: 'https://acme-orgs.auth.eu-west-1.amazoncognito.com',
+        },
       });
       const stack = new ProvisioStack(app, 'Attached');
       const template = Template.fromStack(stack);
       template.resourceCountIs('AWS::Cognito::UserPool', 0);
+      template.resourceCountIs('AWS::Cognito::UserPoolDomain', 0);
       template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
         JwtConfiguration: { Audience: [CLIENT_ID, 'other'] },
       });
       template.hasOutput('SignInFunctionArn', {});
       expect(template.findOutputs('UserPoolClientId')).toEqual({});
+      // The pool's existing domain reaches the functions managing its providers, and the outputs.
+      template.hasOutput('CognitoDomainUrl', {
+        Value: 'https://acme-orgs.auth.eu-west-1.amazoncognito.com',
+      });
+      const managing = Object.values(template.findResources('AWS::Lambda::Function'))
+        .map(
+          (f) =>
+            (f as { Properties: { Environment: { Variables: Record<string, unknown> } } })
+              .Properties.Environment.Variables,
+        )
+        .filter((v) => v[ENV.userPoolId] === POOL_ID);
+      expect(managing.map((v) => [v[ENV.userPoolClientIds], v[ENV.cognitoDomain]])).toEqual([
+        [`${CLIENT_ID},other`, 'https://acme-orgs.auth.eu-west-1.amazoncognito.com'],
+        [`${CLIENT_ID},other`, 'https://acme-orgs.auth.eu-west-1.amazoncognito.com'],
+      ]);
     },
     SYNTH_TIMEOUT_MS,
   );
@@ -198,6 +289,33 @@ describe('ProvisioStack context', () => {
     },
     SYNTH_TIMEOUT_MS,
   );
+
+  it(
+    'binds providers from context boundProviders, given as a JSON object (cdk.json)',
+    () => {
+      const app = new App({
+        context: { ...context(), boundProviders: { CorpEntra: 'companies/co-1' } },
+      });
+      const stack = new ProvisioStack(app, 'Bound');
+      const admin = Template.fromStack(stack).toJSON().Resources[
+        stack.getLogicalId(stack.provisio.functions.admin.node.defaultChild as CfnElement)
+      ] as { Properties: { Environment: { Variables: Record<string, unknown> } } };
+      expect(admin.Properties.Environment.Variables[ENV.boundProviders]).toBe(
+        '{"CorpEntra":"companies/co-1"}',
+      );
+    },
+    SYNTH_TIMEOUT_MS,
+  );
+
+  it.each([
+    ["{AcmeOkta:'orgs/org-1'}", /Context boundProviders is not JSON.*-c boundProviders=/],
+    ['["AcmeOkta"]', /Context boundProviders must be a JSON object/],
+    ['{"AcmeOkta":"org-1"}', /boundProviders: Malformed environment variable BOUND_PROVIDERS/],
+    ['{"provisio-x":"orgs/o1"}', /BOUND_PROVIDERS: "provisio-x" cannot be bound/],
+  ])('fails synth on context boundProviders %s, saying why', (boundProviders, message) => {
+    const app = new App({ context: { ...context(), boundProviders } });
+    expect(() => new ProvisioStack(app, 'Bound')).toThrow(message);
+  });
 
   it('sends notification mail from context senderEmail', () => {
     const app = new App({ context: { ...context(), senderEmail: 'orgs@acme.example' } });

@@ -3,6 +3,11 @@
  * for SSO connections, added to (and removed from) the app clients. The only module that speaks
  * to Cognito's identity-provider API; it turns Cognito's errors into the domain's.
  * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateIdentityProvider.html
+ *
+ * It imports the SDK for its types only: the module itself is handed in (`deps.sdk`). Bundled,
+ * a static import here would become a top-level import of the (external, shipped-beside)
+ * package in `index.mjs` even though `index.ts` reaches this file through `import()`, so the SDK
+ * would load at every cold start of the admin and notifier functions.
  */
 import type {
   CognitoIdentityProviderClient,
@@ -11,6 +16,7 @@ import type {
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { Config } from '../../config.ts';
 import { ConflictError, UnavailableError, ValidationError } from '../../errors.ts';
+import { log } from '../../observability.ts';
 import {
   attributeMapping,
   type IdentityProviders,
@@ -20,24 +26,33 @@ import {
 
 /**
  * The Cognito SDK module. Functions load it with `import()` on first use (it is shipped beside
- * their bundle, `ON_DEMAND_PACKAGES`), so it never weighs on a cold start.
+ * their bundle, `ON_DEMAND_PACKAGES` in infra/constructs/provisio-function.ts), so it never
+ * weighs on a cold start.
  */
 export type CognitoSdk = typeof import('@aws-sdk/client-cognito-identity-provider');
 
-/** A Cognito client for the pool's region: a request that hangs fails instead of waiting. */
+/**
+ * A Cognito client for the pool's region, built once per process: a request that hangs fails
+ * after 5 s instead of holding the admin request until API Gateway's 29 s.
+ */
 export function createCognitoClient(
   sdk: CognitoSdk,
-  config: Config,
+  config: Pick<Config, 'region'>,
 ): CognitoIdentityProviderClient {
   return new sdk.CognitoIdentityProviderClient({
     region: config.region,
     maxAttempts: 3,
-    // As for DynamoDB (client.ts): a request past its timeout fails instead of waiting on.
+    // As for DynamoDB (client.ts): without throwOnRequestTimeout, @smithy/node-http-handler only
+    // logs when requestTimeout passes and the request waits on.
     requestHandler: { connectionTimeout: 1000, requestTimeout: 5000, throwOnRequestTimeout: true },
   });
 }
 
-/** `ProviderDetails` of a provider's settings. */
+/**
+ * `ProviderDetails` of a provider's settings, as `CreateIdentityProvider` takes them. SAML takes
+ * exactly one of `MetadataURL` and `MetadataFile`; OIDC's `client_secret` goes to Cognito only.
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateIdentityProvider.html#CognitoUserPools-CreateIdentityProvider-request-ProviderDetails
+ */
 export function providerDetails(settings: IdpSettings): Record<string, string> {
   if (settings.type === 'oidc') {
     return {
@@ -48,54 +63,86 @@ export function providerDetails(settings: IdpSettings): Record<string, string> {
       attributes_request_method: 'GET',
     };
   }
-  return settings.metadataUrl
-    ? { MetadataURL: settings.metadataUrl }
-    : { MetadataFile: settings.metadataXml ?? '' };
+  const { metadataUrl, metadataXml } = settings;
+  // The admin API checks this first (shared/admin/sso.ts); the same field and words here.
+  if (!metadataUrl === !metadataXml) {
+    throw new ValidationError('idp.metadataUrl', 'give exactly one of metadataUrl and metadataXml');
+  }
+  return metadataUrl ? { MetadataURL: metadataUrl } : { MetadataFile: metadataXml! };
 }
 
-const name = (error: unknown) => (error as { name?: string } | null)?.name ?? '';
-const message = (error: unknown) => (error as { message?: string } | null)?.message ?? '';
+const errorName = (error: unknown) => (error as { name?: unknown } | null)?.name;
+const errorCode = (error: unknown) => (error as { code?: unknown } | null)?.code;
+const errorMessage = (error: unknown) => String((error as { message?: unknown })?.message ?? '');
+const httpStatus = (error: unknown) =>
+  (error as { $metadata?: { httpStatusCode?: unknown } } | null)?.$metadata?.httpStatusCode;
 
-/** Cognito's errors as the domain's: what the caller can fix is 400/409, the rest 503 or a bug. */
+/** What the SDK's own retry strategy counts as transient (@smithy/core, retry). */
+const TRANSIENT_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+const TRANSIENT_STATUS = new Set([500, 502, 503, 504]);
+
+/**
+ * Cognito's errors as the domain's: what the caller can fix is 400/409, what passes is 503, the
+ * rest (NotAuthorizedException: the function's IAM is wrong; ResourceNotFoundException of the
+ * pool or an app client: the configuration is) is returned as is, a 500.
+ */
 export function mapCognitoError(error: unknown): unknown {
-  switch (name(error)) {
+  const name = errorName(error);
+  switch (name) {
     case 'InvalidParameterException':
-      return new ValidationError('idp', `was refused by Cognito: ${message(error)}`, {
+      return new ValidationError('idp', `was refused by Cognito: ${errorMessage(error)}`, {
         cause: error,
       });
     case 'DuplicateProviderException':
+      // Cognito keeps names and IdpIdentifiers unique in a pool.
       return new ConflictError(
-        `The provider's name or one of its domains (as an identifier) is already used by another identity provider of the user pool; a domain just detached from another connection is released within seconds, so retry shortly (${message(error)})`,
+        `The provider's name or one of its domains (as an identifier) is already used by another identity provider of the user pool; a domain just detached from another connection is released within seconds, so retry shortly (${errorMessage(error)})`,
         { cause: error },
       );
     case 'LimitExceededException':
+      // Identity providers per pool are a quota:
+      // https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html
       return new ConflictError(
-        `The user pool cannot take another identity provider: ${message(error)}`,
-        {
-          cause: error,
-        },
+        `The user pool cannot take another identity provider: ${errorMessage(error)}`,
+        { cause: error },
       );
     case 'TooManyRequestsException':
     case 'InternalErrorException':
-    case 'TimeoutError':
-    case 'RequestTimeout':
-    case 'ECONNRESET':
-    case 'ECONNREFUSED':
-      return new UnavailableError('Cognito is unavailable; try again in a moment', {
-        cause: error,
-      });
-    default:
-      return error;
+    // Two writes to the same provider or app client at once; the next attempt goes through.
+    case 'ConcurrentModificationException':
+      return unavailable(error);
   }
+  if (
+    (typeof name === 'string' && TRANSIENT_NAMES.has(name)) ||
+    (typeof errorCode(error) === 'string' && NETWORK_CODES.has(errorCode(error) as string)) ||
+    TRANSIENT_STATUS.has(httpStatus(error) as number)
+  ) {
+    return unavailable(error);
+  }
+  return error;
 }
 
-const isNotFound = (error: unknown) => name(error) === 'ResourceNotFoundException';
+const unavailable = (cause: unknown) =>
+  new UnavailableError('Cognito is unavailable; try again in a moment', { cause });
+
+const isNotFound = (error: unknown) => errorName(error) === 'ResourceNotFoundException';
 
 /**
  * The settings `UpdateUserPoolClient` takes. It resets any setting it is not given to its
- * default, so every one of them is written back as `DescribeUserPoolClient` answered it. The
- * unit test holds this list to the SDK's own model of the request: a setting added to Cognito
- * fails it until it is listed here.
+ * default, so every one of them is written back as `DescribeUserPoolClient` answered it (and
+ * nothing read-only: `ClientSecret`, `CreationDate`, `LastModifiedDate`). The unit test holds
+ * this list to the SDK's own model of the request: a setting added to Cognito fails it until it
+ * is listed here.
  * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolClient.html
  */
 export const CLIENT_SETTINGS = [
@@ -122,7 +169,7 @@ export const CLIENT_SETTINGS = [
   'EnablePropagateAdditionalUserContextData',
   'AuthSessionValidity',
   'RefreshTokenRotation',
-] as const satisfies readonly (keyof UpdateUserPoolClientCommandInput)[];
+] as const satisfies readonly (keyof UpdateUserPoolClientCommandInput & keyof UserPoolClientType)[];
 
 /** The update that keeps every setting of `client` but its identity providers. */
 export function clientUpdate(
@@ -139,12 +186,29 @@ export function clientUpdate(
   };
 }
 
-/** The Cognito implementation of the port. */
+/**
+ * The Cognito implementation of the port.
+ *
+ * - `create` creates the provider, then adds it to each app client; if that fails, it is taken
+ *   off the clients it reached and deleted again (best effort), and the error is thrown.
+ * - `update` sends the new settings and identifiers. A change of type is refused by the core
+ *   (`ValidationError('idp.type')`, shared/admin/sso.ts); should one get here, Cognito refuses
+ *   the other type's details and that is a `ValidationError('idp')`: no extra Describe call.
+ *   A provider that is gone from the pool is a `ConflictError` (as in the local registry).
+ * - `setIdentifiers` and `delete` of a provider that is gone do nothing.
+ *
+ * App clients are read, then written whole: Cognito has no conditional update, so two
+ * connections created at the same instant can each write the client with only their own
+ * provider added. Connections are created by hand, seconds apart, which makes that rare.
+ */
 export function createCognitoIdentityProviders(deps: {
+  /** The SDK module (`await import('@aws-sdk/client-cognito-identity-provider')`). */
   sdk: CognitoSdk;
   client: CognitoIdentityProviderClient;
   userPoolId: string;
+  /** The app clients a created provider is added to. */
   clientIds: readonly string[];
+  /** The pool attribute IdP groups map to (`Config.groupsAttribute`). */
   groupsAttribute: string;
 }): IdentityProviders {
   const { client, userPoolId } = deps;
@@ -163,25 +227,24 @@ export function createCognitoIdentityProviders(deps: {
     }
   };
 
-  /** Adds or removes a provider on every app client, keeping each client's other settings. */
-  async function onClients(providerName: string, add: boolean): Promise<void> {
-    for (const clientId of deps.clientIds) {
-      const described = await send(() =>
-        client.send(
-          new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId }),
-        ),
-      );
-      const current = described.UserPoolClient;
-      if (!current) continue;
-      const before = current.SupportedIdentityProviders ?? [];
-      const after = add
-        ? before.includes(providerName)
-          ? before
-          : [...before, providerName]
-        : before.filter((p) => p !== providerName);
-      if (after.length === before.length && after.every((p, i) => p === before[i])) continue;
-      await send(() => client.send(new UpdateUserPoolClientCommand(clientUpdate(current, after))));
-    }
+  /**
+   * Adds the provider to, or removes it from, one app client, keeping its other settings.
+   * Cognito treats an absent `SupportedIdentityProviders` as none (not even `COGNITO`).
+   * Returns whether the client was written.
+   */
+  async function onClient(clientId: string, providerName: string, add: boolean) {
+    const described = await send(() =>
+      client.send(
+        new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId }),
+      ),
+    );
+    const current = described.UserPoolClient;
+    if (!current) return false;
+    const before = current.SupportedIdentityProviders ?? [];
+    if (before.includes(providerName) === add) return false;
+    const after = add ? [...before, providerName] : before.filter((p) => p !== providerName);
+    await send(() => client.send(new UpdateUserPoolClientCommand(clientUpdate(current, after))));
+    return true;
   }
 
   async function deleteProvider(providerName: string): Promise<void> {
@@ -194,32 +257,54 @@ export function createCognitoIdentityProviders(deps: {
     }
   }
 
+  /**
+   * Undoes a half-done create, so that a retry starts from scratch. Best effort, each step on
+   * its own: the create's own error is the one the caller hears; these are logged.
+   */
+  async function undoCreate(providerName: string, addedTo: readonly string[]): Promise<void> {
+    const steps = [
+      ...addedTo.map((clientId) => () => onClient(clientId, providerName, false)),
+      () => deleteProvider(providerName),
+    ];
+    for (const step of steps) {
+      await step().catch((error: unknown) =>
+        log.error('identity provider left behind by a failed create', {
+          providerName,
+          error: String(error),
+        }),
+      );
+    }
+  }
+
   return {
     async create({ providerName, settings, domains }) {
+      const details = providerDetails(settings);
       await send(() =>
         client.send(
           new CreateIdentityProviderCommand({
             UserPoolId: userPoolId,
             ProviderName: providerName,
             ProviderType: settings.type === 'oidc' ? 'OIDC' : 'SAML',
-            ProviderDetails: providerDetails(settings),
+            ProviderDetails: details,
             AttributeMapping: attributeMapping(settings, deps.groupsAttribute),
             IdpIdentifiers: idpIdentifiers(domains),
           }),
         ),
       );
+      const addedTo: string[] = [];
       try {
-        await onClients(providerName, true);
+        for (const clientId of deps.clientIds) {
+          if (await onClient(clientId, providerName, true)) addedTo.push(clientId);
+        }
       } catch (error) {
-        // Not on every client: the provider goes again, so a retry starts from scratch.
-        await deleteProvider(providerName).catch(() => {});
+        await undoCreate(providerName, addedTo);
         throw error;
       }
     },
 
     async update({ providerName, settings, domains }) {
-      await send(() =>
-        client.send(
+      try {
+        await client.send(
           new UpdateIdentityProviderCommand({
             UserPoolId: userPoolId,
             ProviderName: providerName,
@@ -231,8 +316,14 @@ export function createCognitoIdentityProviders(deps: {
                 }
               : {}),
           }),
-        ),
-      );
+        );
+      } catch (error) {
+        if (!isNotFound(error)) throw mapCognitoError(error);
+        throw new ConflictError(
+          `Identity provider ${providerName} is no longer in the user pool; delete the connection and create it again`,
+          { cause: error },
+        );
+      }
     },
 
     async setIdentifiers(providerName, domains) {
@@ -250,7 +341,7 @@ export function createCognitoIdentityProviders(deps: {
     },
 
     async delete(providerName) {
-      await onClients(providerName, false);
+      for (const clientId of deps.clientIds) await onClient(clientId, providerName, false);
       await deleteProvider(providerName);
     },
   };

@@ -100,6 +100,43 @@ describe('the local identity-provider registry', () => {
     await expect(idps.delete('provisio-gone')).resolves.toBeUndefined();
   });
 
+  it('validates like Cognito: SAML needs exactly one metadata source, a name at most 32 characters', async () => {
+    const { file, idps } = fresh();
+    await expect(
+      idps.create({ providerName: 'provisio-a', settings: { type: 'saml' }, domains: [] }),
+    ).rejects.toMatchObject({ constructor: ValidationError, field: 'idp.metadataUrl' });
+    await expect(
+      idps.create({ providerName: 'p'.repeat(33), settings: saml, domains: [] }),
+    ).rejects.toBeInstanceOf(ValidationError);
+    expect(await readIdentityProviderRegistry(file)).toEqual({ providers: {}, clients: {} });
+  });
+
+  it('updating a provider that is gone is a conflict, and changes nothing', async () => {
+    const { file, idps } = fresh();
+    await expect(
+      idps.update({ providerName: 'provisio-gone', settings: saml, domains: ['acme.com'] }),
+    ).rejects.toBeInstanceOf(ConflictError);
+    expect(await readIdentityProviderRegistry(file)).toEqual({ providers: {}, clients: {} });
+  });
+
+  it('leaves long domains out of the identifiers, as the Cognito adapter does', async () => {
+    const { file, idps } = fresh();
+    const long = `${'a'.repeat(33)}.example`;
+    await idps.create({ providerName: 'provisio-l', settings: saml, domains: ['acme.com', long] });
+    expect((await readIdentityProviderRegistry(file)).providers['provisio-l']!.identifiers).toEqual(
+      ['acme.com'],
+    );
+  });
+
+  it('creates the file and its directory on the first change', async () => {
+    const file = join(dir, 'not', 'yet', 'registry.json');
+    const idps = createIdentityProviderRegistry({ file, clientIds: [] });
+    await idps.create({ providerName: 'provisio-n', settings: saml, domains: [] });
+    expect(Object.keys((await readIdentityProviderRegistry(file)).providers)).toEqual([
+      'provisio-n',
+    ]);
+  });
+
   it('loses no change made concurrently in one process', async () => {
     const { file, idps } = fresh();
     await Promise.all(
@@ -109,6 +146,25 @@ describe('the local identity-provider registry', () => {
     );
     const r = await readIdentityProviderRegistry(file);
     expect(Object.keys(r.providers)).toHaveLength(8);
+    expect(r.clients.app).toHaveLength(8);
+  });
+
+  it('loses no change when two registries of one process share the file (admin and notifier locally)', async () => {
+    const { file, idps } = fresh();
+    const other = createIdentityProviderRegistry({ file, clientIds: ['app'] });
+    await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        (i % 2 ? other : idps).create({
+          providerName: `provisio-${i}`,
+          settings: saml,
+          domains: [`d${i}.example`],
+        }),
+      ),
+    );
+    const r = await readIdentityProviderRegistry(file);
+    expect(Object.keys(r.providers).sort()).toEqual(
+      Array.from({ length: 8 }, (_, i) => `provisio-${i}`),
+    );
     expect(r.clients.app).toHaveLength(8);
   });
 });
