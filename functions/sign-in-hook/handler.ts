@@ -10,7 +10,7 @@ import type {
 } from 'aws-lambda';
 import { createDynamoClient } from '../../shared/adapters/dynamodb/client.ts';
 import { createSignInStore } from '../../shared/adapters/dynamodb/sign-in-store.ts';
-import { loadHookSecret } from '../../shared/adapters/secrets/hook-secret.ts';
+import { createHookSecret } from '../../shared/adapters/secrets/hook-secret.ts';
 import { loadConfig } from '../../shared/config.ts';
 import {
   SignInDeniedError,
@@ -26,7 +26,8 @@ import { runSignIn } from '../../shared/sign-in/run.ts';
 // Built once per execution environment, at cold start.
 const config = loadConfig();
 const store = createSignInStore(createDynamoClient(config), config.tableName);
-const secret = await loadHookSecret();
+// Read with the first request and again after its max age, so a rotated secret takes effect.
+const hookSecret = createHookSecret();
 
 async function run(
   event: APIGatewayProxyEventV2,
@@ -38,7 +39,7 @@ async function run(
       : event.body
     : '';
   const problem = checkHookSignature(
-    secret,
+    await hookSecret(),
     raw,
     event.headers?.['provisio-signature'],
     Math.floor(Date.now() / 1000),

@@ -160,9 +160,12 @@ describe('Provisio props', () => {
     ['orgs-amazon', /must not contain "amazon"/],
     ['mycognito', /must not contain "cognito"/],
   ])('refuses domainPrefix %j before Cognito would', (domainPrefix, why) => {
-    const stack = new Stack(new App({ context: context() }), 'S');
-    const build = () => new Provisio(stack, 'P', { senderEmail: 'a@b.example', domainPrefix });
-    expect(build).toThrow(/domainPrefix/);
+    const build = () =>
+      new Provisio(new Stack(new App({ context: context() }), 'S'), 'P', {
+        senderEmail: 'a@b.example',
+        domainPrefix,
+      });
+    expect(build).toThrow(/^domainPrefix ".*" cannot be a Cognito domain prefix/);
     expect(build).toThrow(why);
   });
 
