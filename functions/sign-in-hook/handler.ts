@@ -20,7 +20,6 @@ import {
 } from '../../shared/errors.ts';
 import { json, problemErrors } from '../../shared/http/problem.ts';
 import { checkHookSignature } from '../../shared/sign-in/hook-signature.ts';
-import { fromHookBody } from '../../shared/sign-in/normalise.ts';
 import { runSignIn } from '../../shared/sign-in/run.ts';
 
 // Built once per execution environment, at cold start.
@@ -28,6 +27,9 @@ const config = loadConfig();
 const store = createSignInStore(createDynamoClient(config), config.tableName);
 // Read with the first request and again after its max age, so a rotated secret takes effect.
 const hookSecret = createHookSecret();
+/** The body's schema, with zod, loaded by the first request rather than at cold start. */
+let bodyModule: Promise<typeof import('../../shared/sign-in/hook-body.ts')> | undefined;
+const hookBody = () => (bodyModule ??= import('../../shared/sign-in/hook-body.ts'));
 
 async function run(
   event: APIGatewayProxyEventV2,
@@ -51,6 +53,7 @@ async function run(
   } catch {
     throw new ValidationError('body', 'must be valid JSON');
   }
+  const { fromHookBody } = await hookBody();
   const signIn = fromHookBody(body);
   const result = await runSignIn(signIn, store, { entry: 'hook', requestId: context.awsRequestId });
   switch (result.kind) {

@@ -12,6 +12,7 @@ import type * as z from 'zod/mini';
 import { normaliseEmail } from '../domains/normalise.ts';
 import { AppError, NotFoundError, ValidationError } from '../errors.ts';
 import { json } from '../http/problem.ts';
+import { parseBody } from '../validation.ts';
 import { callerClaims, trustedCaller } from './caller.ts';
 import * as companies from './companies.ts';
 import {
@@ -515,32 +516,6 @@ function matchPath(template: string, path: string): Record<string, string> | und
  */
 export function callerFrom(event: APIGatewayProxyEventV2, deps: AdminDeps): Promise<Caller> {
   return trustedCaller(callerClaims(event), (name) => deps.store.getProvider(name));
-}
-
-/** Validates a body against a route's schema; the first issue names the field (400). */
-export function parseBody<S extends z.ZodMiniType>(schema: S, raw: unknown): z.output<S> {
-  const result = schema.safeParse(raw, { reportInput: true });
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  if (issue.code === 'unrecognized_keys') {
-    const key = issue.keys[0]!;
-    throw new ValidationError(
-      issue.path.length ? `${fieldName(issue.path)}.${key}` : key,
-      'is not a known field',
-    );
-  }
-  const field = issue.path.length ? fieldName(issue.path) : 'body';
-  if (issue.code === 'invalid_type' && issue.input === undefined) {
-    throw new ValidationError(field, 'is required');
-  }
-  if (!issue.path.length) throw new ValidationError('body', 'must be a JSON object');
-  throw new ValidationError(field, issue.message);
-}
-
-function fieldName(path: readonly PropertyKey[]): string {
-  return path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
-    .join('');
 }
 
 function readJson(event: APIGatewayProxyEventV2): unknown {

@@ -13,6 +13,7 @@ import * as z from 'zod/mini';
 import { normaliseEmail } from '../domains/normalise.ts';
 import { EVENT_TYPES } from '../events.ts';
 import { SLUG } from '../sign-in/decide.ts';
+import { SignInHookRequest } from '../sign-in/hook-body.ts';
 
 // The default messages of zod's own checks (e.g. an enum's), in English; `zod/mini` leaves
 // them unset, the classic API sets them when its first schema is built.
@@ -229,15 +230,7 @@ export const CreateSsoConnectionRequest = z.strictObject({
 export const UpdateSsoConnectionRequest = z.partial(CreateSsoConnectionRequest);
 
 /** The HTTP sign-in hook's body (served by its own function; documented here). */
-export const SignInHookRequest = z.object({
-  email: z.string(),
-  emailVerified: z.optional(z.boolean()),
-  name: z.optional(z.string()),
-  givenName: z.optional(z.string()),
-  familyName: z.optional(z.string()),
-  connection: z.optional(z.string()),
-  groups: z.optional(z.array(z.string())),
-});
+export { SignInHookRequest };
 
 // ---- responses ---------------------------------------------------------------------------
 

@@ -3,11 +3,11 @@
  * Pure; no dependency beyond node:url (through the domain normaliser).
  */
 import { normaliseEmail } from '../domains/normalise.ts';
-import { ValidationError } from '../errors.ts';
 import type { SignIn } from './types.ts';
 
 const MAX_NAME = 256;
-const MAX_GROUPS = 200;
+/** At most this many groups are taken from a sign-in. */
+export const MAX_GROUPS = 200;
 const MAX_GROUP_LENGTH = 256;
 
 function cleanName(value: unknown): string | undefined {
@@ -21,13 +21,13 @@ function cleanName(value: unknown): string | undefined {
   return name || undefined;
 }
 
-function joinName(name: unknown, given: unknown, family: unknown): string | undefined {
+export function joinName(name: unknown, given: unknown, family: unknown): string | undefined {
   return (
     cleanName(name) ?? cleanName([cleanName(given), cleanName(family)].filter(Boolean).join(' '))
   );
 }
 
-function cleanGroups(values: unknown[]): string[] {
+export function cleanGroups(values: unknown[]): string[] {
   const out: string[] = [];
   for (const v of values) {
     if (typeof v !== 'string') continue;
@@ -92,44 +92,5 @@ export function fromCognitoAttributes(
     name: joinName(attributes.name, attributes.given_name, attributes.family_name),
     connection,
     groups: parseGroupsAttribute(attributes[groupsAttribute]),
-  };
-}
-
-/** The HTTP hook body → `SignIn`; throws `ValidationError` naming the field (SPEC §5). */
-export function fromHookBody(body: unknown): SignIn {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new ValidationError('body', 'must be a JSON object');
-  }
-  const b = body as Record<string, unknown>;
-  const email = normaliseEmail(b.email);
-  if (!email)
-    throw new ValidationError(
-      'email',
-      'must be an email address with exactly one @ and a valid domain',
-    );
-  if (b.emailVerified !== undefined && typeof b.emailVerified !== 'boolean') {
-    throw new ValidationError('emailVerified', 'must be a boolean');
-  }
-  for (const field of ['name', 'givenName', 'familyName', 'connection'] as const) {
-    if (b[field] !== undefined && b[field] !== null && typeof b[field] !== 'string') {
-      throw new ValidationError(field, 'must be a string');
-    }
-  }
-  if (b.groups !== undefined && b.groups !== null) {
-    if (!Array.isArray(b.groups) || b.groups.some((g) => typeof g !== 'string')) {
-      throw new ValidationError('groups', 'must be an array of strings');
-    }
-    if (b.groups.length > MAX_GROUPS)
-      throw new ValidationError('groups', `must have at most ${MAX_GROUPS} entries`);
-  }
-  const connection =
-    typeof b.connection === 'string' && b.connection.trim() ? b.connection.trim() : undefined;
-  return {
-    email: email.email,
-    domain: email.domain,
-    emailVerified: b.emailVerified === true,
-    name: joinName(b.name, b.givenName, b.familyName),
-    connection,
-    groups: Array.isArray(b.groups) ? cleanGroups(b.groups) : [],
   };
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../shared/errors.ts';
+import { fromHookBody } from '../../../shared/sign-in/hook-body.ts';
 import {
   fromCognitoAttributes,
-  fromHookBody,
   parseGroupsAttribute,
   primaryProviderName,
   UnusableSignInError,
