@@ -13,6 +13,7 @@ import type { AdminDeps } from '../../shared/admin/model.ts';
 import { routeRequest } from '../../shared/admin/routes.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { problemErrors } from '../../shared/http/problem.ts';
+import { invocation } from '../../shared/observability.ts';
 
 /** The production dependencies, built once per execution environment (cold start). */
 export function createAdminDeps(): AdminDeps {
@@ -39,7 +40,7 @@ const openApi = async () => (await import('../../shared/admin/openapi.ts')).open
 /** A handler over the given dependencies (tests hand in their own). */
 export function createHandler(deps: AdminDeps) {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(
-    (event: APIGatewayProxyEventV2) => routeRequest(event, deps, openApi),
+    invocation((event: APIGatewayProxyEventV2) => routeRequest(event, deps, openApi)),
   ).use(problemErrors());
 }
 

@@ -21,7 +21,7 @@ import {
   type DomainCheckerDeps,
   runDomainChecks,
 } from '../../shared/domains/domain-checker.ts';
-import { log, metric } from '../../shared/observability.ts';
+import { invocation, log, metric } from '../../shared/observability.ts';
 
 /** Time left at which a run stops taking new claims; the rest stay due for the next run. */
 const STOP_MARGIN_MS = 15_000;
@@ -78,5 +78,7 @@ export async function runScheduledChecks(
 const deps = createDomainCheckerDeps();
 
 export const handler = middy<ScheduledEvent, CheckRunSummary>(
-  (_event: ScheduledEvent, context: Context) => runScheduledChecks(deps, new Date(), context),
+  invocation((_event: ScheduledEvent, context: Context) =>
+    runScheduledChecks(deps, new Date(), context),
+  ),
 );

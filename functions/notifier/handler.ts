@@ -28,7 +28,7 @@ import { createMailer, createSesClient } from '../../shared/adapters/ses/mailer.
 import { loadConfig } from '../../shared/config.ts';
 import { deliver } from '../../shared/notifications/deliver.ts';
 import type { Notification } from '../../shared/notifications/render.ts';
-import { log, metric } from '../../shared/observability.ts';
+import { invocation, log, metric } from '../../shared/observability.ts';
 import { OUTBOX_SK } from '../../shared/table/schema.ts';
 import { type OutboxTask, runTask, type TaskDeps } from '../../shared/tasks.ts';
 
@@ -144,4 +144,4 @@ async function run(event: DynamoDBStreamEvent, context: Context): Promise<Dynamo
   return response;
 }
 
-export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>(run);
+export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>(invocation(run));

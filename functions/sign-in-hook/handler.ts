@@ -19,6 +19,7 @@ import {
   ValidationError,
 } from '../../shared/errors.ts';
 import { json, problemErrors } from '../../shared/http/problem.ts';
+import { invocation } from '../../shared/observability.ts';
 import { checkHookSignature } from '../../shared/sign-in/hook-signature.ts';
 import { runSignIn } from '../../shared/sign-in/run.ts';
 
@@ -69,6 +70,6 @@ async function run(
   }
 }
 
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(run).use(
-  problemErrors(),
-);
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(
+  invocation(run),
+).use(problemErrors());

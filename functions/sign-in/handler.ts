@@ -16,7 +16,7 @@ import type {
 import { createDynamoClient } from '../../shared/adapters/dynamodb/client.ts';
 import { createSignInStore } from '../../shared/adapters/dynamodb/sign-in-store.ts';
 import { loadConfig } from '../../shared/config.ts';
-import { log, metric } from '../../shared/observability.ts';
+import { invocation, log, metric } from '../../shared/observability.ts';
 import {
   fromCognitoAttributes,
   primaryProviderName,
@@ -68,4 +68,4 @@ async function run(event: TriggerEvent, context: Context): Promise<TriggerEvent>
   }
 }
 
-export const handler = middy<TriggerEvent, TriggerEvent>(run);
+export const handler = middy<TriggerEvent, TriggerEvent>(invocation(run));
