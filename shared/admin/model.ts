@@ -9,6 +9,7 @@ import type {
   EventType,
   Invitation,
   Membership,
+  PersonState,
   PlannedNotification,
   Role,
 } from '../sign-in/types.ts';
@@ -195,6 +196,13 @@ export interface AdminStore {
   getClaims(scope: ScopeRef, domains: string[]): Promise<Map<string, DomainClaimRecord>>;
   getConnection(scope: ScopeRef, id: string): Promise<ConnectionRecord | undefined>;
   getConnections(scope: ScopeRef, ids: string[]): Promise<ConnectionRecord[]>;
+  /**
+   * A person as their summary mirrors them (one read): account, memberships and teams,
+   * invitations, and the companies they own.
+   */
+  getPerson(
+    email: string,
+  ): Promise<{ person: PersonState; companies: { id: string; name: string }[] }>;
   /** The connection a provider name belongs to (its sign-in copy), if any. */
   getProvider(providerName: string): Promise<Connection | undefined>;
 

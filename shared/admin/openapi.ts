@@ -160,6 +160,7 @@ export function openApiDocument(): Record<string, unknown> {
       },
     ],
     tags: [
+      { name: 'me', description: "The caller's own view" },
       { name: 'orgs', description: 'Orgs, seats, members, invitations, teams' },
       { name: 'companies', description: 'Companies and their orgs' },
       { name: 'sign-in', description: 'The HTTP sign-in hook' },

@@ -26,6 +26,7 @@ import {
 } from './context.ts';
 import * as domains from './domains.ts';
 import * as events from './events.ts';
+import * as me from './me.ts';
 import type { AdminDeps, Caller, ScopeContext } from './model.ts';
 import * as orgs from './orgs.ts';
 import { type PageRequest, parsePageRequest } from './pagination.ts';
@@ -107,6 +108,20 @@ const scopes = [
 ] as const;
 
 export const routes: readonly RouteSpec[] = [
+  defineRoute({
+    method: 'GET',
+    path: '/v1/me',
+    operationId: 'getMe',
+    summary: "The caller's memberships, owned companies and pending invitations",
+    tag: 'me',
+    auth: true,
+    status: 200,
+    response: 'Me',
+    problems: [],
+    description:
+      'From the person summary, in one read. Lists are not paged: each holds at most 100 entries, and truncated says when one was cut (SPEC §9).',
+    run: (i) => me.getMe(i.ctx),
+  }),
   defineRoute({
     method: 'POST',
     path: '/v1/orgs',

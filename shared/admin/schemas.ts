@@ -264,6 +264,38 @@ export const Invitation = z.object({
 
 export const Team = z.object({ name: z.string(), memberCount: z.int() });
 
+/** SPEC §9: the caller's own view; each list holds at most `ME_LIST_LIMIT` entries. */
+export const Me = z.object({
+  email: z.string(),
+  username: meta(z.nullable(z.string()), { description: 'null until the person has signed in' }),
+  name: z.nullable(z.string()),
+  memberships: z.array(
+    z.object({
+      orgId: z.string(),
+      orgName: z.string(),
+      role: Role,
+      teams: z.array(z.string()),
+      via: Via,
+    }),
+  ),
+  companies: meta(z.array(z.object({ id: z.string(), name: z.string() })), {
+    description: 'The companies the caller owns',
+  }),
+  invitations: z.array(
+    z.object({
+      orgId: z.string(),
+      orgName: z.string(),
+      role: Role,
+      team: z.nullable(z.string()),
+      invitedBy: z.string(),
+      createdAt: Timestamp,
+    }),
+  ),
+  truncated: meta(z.boolean(), {
+    description: 'True when a list was cut at 100 entries (it has more)',
+  }),
+});
+
 export const Company = z.object({
   id: z.string(),
   name: z.string(),
@@ -409,6 +441,7 @@ export const requestSchemas = {
 
 /** The response schemas by name. */
 export const responseSchemas = {
+  Me,
   Org,
   Member,
   MemberPage,
@@ -429,6 +462,7 @@ export type RequestSchemaName = keyof typeof requestSchemas;
 export type ResponseSchemaName = keyof typeof responseSchemas;
 
 export type OrgView = z.infer<typeof Org>;
+export type MeView = z.infer<typeof Me>;
 export type MemberView = z.infer<typeof Member>;
 export type InvitationView = z.infer<typeof Invitation>;
 export type TeamView = z.infer<typeof Team>;

@@ -225,8 +225,11 @@ export function createAdminWrites(
         return [del(keys.invitation(w.orgId, w.email), exists)];
       case 'putCompany':
         return [put(companyItem(w.company), absent)];
-      case 'putCompanyOwner':
-        return [put(companyOwnerItem(w.companyId, w.companyName, w.email, w.at))];
+      case 'putCompanyOwner': {
+        const item = companyOwnerItem(w.companyId, w.companyName, w.email, w.at);
+        summary.put(item);
+        return [put(item)];
+      }
       case 'putCompanyOrg':
         return [put(companyOrgItem(w.companyId, w.orgId, w.name))];
       case 'putClaim':

@@ -26,7 +26,12 @@ export interface PersonDrift {
 function comparable(items: Record<string, unknown>[]): string {
   const p = readPerson(items);
   const sorted = <T>(list: T[]) => list.map((x) => JSON.stringify(x)).sort();
+  const companies = items
+    .filter((i) => String(i[attr.sk]).startsWith(prefix.companyOwner))
+    .map((i) => `${String(i.companyId)}:${String(i.companyName)}`)
+    .sort();
   return JSON.stringify([
+    companies,
     p.account ?? null,
     sorted(p.memberships),
     sorted(p.teamMemberships),

@@ -29,8 +29,11 @@ const ENTITY: Entity = 'personSummary';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-/** Sort-key prefixes of the items the summary mirrors (team memberships are `MEMBER#…#TEAM#…`). */
-const MIRRORED = [prefix.member, prefix.invitation, prefix.notice] as const;
+/**
+ * Sort-key prefixes of the items the summary mirrors (team memberships are `MEMBER#…#TEAM#…`;
+ * company ownerships serve `GET /v1/me`, SPEC §9).
+ */
+const MIRRORED = [prefix.member, prefix.invitation, prefix.notice, prefix.companyOwner] as const;
 /** The account's sort key: mirrored too. */
 const ACCOUNT_SK = keys.account('').sk;
 

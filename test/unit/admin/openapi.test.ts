@@ -38,6 +38,8 @@ const SPEC_ROUTES = [
   ),
   'POST /v1/hooks/sign-in',
   'GET /v1/openapi.json',
+  // SPEC §9
+  'GET /v1/me',
 ];
 
 /** Parameter names may differ (`{id}` vs `{connectionId}`); the shape of the path may not. */
@@ -71,7 +73,7 @@ describe('the OpenAPI document', () => {
     expect(() => validator.resolveRefs()).not.toThrow();
   });
 
-  it('lists every route of SPEC §5, and nothing else', () => {
+  it('lists every route of SPEC §5 and §9, and nothing else', () => {
     const documented = operations().map((o) => shape(o.route));
     expect(documented.sort()).toEqual(SPEC_ROUTES.map(shape).sort());
   });
