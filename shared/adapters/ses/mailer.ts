@@ -5,7 +5,7 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { Config } from '../../config.ts';
 import { UnavailableError, ValidationError } from '../../errors.ts';
-import type { Mail, Mailer } from '../../notifications/mail.ts';
+import type { Mailer } from '../../notifications/mail.ts';
 
 /** An SES client for the configured region, or the local stack's endpoint. */
 export function createSesClient(config: Pick<Config, 'region' | 'sesEndpoint'>): SESv2Client {
