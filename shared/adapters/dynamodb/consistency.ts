@@ -9,7 +9,7 @@ import { attr, keys, PERSON_SUMMARY_SK, prefix } from '../../table/schema.ts';
 import { dynamo } from './errors.ts';
 import { orgOwnerItem, readPerson } from './items.ts';
 import { PersonChanges, readSummary } from './person-changes.ts';
-import { queryPartition } from './query.ts';
+import { decodeStartKey, encodeStartKey, queryPartition } from './query.ts';
 import { type TransactItem, TransactionRefused, transactWrite } from './transact.ts';
 
 /** How one person's copies differ from their items. */
@@ -106,13 +106,6 @@ export interface ConsistencyReport {
   next: string | undefined;
 }
 
-const encode = (key: Record<string, unknown> | undefined) =>
-  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
-const decode = (cursor: string | undefined) =>
-  cursor
-    ? (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>)
-    : undefined;
-
 /**
  * Finds the people's partitions a Scan page at a time, checks each person, and repairs when
  * asked. Stops after `maxPeople`, with the cursor the next run starts from (a person whose
@@ -131,7 +124,7 @@ export async function checkConsistency(
     conflicts: 0,
     next: undefined,
   };
-  let start = decode(options.from);
+  let start = decodeStartKey(options.from);
   const seen = new Set<string>();
   do {
     const page = await dynamo(() =>
@@ -181,6 +174,6 @@ export async function checkConsistency(
     }
     start = page.LastEvaluatedKey;
   } while (start && report.checked < maxPeople);
-  report.next = encode(start);
+  report.next = encodeStartKey(start);
   return report;
 }

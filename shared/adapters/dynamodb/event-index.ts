@@ -14,13 +14,7 @@ import { keys, prefix } from '../../table/schema.ts';
 import type { TaskDeps } from '../../tasks.ts';
 import { dynamo } from './errors.ts';
 import { outboxTaskItem } from './items.ts';
-
-const cursorOf = (key: Record<string, unknown> | undefined) =>
-  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
-const keyOf = (cursor: string | undefined) =>
-  cursor
-    ? (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>)
-    : undefined;
+import { decodeStartKey, encodeStartKey } from './query.ts';
 
 export function createTaskStore(
   db: DynamoDBDocumentClient,
@@ -29,7 +23,7 @@ export function createTaskStore(
   return {
     async indexOrgEvents(orgId, companyId, from, limit) {
       let indexed = 0;
-      let start = keyOf(from);
+      let start = decodeStartKey(from);
       do {
         const out = await dynamo(() =>
           db.send(
@@ -71,7 +65,7 @@ export function createTaskStore(
         indexed += items.length;
         start = out.LastEvaluatedKey;
       } while (start && indexed < limit);
-      return { indexed, next: cursorOf(start) };
+      return { indexed, next: encodeStartKey(start) };
     },
 
     async enqueue(task) {

@@ -89,3 +89,15 @@ export function queryPartition(
     signal,
   );
 }
+
+/**
+ * A `LastEvaluatedKey` as an opaque cursor a later run resumes from, and back. For a job's own
+ * continuation only (a task, a maintenance run): API cursors are validated (`pagination.ts`).
+ */
+export const encodeStartKey = (key: Record<string, unknown> | undefined): string | undefined =>
+  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+
+export const decodeStartKey = (cursor: string | undefined): Record<string, unknown> | undefined =>
+  cursor
+    ? (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>)
+    : undefined;
