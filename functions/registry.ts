@@ -31,6 +31,12 @@ export const functionSpecs = {
     entry: 'functions/admin/handler.ts',
     description: 'Admin HTTP API v1',
   },
+  preToken: {
+    localName: 'provisio-pre-token',
+    entry: 'functions/pre-token/handler.ts',
+    description:
+      'Cognito Pre Token Generation trigger (V2): the orgs claim in ID and access tokens',
+  },
   domainChecker: {
     localName: 'provisio-domain-checker',
     entry: 'functions/domain-checker/handler.ts',

@@ -131,6 +131,11 @@ export class ProvisioStack extends Stack {
       });
     }
     new CfnOutput(this, 'HookSecretArn', { value: p.hookSecret.secretArn });
+    new CfnOutput(this, 'PreTokenFunctionArn', {
+      value: p.functions.preToken.functionArn,
+      description:
+        'Pre Token Generation trigger (event version 2) of the user pool: the orgs claim',
+    });
     new CfnOutput(this, 'SignInFunctionArn', {
       value: p.functions.signIn.functionArn,
       description: 'PostAuthentication and PostConfirmation trigger of the user pool',

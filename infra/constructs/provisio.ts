@@ -185,6 +185,13 @@ const functionWiring = {
       ...(ctx.dnsServers.length > 0 ? envFor.dnsServers(ctx.dnsServers) : {}),
     }),
   },
+  preToken: {
+    tableAccess: tableAccess.getItem,
+    environment: (ctx) => envFor.table(ctx.tableName),
+    memorySize: 512,
+    // Cognito waits 5 seconds for a trigger; the claim's own budget is 1 s (it fails open).
+    timeout: Duration.seconds(5),
+  },
   domainChecker: {
     tableAccess: tableAccess.readWrite,
     environment: (ctx) => ({
@@ -318,6 +325,11 @@ export class Provisio extends Construct {
       this.userPoolClient = undefined;
       jwtAudience = (props.userPoolClients ?? []).map((c) => c.userPoolClientId);
       this.allowImportedPoolToInvoke(props.userPool, functions.signIn);
+      this.allowImportedPoolToInvoke(
+        props.userPool,
+        functions.preToken,
+        'PreTokenGeneration (event version 2)',
+      );
       this.cognitoDomainUrl = props.cognitoDomain;
     } else {
       const created = new ProvisioUserPool(this, 'Users', {
@@ -330,6 +342,13 @@ export class Provisio extends Construct {
       // PostAuthentication; the one sign-in function handles both.
       created.userPool.addTrigger(cognito.UserPoolOperation.POST_AUTHENTICATION, functions.signIn);
       created.userPool.addTrigger(cognito.UserPoolOperation.POST_CONFIRMATION, functions.signIn);
+      // SPEC §9: the orgs claim. Event version 2 (claims in access tokens, JSON values) needs
+      // the Essentials or Plus feature plan (user-pool.ts sets Essentials).
+      created.userPool.addTrigger(
+        cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
+        functions.preToken,
+        cognito.LambdaVersion.V2_0,
+      );
       this.userPool = created.userPool;
       this.userPoolClient = created.userPoolClient;
       jwtAudience = [
@@ -415,13 +434,17 @@ export class Provisio extends Construct {
    * configuration — UpdateUserPool resets every setting it is not given, which is why CDK does
    * not do it here). This lets that pool, and only it, invoke the sign-in function.
    */
-  private allowImportedPoolToInvoke(pool: cognito.IUserPool, fn: lambda.Function): void {
+  private allowImportedPoolToInvoke(
+    pool: cognito.IUserPool,
+    fn: lambda.Function,
+    trigger = 'PostAuthentication and PostConfirmation',
+  ): void {
     fn.addPermission('InvokeByUserPool', {
       principal: new iam.ServicePrincipal('cognito-idp.amazonaws.com'),
       sourceArn: pool.userPoolArn,
     });
     Annotations.of(this).addInfo(
-      `Attach ${fn.node.path} as the PostAuthentication and PostConfirmation trigger of user pool ${pool.userPoolId}: CDK does not change a pool it did not create.`,
+      `Attach ${fn.node.path} as the ${trigger} trigger of user pool ${pool.userPoolId}: CDK does not change a pool it did not create.`,
     );
   }
 }

@@ -30,6 +30,8 @@ const ALL_INDEXES = tableDefinition.globalSecondaryIndexes.map((g) => g.indexNam
 
 /** The access levels Provisio's functions use; no Scan, no table management, no PartiQL. */
 export const tableAccess = {
+  /** GetItem only: one person's summary (the pre-token trigger). */
+  getItem: { itemActions: ['dynamodb:GetItem'], queryIndexes: [] },
   /** Reads items and indexes; writes with single-item calls or transactions. */
   readWrite: { itemActions: [...READ, ...TRANSACT_WRITE], queryIndexes: ALL_INDEXES },
   /** As `readWrite`, plus BatchWriteItem for bulk clean-up (e.g. removing a domain's items). */

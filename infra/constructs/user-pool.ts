@@ -90,6 +90,8 @@ export class ProvisioUserPool extends Construct {
         requireDigits: true,
         requireSymbols: true,
       },
+      // Event version 2 of the Pre Token Generation trigger (the orgs claim, SPEC §9).
+      featurePlan: cognito.FeaturePlan.ESSENTIALS,
       mfa: cognito.Mfa.OPTIONAL,
       mfaSecondFactor: { otp: true, sms: false },
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,

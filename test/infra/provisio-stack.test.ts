@@ -410,6 +410,22 @@ describe('the user pool', () => {
       FunctionName: signIn,
     });
   });
+
+  it('calls the pre-token function, event version 2, on the Essentials plan (SPEC §9)', () => {
+    const preToken = { 'Fn::GetAtt': [functionLogicalId('preToken'), 'Arn'] };
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      UserPoolTier: 'ESSENTIALS',
+      LambdaConfig: {
+        PreTokenGenerationConfig: { LambdaArn: preToken, LambdaVersion: 'V2_0' },
+      },
+    });
+    template.hasOutput('PreTokenFunctionArn', {});
+    // It reads one item: GetItem on the table, nothing else.
+    const dynamo = statementsOf('preToken').filter((st) =>
+      actionsOf(st).some((a) => a.startsWith('dynamodb:')),
+    );
+    expect(dynamo.flatMap(actionsOf)).toEqual(['dynamodb:GetItem']);
+  });
 });
 
 describe('the stream notifier', () => {
@@ -558,9 +574,12 @@ describe('cdk-nag AwsSolutions', () => {
     }
     expect(acknowledged.sort()).toEqual(
       [
-        ...(['SignIn', 'SignInHook', 'Notifier', 'Admin', 'DomainChecker'] as const).flatMap(
-          (fn) => [`AwsSolutions-L1 ${fn}/Function`, `AwsSolutions-IAM5[Resource::*] ${fn}/Role`],
-        ),
+        ...(
+          ['SignIn', 'SignInHook', 'Notifier', 'Admin', 'PreToken', 'DomainChecker'] as const
+        ).flatMap((fn) => [
+          `AwsSolutions-L1 ${fn}/Function`,
+          `AwsSolutions-IAM5[Resource::*] ${fn}/Role`,
+        ]),
         'AwsSolutions-COG2 Users/Pool',
         'AwsSolutions-COG8 Users/Pool',
         'AwsSolutions-SMG4 HookSecret',

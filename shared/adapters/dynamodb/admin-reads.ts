@@ -8,14 +8,8 @@ import type { Role } from '../../sign-in/types.ts';
 import { type Key, keys, prefix } from '../../table/schema.ts';
 import { readCompany, readConnectionRecord, readMember, str } from './admin-records.ts';
 import { dynamo } from './errors.ts';
-import {
-  type DomainClaimRecord,
-  readConnection,
-  readDomainClaim,
-  readOrg,
-  readPerson,
-} from './items.ts';
-import { readSummary } from './person-changes.ts';
+import { type DomainClaimRecord, readConnection, readDomainClaim, readOrg } from './items.ts';
+import { createPersonReader } from './person-reader.ts';
 import { batchGet, foundItem, queryAll, queryPartition } from './query.ts';
 
 /** The admin store's reads by key. */
@@ -112,13 +106,7 @@ export function createAdminReads(db: DynamoDBDocumentClient, tableName: string):
       return item ? readConnectionRecord(item) : undefined;
     },
 
-    async getPerson(email) {
-      const items = readSummary(await getItem(keys.personSummary(email)));
-      const companies = items
-        .filter((i) => str(i.sk).startsWith(prefix.companyOwner))
-        .map((i) => ({ id: str(i.companyId), name: str(i.companyName) }));
-      return { person: readPerson(items), companies };
-    },
+    getPerson: createPersonReader(db, tableName),
 
     async getProvider(providerName) {
       const item = await getItem(keys.ssoProvider(providerName));

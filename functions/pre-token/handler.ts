@@ -1,0 +1,82 @@
+/**
+ * The Cognito Pre Token Generation trigger, event version 2 (SPEC §9): adds the person's
+ * memberships to the ID and access tokens as the claim `orgs` (and `orgs_truncated`), on every
+ * sign-in and token refresh, so that a membership change shows on the next refresh.
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-token-generation.html
+ *
+ * It reads the person summary in one GetItem and fails open: with the table slow (budget 1 s)
+ * or unavailable, the tokens are issued without the claim, a metric counts it, and a line is
+ * logged. It never refuses a sign-in.
+ */
+import middy from '@middy/core';
+import type { Context, PreTokenGenerationV2TriggerEvent } from 'aws-lambda';
+import { createDynamoClient } from '../../shared/adapters/dynamodb/client.ts';
+import { createPersonReader } from '../../shared/adapters/dynamodb/person-reader.ts';
+import { loadConfig } from '../../shared/config.ts';
+import { normaliseEmail } from '../../shared/domains/normalise.ts';
+import { invocation, log, metric } from '../../shared/observability.ts';
+import { orgsClaims } from '../../shared/tokens/orgs-claim.ts';
+
+/** How long the claim may take before the tokens go without it. */
+export const CLAIM_BUDGET_MS = 1000;
+
+/**
+ * `@types/aws-lambda` types `claimsToAddOrOverride` as string values only, but in event version
+ * 2 Cognito takes JSON arrays and objects there (the `orgs` claim is an array of objects):
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-token-generation.html#user-pool-lambda-pre-token-generation-event-versions
+ */
+type Claims = Record<string, unknown>;
+interface TokenClaimsOverride {
+  claimsAndScopeOverrideDetails?: {
+    idTokenGeneration?: { claimsToAddOrOverride?: Claims };
+    accessTokenGeneration?: { claimsToAddOrOverride?: Claims };
+  };
+}
+
+// Built once per execution environment, at cold start: one attempt, within the budget.
+const config = loadConfig();
+const readPerson = createPersonReader(
+  createDynamoClient(config, { maxAttempts: 1, requestTimeoutMs: CLAIM_BUDGET_MS }),
+  config.tableName,
+);
+
+async function run(
+  event: PreTokenGenerationV2TriggerEvent,
+  context: Context,
+): Promise<PreTokenGenerationV2TriggerEvent> {
+  const email = normaliseEmail(event.request.userAttributes?.email);
+  if (!email) return event;
+  let claims: Claims;
+  try {
+    const { person } = await readPerson(email.email, AbortSignal.timeout(CLAIM_BUDGET_MS));
+    claims = orgsClaims(person);
+  } catch (error) {
+    log.warn('tokens issued without the orgs claim', {
+      requestId: context.awsRequestId,
+      error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
+    });
+    metric('OrgsClaimFailures', {});
+    return event;
+  }
+  const response = event.response as unknown as TokenClaimsOverride;
+  const details = response.claimsAndScopeOverrideDetails ?? {};
+  response.claimsAndScopeOverrideDetails = {
+    ...details,
+    idTokenGeneration: {
+      ...details.idTokenGeneration,
+      claimsToAddOrOverride: { ...details.idTokenGeneration?.claimsToAddOrOverride, ...claims },
+    },
+    accessTokenGeneration: {
+      ...details.accessTokenGeneration,
+      claimsToAddOrOverride: {
+        ...details.accessTokenGeneration?.claimsToAddOrOverride,
+        ...claims,
+      },
+    },
+  };
+  return event;
+}
+
+export const handler = middy<PreTokenGenerationV2TriggerEvent, PreTokenGenerationV2TriggerEvent>(
+  invocation(run),
+);
