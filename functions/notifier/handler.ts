@@ -19,11 +19,8 @@ import type {
 } from 'aws-lambda';
 import { loadIdentityProviders } from '../../shared/adapters/cognito/index.ts';
 import { createDynamoClient } from '../../shared/adapters/dynamodb/client.ts';
-import {
-  createDeliveryStore,
-  createProviderDomains,
-} from '../../shared/adapters/dynamodb/delivery-store.ts';
-import { createTaskStore } from '../../shared/adapters/dynamodb/event-index.ts';
+import { createDeliveryStore } from '../../shared/adapters/dynamodb/delivery-store.ts';
+import { createTaskStore } from '../../shared/adapters/dynamodb/task-store.ts';
 import { createMailer, createSesClient } from '../../shared/adapters/ses/mailer.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { deliver } from '../../shared/notifications/deliver.ts';
@@ -39,7 +36,6 @@ const db = createDynamoClient(config, { requestTimeoutMs: 3000, maxAttempts: 3 }
 const store = createDeliveryStore(db, config.tableName);
 const mailer = createMailer(createSesClient(config), config.senderEmail);
 const tasks: TaskDeps = {
-  providerDomains: createProviderDomains(db, config.tableName),
   // The Cognito SDK loads with the first provider sync, not at cold start.
   identityProviders: loadIdentityProviders(config),
   ...createTaskStore(db, config.tableName),

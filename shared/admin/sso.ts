@@ -18,6 +18,7 @@ import { log } from '../observability.ts';
 import { SOCIAL_PROVIDERS } from '../sign-in/providers.ts';
 import {
   CREATED_PROVIDER_PREFIX,
+  DEFAULT_GROUPS_CLAIM,
   type IdpSettings,
   isBoundTo,
   type ProviderSource,
@@ -99,7 +100,7 @@ export function checkIdpSettings(settings: IdpSettings): void {
 
 /** What the record keeps of the settings: never the client secret, nor a metadata document. */
 export function providerSource(settings: IdpSettings): ProviderSource {
-  const groupsClaim = settings.groupsClaim?.trim() || 'groups';
+  const groupsClaim = settings.groupsClaim?.trim() || DEFAULT_GROUPS_CLAIM;
   return settings.type === 'oidc'
     ? {
         source: 'created',

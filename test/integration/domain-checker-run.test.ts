@@ -19,9 +19,9 @@ import {
 } from '../../shared/adapters/cognito/registry.ts';
 import { createTxtLookup } from '../../shared/adapters/dns/txt.ts';
 import { createAdminStore } from '../../shared/adapters/dynamodb/admin-store.ts';
-import { createProviderDomains } from '../../shared/adapters/dynamodb/delivery-store.ts';
 import { createDomainCheckStore } from '../../shared/adapters/dynamodb/domain-check-store.ts';
 import { createSignInStore } from '../../shared/adapters/dynamodb/sign-in-store.ts';
+import { createTaskStore } from '../../shared/adapters/dynamodb/task-store.ts';
 import type { DomainClaimRecord } from '../../shared/admin/model.ts';
 import {
   DAY_MS,
@@ -518,7 +518,7 @@ describe('losing verification (clock injected)', () => {
     // The stream worker's task (no stream on this table: run it as the worker would).
     expect((await registry.readAll()).providers[providerName]?.identifiers).toEqual([domain]);
     await syncProviderIdentifiers(providerName, {
-      providerDomains: createProviderDomains(fx.db, fx.tableName),
+      providerDomains: createTaskStore(fx.db, fx.tableName).providerDomains,
       identityProviders: registry.providers,
     });
     expect((await registry.readAll()).providers[providerName]?.identifiers).toEqual([]);

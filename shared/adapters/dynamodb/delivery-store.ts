@@ -16,24 +16,6 @@ import { GSI1, keys, prefix } from '../../table/schema.ts';
 import { dynamo } from './errors.ts';
 import { queryAll } from './query.ts';
 
-/** The domains a provider's connection serves now (its sign-in copy, read consistently). */
-export function createProviderDomains(db: DynamoDBDocumentClient, tableName: string) {
-  return async (providerName: string): Promise<string[] | undefined> => {
-    const out = await dynamo(() =>
-      db.send(
-        new GetCommand({
-          TableName: tableName,
-          Key: keys.ssoProvider(providerName),
-          ConsistentRead: true,
-          ProjectionExpression: 'domains',
-        }),
-      ),
-    );
-    if (!out.Item) return undefined;
-    return Array.isArray(out.Item.domains) ? out.Item.domains.map(String) : [];
-  };
-}
-
 export function createDeliveryStore(db: DynamoDBDocumentClient, tableName: string): DeliveryStore {
   const queryIndex = (pk: string, skPrefix: string) =>
     queryAll(db, {

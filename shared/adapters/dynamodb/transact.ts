@@ -10,7 +10,6 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { Key } from '../../table/schema.ts';
 import { dynamo, TransactionCancelledError } from './errors.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -25,66 +24,6 @@ export const MAX_TRANSACTION_ITEMS = 100;
 export const SEAT_FREE =
   '(attribute_not_exists(seatLimit) OR attribute_type(seatLimit, :null) OR seatsUsed < seatLimit)';
 export const SEAT_FREE_VALUES = { ':null': 'NULL' } as const;
-
-/** A condition with its placeholders. */
-export interface Condition {
-  expression: string;
-  values?: Record<string, unknown> | undefined;
-  names?: Record<string, string> | undefined;
-}
-
-const conditionOf = (c: Condition | string | undefined) =>
-  typeof c === 'string' ? { expression: c } : c;
-
-function expressionParts(
-  condition: Condition | undefined,
-  values: Record<string, unknown> = {},
-  names: Record<string, string> = {},
-) {
-  const v = { ...values, ...condition?.values };
-  const n = { ...names, ...condition?.names };
-  return {
-    ...(condition ? { ConditionExpression: condition.expression } : {}),
-    ...(Object.keys(v).length ? { ExpressionAttributeValues: v } : {}),
-    ...(Object.keys(n).length ? { ExpressionAttributeNames: n } : {}),
-  };
-}
-
-/** Transaction items of one table. */
-export function itemsOf(tableName: string) {
-  const key = (k: Key) => ({ pk: k.pk, sk: k.sk });
-  return {
-    put: (Item: Record<string, unknown>, condition?: Condition | string): TransactItem => ({
-      Put: { TableName: tableName, Item, ...expressionParts(conditionOf(condition)) },
-    }),
-    update: (
-      k: Key,
-      expression: {
-        update: string;
-        values?: Record<string, unknown>;
-        names?: Record<string, string>;
-      },
-      condition?: Condition | string,
-    ): TransactItem => ({
-      Update: {
-        TableName: tableName,
-        Key: key(k),
-        UpdateExpression: expression.update,
-        ...expressionParts(conditionOf(condition), expression.values, expression.names),
-      },
-    }),
-    del: (k: Key, condition?: Condition | string): TransactItem => ({
-      Delete: { TableName: tableName, Key: key(k), ...expressionParts(conditionOf(condition)) },
-    }),
-    check: (k: Key, condition: Condition | string): TransactItem => ({
-      ConditionCheck: {
-        TableName: tableName,
-        Key: key(k),
-        ...(expressionParts(conditionOf(condition)) as { ConditionExpression: string }),
-      },
-    }),
-  };
-}
 
 /** An item and what a failure of its condition means (`undefined`: it has none that can fail). */
 export interface Guarded<G> {

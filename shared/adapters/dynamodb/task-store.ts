@@ -1,11 +1,13 @@
 /**
- * The outbox tasks' storage (`shared/tasks.ts`): an org's earlier events indexed for its
- * company's activity, a bounded batch at a time, and another task put on the outbox.
+ * The outbox tasks' storage (`shared/tasks.ts`): the domains a provider's connection serves now,
+ * an org's earlier events indexed for its company's activity (a bounded batch at a time), and
+ * another task put on the outbox.
  */
 
 import { randomUUID } from 'node:crypto';
 import {
   type DynamoDBDocumentClient,
+  GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
@@ -16,11 +18,31 @@ import { dynamo } from './errors.ts';
 import { outboxTaskItem } from './items.ts';
 import { decodeStartKey, encodeStartKey } from './query.ts';
 
+/** The domains a provider's connection serves now (its sign-in copy, read consistently). */
+function createProviderDomains(db: DynamoDBDocumentClient, tableName: string) {
+  return async (providerName: string): Promise<string[] | undefined> => {
+    const out = await dynamo(() =>
+      db.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: keys.ssoProvider(providerName),
+          ConsistentRead: true,
+          ProjectionExpression: 'domains',
+        }),
+      ),
+    );
+    if (!out.Item) return undefined;
+    return Array.isArray(out.Item.domains) ? out.Item.domains.map(String) : [];
+  };
+}
+
 export function createTaskStore(
   db: DynamoDBDocumentClient,
   tableName: string,
-): Pick<TaskDeps, 'indexOrgEvents' | 'enqueue'> {
+): Pick<TaskDeps, 'providerDomains' | 'indexOrgEvents' | 'enqueue'> {
   return {
+    providerDomains: createProviderDomains(db, tableName),
+
     async indexOrgEvents(orgId, companyId, from, limit) {
       let indexed = 0;
       let start = decodeStartKey(from);
