@@ -84,6 +84,11 @@ export interface PathMeasurement {
 export interface PathOptions {
   iterations: number;
   warmup: number;
+  /**
+   * The table to create (and drop at the end). The handlers read their configuration once per
+   * process, so every measurement of one bench run uses the same table name.
+   */
+  tableName: string;
 }
 
 type Trigger = (event: unknown, context: unknown) => Promise<unknown>;
@@ -171,7 +176,7 @@ export async function measurePaths(
   const ses = await startSesStub();
   const meter = installMeter();
   try {
-    const fx = await createSignInFixture(endpoint);
+    const fx = await createSignInFixture(endpoint, { tableName: options.tableName });
     // The handlers read their configuration when they load, as at a Lambda cold start.
     Object.assign(process.env, {
       [ENV.tableName]: fx.tableName,

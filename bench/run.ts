@@ -22,6 +22,8 @@ import { measureImports } from './cold-start.ts';
 import { costPerMillion, PRICES } from './cost.ts';
 import { startBenchDynamoDb } from './dynamodb.ts';
 import { measurePaths } from './paths.ts';
+import { measurePreToken } from './pre-token.ts';
+import type { VersusFloor } from './versus-floor.ts';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200);
 const WARMUP = 30;
@@ -64,8 +66,12 @@ async function main(): Promise<void> {
       `Measuring the sign-in paths (${ITERATIONS} sign-ins each after ${WARMUP} warm-up)…`,
     );
     let paths: Awaited<ReturnType<typeof measurePaths>>;
+    const handlers: VersusFloor[] = [];
     try {
-      paths = await measurePaths(dynamo.endpoint, { iterations: ITERATIONS, warmup: WARMUP });
+      const options = { iterations: ITERATIONS, warmup: WARMUP, tableName: 'provisio-bench' };
+      paths = await measurePaths(dynamo.endpoint, options);
+      console.log('Measuring the pre-token trigger against its floor…');
+      handlers.push(await measurePreToken(dynamo.endpoint, options));
     } finally {
       await dynamo.stop();
     }
@@ -130,6 +136,14 @@ async function main(): Promise<void> {
         pass: p.ratio <= TARGETS.ratio,
       });
     }
+    for (const h of handlers) {
+      checks.push({
+        figure: `${h.name}: p50 / floor p50`,
+        measured: `${h.ratio}`,
+        target: `≤ ${TARGETS.ratio}`,
+        pass: h.ratio <= TARGETS.ratio,
+      });
+    }
     checks.push({
       figure: 'sign-in bundle, SDK external',
       measured: kb(bundleOf('signIn', 'external').bytes),
@@ -186,6 +200,13 @@ async function main(): Promise<void> {
           p.bareP50Ms,
           p.codeP50Ms,
         ]),
+      ),
+    );
+    console.log('\nOther handlers against their floor (same run, alternating turns)\n');
+    console.log(
+      table(
+        ['handler', 'p50 ms', 'p99 ms', 'floor', 'floor p50 ms', 'ratio'],
+        handlers.map((h) => [h.name, h.p50Ms, h.p99Ms, h.floor, h.floorP50Ms, h.ratio]),
       ),
     );
     console.log('\nBundles (minified index.mjs) and cold start (import in a fresh node, median)\n');
@@ -309,6 +330,7 @@ async function main(): Promise<void> {
         notifier: p.notifier,
         logBytes: p.logBytes,
       })),
+      handlers,
       bundles,
       coldStart: coldStart.map((c) => ({ ...c, deployed })),
       costPerMillion: costs,

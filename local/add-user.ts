@@ -4,21 +4,14 @@
  * the admin console (http://localhost:3000/console/). As an administrator would create it:
  * no sign-in trigger runs until the person signs in.
  */
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { readLocalConfig } from './local-config.ts';
 import { cognitoSdk, localClientConfig } from './sdk.ts';
-import type { LocalStackConfig } from './stack.ts';
 
 const DEFAULT_PASSWORD = 'Correct-horse-1';
 
 async function main([email, password = DEFAULT_PASSWORD]: string[]): Promise<void> {
   if (!email?.includes('@')) throw new Error('usage: npm run local:user -- <email> [password]');
-  const file = join(resolve(process.env.PROVISIO_DIR?.trim() || '.provisio'), 'local.json');
-  const config = JSON.parse(
-    await readFile(file, 'utf8').catch(() => {
-      throw new Error(`${file} not found: start the stack first (npm start)`);
-    }),
-  ) as LocalStackConfig;
+  const config = await readLocalConfig();
   const sdk = cognitoSdk();
   const client = new sdk.CognitoIdentityProviderClient(localClientConfig(config.cognito.endpoint));
   const UserPoolId = config.cognito.userPoolId;

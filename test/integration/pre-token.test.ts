@@ -8,10 +8,11 @@ import { createRequire } from 'node:module';
 import { createServer, type Server } from 'node:net';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { functionSpecs } from '../../functions/registry.ts';
+import { localSignIn, tokenClaims } from '../../local/tokens.ts';
 import { ENV } from '../../shared/config.ts';
 import { uniqueSlug } from '../support/admin-harness.ts';
 import { adminSuite } from '../support/admin-suite.ts';
-import { lambdaClient } from '../support/local-stack.ts';
+import { lambdaClient, localStack, signedInUser } from '../support/local-stack.ts';
 
 const require = createRequire(import.meta.url);
 const lambdaSdk = require('@aws-sdk/client-lambda') as typeof import('@aws-sdk/client-lambda');
@@ -110,5 +111,34 @@ describe('the orgs claim', () => {
       for (const s of sockets) s.destroy();
       server.close();
     }
+  });
+});
+
+describe("the local stack's sign-in (npm run local:token)", () => {
+  it('returns tokens carrying the orgs claim, which the local API accepts', async () => {
+    const user = await signedInUser();
+    const { apiUrl } = localStack();
+    const name = uniqueSlug('tokens');
+    const created = await fetch(`${apiUrl}/v1/orgs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${user.idToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name }),
+    });
+    expect(created.status).toBe(201);
+    const orgId = ((await created.json()) as { id: string }).id;
+
+    const tokens = await localSignIn(localStack(), user.email, user.password);
+    const expected = [{ id: orgId, name, role: 'owner', teams: [] }];
+    expect(tokenClaims(tokens.idToken).orgs).toEqual(expected);
+    expect(tokenClaims(tokens.accessToken).orgs).toEqual(expected);
+    expect(tokenClaims(tokens.idToken).email).toBe(user.email);
+
+    // Re-signed with cognito-local's key: the local API's authorizer takes them.
+    const me = await fetch(`${apiUrl}/v1/me`, {
+      headers: { authorization: `Bearer ${tokens.idToken}` },
+    });
+    expect(me.status).toBe(200);
+    const body = (await me.json()) as { memberships: { orgId: string }[] };
+    expect(body.memberships.map((m) => m.orgId)).toEqual([orgId]);
   });
 });

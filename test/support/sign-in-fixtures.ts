@@ -102,12 +102,15 @@ export function putItem(
 }
 
 /** Creates a uniquely named table from the shared definition and returns helpers around it. */
-export async function createSignInFixture(endpoint: string): Promise<SignInFixture> {
+export async function createSignInFixture(
+  endpoint: string,
+  options: { tableName?: string } = {},
+): Promise<SignInFixture> {
   const db = createDynamoClient(
     { region: 'us-east-1', dynamodbEndpoint: endpoint },
     { requestTimeoutMs: 5000, maxAttempts: 3 },
   );
-  const tableName = `t${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+  const tableName = options.tableName ?? `t${randomUUID().replaceAll('-', '').slice(0, 16)}`;
   await db.send(new CreateTableCommand(createTableInput(tableName)));
   await waitUntilTableExists({ client: db, maxWaitTime: 30 }, { TableName: tableName });
   const put = (Item: Record<string, unknown>) =>

@@ -1,0 +1,79 @@
+/**
+ * The Pre Token Generation trigger (functions/pre-token/handler.ts, its client built at module
+ * scope as deployed) against its floor: one consistent GetItem of the person summary, sent with
+ * a client built like the handler's. The person is a member of five orgs, with teams.
+ */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { createDynamoClient } from '../shared/adapters/dynamodb/client.ts';
+import { ENV } from '../shared/config.ts';
+import { keys } from '../shared/table/schema.ts';
+import { createSignInFixture, lambdaContext } from '../test/support/sign-in-fixtures.ts';
+import { type VersusFloor, versusFloor } from './versus-floor.ts';
+
+type Trigger = (event: unknown, context: unknown) => Promise<{ response: unknown }>;
+
+export async function measurePreToken(
+  endpoint: string,
+  options: { iterations: number; warmup: number; tableName: string },
+): Promise<VersusFloor> {
+  // The same table name as the sign-in paths: the handlers read their configuration once.
+  const fx = await createSignInFixture(endpoint, { tableName: options.tableName });
+  const email = 'tokens@pre-token.bench';
+  try {
+    for (let i = 0; i < 5; i++) {
+      const org = await fx.org(`bench-tokens-${i}`);
+      await fx.member(email, org, { teams: [{ team: 'dev', via: 'admin' }] });
+    }
+    Object.assign(process.env, {
+      [ENV.tableName]: fx.tableName,
+      [ENV.dynamodbEndpoint]: endpoint,
+      [ENV.awsRegion]: 'us-east-1',
+    });
+    const handler = (await import('../functions/pre-token/handler.ts'))
+      .handler as unknown as Trigger;
+    const floorDb = createDynamoClient({ region: 'us-east-1', dynamodbEndpoint: endpoint });
+    const event = () => ({
+      version: '2',
+      triggerSource: 'TokenGeneration_RefreshTokens',
+      region: 'us-east-1',
+      userPoolId: 'us-east-1_bench',
+      userName: email,
+      callerContext: { awsSdkVersion: 'bench', clientId: 'bench' },
+      request: { userAttributes: { email }, groupConfiguration: {}, scopes: ['openid'] },
+      response: { claimsAndScopeOverrideDetails: null },
+    });
+    // The claim must be there, or the bench measures the fail-open path.
+    const first = (await handler(event(), lambdaContext('provisio-pre-token'))) as {
+      response: {
+        claimsAndScopeOverrideDetails?: {
+          idTokenGeneration?: { claimsToAddOrOverride?: { orgs?: unknown[] } };
+        };
+      };
+    };
+    const orgs =
+      first.response.claimsAndScopeOverrideDetails?.idTokenGeneration?.claimsToAddOrOverride?.orgs;
+    if (orgs?.length !== 5) throw new Error(`pre-token: expected 5 orgs, got ${orgs?.length}`);
+    try {
+      return await versusFloor(
+        {
+          name: 'pre-token trigger (5 orgs)',
+          floor: 'GetItem of the person summary',
+          run: () => handler(event(), lambdaContext('provisio-pre-token')),
+          floorRun: () =>
+            floorDb.send(
+              new GetCommand({
+                TableName: fx.tableName,
+                Key: keys.personSummary(email),
+                ConsistentRead: true,
+              }),
+            ),
+        },
+        options,
+      );
+    } finally {
+      floorDb.destroy();
+    }
+  } finally {
+    await fx.drop();
+  }
+}
