@@ -37,6 +37,11 @@ export const functionSpecs = {
     description:
       'Cognito Pre Token Generation trigger (V2): the orgs claim in ID and access tokens',
   },
+  scim: {
+    localName: 'provisio-scim',
+    entry: 'functions/scim/handler.ts',
+    description: 'SCIM 2.0 endpoint of each SSO connection (/scim/v2/{connectionId})',
+  },
   domainChecker: {
     localName: 'provisio-domain-checker',
     entry: 'functions/domain-checker/handler.ts',
@@ -56,6 +61,8 @@ export const httpRoutes = [
   { method: 'GET', path: '/v1/openapi.json', function: 'admin', auth: 'none' },
   { method: 'POST', path: '/v1/hooks/sign-in', function: 'signInHook', auth: 'none' },
   { method: 'ANY', path: '/v1/{proxy+}', function: 'admin', auth: 'jwt' },
+  // SCIM clients authenticate with their connection's own bearer token, checked by the function.
+  { method: 'ANY', path: '/scim/v2/{proxy+}', function: 'scim', auth: 'none' },
 ] as const satisfies readonly {
   method: 'GET' | 'POST' | 'ANY';
   path: string;

@@ -302,7 +302,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const url = new URL(request.url ?? '/', 'http://localhost');
     const invokeMatch = INVOKE_PATH.exec(url.pathname);
     if (invokeMatch && request.method === 'POST') return invoke(request, invokeMatch[1]!);
-    if (url.pathname.startsWith('/v1/')) return gateway(request, url);
+    if (matchRoute(request.method ?? 'GET', url.pathname)) return gateway(request, url);
     if (
       consoleSite &&
       (url.pathname === CONSOLE_PATH || url.pathname.startsWith(`${CONSOLE_PATH}/`))

@@ -81,6 +81,8 @@ export function toHttpApiEvent(
   const hasBody = request.body.length > 0;
   const isText = TEXT_TYPES.test(headers['content-type'] ?? 'text/plain');
   const host = headers.host ?? 'localhost';
+  // As API Gateway adds it (the local server speaks plain HTTP).
+  headers['x-forwarded-proto'] ??= 'http';
 
   return {
     version: '2.0',

@@ -19,6 +19,8 @@ const ANONYMOUS: Record<Extract<HttpRoute, { auth: 'none' }>['path'], string> = 
     'GET /v1/openapi.json serves the public API description and is anonymous by design (SPEC §5: "no auth").',
   '/v1/hooks/sign-in':
     'POST /v1/hooks/sign-in is called by IdPs that hold no user-pool token; the function authenticates every request by its Provisio-Signature HMAC (SPEC §5) and answers 401 otherwise.',
+  '/scim/v2/{proxy+}':
+    "SCIM clients (Okta, Entra ID) hold no user-pool token; the function authenticates every request by the connection's own SCIM bearer token (SPEC §10, stored as a hash) and answers 401 otherwise.",
 };
 
 export interface ProvisioHttpApiProps {

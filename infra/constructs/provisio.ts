@@ -192,6 +192,13 @@ const functionWiring = {
     // Cognito waits 5 seconds for a trigger; the claim's own budget is 1 s (it fails open).
     timeout: Duration.seconds(5),
   },
+  scim: {
+    // Reads whole SCIM partitions (Query) and people's items; writes transactions.
+    tableAccess: tableAccess.readWriteBatch,
+    environment: (ctx) => envFor.table(ctx.tableName),
+    // A group push writes one transaction per person.
+    timeout: Duration.seconds(29),
+  },
   domainChecker: {
     tableAccess: tableAccess.readWrite,
     environment: (ctx) => ({

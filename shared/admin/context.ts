@@ -28,6 +28,13 @@ export interface Ctx {
   at: string;
 }
 
+/** What records of a change need: who, when, and new ids (an admin request or a SCIM client). */
+export interface RecordCtx {
+  deps: Pick<AdminDeps, 'newId'>;
+  caller: Caller;
+  at: string;
+}
+
 /** SPEC §5: org routes are for the org's owners and the owners of its company. */
 export const administersOrg = (access: OrgAccess): boolean =>
   access.role === 'owner' || access.companyOwner;
@@ -75,7 +82,7 @@ export const scopeName = (scope: ScopeContext): string =>
 
 /** An audit event about the scope: stored in the org (listed for its company too), or in the company. */
 export function newEvent(
-  ctx: Ctx,
+  ctx: RecordCtx,
   where: ScopeContext | OrgRecord,
   type: EventRecord['type'],
   subject: string,
@@ -96,7 +103,7 @@ export function newEvent(
 
 /** An outbox notification about the scope (SPEC §4). */
 export function newNotification(
-  ctx: Ctx,
+  ctx: RecordCtx,
   where: ScopeContext | OrgRecord,
   type: NotificationRecord['type'],
   person: { email: string; name: string | null },

@@ -4,6 +4,7 @@
  */
 
 import type { AppError } from '../errors.ts';
+import type { ScimGroupRecord, ScimTokenRecord, ScimUserRecord } from '../scim/records.ts';
 import type {
   Connection,
   EventType,
@@ -12,6 +13,7 @@ import type {
   PersonState,
   PlannedNotification,
   Role,
+  Via,
 } from '../sign-in/types.ts';
 import type {
   BoundProviders,
@@ -170,6 +172,40 @@ export type Write = { conflict?: string | AppError } /** Put a new org (conditio
   | { kind: 'outbox'; notification: NotificationRecord }
   /** Put an outbox task: the stream worker runs it once this commits (`shared/tasks.ts`). */
   | { kind: 'task'; id: string; at: string; task: OutboxTask }
+  /** Put a team membership and count it (condition: absent; the membership exists unless `joining`). */
+  | {
+      kind: 'putTeamMember';
+      orgId: string;
+      team: string;
+      email: string;
+      via: Via;
+      joining: boolean;
+      at: string;
+    }
+  /** Put or replace a connection's SCIM token (no condition: a rotation replaces it). */
+  | { kind: 'putScimToken'; token: ScimTokenRecord }
+  /** Delete a connection's SCIM token (condition: it exists). */
+  | { kind: 'deleteScimToken'; connectionId: string }
+  /** Put a SCIM user (condition: absent when `user.version` is 1, else stored at `version - 1`). */
+  | { kind: 'putScimUser'; connectionId: string; user: ScimUserRecord }
+  /** Delete a SCIM user (condition: stored at `version`). */
+  | { kind: 'deleteScimUser'; connectionId: string; id: string; version: number }
+  /** Put a SCIM group (condition as `putScimUser`). */
+  | { kind: 'putScimGroup'; connectionId: string; group: ScimGroupRecord }
+  /** Delete a SCIM group (condition: stored at `version`). */
+  | { kind: 'deleteScimGroup'; connectionId: string; id: string; version: number }
+  /** Claim a userName or displayName for a resource (condition: free, or already this resource's). */
+  | { kind: 'putScimName'; connectionId: string; what: 'user' | 'group'; key: string; id: string }
+  /** Release a userName or displayName (condition: this resource's). */
+  | {
+      kind: 'deleteScimName';
+      connectionId: string;
+      what: 'user' | 'group';
+      key: string;
+      id: string;
+    }
+  /** Mark (or unmark) a person as deactivated by a connection's SCIM client (mirrored in the summary). */
+  | { kind: 'scimDeactivated'; email: string; connectionId: string; on: boolean; at: string }
 );
 
 /** The result of an org access check. */

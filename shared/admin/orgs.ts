@@ -5,7 +5,14 @@
  */
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { Role } from '../sign-in/types.ts';
-import { type Ctx, memberView, newEvent, newNotification, orgView } from './context.ts';
+import {
+  type Ctx,
+  memberView,
+  newEvent,
+  newNotification,
+  orgView,
+  type RecordCtx,
+} from './context.ts';
 import type { MemberRecord, OrgRecord, Write } from './model.ts';
 import type { Page, PageRequest } from './pagination.ts';
 import type { InvitationView, MemberView, OrgView, TeamView } from './schemas.ts';
@@ -142,7 +149,7 @@ export async function setMemberRole(
 }
 
 /** The writes of removing a member: the seat, the owner count, the member's teams. */
-export function planMemberRemoval(ctx: Ctx, org: OrgRecord, member: MemberRecord): Write[] {
+export function planMemberRemoval(ctx: RecordCtx, org: OrgRecord, member: MemberRecord): Write[] {
   const owner = member.membership.role === 'owner';
   return [
     {

@@ -11,6 +11,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import type * as z from 'zod/mini';
 import { normaliseEmail } from '../domains/normalise.ts';
 import { AppError, NotFoundError, ValidationError } from '../errors.ts';
+import { requestOrigin } from '../http/origin.ts';
 import { json } from '../http/problem.ts';
 import { parseBody } from '../validation.ts';
 import { callerClaims, trustedCaller } from './caller.ts';
@@ -44,6 +45,8 @@ export interface RouteInput<Body = unknown> {
   page: PageRequest;
   /** The body its request schema validated (undefined for a route without one). */
   body: Body;
+  /** The API's origin as the caller reached it (`https://api.example.com`), for URLs to hand out. */
+  origin: string;
 }
 
 /**
@@ -451,6 +454,35 @@ export const routes: readonly RouteSpec[] = [
         run: (i) => sso.deleteConnection(i.ctx, i.scope, i.params.connectionId ?? ''),
       }),
       defineRoute({
+        method: 'POST',
+        path: atScope('/sso-connections/{connectionId}/scim-token'),
+        operationId: `create${name}ScimToken`,
+        summary: "Generate or rotate the connection's SCIM token",
+        tag,
+        auth: true,
+        scope: param,
+        ...(own ? { ownScopeOnly: 'SSO connections' as const } : {}),
+        status: 201,
+        response: 'ScimToken',
+        problems: [404, 409],
+        description:
+          'Returns the token once, with the SCIM base URL to give the IdP (SPEC §10); a previous token stops working. 409 while the connection has SCIM off.',
+        run: (i) => sso.createScimToken(i.ctx, i.scope, i.params.connectionId ?? '', i.origin),
+      }),
+      defineRoute({
+        method: 'DELETE',
+        path: atScope('/sso-connections/{connectionId}/scim-token'),
+        operationId: `revoke${name}ScimToken`,
+        summary: "Revoke the connection's SCIM token",
+        tag,
+        auth: true,
+        scope: param,
+        ...(own ? { ownScopeOnly: 'SSO connections' as const } : {}),
+        status: 204,
+        problems: [404, 409],
+        run: (i) => sso.revokeScimToken(i.ctx, i.scope, i.params.connectionId ?? ''),
+      }),
+      defineRoute({
         method: 'GET',
         path: atScope('/events'),
         operationId: `list${name}Events`,
@@ -608,6 +640,7 @@ export async function routeRequest(
     scope: scope as ScopeContext,
     page,
     body,
+    origin: requestOrigin(event),
   });
   if (route.status === 204) return { statusCode: 204 };
   return json(route.status, result);

@@ -52,6 +52,7 @@ export const Via = z.enum([
   'invitation',
   'admin',
   'creator',
+  'scim',
 ]);
 
 const SEAT_LIMIT = 'must be an integer from 0 to 1000000, or null for unlimited';
@@ -377,6 +378,14 @@ export const SsoConnection = z.object({
   createdAt: Timestamp,
 });
 
+export const ScimToken = z.object({
+  token: meta(z.string(), {
+    description: 'The bearer token for the SCIM client; shown once, only its hash is kept',
+  }),
+  baseUrl: meta(z.string(), { description: 'The SCIM base URL (tenant URL) of the connection' }),
+  createdAt: Timestamp,
+});
+
 export const EventType = z.enum(EVENT_TYPES);
 
 export const Event = z.object({
@@ -453,6 +462,7 @@ export const responseSchemas = {
   DomainPage,
   SsoConnection,
   SsoConnectionPage,
+  ScimToken,
   EventPage,
   SignInHookResponse,
   Problem,
@@ -463,6 +473,7 @@ export type ResponseSchemaName = keyof typeof responseSchemas;
 
 export type OrgView = z.infer<typeof Org>;
 export type MeView = z.infer<typeof Me>;
+export type ScimTokenView = z.infer<typeof ScimToken>;
 export type MemberView = z.infer<typeof Member>;
 export type InvitationView = z.infer<typeof Invitation>;
 export type TeamView = z.infer<typeof Team>;

@@ -15,6 +15,7 @@
 import { normaliseDomain } from '../domains/normalise.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { log } from '../observability.ts';
+import { hashScimToken, newScimToken, scimBaseUrl } from '../scim/tokens.ts';
 import { SOCIAL_PROVIDERS } from '../sign-in/providers.ts';
 import {
   CREATED_PROVIDER_PREFIX,
@@ -27,7 +28,7 @@ import {
 import { type Ctx, connectionView, newEvent, newNotification, scopeName } from './context.ts';
 import type { ConnectionRecord, DomainClaimRecord, ScopeContext, Write } from './model.ts';
 import type { Page, PageRequest } from './pagination.ts';
-import type { SsoConnectionView } from './schemas.ts';
+import type { ScimTokenView, SsoConnectionView } from './schemas.ts';
 
 /** The create fields, as validated by the route's schema. */
 export interface ConnectionInput {
@@ -592,4 +593,62 @@ export async function listConnections(
     items: out.items.map((c) => connectionView(c, ctx.deps.serviceProvider)),
     nextCursor: out.nextCursor,
   };
+}
+
+/**
+ * `POST …/sso-connections/{id}/scim-token` (SPEC §10): generates or rotates the connection's
+ * SCIM token and returns it once, with the SCIM base URL; the table keeps only its hash.
+ */
+export async function createScimToken(
+  ctx: Ctx,
+  scope: ScopeContext,
+  id: string,
+  origin: string,
+): Promise<ScimTokenView> {
+  const connection = await requireConnection(ctx, scope, id);
+  if (!connection.scim) {
+    throw new ConflictError(
+      `SCIM is off for SSO connection ${connection.name}: turn it on ({"scim": true}) first`,
+    );
+  }
+  const token = newScimToken();
+  await ctx.deps.store.apply([
+    {
+      kind: 'putScimToken',
+      token: {
+        connectionId: id,
+        scope: scope.ref,
+        tokenHash: hashScimToken(token),
+        createdAt: ctx.at,
+        createdBy: ctx.caller.email,
+      },
+    },
+    {
+      kind: 'event',
+      event: newEvent(ctx, scope, 'sso_connection_updated', connection.name, {
+        connectionId: id,
+        scimToken: 'generated',
+      }),
+    },
+  ]);
+  return { token, baseUrl: scimBaseUrl(origin, id), createdAt: ctx.at };
+}
+
+/** `DELETE …/sso-connections/{id}/scim-token`: the SCIM client is locked out at once. */
+export async function revokeScimToken(ctx: Ctx, scope: ScopeContext, id: string): Promise<void> {
+  const connection = await requireConnection(ctx, scope, id);
+  await ctx.deps.store.apply([
+    {
+      kind: 'deleteScimToken',
+      connectionId: id,
+      conflict: new NotFoundError(`SSO connection ${connection.name} has no SCIM token`),
+    },
+    {
+      kind: 'event',
+      event: newEvent(ctx, scope, 'sso_connection_updated', connection.name, {
+        connectionId: id,
+        scimToken: 'revoked',
+      }),
+    },
+  ]);
 }

@@ -333,6 +333,16 @@ function decideSso(b: PlanBuilder, signIn: SignIn, state: SignInState, conn: Con
     );
   }
 
+  // §10: the connection's SCIM client deactivated or deleted this person.
+  if (state.person.scimDeactivated?.includes(conn.id)) {
+    return b.deny(
+      'Access denied',
+      `Access denied: your account was deactivated by your organization's identity provider.`,
+      defaultOrg,
+      'scim_deactivated',
+    );
+  }
+
   // §3.2.2: pending invitations to orgs in the connection's scope are accepted.
   for (const invitation of state.person.invitations) {
     if (scoped(invitation.orgId)) b.acceptInvitation(invitation);

@@ -12,7 +12,8 @@ export type Via =
   | 'group-mapping'
   | 'invitation'
   | 'admin'
-  | 'creator';
+  | 'creator'
+  | 'scim';
 export type Role = 'owner' | 'member';
 
 /** A normalised sign-in, from a Cognito trigger or the HTTP hook (SPEC §2). */
@@ -74,6 +75,8 @@ export interface PersonState {
   memberships: Membership[];
   teamMemberships: TeamMembership[];
   invitations: Invitation[];
+  /** Connections whose SCIM client deactivated or deleted the person (SPEC §10). */
+  scimDeactivated?: string[] | undefined;
   notices: Notice[];
   /**
    * The person's items as stored, when they were read from their partition rather than from

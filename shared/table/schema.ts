@@ -29,6 +29,11 @@
  * | username uniqueness                       | table | pk=USERNAME#<username>, sk=USERNAME                 | conditional Put     |
  * | org name uniqueness                       | table | pk=ORGNAME#<name>, sk=ORGNAME                       | conditional Put     |
  * | one verifier per domain                   | table | pk=DOMAIN#<domain>, sk=VERIFIED                     | conditional Put     |
+ * | SCIM: a connection's token (hash)         | table | pk=SCIM#<connectionId>, sk=TOKEN                    | GetItem             |
+ * | SCIM: user / group by id                  | table | pk=SCIM#<connectionId>, sk=USER#<id> / GROUP#<id>   | GetItem             |
+ * | SCIM: users / groups, in id order         | table | pk=SCIM#<connectionId>, sk begins_with USER#/GROUP# | Query               |
+ * | SCIM: userName / displayName uniqueness   | table | pk=SCIM#<connectionId>, sk=USERNAME#/GROUPNAME#<k>  | conditional Put     |
+ * | SCIM: a person deactivated by SCIM        | table | pk=ACCOUNT#<email>, sk=SCIMOFF#<connectionId>       | in the summary      |
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
@@ -162,6 +167,32 @@ export const keys = {
     pk: `OUTBOX#${outboxId}`,
     sk: `DELIVERY#${recipient}`,
   }),
+  /** A connection's SCIM bearer token, as a hash (SPEC §10). */
+  scimToken: (connectionId: string): Key => ({ pk: `SCIM#${connectionId}`, sk: 'TOKEN' }),
+  scimUser: (connectionId: string, id: string): Key => ({
+    pk: `SCIM#${connectionId}`,
+    sk: `${prefix.scimUser}${id}`,
+  }),
+  /** A SCIM userName's owner in a connection (`userNameKey`: lower case, trimmed). */
+  scimUserName: (connectionId: string, userNameKey: string): Key => ({
+    pk: `SCIM#${connectionId}`,
+    sk: `USERNAME#${userNameKey}`,
+  }),
+  scimGroup: (connectionId: string, id: string): Key => ({
+    pk: `SCIM#${connectionId}`,
+    sk: `${prefix.scimGroup}${id}`,
+  }),
+  scimGroupName: (connectionId: string, displayNameKey: string): Key => ({
+    pk: `SCIM#${connectionId}`,
+    sk: `GROUPNAME#${displayNameKey}`,
+  }),
+  /** The partition of a connection's SCIM resources. */
+  scim: (connectionId: string): string => `SCIM#${connectionId}`,
+  /** A person SCIM deactivated or deleted in a connection: denied at its SSO sign-in (mirrored). */
+  scimDeactivated: (email: string, connectionId: string): Key => ({
+    pk: `ACCOUNT#${email}`,
+    sk: `${prefix.scimDeactivated}${connectionId}`,
+  }),
   /** A throttled per-person notice (seat limit reached, auto-provisioning skipped), read with the person. */
   notice: (email: string, kind: string, orgId: string): Key => ({
     pk: `ACCOUNT#${email}`,
@@ -183,6 +214,9 @@ export const prefix = {
   orgOwner: 'ORGOWNER#',
   org: 'ORG#',
   teamInfix: '#TEAM#',
+  scimUser: 'USER#',
+  scimGroup: 'GROUP#',
+  scimDeactivated: 'SCIMOFF#',
 } as const;
 
 /** The sort key value of outbox items; the notifier's stream filter matches on it. */

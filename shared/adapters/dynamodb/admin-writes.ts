@@ -7,7 +7,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AdminStore, ConnectionRecord, Write } from '../../admin/model.ts';
 import { AppError, ConflictError } from '../../errors.ts';
-import { type Key, keys } from '../../table/schema.ts';
+import { type Key, keys, primaryKey } from '../../table/schema.ts';
 import {
   companyItem,
   companyOrgItem,
@@ -22,8 +22,14 @@ import {
   orgNameGuardItem,
   outboxItem,
   outboxTaskItem,
+  scimDeactivatedItem,
+  scimGroupItem,
+  scimNameItem,
+  scimTokenItem,
+  scimUserItem,
   ssoConnectionItem,
   ssoProviderItem,
+  teamMemberItem,
 } from './items.ts';
 import { PersonChanges } from './person-changes.ts';
 import {
@@ -86,6 +92,9 @@ export function createAdminWrites(
     },
   });
   const absent = 'attribute_not_exists(pk)';
+  /** A versioned SCIM resource: new at version 1, else replacing the version before. */
+  const versioned = (item: Record<string, unknown>, version: number): TransactItem =>
+    version === 1 ? put(item, absent) : put(item, 'version = :prev', { ':prev': version - 1 });
   const exists = 'attribute_exists(pk)';
   const noCompany = '(attribute_not_exists(companyId) OR attribute_type(companyId, :null))';
 
@@ -403,6 +412,74 @@ export function createAdminWrites(
       }
       case 'task':
         return [put(outboxTaskItem(w.task, w.id, w.at))];
+      case 'putTeamMember': {
+        const at = w.at;
+        const item = teamMemberItem(w.email, { orgId: w.orgId, team: w.team, via: w.via }, at);
+        summary.put(item);
+        return [
+          put(item, absent),
+          update(
+            keys.team(w.orgId, w.team),
+            'SET entity = :entity, orgId = :orgId, #name = :team, createdAt = if_not_exists(createdAt, :at) ADD memberCount :one',
+            undefined,
+            { ':entity': 'team', ':orgId': w.orgId, ':team': w.team, ':at': at, ':one': 1 },
+            { '#name': 'name' },
+          ),
+          // A team place only beside its membership (as the sign-in writes it).
+          ...(w.joining
+            ? []
+            : [
+                {
+                  ConditionCheck: {
+                    TableName: tableName,
+                    Key: primaryKey(keys.member(w.orgId, w.email)),
+                    ConditionExpression: exists,
+                  },
+                },
+              ]),
+        ];
+      }
+      case 'putScimToken':
+        return [put(scimTokenItem(w.token))];
+      case 'deleteScimToken':
+        return [del(keys.scimToken(w.connectionId), exists)];
+      case 'putScimUser':
+        return [versioned(scimUserItem(w.connectionId, w.user), w.user.version)];
+      case 'deleteScimUser':
+        return [del(keys.scimUser(w.connectionId, w.id), 'version = :v', { ':v': w.version })];
+      case 'putScimGroup':
+        return [versioned(scimGroupItem(w.connectionId, w.group), w.group.version)];
+      case 'deleteScimGroup':
+        return [del(keys.scimGroup(w.connectionId, w.id), 'version = :v', { ':v': w.version })];
+      case 'putScimName':
+        return [
+          put(
+            scimNameItem(w.connectionId, w.what, w.key, w.id),
+            'attribute_not_exists(pk) OR #id = :id',
+            { ':id': w.id },
+            { '#id': 'id' },
+          ),
+        ];
+      case 'deleteScimName': {
+        const item = scimNameItem(w.connectionId, w.what, w.key, w.id);
+        return [del({ pk: item.pk, sk: item.sk }, '#id = :id', { ':id': w.id }, { '#id': 'id' })];
+      }
+      case 'scimDeactivated': {
+        if (!w.on) {
+          summary.delete(keys.scimDeactivated(w.email, w.connectionId));
+          return [
+            {
+              Delete: {
+                TableName: tableName,
+                Key: primaryKey(keys.scimDeactivated(w.email, w.connectionId)),
+              },
+            },
+          ];
+        }
+        const item = scimDeactivatedItem(w.email, w.connectionId, w.at);
+        summary.put(item);
+        return [put(item)];
+      }
     }
   }
 

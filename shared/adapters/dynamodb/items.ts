@@ -4,6 +4,7 @@
  */
 
 import type { CompanyRecord, DomainClaimRecord, OrgRecord } from '../../admin/records.ts';
+import type { ScimGroupRecord, ScimTokenRecord, ScimUserRecord } from '../../scim/records.ts';
 import type {
   Account,
   Connection,
@@ -44,7 +45,12 @@ export type Entity =
   | 'ssoProvider'
   | 'event'
   | 'outbox'
-  | 'delivery';
+  | 'delivery'
+  | 'scimToken'
+  | 'scimUser'
+  | 'scimGroup'
+  | 'scimName'
+  | 'scimDeactivated';
 
 export type Item = Record<string, unknown> & { pk: string; sk: string; entity: Entity };
 
@@ -203,6 +209,8 @@ export function readPerson(items: Record<string, unknown>[]): PersonState {
         invitedBy: str(item.invitedBy),
         createdAt: str(item.createdAt),
       });
+    } else if (sk.startsWith(prefix.scimDeactivated)) {
+      person.scimDeactivated = [...(person.scimDeactivated ?? []), str(item.connectionId)];
     } else if (sk.startsWith(prefix.notice)) {
       person.notices.push({
         kind: str(item.kind) as Notice['kind'],
@@ -354,4 +362,81 @@ export const ssoConnectionItem = (c: Connection & { createdAt: string }): Item =
   ...keys.ssoConnection(c.scope, c.id),
   entity: 'ssoConnection',
   ...c,
+});
+
+/** A person the connection's SCIM client deactivated or deleted (SPEC §10), mirrored in the summary. */
+export const scimDeactivatedItem = (email: string, connectionId: string, at: string): Item => ({
+  ...keys.scimDeactivated(email, connectionId),
+  entity: 'scimDeactivated',
+  email,
+  connectionId,
+  at,
+});
+
+// ---- SCIM (SPEC §10) -----------------------------------------------------------------------
+
+export const scimTokenItem = (t: ScimTokenRecord): Item => ({
+  ...keys.scimToken(t.connectionId),
+  entity: 'scimToken',
+  connectionId: t.connectionId,
+  scope: { type: t.scope.type, id: t.scope.id },
+  tokenHash: t.tokenHash,
+  createdAt: t.createdAt,
+  createdBy: t.createdBy,
+});
+
+export const readScimToken = (item: Record<string, unknown>): ScimTokenRecord => ({
+  connectionId: str(item.connectionId),
+  scope: item.scope as ScopeRef,
+  tokenHash: str(item.tokenHash),
+  createdAt: str(item.createdAt),
+  createdBy: str(item.createdBy),
+});
+
+export const scimUserItem = (connectionId: string, u: ScimUserRecord): Item => ({
+  ...keys.scimUser(connectionId, u.id),
+  entity: 'scimUser',
+  ...u,
+});
+
+export const readScimUser = (item: Record<string, unknown>): ScimUserRecord => ({
+  id: str(item.id),
+  userName: str(item.userName),
+  externalId: strOrNull(item.externalId),
+  email: str(item.email),
+  active: item.active === true,
+  attributes: (item.attributes ?? {}) as Record<string, unknown>,
+  created: str(item.created),
+  lastModified: str(item.lastModified),
+  version: Number(item.version ?? 1),
+});
+
+export const scimGroupItem = (connectionId: string, g: ScimGroupRecord): Item => ({
+  ...keys.scimGroup(connectionId, g.id),
+  entity: 'scimGroup',
+  ...g,
+});
+
+export const readScimGroup = (item: Record<string, unknown>): ScimGroupRecord => ({
+  id: str(item.id),
+  displayName: str(item.displayName),
+  externalId: strOrNull(item.externalId),
+  members: Array.isArray(item.members) ? item.members.map(str) : [],
+  attributes: (item.attributes ?? {}) as Record<string, unknown>,
+  created: str(item.created),
+  lastModified: str(item.lastModified),
+  version: Number(item.version ?? 1),
+});
+
+export const scimNameItem = (
+  connectionId: string,
+  what: 'user' | 'group',
+  key: string,
+  id: string,
+): Item => ({
+  ...(what === 'user'
+    ? keys.scimUserName(connectionId, key)
+    : keys.scimGroupName(connectionId, key)),
+  entity: 'scimName',
+  id,
 });

@@ -31,9 +31,15 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
 
 /**
  * Sort-key prefixes of the items the summary mirrors (team memberships are `MEMBER#…#TEAM#…`;
- * company ownerships serve `GET /v1/me`, SPEC §9).
+ * company ownerships serve `GET /v1/me`, SPEC §9; SCIM deactivations deny the SSO sign-in, §10).
  */
-const MIRRORED = [prefix.member, prefix.invitation, prefix.notice, prefix.companyOwner] as const;
+const MIRRORED = [
+  prefix.member,
+  prefix.invitation,
+  prefix.notice,
+  prefix.companyOwner,
+  prefix.scimDeactivated,
+] as const;
 /** The account's sort key: mirrored too. */
 const ACCOUNT_SK = keys.account('').sk;
 

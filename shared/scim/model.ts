@@ -1,0 +1,25 @@
+/**
+ * The SCIM service's ports (SPEC §10): its own reads of the connection's SCIM partition, beside
+ * the admin store whose reads and one write path (`apply`) it shares.
+ */
+import type { AdminStore } from '../admin/model.ts';
+import type { ScimGroupRecord, ScimTokenRecord, ScimUserRecord } from './records.ts';
+
+export interface ScimStore {
+  getToken(connectionId: string): Promise<ScimTokenRecord | undefined>;
+  getUser(connectionId: string, id: string): Promise<ScimUserRecord | undefined>;
+  getGroup(connectionId: string, id: string): Promise<ScimGroupRecord | undefined>;
+  /** The id of the user holding a userName (its `nameKey`), if any. */
+  userIdByName(connectionId: string, userNameKey: string): Promise<string | undefined>;
+  /** Every user of the connection, in id order (stable paging). */
+  listUsers(connectionId: string): Promise<ScimUserRecord[]>;
+  /** Every group of the connection, in id order. */
+  listGroups(connectionId: string): Promise<ScimGroupRecord[]>;
+}
+
+export interface ScimDeps {
+  store: AdminStore;
+  scim: ScimStore;
+  now: () => Date;
+  newId: () => string;
+}

@@ -1,0 +1,164 @@
+/**
+ * The SCIM endpoint of each connection (SPEC §10): `/scim/v2/{connectionId}/…` on the HTTP API.
+ * Authenticates the connection's bearer token (its hash, compared in constant time), then
+ * dispatches to the service. Resource segments match case-insensitively (clients send `users`
+ * as well as `Users`); every error is a SCIM error document.
+ */
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { AppError } from '../errors.ts';
+import { requestOrigin } from '../http/origin.ts';
+import { log } from '../observability.ts';
+import {
+  invalidSyntax,
+  ScimError,
+  scimErrorBody,
+  scimNotFound,
+  scimUnauthorized,
+} from './errors.ts';
+import type { ScimDeps } from './model.ts';
+import type { ScimCtx } from './provisioning.ts';
+import { resourceTypesDocument, schemasDocument, serviceProviderConfig } from './schema.ts';
+import type { ScimResult } from './service.ts';
+import * as service from './service.ts';
+import { scimBaseUrl, scimTokenMatches } from './tokens.ts';
+
+export const SCIM_CONTENT_TYPE = 'application/scim+json';
+const PATH = /^\/scim\/v2\/([^/]+)(?:\/(.*))?$/;
+
+const respond = (r: ScimResult): APIGatewayProxyStructuredResultV2 => ({
+  statusCode: r.status,
+  headers: {
+    'content-type': SCIM_CONTENT_TYPE,
+    ...(r.location ? { location: r.location } : {}),
+  },
+  ...(r.body === undefined ? {} : { body: JSON.stringify(r.body) }),
+});
+
+export function scimErrorResponse(error: unknown): APIGatewayProxyStructuredResultV2 {
+  let scim: ScimError;
+  if (error instanceof ScimError) scim = error;
+  else if (error instanceof AppError && error.expose) {
+    scim = new ScimError(error.statusCode, error.message);
+  } else if (error instanceof AppError && error.statusCode === 503) {
+    scim = new ScimError(503, 'The service is temporarily unavailable; retry');
+  } else {
+    log.error('SCIM request failed', {
+      error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
+    });
+    scim = new ScimError(500, 'Internal error');
+  }
+  return respond({ status: scim.status, body: scimErrorBody(scim) });
+}
+
+function readBody(event: APIGatewayProxyEventV2): unknown {
+  const raw = event.isBase64Encoded
+    ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
+    : (event.body ?? '');
+  if (!raw.trim()) throw invalidSyntax('The request needs a JSON body');
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw invalidSyntax('The body is not valid JSON');
+  }
+}
+
+/** The connection a request's bearer token opens; 401 (no data) for anything else. */
+async function authenticate(
+  event: APIGatewayProxyEventV2,
+  deps: ScimDeps,
+  connectionId: string,
+): Promise<ScimCtx> {
+  const header = event.headers?.authorization ?? '';
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) throw scimUnauthorized();
+  const stored = await deps.scim.getToken(connectionId);
+  if (!stored || !scimTokenMatches(match[1]!, stored.tokenHash)) throw scimUnauthorized();
+  const conn = await deps.store.getConnection(stored.scope, connectionId);
+  if (!conn) throw scimUnauthorized();
+  if (!conn.scim) throw new ScimError(403, `SCIM is off for SSO connection ${conn.name}`);
+  return {
+    deps: { ...deps, newId: deps.newId },
+    conn,
+    caller: { email: `scim:${connectionId}` },
+    at: deps.now().toISOString(),
+  };
+}
+
+/** Routes one API Gateway (payload 2.0) request to the SCIM service. */
+export async function routeScim(
+  event: APIGatewayProxyEventV2,
+  deps: ScimDeps,
+): Promise<APIGatewayProxyStructuredResultV2> {
+  try {
+    const match = PATH.exec(event.rawPath.replace(/\/+$/, ''));
+    if (!match) throw scimNotFound(`No SCIM endpoint at ${event.rawPath}`);
+    const connectionId = decodeURIComponent(match[1]!);
+    const ctx = await authenticate(event, deps, connectionId);
+    const baseUrl = scimBaseUrl(requestOrigin(event), connectionId);
+    const [segment = '', id, ...rest] = (match[2] ?? '').split('/').map(decodeURIComponent);
+    if (rest.length) throw scimNotFound(`No SCIM endpoint at ${event.rawPath}`);
+    const method = event.requestContext.http.method.toUpperCase();
+    const params = event.queryStringParameters ?? {};
+    const notAllowed = () => new ScimError(405, `${method} is not allowed on ${event.rawPath}`);
+
+    switch (segment.toLowerCase()) {
+      case 'serviceproviderconfig':
+      // The Microsoft reference client's name for it.
+      case 'serviceconfiguration':
+        if (method !== 'GET' || id) throw notAllowed();
+        return respond({ status: 200, body: serviceProviderConfig(baseUrl) });
+      case 'resourcetypes': {
+        if (method !== 'GET') throw notAllowed();
+        const doc = resourceTypesDocument(baseUrl);
+        if (!id) return respond({ status: 200, body: doc });
+        const one = doc.Resources.find((r) => r.id.toLowerCase() === id.toLowerCase());
+        if (!one) throw scimNotFound(`No resource type ${id}`);
+        return respond({ status: 200, body: one });
+      }
+      case 'schemas': {
+        if (method !== 'GET') throw notAllowed();
+        const doc = schemasDocument(baseUrl);
+        if (!id) return respond({ status: 200, body: doc });
+        const one = doc.Resources.find((r) => r.id === id);
+        if (!one) throw scimNotFound(`No schema ${id}`);
+        return respond({ status: 200, body: one });
+      }
+      case 'users':
+        if (!id) {
+          if (method === 'GET') return respond(await service.listUsers(ctx, baseUrl, params));
+          if (method === 'POST') {
+            return respond(await service.createUser(ctx, baseUrl, readBody(event)));
+          }
+          throw notAllowed();
+        }
+        if (method === 'GET') return respond(await service.getUser(ctx, baseUrl, id, params));
+        if (method === 'PUT') {
+          return respond(await service.replaceUser(ctx, baseUrl, id, readBody(event)));
+        }
+        if (method === 'PATCH') {
+          return respond(await service.patchUser(ctx, baseUrl, id, readBody(event)));
+        }
+        if (method === 'DELETE') return respond(await service.deleteUser(ctx, id));
+        throw notAllowed();
+      case 'groups':
+        if (!id) {
+          if (method === 'GET') return respond(await service.listGroups(ctx, baseUrl, params));
+          if (method === 'POST') {
+            return respond(await service.createGroup(ctx, baseUrl, readBody(event)));
+          }
+          throw notAllowed();
+        }
+        if (method === 'GET') return respond(await service.getGroup(ctx, baseUrl, id, params));
+        if (method === 'PUT') {
+          return respond(await service.replaceGroup(ctx, baseUrl, id, readBody(event)));
+        }
+        if (method === 'PATCH') return respond(await service.patchGroup(ctx, id, readBody(event)));
+        if (method === 'DELETE') return respond(await service.deleteGroup(ctx, id));
+        throw notAllowed();
+      default:
+        throw scimNotFound(`No SCIM endpoint at ${event.rawPath}`);
+    }
+  } catch (error) {
+    return scimErrorResponse(error);
+  }
+}

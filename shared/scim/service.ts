@@ -1,0 +1,636 @@
+/**
+ * The SCIM 2.0 service provider of one SSO connection (SPEC §10, RFC 7644): Users and Groups,
+ * their membership effects (`provisioning.ts`) and the discovery documents. Every change is one
+ * or more transactions through the admin store's `apply`; a request that fails validation
+ * writes nothing.
+ */
+import type { Write } from '../admin/model.ts';
+import { ConflictError } from '../errors.ts';
+import { invalidValue, ScimError, scimNotFound, uniqueness } from './errors.ts';
+import { type Filter, indexedEquality, matches } from './filter.ts';
+import { applyPatch } from './patch.ts';
+import {
+  NoSeatError,
+  personEmail,
+  planJoin,
+  planLeaveScope,
+  planSeatRefusal,
+  planTeamAdd,
+  planTeamRemoval,
+  type ScimCtx,
+  type ScopeOrg,
+  targetOrg,
+} from './provisioning.ts';
+import { type ListQuery, parseListQuery } from './query.ts';
+import type { ScimGroupRecord, ScimUserRecord } from './records.ts';
+import { nameKey } from './records.ts';
+import {
+  type GroupAttributes,
+  normaliseGroup,
+  normaliseUser,
+  type PlainObject,
+  projectAttributes,
+  toGroupResource,
+  toUserResource,
+  type UserAttributes,
+} from './resource.ts';
+import { listResponse } from './schema.ts';
+
+/** A SCIM answer: status and body (none for 204). */
+export interface ScimResult {
+  status: number;
+  body?: unknown;
+  location?: string;
+}
+
+// ---- rendering ---------------------------------------------------------------------------
+
+const location = (baseUrl: string, kind: 'Users' | 'Groups', id: string) =>
+  `${baseUrl}/${kind}/${encodeURIComponent(id)}`;
+
+export function renderUser(u: ScimUserRecord, baseUrl: string): PlainObject {
+  return toUserResource(
+    { ...(u.attributes as unknown as UserAttributes), active: u.active },
+    {
+      id: u.id,
+      created: u.created,
+      lastModified: u.lastModified,
+      version: u.version,
+      location: location(baseUrl, 'Users', u.id),
+    },
+  ) as unknown as PlainObject;
+}
+
+export function renderGroup(g: ScimGroupRecord, baseUrl: string): PlainObject {
+  return toGroupResource(g.attributes as unknown as GroupAttributes, {
+    id: g.id,
+    created: g.created,
+    lastModified: g.lastModified,
+    version: g.version,
+    location: location(baseUrl, 'Groups', g.id),
+  }) as unknown as PlainObject;
+}
+
+/** Filters, pages (1-based `startIndex`, in id order: stable) and projects a list. */
+function page<T>(
+  records: T[],
+  render: (r: T) => PlainObject,
+  query: ListQuery,
+): ReturnType<typeof listResponse<PlainObject>> {
+  const rendered = records.map(render);
+  const matching = query.filter
+    ? rendered.filter((r) => matches(query.filter as Filter, r))
+    : rendered;
+  const start = Math.max(1, query.startIndex);
+  const slice = matching.slice(start - 1, start - 1 + query.count);
+  return listResponse(
+    slice.map((r) => projectAttributes(r, query)),
+    { totalResults: matching.length, startIndex: start },
+  );
+}
+
+// ---- reads ---------------------------------------------------------------------------------
+
+async function requireUser(ctx: ScimCtx, id: string): Promise<ScimUserRecord> {
+  const user = await ctx.deps.scim.getUser(ctx.conn.id, id);
+  if (!user) throw scimNotFound(`User ${id} not found`);
+  return user;
+}
+
+async function requireGroup(ctx: ScimCtx, id: string): Promise<ScimGroupRecord> {
+  const group = await ctx.deps.scim.getGroup(ctx.conn.id, id);
+  if (!group) throw scimNotFound(`Group ${id} not found`);
+  return group;
+}
+
+export async function getUser(
+  ctx: ScimCtx,
+  baseUrl: string,
+  id: string,
+  params: Record<string, string | undefined>,
+): Promise<ScimResult> {
+  const query = parseListQuery(params);
+  return {
+    status: 200,
+    body: projectAttributes(renderUser(await requireUser(ctx, id), baseUrl), query),
+  };
+}
+
+export async function listUsers(
+  ctx: ScimCtx,
+  baseUrl: string,
+  params: Record<string, string | undefined>,
+): Promise<ScimResult> {
+  const query = parseListQuery(params);
+  const indexed = query.filter ? indexedEquality(query.filter) : undefined;
+  let users: ScimUserRecord[];
+  if (indexed?.attribute === 'userName') {
+    // The lookup clients make before every create: one guard read, one item read.
+    const id = await ctx.deps.scim.userIdByName(ctx.conn.id, nameKey(indexed.value));
+    const user = id ? await ctx.deps.scim.getUser(ctx.conn.id, id) : undefined;
+    users = user ? [user] : [];
+  } else {
+    users = await ctx.deps.scim.listUsers(ctx.conn.id);
+  }
+  return { status: 200, body: page(users, (u) => renderUser(u, baseUrl), query) };
+}
+
+export async function getGroup(
+  ctx: ScimCtx,
+  baseUrl: string,
+  id: string,
+  params: Record<string, string | undefined>,
+): Promise<ScimResult> {
+  const query = parseListQuery(params);
+  return {
+    status: 200,
+    body: projectAttributes(renderGroup(await requireGroup(ctx, id), baseUrl), query),
+  };
+}
+
+export async function listGroups(
+  ctx: ScimCtx,
+  baseUrl: string,
+  params: Record<string, string | undefined>,
+): Promise<ScimResult> {
+  const query = parseListQuery(params);
+  const groups = await ctx.deps.scim.listGroups(ctx.conn.id);
+  return { status: 200, body: page(groups, (g) => renderGroup(g, baseUrl), query) };
+}
+
+// ---- users ---------------------------------------------------------------------------------
+
+/** Applies writes; a refused seat records `seat_limit_reached` and answers 409. */
+async function applyWithSeats(ctx: ScimCtx, writes: Write[], email: string): Promise<void> {
+  try {
+    await ctx.deps.store.apply(writes);
+  } catch (error) {
+    if (!(error instanceof NoSeatError)) throw translate(error);
+    const org = await ctx.deps.store.getOrg(error.org.id);
+    if (org) await ctx.deps.store.apply(planSeatRefusal(ctx, org, email));
+    throw new ScimError(409, `No seats available in ${error.org.name}`, 'tooMany', {
+      cause: error,
+    });
+  }
+}
+
+/** A store conflict as SCIM says it (409; the resource changed or a name was taken). */
+function translate(error: unknown): unknown {
+  if (error instanceof ConflictError) {
+    return new ScimError(409, error.message, undefined, { cause: error });
+  }
+  return error;
+}
+
+/** The writes that make the person of an active user a member of the default org and of their groups' teams. */
+async function planActivation(
+  ctx: ScimCtx,
+  email: string,
+  groups: ScimGroupRecord[],
+): Promise<Write[]> {
+  const [{ person }, defaultOrg] = await Promise.all([
+    ctx.deps.store.getPerson(email),
+    ctx.deps.store.getOrg(ctx.conn.defaultOrg.id),
+  ]);
+  const writes: Write[] = [];
+  if (person.scimDeactivated?.includes(ctx.conn.id)) {
+    writes.push({
+      kind: 'scimDeactivated',
+      email,
+      connectionId: ctx.conn.id,
+      on: false,
+      at: ctx.at,
+    });
+  }
+  const joined = new Set<string>();
+  if (defaultOrg) {
+    const join = planJoin(ctx, defaultOrg, email, person);
+    if (join.length) joined.add(defaultOrg.id);
+    writes.push(...join);
+  }
+  for (const g of groups) {
+    const target = await targetOrg(ctx, g.displayName);
+    if (!target) continue;
+    writes.push(...(await planGroupJoin(ctx, target, email, person, joined)));
+  }
+  return writes;
+}
+
+/** Membership of a group's org (when new to it) and its team. */
+async function planGroupJoin(
+  ctx: ScimCtx,
+  target: { org: ScopeOrg; team: string },
+  email: string,
+  person: Awaited<ReturnType<ScimCtx['deps']['store']['getPerson']>>['person'],
+  joined: Set<string>,
+): Promise<Write[]> {
+  const writes: Write[] = [];
+  const member = person.memberships.some((m) => m.orgId === target.org.id);
+  if (!member && !joined.has(target.org.id)) {
+    const org = await ctx.deps.store.getOrg(target.org.id);
+    if (!org) return [];
+    writes.push(...planJoin(ctx, org, email, person));
+    joined.add(org.id);
+  }
+  writes.push(...planTeamAdd(ctx, target.org, target.team, email, person, !member));
+  return writes;
+}
+
+/** The writes of deactivation: memberships in scope removed, the person marked. */
+async function planDeactivation(ctx: ScimCtx, email: string): Promise<Write[]> {
+  const { person } = await ctx.deps.store.getPerson(email);
+  return [
+    ...(await planLeaveScope(ctx, email, person)),
+    ...(person.scimDeactivated?.includes(ctx.conn.id)
+      ? []
+      : [
+          {
+            kind: 'scimDeactivated' as const,
+            email,
+            connectionId: ctx.conn.id,
+            on: true,
+            at: ctx.at,
+          },
+        ]),
+  ];
+}
+
+const groupsOf = async (ctx: ScimCtx, userId: string) =>
+  (await ctx.deps.scim.listGroups(ctx.conn.id)).filter((g) => g.members.includes(userId));
+
+export async function createUser(
+  ctx: ScimCtx,
+  baseUrl: string,
+  body: unknown,
+): Promise<ScimResult> {
+  const attrs = normaliseUser(body);
+  const email = personEmail(attrs, ctx.conn);
+  const key = nameKey(attrs.userName);
+  if (await ctx.deps.scim.userIdByName(ctx.conn.id, key)) {
+    throw uniqueness(`userName ${attrs.userName} is already taken in this connection`);
+  }
+  const active = attrs.active ?? true;
+  const user: ScimUserRecord = {
+    id: ctx.deps.newId(),
+    userName: attrs.userName,
+    externalId: attrs.externalId ?? null,
+    email,
+    active,
+    attributes: { ...attrs, active } as unknown as Record<string, unknown>,
+    created: ctx.at,
+    lastModified: ctx.at,
+    version: 1,
+  };
+  const writes: Write[] = [
+    {
+      kind: 'putScimName',
+      connectionId: ctx.conn.id,
+      what: 'user',
+      key,
+      id: user.id,
+      conflict: new ConflictError(`userName ${attrs.userName} is already taken in this connection`),
+    },
+    { kind: 'putScimUser', connectionId: ctx.conn.id, user },
+    ...(active ? await planActivation(ctx, email, []) : await planDeactivation(ctx, email)),
+  ];
+  await applyUniqueness(ctx, writes, email);
+  return {
+    status: 201,
+    body: renderUser(user, baseUrl),
+    location: location(baseUrl, 'Users', user.id),
+  };
+}
+
+/** `applyWithSeats`, with a taken name as SCIM's `uniqueness`. */
+async function applyUniqueness(ctx: ScimCtx, writes: Write[], email: string): Promise<void> {
+  try {
+    await applyWithSeats(ctx, writes, email);
+  } catch (error) {
+    if (
+      error instanceof ScimError &&
+      error.status === 409 &&
+      error.scimType === undefined &&
+      /already taken/.test(error.detail)
+    ) {
+      throw uniqueness(error.detail);
+    }
+    throw error;
+  }
+}
+
+/** PUT and PATCH: the user's new attributes, with their effects. */
+async function updateUser(
+  ctx: ScimCtx,
+  before: ScimUserRecord,
+  attrs: UserAttributes,
+): Promise<ScimUserRecord> {
+  const email = personEmail(attrs, ctx.conn);
+  const active = attrs.active ?? before.active;
+  const after: ScimUserRecord = {
+    ...before,
+    userName: attrs.userName,
+    externalId: attrs.externalId ?? null,
+    email,
+    active,
+    attributes: { ...attrs, active } as unknown as Record<string, unknown>,
+    lastModified: ctx.at,
+    version: before.version + 1,
+  };
+  const writes: Write[] = [{ kind: 'putScimUser', connectionId: ctx.conn.id, user: after }];
+  const oldKey = nameKey(before.userName);
+  const newKey = nameKey(after.userName);
+  if (oldKey !== newKey) {
+    writes.push(
+      {
+        kind: 'putScimName',
+        connectionId: ctx.conn.id,
+        what: 'user',
+        key: newKey,
+        id: after.id,
+        conflict: new ConflictError(
+          `userName ${after.userName} is already taken in this connection`,
+        ),
+      },
+      {
+        kind: 'deleteScimName',
+        connectionId: ctx.conn.id,
+        what: 'user',
+        key: oldKey,
+        id: after.id,
+      },
+    );
+  }
+  const moved = before.email !== email;
+  if (before.active && (!active || moved))
+    writes.push(...(await planDeactivation(ctx, before.email)));
+  if (active && (!before.active || moved)) {
+    writes.push(...(await planActivation(ctx, email, await groupsOf(ctx, after.id))));
+  }
+  await applyUniqueness(ctx, writes, email);
+  return after;
+}
+
+export async function replaceUser(
+  ctx: ScimCtx,
+  baseUrl: string,
+  id: string,
+  body: unknown,
+): Promise<ScimResult> {
+  const attrs = normaliseUser(body);
+  const before = await requireUser(ctx, id);
+  const after = await updateUser(ctx, before, attrs);
+  return { status: 200, body: renderUser(after, baseUrl) };
+}
+
+export async function patchUser(
+  ctx: ScimCtx,
+  baseUrl: string,
+  id: string,
+  body: unknown,
+): Promise<ScimResult> {
+  const before = await requireUser(ctx, id);
+  const { resource, changed } = applyPatch(
+    { ...(before.attributes as unknown as UserAttributes), active: before.active },
+    body,
+    'User',
+  );
+  const after = changed ? await updateUser(ctx, before, resource as UserAttributes) : before;
+  return { status: 200, body: renderUser(after, baseUrl) };
+}
+
+export async function deleteUser(ctx: ScimCtx, id: string): Promise<ScimResult> {
+  const user = await requireUser(ctx, id);
+  const writes: Write[] = [
+    { kind: 'deleteScimUser', connectionId: ctx.conn.id, id, version: user.version },
+    {
+      kind: 'deleteScimName',
+      connectionId: ctx.conn.id,
+      what: 'user',
+      key: nameKey(user.userName),
+      id,
+    },
+    ...(await planDeactivation(ctx, user.email)),
+  ];
+  // The user leaves the groups that name them.
+  for (const g of await groupsOf(ctx, id)) {
+    const members = (g.attributes as unknown as GroupAttributes).members ?? [];
+    writes.push({
+      kind: 'putScimGroup',
+      connectionId: ctx.conn.id,
+      group: {
+        ...g,
+        members: g.members.filter((m) => m !== id),
+        attributes: {
+          ...g.attributes,
+          members: members.filter((m) => m.value !== id),
+        },
+        lastModified: ctx.at,
+        version: g.version + 1,
+      },
+    });
+  }
+  await applyWithSeats(ctx, writes, user.email);
+  return { status: 204 };
+}
+
+// ---- groups --------------------------------------------------------------------------------
+
+/** Group members must be users of this connection (400 otherwise, nothing written). */
+async function memberUsers(ctx: ScimCtx, attrs: GroupAttributes): Promise<ScimUserRecord[]> {
+  const ids = [...new Set((attrs.members ?? []).map((m) => m.value))];
+  const users = await Promise.all(ids.map((id) => ctx.deps.scim.getUser(ctx.conn.id, id)));
+  const missing = ids.filter((_, i) => !users[i]);
+  if (missing.length) {
+    throw invalidValue(`members: no user ${missing.slice(0, 5).join(', ')} in this connection`);
+  }
+  return users as ScimUserRecord[];
+}
+
+/**
+ * The membership effects of a group change, one transaction per person so that a large push
+ * stays within the transaction limit; a person refused a seat is recorded and skipped.
+ */
+async function applyGroupEffects(
+  ctx: ScimCtx,
+  before: { displayName: string; members: ScimUserRecord[] } | undefined,
+  after: { displayName: string; members: ScimUserRecord[] } | undefined,
+): Promise<void> {
+  const oldTarget = before ? await targetOrg(ctx, before.displayName) : undefined;
+  const newTarget = after ? await targetOrg(ctx, after.displayName) : undefined;
+  const same =
+    oldTarget &&
+    newTarget &&
+    oldTarget.org.id === newTarget.org.id &&
+    oldTarget.team === newTarget.team;
+  const oldIds = new Set(before?.members.map((u) => u.id));
+  const newIds = new Set(after?.members.map((u) => u.id));
+  const leaving = (before?.members ?? []).filter((u) => !same || !newIds.has(u.id));
+  const arriving = (after?.members ?? []).filter((u) => !same || !oldIds.has(u.id));
+  if (oldTarget) {
+    for (const u of leaving) {
+      const { person } = await ctx.deps.store.getPerson(u.email);
+      const writes = planTeamRemoval(ctx, oldTarget.org, oldTarget.team, u.email, person);
+      if (writes.length)
+        await ctx.deps.store.apply(writes).catch((e) => Promise.reject(translate(e)));
+    }
+  }
+  if (newTarget) {
+    for (const u of arriving) {
+      if (!u.active) continue;
+      const { person } = await ctx.deps.store.getPerson(u.email);
+      const writes = await planGroupJoin(ctx, newTarget, u.email, person, new Set());
+      if (!writes.length) continue;
+      try {
+        await applyWithSeats(ctx, writes, u.email);
+      } catch (error) {
+        // Recorded (`seat_limit_reached`); the group keeps the member, the org does not.
+        if (!(error instanceof ScimError && error.scimType === 'tooMany')) throw error;
+      }
+    }
+  }
+}
+
+function groupRecord(
+  ctx: ScimCtx,
+  attrs: GroupAttributes,
+  base: Pick<ScimGroupRecord, 'id' | 'created' | 'version'>,
+): ScimGroupRecord {
+  const members = (attrs.members ?? []).map((m) => ({ ...m }));
+  return {
+    id: base.id,
+    displayName: attrs.displayName,
+    externalId: attrs.externalId ?? null,
+    members: [...new Set(members.map((m) => m.value))],
+    attributes: { ...attrs, members } as unknown as Record<string, unknown>,
+    created: base.created,
+    lastModified: ctx.at,
+    version: base.version,
+  };
+}
+
+export async function createGroup(
+  ctx: ScimCtx,
+  baseUrl: string,
+  body: unknown,
+): Promise<ScimResult> {
+  const attrs = normaliseGroup(body);
+  const members = await memberUsers(ctx, attrs);
+  const group = groupRecord(ctx, attrs, { id: ctx.deps.newId(), created: ctx.at, version: 1 });
+  try {
+    await ctx.deps.store.apply([
+      {
+        kind: 'putScimName',
+        connectionId: ctx.conn.id,
+        what: 'group',
+        key: nameKey(group.displayName),
+        id: group.id,
+        conflict: new ConflictError(`displayName ${group.displayName} is already taken`),
+      },
+      { kind: 'putScimGroup', connectionId: ctx.conn.id, group },
+    ]);
+  } catch (error) {
+    if (error instanceof ConflictError) throw uniqueness(error.message);
+    throw error;
+  }
+  await applyGroupEffects(ctx, undefined, { displayName: group.displayName, members });
+  return {
+    status: 201,
+    body: renderGroup(group, baseUrl),
+    location: location(baseUrl, 'Groups', group.id),
+  };
+}
+
+async function updateGroup(
+  ctx: ScimCtx,
+  before: ScimGroupRecord,
+  attrs: GroupAttributes,
+): Promise<ScimGroupRecord> {
+  const members = await memberUsers(ctx, attrs);
+  const after = groupRecord(ctx, attrs, { ...before, version: before.version + 1 });
+  const writes: Write[] = [{ kind: 'putScimGroup', connectionId: ctx.conn.id, group: after }];
+  const oldKey = nameKey(before.displayName);
+  const newKey = nameKey(after.displayName);
+  if (oldKey !== newKey) {
+    writes.push(
+      {
+        kind: 'putScimName',
+        connectionId: ctx.conn.id,
+        what: 'group',
+        key: newKey,
+        id: after.id,
+        conflict: new ConflictError(`displayName ${after.displayName} is already taken`),
+      },
+      {
+        kind: 'deleteScimName',
+        connectionId: ctx.conn.id,
+        what: 'group',
+        key: oldKey,
+        id: after.id,
+      },
+    );
+  }
+  try {
+    await ctx.deps.store.apply(writes);
+  } catch (error) {
+    if (error instanceof ConflictError) {
+      if (/already taken/.test(error.message)) throw uniqueness(error.message);
+      throw translate(error);
+    }
+    throw error;
+  }
+  const beforeMembers = (
+    await Promise.all(before.members.map((id) => ctx.deps.scim.getUser(ctx.conn.id, id)))
+  ).filter((u): u is ScimUserRecord => !!u);
+  await applyGroupEffects(
+    ctx,
+    { displayName: before.displayName, members: beforeMembers },
+    { displayName: after.displayName, members },
+  );
+  return after;
+}
+
+export async function replaceGroup(
+  ctx: ScimCtx,
+  baseUrl: string,
+  id: string,
+  body: unknown,
+): Promise<ScimResult> {
+  const attrs = normaliseGroup(body);
+  const before = await requireGroup(ctx, id);
+  return { status: 200, body: renderGroup(await updateGroup(ctx, before, attrs), baseUrl) };
+}
+
+/** PATCH answers 204 (RFC 7644 §3.5.2 allows it; Okta and Entra send group pushes this way). */
+export async function patchGroup(ctx: ScimCtx, id: string, body: unknown): Promise<ScimResult> {
+  const before = await requireGroup(ctx, id);
+  const { resource, changed } = applyPatch(
+    before.attributes as unknown as GroupAttributes,
+    body,
+    'Group',
+  );
+  if (changed) {
+    await updateGroup(ctx, before, resource as GroupAttributes);
+  }
+  return { status: 204 };
+}
+
+export async function deleteGroup(ctx: ScimCtx, id: string): Promise<ScimResult> {
+  const group = await requireGroup(ctx, id);
+  await ctx.deps.store
+    .apply([
+      { kind: 'deleteScimGroup', connectionId: ctx.conn.id, id, version: group.version },
+      {
+        kind: 'deleteScimName',
+        connectionId: ctx.conn.id,
+        what: 'group',
+        key: nameKey(group.displayName),
+        id,
+      },
+    ])
+    .catch((e) => Promise.reject(translate(e)));
+  const members = (
+    await Promise.all(group.members.map((m) => ctx.deps.scim.getUser(ctx.conn.id, m)))
+  ).filter((u): u is ScimUserRecord => !!u);
+  await applyGroupEffects(ctx, { displayName: group.displayName, members }, undefined);
+  return { status: 204 };
+}
