@@ -6,10 +6,11 @@
  * case-sensitively (Entra sends `"Primary"`), removes `{"op":"Remove","path":"members",
  * "value":[{"value":"id"}]}` only when the whole member object is deep-equal (a stored member
  * with a `display` is never removed), parses its value filters with `scim2-parse-filter` (see
- * filter.ts for why not), and its path-less `assign` walks client keys into the target object,
- * so a `"__proto__.x"` key writes to `Object.prototype`. Pre-normalising the body would have
- * meant re-implementing most of it; interpreting against the schema is shorter and closes all of
- * these at once: only attributes of the schema are ever written, under their canonical names.
+ * filter.ts for why not), and it walks client keys into the target object, so a path or value
+ * key `"__proto__.x"` writes to `Object.prototype` (all checked against 0.8.3). Pre-normalising
+ * the body would have meant re-implementing most of it; interpreting against the schema is
+ * shorter and closes all of these at once: only attributes of the schema are ever written, under
+ * their canonical names.
  *
  * Semantics (RFC 7644 §3.5.2, and what Okta and Entra ID send):
  * - `op` in any case (`"Replace"`), body keys in any case (`"operations"`); `value` strings
@@ -203,8 +204,8 @@ function sameItem(stored: PlainObject, item: PlainObject, def: AttributeDefiniti
     const a = stored[key];
     const b = item[key];
     const caseExact = findAttribute(def.subAttributes ?? [], key)?.caseExact ?? false;
-    if (typeof a === 'string' && typeof b === 'string' && !caseExact) {
-      return a.toLowerCase() === b.toLowerCase();
+    if (typeof a === 'string' && typeof b === 'string') {
+      return caseExact ? a === b : a.toLowerCase() === b.toLowerCase();
     }
     return JSON.stringify(a) === JSON.stringify(b);
   });
@@ -277,10 +278,22 @@ function applyAt(container: PlainObject, target: Target, i: number, op: Operatio
         const items = asArray(value).flatMap(
           (item) => (normaliseValue(def, [item], target.label) as PlainObject[] | undefined) ?? [],
         );
+        // Items naming a `value` are looked up in a set: a group push may list thousands.
+        const fold = findAttribute(def.subAttributes ?? [], 'value')?.caseExact
+          ? (v: string) => v
+          : (v: string) => v.toLowerCase();
+        const byValue = new Set(
+          items.flatMap((item) => (typeof item.value === 'string' ? [fold(item.value)] : [])),
+        );
+        const others = items.filter((item) => !('value' in item));
         setOrDelete(
           container,
           key,
-          current.filter((v) => !items.some((item) => sameItem(v, item, def))),
+          current.filter(
+            (v) =>
+              !(typeof v.value === 'string' && byValue.has(fold(v.value))) &&
+              !others.some((item) => sameItem(v, item, def)),
+          ),
         );
         return;
       }
@@ -416,8 +429,7 @@ export function applyPatch(
   const operations = readOperations(body);
   const normalise = kind === 'User' ? normaliseUser : normaliseGroup;
   const before = normalise(resource);
-  // The normaliser builds new objects, so `doc` shares nothing mutable with `before`.
-  const doc = normalise(resource) as unknown as PlainObject;
+  const doc = structuredClone(before) as unknown as PlainObject;
   for (const op of operations) {
     const primary = primaries(doc);
     applyOperation(doc, op, kind, options);

@@ -224,7 +224,15 @@ function normaliseComplex(def: AttributeDefinition, raw: unknown, label: string)
   let input = raw;
   if (typeof raw === 'string' && findAttribute(subAttributes, 'value')) input = { value: raw };
   if (!isPlainObject(input)) throw invalidValue(`${label} must be an object, not ${describe(raw)}`);
-  const out = normaliseObject(subAttributes, input, label);
+  const object: PlainObject = input;
+  // A member's `displayName` (sent by some clients, the Microsoft reference collection among
+  // them) is its `display`.
+  let fields = object;
+  if (def.name === 'members' && getInsensitiveKey(object, 'display') === undefined) {
+    const displayName = getInsensitiveKey(object, 'displayName');
+    if (displayName !== undefined) fields = { ...object, display: object[displayName] };
+  }
+  const out = normaliseObject(subAttributes, fields, label);
   if (def.name === 'members' && out !== undefined && typeof out.value !== 'string') {
     throw invalidValue(`${label}.value is required`);
   }
@@ -431,10 +439,7 @@ const asList = (v: readonly string[] | string | undefined) =>
  * `schemas`, `id` and `meta` are always returned; names match case-insensitively, may be
  * schema-qualified and may name sub-attributes (`name.givenName`, `emails.value`).
  */
-export function projectAttributes<T extends PlainObject>(
-  resource: T,
-  projection: Projection,
-): PlainObject {
+export function projectAttributes(resource: object, projection: Projection): PlainObject {
   const attributes = asList(projection.attributes)?.filter((a) => a.trim() !== '');
   const excluded = asList(projection.excludedAttributes)?.filter((a) => a.trim() !== '');
   const { schemas, id, meta: resourceMeta, ...rest } = resource as PlainObject;
@@ -447,4 +452,10 @@ export function projectAttributes<T extends PlainObject>(
     ...(body as PlainObject),
     ...(resourceMeta === undefined ? {} : { meta: resourceMeta }),
   };
+}
+
+/** The key of `obj` that is `name` in any case, if any. */
+function getInsensitiveKey(obj: PlainObject, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  return Object.keys(obj).find((k) => k.toLowerCase() === lower);
 }

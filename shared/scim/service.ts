@@ -363,7 +363,18 @@ async function updateUser(
   const moved = before.email !== email;
   if (before.active && (!active || moved))
     writes.push(...(await planDeactivation(ctx, before.email)));
-  if (active && (!before.active || moved)) {
+  if (moved && active) {
+    // Another person now: the old one leaves in this transaction, the new one joins in the
+    // next (one transaction may not touch the org's seat counter twice).
+    await applyUniqueness(ctx, writes, email);
+    await applyWithSeats(
+      ctx,
+      await planActivation(ctx, email, await groupsOf(ctx, after.id)),
+      email,
+    );
+    return after;
+  }
+  if (active && !before.active) {
     writes.push(...(await planActivation(ctx, email, await groupsOf(ctx, after.id))));
   }
   await applyUniqueness(ctx, writes, email);
@@ -393,6 +404,7 @@ export async function patchUser(
     { ...(before.attributes as unknown as UserAttributes), active: before.active },
     body,
     'User',
+    { id },
   );
   const after = changed ? await updateUser(ctx, before, resource as UserAttributes) : before;
   return { status: 200, body: renderUser(after, baseUrl) };
@@ -607,6 +619,7 @@ export async function patchGroup(ctx: ScimCtx, id: string, body: unknown): Promi
     before.attributes as unknown as GroupAttributes,
     body,
     'Group',
+    { id },
   );
   if (changed) {
     await updateGroup(ctx, before, resource as GroupAttributes);

@@ -333,8 +333,15 @@ describe('the HTTP API', () => {
     expect(props.AuthorizationType).toBe('NONE');
   });
 
+  it('routes SCIM to its function without JWT (it checks the connection’s SCIM token)', () => {
+    const { props, fn, integration } = routeTarget('ANY /scim/v2/{proxy+}');
+    expect(fn).toBe('scim');
+    expect(props.AuthorizationType).toBe('NONE');
+    expect(integration.Properties.PayloadFormatVersion).toBe('2.0');
+  });
+
   it('has no other route but the admin console’s two (test/infra/console.test.ts)', () => {
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', 5);
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 6);
   });
 
   it('checks tokens of the user pool, for its app client', () => {
@@ -575,7 +582,7 @@ describe('cdk-nag AwsSolutions', () => {
     expect(acknowledged.sort()).toEqual(
       [
         ...(
-          ['SignIn', 'SignInHook', 'Notifier', 'Admin', 'PreToken', 'DomainChecker'] as const
+          ['SignIn', 'SignInHook', 'Notifier', 'Admin', 'PreToken', 'Scim', 'DomainChecker'] as const
         ).flatMap((fn) => [
           `AwsSolutions-L1 ${fn}/Function`,
           `AwsSolutions-IAM5[Resource::*] ${fn}/Role`,
@@ -586,6 +593,7 @@ describe('cdk-nag AwsSolutions', () => {
         'AwsSolutions-SQS3 NotifierStream/DeadLetters',
         'AwsSolutions-APIG4 Http/Api/GET--v1--openapi.json',
         'AwsSolutions-APIG4 Http/Api/POST--v1--hooks--sign-in',
+        'AwsSolutions-APIG4 Http/Api/ANY--scim--v2--{proxy+}',
         'AwsSolutions-L1 Console/Server/Function',
         'AwsSolutions-IAM5[Resource::*] Console/Server/Role',
         'AwsSolutions-APIG4 Http/Api/GET--console',

@@ -99,9 +99,9 @@ describe('another CDK app reusing Provisio with its own user pool', () => {
 
   it('sends every alarm and its recovery to the topic', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    // Errors and throttles of each of the 6 functions and the console's, and the notifier's
+    // Errors and throttles of each of the 7 functions and the console's, and the notifier's
     // dead letters.
-    expect(alarms).toHaveLength(15);
+    expect(alarms).toHaveLength(17);
     for (const alarm of alarms) {
       const props = (alarm as { Properties: Record<string, unknown> }).Properties;
       expect(props.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^Alarms/) }]);

@@ -33,6 +33,9 @@ const SPEC_ROUTES = [
       'GET /v1/{scope}/sso-connections',
       'PATCH /v1/{scope}/sso-connections/{id}',
       'DELETE /v1/{scope}/sso-connections/{id}',
+      // SPEC §10
+      'POST /v1/{scope}/sso-connections/{id}/scim-token',
+      'DELETE /v1/{scope}/sso-connections/{id}/scim-token',
       'GET /v1/{scope}/events',
     ].map((r) => r.replace('{scope}', scope)),
   ),
@@ -73,7 +76,7 @@ describe('the OpenAPI document', () => {
     expect(() => validator.resolveRefs()).not.toThrow();
   });
 
-  it('lists every route of SPEC §5 and §9, and nothing else', () => {
+  it('lists every route of SPEC §5, §9 and §10, and nothing else', () => {
     const documented = operations().map((o) => shape(o.route));
     expect(documented.sort()).toEqual(SPEC_ROUTES.map(shape).sort());
   });
