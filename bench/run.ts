@@ -23,6 +23,7 @@ import { costPerMillion, PRICES } from './cost.ts';
 import { startBenchDynamoDb } from './dynamodb.ts';
 import { measurePaths } from './paths.ts';
 import { measurePreToken } from './pre-token.ts';
+import { measureScim } from './scim.ts';
 import type { VersusFloor } from './versus-floor.ts';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200);
@@ -67,11 +68,15 @@ async function main(): Promise<void> {
     );
     let paths: Awaited<ReturnType<typeof measurePaths>>;
     const handlers: VersusFloor[] = [];
+    /** Reported against their floors, without a target (bench/scim.ts). */
+    const scim: VersusFloor[] = [];
     try {
       const options = { iterations: ITERATIONS, warmup: WARMUP, tableName: 'provisio-bench' };
       paths = await measurePaths(dynamo.endpoint, options);
       console.log('Measuring the pre-token trigger against its floor…');
       handlers.push(await measurePreToken(dynamo.endpoint, options));
+      console.log('Measuring SCIM create and read against their floors…');
+      scim.push(...(await measureScim(dynamo.endpoint, options)));
     } finally {
       await dynamo.stop();
     }
@@ -206,7 +211,14 @@ async function main(): Promise<void> {
     console.log(
       table(
         ['handler', 'p50 ms', 'p99 ms', 'floor', 'floor p50 ms', 'ratio'],
-        handlers.map((h) => [h.name, h.p50Ms, h.p99Ms, h.floor, h.floorP50Ms, h.ratio]),
+        [...handlers, ...scim].map((h) => [
+          h.name,
+          h.p50Ms,
+          h.p99Ms,
+          h.floor,
+          h.floorP50Ms,
+          h.ratio,
+        ]),
       ),
     );
     console.log('\nBundles (minified index.mjs) and cold start (import in a fresh node, median)\n');
@@ -331,6 +343,7 @@ async function main(): Promise<void> {
         logBytes: p.logBytes,
       })),
       handlers,
+      scim,
       bundles,
       coldStart: coldStart.map((c) => ({ ...c, deployed })),
       costPerMillion: costs,

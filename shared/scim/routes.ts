@@ -93,11 +93,17 @@ export async function routeScim(
     const match = PATH.exec(event.rawPath.replace(/\/+$/, ''));
     if (!match) throw scimNotFound(`No SCIM endpoint at ${event.rawPath}`);
     const connectionId = decodeURIComponent(match[1]!);
-    const ctx = await authenticate(event, deps, connectionId);
-    const baseUrl = scimBaseUrl(requestOrigin(event), connectionId);
     const [segment = '', id, ...rest] = (match[2] ?? '').split('/').map(decodeURIComponent);
     if (rest.length) throw scimNotFound(`No SCIM endpoint at ${event.rawPath}`);
     const method = event.requestContext.http.method.toUpperCase();
+    // A user read by id starts beside the token check; it is used only once the token holds.
+    const userRead =
+      method === 'GET' && id && segment.toLowerCase() === 'users'
+        ? deps.scim.getUser(connectionId, id)
+        : undefined;
+    userRead?.catch(() => undefined);
+    const ctx = await authenticate(event, deps, connectionId);
+    const baseUrl = scimBaseUrl(requestOrigin(event), connectionId);
     const params = event.queryStringParameters ?? {};
     const notAllowed = () => new ScimError(405, `${method} is not allowed on ${event.rawPath}`);
 
@@ -131,7 +137,9 @@ export async function routeScim(
           }
           throw notAllowed();
         }
-        if (method === 'GET') return respond(await service.getUser(ctx, baseUrl, id, params));
+        if (method === 'GET') {
+          return respond(await service.getUser(ctx, baseUrl, id, params, userRead));
+        }
         if (method === 'PUT') {
           return respond(await service.replaceUser(ctx, baseUrl, id, readBody(event)));
         }

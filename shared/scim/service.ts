@@ -103,17 +103,21 @@ async function requireGroup(ctx: ScimCtx, id: string): Promise<ScimGroupRecord> 
   return group;
 }
 
+/**
+ * `GET /Users/{id}`; `read` is the user's read when the route started it beside the token
+ * check (one round trip fewer).
+ */
 export async function getUser(
   ctx: ScimCtx,
   baseUrl: string,
   id: string,
   params: Record<string, string | undefined>,
+  read: Promise<ScimUserRecord | undefined> = ctx.deps.scim.getUser(ctx.conn.id, id),
 ): Promise<ScimResult> {
   const query = parseListQuery(params);
-  return {
-    status: 200,
-    body: projectAttributes(renderUser(await requireUser(ctx, id), baseUrl), query),
-  };
+  const user = await read;
+  if (!user) throw scimNotFound(`User ${id} not found`);
+  return { status: 200, body: projectAttributes(renderUser(user, baseUrl), query) };
 }
 
 export async function listUsers(
@@ -266,10 +270,13 @@ export async function createUser(
   const attrs = normaliseUser(body);
   const email = personEmail(attrs, ctx.conn);
   const key = nameKey(attrs.userName);
-  if (await ctx.deps.scim.userIdByName(ctx.conn.id, key)) {
-    throw uniqueness(`userName ${attrs.userName} is already taken in this connection`);
-  }
   const active = attrs.active ?? true;
+  // The name check and the person's reads in one round trip.
+  const [taken, effects] = await Promise.all([
+    ctx.deps.scim.userIdByName(ctx.conn.id, key),
+    active ? planActivation(ctx, email, []) : planDeactivation(ctx, email),
+  ]);
+  if (taken) throw uniqueness(`userName ${attrs.userName} is already taken in this connection`);
   const user: ScimUserRecord = {
     id: ctx.deps.newId(),
     userName: attrs.userName,
@@ -291,7 +298,7 @@ export async function createUser(
       conflict: new ConflictError(`userName ${attrs.userName} is already taken in this connection`),
     },
     { kind: 'putScimUser', connectionId: ctx.conn.id, user },
-    ...(active ? await planActivation(ctx, email, []) : await planDeactivation(ctx, email)),
+    ...effects,
   ];
   await applyUniqueness(ctx, writes, email);
   return {

@@ -407,6 +407,18 @@ describe('§3.2 SSO sign-in with JIT', () => {
     expect(p.account.create).toBe(false);
   });
 
+  it('§10: denies a person the connection’s SCIM client deactivated, even with JIT on', () => {
+    const base = state({ connection: connection({ scim: true }) });
+    const off = { ...base, person: { ...base.person, scimDeactivated: ['c1'] } };
+    const p = decide(sso(), off, NOW);
+    expect(p.outcome).toMatchObject({ decision: 'deny', title: 'Access denied' });
+    expect(p.joins).toEqual([]);
+    expect(p.events[0]).toMatchObject({ details: { reason: 'scim_deactivated' } });
+    // Another connection's deactivation says nothing about this one.
+    const elsewhere = { ...base, person: { ...base.person, scimDeactivated: ['c2'] } };
+    expect(decide(sso(), elsewhere, NOW).outcome).toEqual({ decision: 'allow' });
+  });
+
   it('joins the default org via jit, and its default team', () => {
     const p = decide(sso(), state({ connection: connection({ defaultTeam: 'everyone' }) }), NOW);
     expect(joins(p)).toEqual(['o-acme:jit:seat']);

@@ -1,0 +1,182 @@
+/**
+ * The SCIM function (functions/scim/handler.ts, its client built at module scope as deployed)
+ * against DynamoDB Local, next to floors measured in the same run:
+ *
+ * - create (`POST /Users`, a new person joining the default org): the handler reads the token,
+ *   then the connection (its scope is in the token item), then the userName guard, the person
+ *   and the org at once, and writes one transaction. Floor: one BatchGetItem of the items a
+ *   create must know (token, userName guard, person, org) and the same transaction for a fresh
+ *   person.
+ * - read (`GET /Users/{id}`): the token and the user at once, then the connection. Floor: one
+ *   BatchGetItem of the token and the user.
+ *
+ * No target: the token-then-connection order is a deliberate read more (see docs/scim.md).
+ */
+import { BatchGetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { createDynamoClient } from '../shared/adapters/dynamodb/client.ts';
+import { scimTokenItem } from '../shared/adapters/dynamodb/items.ts';
+import { ENV } from '../shared/config.ts';
+import { hashScimToken, newScimToken } from '../shared/scim/tokens.ts';
+import { keys } from '../shared/table/schema.ts';
+import { createSignInFixture, lambdaContext } from '../test/support/sign-in-fixtures.ts';
+import { installMeter } from './meter.ts';
+import { type VersusFloor, versusFloor } from './versus-floor.ts';
+
+type Handler = (
+  event: APIGatewayProxyEventV2,
+  context: unknown,
+) => Promise<{ statusCode: number; body?: string }>;
+
+const DOMAIN = 'scim.bench';
+
+export async function measureScim(
+  endpoint: string,
+  options: { iterations: number; warmup: number; tableName: string },
+): Promise<VersusFloor[]> {
+  // The same table name as the other measurements: the handlers read their configuration once.
+  const fx = await createSignInFixture(endpoint, { tableName: options.tableName });
+  try {
+    const org = await fx.org('bench-scim');
+    const scope = { type: 'org', id: org.id } as const;
+    const conn = await fx.connection({
+      providerName: 'BenchScim',
+      scope,
+      domains: [DOMAIN],
+      defaultOrg: org,
+      jit: false,
+      scim: true,
+    });
+    await fx.verifiedDomain(DOMAIN, scope, { ssoConnectionIds: [conn.id] });
+    const token = newScimToken();
+    await fx.db.send(
+      new PutCommand({
+        TableName: fx.tableName,
+        Item: scimTokenItem({
+          connectionId: conn.id,
+          scope,
+          tokenHash: hashScimToken(token),
+          createdAt: new Date().toISOString(),
+          createdBy: 'bench',
+        }),
+      }),
+    );
+    Object.assign(process.env, {
+      [ENV.tableName]: fx.tableName,
+      [ENV.dynamodbEndpoint]: endpoint,
+      [ENV.awsRegion]: 'us-east-1',
+    });
+    const handler = (await import('../functions/scim/handler.ts')).handler as unknown as Handler;
+    const floorDb = createDynamoClient({ region: 'us-east-1', dynamodbEndpoint: endpoint });
+
+    const event = (method: string, path: string, body?: unknown): APIGatewayProxyEventV2 =>
+      ({
+        version: '2.0',
+        routeKey: 'ANY /scim/v2/{proxy+}',
+        rawPath: `/scim/v2/${conn.id}${path}`,
+        rawQueryString: '',
+        headers: { authorization: `Bearer ${token}`, 'x-forwarded-proto': 'https' },
+        requestContext: {
+          domainName: 'api.bench',
+          http: { method, path: `/scim/v2/${conn.id}${path}` },
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        isBase64Encoded: false,
+      }) as unknown as APIGatewayProxyEventV2;
+    const call = async (method: string, path: string, body?: unknown) => {
+      const res = await handler(event(method, path, body), lambdaContext('provisio-scim'));
+      if (res.statusCode >= 300)
+        throw new Error(`SCIM ${method} ${path}: ${res.statusCode} ${res.body}`);
+      return res.body ? (JSON.parse(res.body) as { id: string }) : undefined;
+    };
+    const userBody = (email: string) => ({
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: email,
+      name: { givenName: 'Bench', familyName: 'Person' },
+      emails: [{ primary: true, type: 'work', value: email }],
+      active: true,
+    });
+
+    // The transaction of one create, captured to be replayed as the floor for fresh people.
+    const meter = installMeter();
+    let createTransaction: string | undefined;
+    let createTrips = 0;
+    let readTrips = 0;
+    let readUser: { id: string } | undefined;
+    try {
+      meter.reset();
+      await call('POST', '/Users', userBody(`first@${DOMAIN}`));
+      const tx = meter.requests().find((r) => r.op.startsWith('TransactWrite'));
+      if (!tx) throw new Error('SCIM create: no transaction seen');
+      createTransaction = JSON.stringify(tx.input);
+      createTrips = meter.read().roundTrips;
+      readUser = await call('POST', '/Users', userBody(`read@${DOMAIN}`));
+      meter.reset();
+      await call('GET', `/Users/${readUser!.id}`);
+      readTrips = meter.read().roundTrips;
+    } finally {
+      meter.uninstall();
+    }
+    const firstEmail = `first@${DOMAIN}`;
+    const floorCreate = async (i: number) => {
+      const fresh = createTransaction!
+        .replaceAll(firstEmail, `floor-${i}@${DOMAIN}`)
+        .replaceAll(/"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"/g, () =>
+          JSON.stringify(crypto.randomUUID()),
+        );
+      await floorDb.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [fx.tableName]: {
+              Keys: [
+                keys.scimToken(conn.id),
+                keys.scimUserName(conn.id, `floor-${i}@${DOMAIN}`),
+                keys.personSummary(`floor-${i}@${DOMAIN}`),
+                keys.org(org.id),
+              ],
+              ConsistentRead: true,
+            },
+          },
+        }),
+      );
+      const input = JSON.parse(fresh);
+      // Seats: the floor's people join too, so the org's counter is not a conflict source.
+      await floorDb.send(new TransactWriteCommand(input));
+    };
+
+    const created = await versusFloor(
+      {
+        name: `SCIM create (POST /Users, joins the default org; ${createTrips} round trips)`,
+        floor: 'BatchGetItem of 4 items + its TransactWriteItems',
+        run: (i) => call('POST', '/Users', userBody(`user-${i}@${DOMAIN}`)),
+        floorRun: floorCreate,
+      },
+      options,
+    );
+
+    const user = readUser;
+    const read = await versusFloor(
+      {
+        name: `SCIM read (GET /Users/{id}; ${readTrips} round trips)`,
+        floor: 'BatchGetItem of the token and the user',
+        run: () => call('GET', `/Users/${user!.id}`),
+        floorRun: () =>
+          floorDb.send(
+            new BatchGetCommand({
+              RequestItems: {
+                [fx.tableName]: {
+                  Keys: [keys.scimToken(conn.id), keys.scimUser(conn.id, user!.id)],
+                  ConsistentRead: true,
+                },
+              },
+            }),
+          ),
+      },
+      options,
+    );
+    floorDb.destroy();
+    return [created, read];
+  } finally {
+    await fx.drop();
+  }
+}
