@@ -582,7 +582,15 @@ describe('cdk-nag AwsSolutions', () => {
     expect(acknowledged.sort()).toEqual(
       [
         ...(
-          ['SignIn', 'SignInHook', 'Notifier', 'Admin', 'PreToken', 'Scim', 'DomainChecker'] as const
+          [
+            'SignIn',
+            'SignInHook',
+            'Notifier',
+            'Admin',
+            'PreToken',
+            'Scim',
+            'DomainChecker',
+          ] as const
         ).flatMap((fn) => [
           `AwsSolutions-L1 ${fn}/Function`,
           `AwsSolutions-IAM5[Resource::*] ${fn}/Role`,
