@@ -119,11 +119,15 @@ export async function measureScim(
     }
     const firstEmail = `first@${DOMAIN}`;
     const floorCreate = async (i: number) => {
+      // Each id of the captured create (user, events, outbox; not the org) made new, alike everywhere.
+      const ids = new Map<string, string>();
       const fresh = createTransaction!
         .replaceAll(firstEmail, `floor-${i}@${DOMAIN}`)
-        .replaceAll(/"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"/g, () =>
-          JSON.stringify(crypto.randomUUID()),
-        );
+        .replaceAll(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, (id) => {
+          if (id === org.id) return id;
+          if (!ids.has(id)) ids.set(id, crypto.randomUUID());
+          return ids.get(id)!;
+        });
       await floorDb.send(
         new BatchGetCommand({
           RequestItems: {
