@@ -15,6 +15,7 @@ export const VIA_LABELS: Record<Via, string> = {
   jit: 'SSO (just-in-time)',
   'group-mapping': 'SSO group mapping',
   admin: 'added by an admin',
+  scim: 'SCIM provisioning',
 };
 
 export const EVENT_LABELS: Record<EventType, string> = {

@@ -10,6 +10,7 @@ export interface Org {
 
 export type Via =
   | 'creator'
+  | 'scim'
   | 'invitation'
   | 'auto-provisioning'
   | 'jit'
@@ -95,6 +96,13 @@ export interface SsoConnection {
   readonly scim: boolean;
   readonly defaultOrgId: string;
   readonly defaultTeam: string | null;
+  readonly createdAt: string;
+}
+
+/** A connection's new SCIM token, shown once (SPEC §10). */
+export interface ScimToken {
+  readonly token: string;
+  readonly baseUrl: string;
   readonly createdAt: string;
 }
 

@@ -91,6 +91,13 @@ describe('Okta', () => {
     expect(await members(s.org.id)).toContainEqual(
       expect.objectContaining({ email, via: 'scim', role: 'member' }),
     );
+    expect(await events(s.org.id)).toContainEqual(
+      expect.objectContaining({
+        type: 'member_added',
+        subject: email,
+        details: expect.objectContaining({ via: 'scim' }),
+      }),
+    );
 
     const hit = await s.call(
       'GET',
@@ -256,6 +263,34 @@ describe('Microsoft Entra ID', () => {
     expect(off.status).toBe(200);
     expect(off.body.active).toBe(false);
     expect((await members(s.org.id)).map((m) => m.email)).not.toContain(email);
+  });
+});
+
+describe('lists', () => {
+  it('pages stably by startIndex and count, and filters on any attribute', async () => {
+    const s = await scimSetup(suite);
+    const emails = Array.from({ length: 5 }, (_, i) => emailAt(s.domain, `page${i}`));
+    for (const e of emails) expect((await s.call('POST', '/Users', oktaUser(e))).status).toBe(201);
+    const seen: string[] = [];
+    for (const startIndex of [1, 3, 5]) {
+      const page = await s.call('GET', `/Users?startIndex=${startIndex}&count=2`);
+      expect(page.body).toMatchObject({ totalResults: 5, startIndex });
+      expect(page.body.itemsPerPage).toBe(startIndex === 5 ? 1 : 2);
+      seen.push(...page.body.Resources.map((r: { userName: string }) => r.userName));
+    }
+    expect([...seen].sort()).toEqual([...emails].sort());
+    const again = await s.call('GET', '/Users?startIndex=1&count=2');
+    expect(again.body.Resources.map((r: { userName: string }) => r.userName)).toEqual(
+      seen.slice(0, 2),
+    );
+    const filtered = await s.call(
+      'GET',
+      `/Users?filter=${encodeURIComponent('emails[type eq "work" and value sw "page3"] or userName sw "PAGE4"')}&attributes=userName`,
+    );
+    expect(filtered.body.Resources.map((r: { userName: string }) => r.userName).sort()).toEqual(
+      [emails[3], emails[4]].sort(),
+    );
+    expect(filtered.body.Resources[0].name).toBeUndefined();
   });
 });
 

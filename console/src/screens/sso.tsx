@@ -6,7 +6,7 @@
  */
 import { useId, useState } from 'preact/hooks';
 import { api } from '../api.ts';
-import type { Domain, ServiceProvider, SsoConnection } from '../model.ts';
+import type { Domain, ScimToken, ServiceProvider, SsoConnection } from '../model.ts';
 import { usePaged } from '../paged.ts';
 import { href } from '../router.ts';
 import {
@@ -42,7 +42,11 @@ export function SsoConnections({ scope }: { scope: Scope }) {
   const domains = usePaged<Domain>(`${scope.base}/domains`, 100);
   const [dialog, setDialog] = useState<
     | { kind: 'form'; connection: SsoConnection | null }
-    | { kind: 'jit-off' | 'jit-on' | 'delete' | 'idp-values'; connection: SsoConnection }
+    | {
+        kind: 'jit-off' | 'jit-on' | 'delete' | 'idp-values' | 'scim-token' | 'scim-revoke';
+        connection: SsoConnection;
+      }
+    | { kind: 'scim-values'; connection: SsoConnection; token: ScimToken }
     | null
   >(null);
   const close = () => setDialog(null);
@@ -142,6 +146,18 @@ export function SsoConnections({ scope }: { scope: Scope }) {
                               },
                             ]
                           : []),
+                        ...(c.scim
+                          ? [
+                              {
+                                label: 'Set up SCIM (new token)',
+                                onSelect: () => setDialog({ kind: 'scim-token', connection: c }),
+                              },
+                              {
+                                label: 'Revoke SCIM token',
+                                onSelect: () => setDialog({ kind: 'scim-revoke', connection: c }),
+                              },
+                            ]
+                          : []),
                         c.jit
                           ? {
                               label: 'Turn off Just-in-Time',
@@ -191,6 +207,51 @@ export function SsoConnections({ scope }: { scope: Scope }) {
             </Button>
           </div>
         </Dialog>
+      ) : null}
+      {dialog?.kind === 'scim-token' ? (
+        <ConfirmDialog
+          title={`Set up SCIM for ${dialog.connection.name}`}
+          confirmLabel="Generate token"
+          busyLabel="Generating…"
+          onClose={close}
+          onConfirm={async () => {
+            const token = await api.post<ScimToken>(`${one(dialog.connection.id)}/scim-token`);
+            announce(`SCIM token generated for ${dialog.connection.name}`);
+            setDialog({ kind: 'scim-values', connection: dialog.connection, token });
+          }}
+        >
+          <p>
+            Your identity provider creates, updates and deactivates people and pushes groups through
+            SCIM, with a token of this connection. Provisio shows the token once and keeps only its
+            hash; generating a new one stops the previous token at once.
+          </p>
+        </ConfirmDialog>
+      ) : null}
+      {dialog?.kind === 'scim-values' ? (
+        <Dialog title={`SCIM for ${dialog.connection.name}`} onClose={close} wide>
+          <ScimValues token={dialog.token} />
+          <div class="actions">
+            <Button variant="primary" onClick={close}>
+              Done
+            </Button>
+          </div>
+        </Dialog>
+      ) : null}
+      {dialog?.kind === 'scim-revoke' ? (
+        <ConfirmDialog
+          title={`Revoke the SCIM token of ${dialog.connection.name}?`}
+          confirmLabel="Revoke token"
+          busyLabel="Revoking…"
+          danger
+          onClose={close}
+          onConfirm={async () => {
+            await api.del(`${one(dialog.connection.id)}/scim-token`);
+            announce(`SCIM token of ${dialog.connection.name} revoked`);
+            close();
+          }}
+        >
+          <p>Your identity provider's SCIM requests are refused from now on.</p>
+        </ConfirmDialog>
       ) : null}
       {dialog?.kind === 'jit-off' ? (
         <ConfirmDialog
@@ -253,6 +314,36 @@ export function SsoConnections({ scope }: { scope: Scope }) {
         </ConfirmDialog>
       ) : null}
     </>
+  );
+}
+
+/** The SCIM base URL and the new token, shown once, each with a copy button (SPEC §10). */
+function ScimValues({ token }: { token: ScimToken }) {
+  const rows = [
+    { label: 'SCIM base URL', copy: 'SCIM base URL', id: 'scim-base-url', value: token.baseUrl },
+    { label: 'Token', copy: 'SCIM token', id: 'scim-token', value: token.token },
+  ];
+  return (
+    <section class="txt-record" aria-label="Values for SCIM in your identity provider">
+      <p>
+        In your IdP's provisioning settings, enter this base URL (Okta: SCIM connector base URL;
+        Entra ID: Tenant URL) and token (HTTP header / Secret Token). Copy the token now: it is not
+        shown again. Groups named <code>org:team</code> become teams.
+      </p>
+      <dl class="record record-wide">
+        {rows.map((r) => (
+          <div key={r.id}>
+            <dt>{r.label}</dt>
+            <dd>
+              <code class="record-value" data-testid={r.id}>
+                {r.value}
+              </code>
+              <CopyButton value={r.value} label={r.copy} />
+            </dd>
+          </div>
+        ))}
+      </dl>
+    </section>
   );
 }
 
