@@ -2,15 +2,14 @@
  * The admin API's reads (SPEC §5): access checks and single records, each by key (GetItem or
  * BatchGetItem, strongly consistent). Access patterns: docs/data-model.md, "Admin API".
  */
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AdminStore, OrgAccess } from '../../admin/model.ts';
 import type { Role } from '../../sign-in/types.ts';
 import { type Key, keys, prefix } from '../../table/schema.ts';
 import { readCompany, readConnectionRecord, readMember, str } from './admin-records.ts';
-import { dynamo } from './errors.ts';
 import { type DomainClaimRecord, readConnection, readDomainClaim, readOrg } from './items.ts';
 import { createPersonReader } from './person-reader.ts';
-import { batchGet, foundItem, queryAll, queryPartition } from './query.ts';
+import { batchGet, foundItem, getItem as getItemByKey, queryAll, queryPartition } from './query.ts';
 
 /** The admin store's reads by key. */
 export type AdminReads = Omit<
@@ -25,18 +24,7 @@ export type AdminReads = Omit<
 >;
 
 export function createAdminReads(db: DynamoDBDocumentClient, tableName: string): AdminReads {
-  async function getItem(key: Key): Promise<Record<string, unknown> | undefined> {
-    const out = await dynamo(() =>
-      db.send(
-        new GetCommand({
-          TableName: tableName,
-          Key: { pk: key.pk, sk: key.sk },
-          ConsistentRead: true,
-        }),
-      ),
-    );
-    return out.Item;
-  }
+  const getItem = (key: Key) => getItemByKey(db, tableName, key);
 
   return {
     async orgAccess(orgId, email): Promise<OrgAccess | undefined> {

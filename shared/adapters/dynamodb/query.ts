@@ -5,11 +5,30 @@
 import {
   BatchGetCommand,
   type DynamoDBDocumentClient,
+  GetCommand,
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Key } from '../../table/schema.ts';
 import { dynamo } from './errors.ts';
+
+/** One item by key, strongly consistent. */
+export async function getItem(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  key: Key,
+): Promise<Record<string, unknown> | undefined> {
+  const out = await dynamo(() =>
+    db.send(
+      new GetCommand({
+        TableName: tableName,
+        Key: { pk: key.pk, sk: key.sk },
+        ConsistentRead: true,
+      }),
+    ),
+  );
+  return out.Item;
+}
 
 /** How `batchGet` files an item: by its primary key. */
 export const keyOf = (k: Key): string => `${k.pk}\u0000${k.sk}`;

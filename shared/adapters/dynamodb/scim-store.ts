@@ -3,26 +3,14 @@
  * `SCIM#<connectionId>` partition, strongly consistent. Writes go through the admin store's
  * `apply` (admin-writes.ts), the one write path.
  */
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ScimStore } from '../../scim/model.ts';
 import { type Key, keys, prefix } from '../../table/schema.ts';
-import { dynamo } from './errors.ts';
 import { readScimGroup, readScimToken, readScimUser, str } from './items.ts';
-import { queryAll } from './query.ts';
+import { getItem as getItemByKey, queryAll } from './query.ts';
 
 export function createScimStore(db: DynamoDBDocumentClient, tableName: string): ScimStore {
-  async function getItem(key: Key): Promise<Record<string, unknown> | undefined> {
-    const out = await dynamo(() =>
-      db.send(
-        new GetCommand({
-          TableName: tableName,
-          Key: { pk: key.pk, sk: key.sk },
-          ConsistentRead: true,
-        }),
-      ),
-    );
-    return out.Item;
-  }
+  const getItem = (key: Key) => getItemByKey(db, tableName, key);
   const list = (connectionId: string, skPrefix: string) =>
     queryAll(db, {
       TableName: tableName,
