@@ -73,11 +73,11 @@ export function App() {
   } else if (!current) {
     screen = <SignIn config={config} />;
   } else if (route.name === 'profiles') {
-    screen = <Profiles email={current.email} />;
+    screen = <Profiles />;
   } else if (route.name === 'org') {
-    screen = <OrgScreen id={route.id} tab={route.tab} email={current.email} />;
+    screen = <OrgScreen id={route.id} tab={route.tab} />;
   } else if (route.name === 'company') {
-    screen = <CompanyScreen id={route.id} tab={route.tab} email={current.email} />;
+    screen = <CompanyScreen id={route.id} tab={route.tab} />;
   } else {
     screen = (
       <div class="stack">

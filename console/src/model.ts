@@ -35,6 +35,30 @@ export interface Invitation {
   readonly createdAt: string;
 }
 
+/** `GET /v1/me` (SPEC §9): the signed-in person's orgs, companies and pending invitations. */
+export interface Me {
+  readonly email: string;
+  readonly username: string | null;
+  readonly name: string | null;
+  readonly memberships: {
+    readonly orgId: string;
+    readonly orgName: string;
+    readonly role: 'owner' | 'member';
+    readonly teams: string[];
+    readonly via: Via;
+  }[];
+  readonly companies: { readonly id: string; readonly name: string }[];
+  readonly invitations: {
+    readonly orgId: string;
+    readonly orgName: string;
+    readonly role: 'owner' | 'member';
+    readonly team: string | null;
+    readonly invitedBy: string;
+    readonly createdAt: string;
+  }[];
+  readonly truncated: boolean;
+}
+
 export interface Team {
   readonly name: string;
   readonly memberCount: number;

@@ -1,8 +1,8 @@
 /** A company: its organizations (move one in, or create one in it), domains, SSO and activity. */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api, enc } from '../api.ts';
+import { useMe } from '../me.ts';
 import type { Company, Org } from '../model.ts';
-import { listProfiles, rememberProfile } from '../profiles.ts';
 import { COMPANY_TABS, type CompanyTab, href } from '../router.ts';
 import {
   announce,
@@ -27,16 +27,11 @@ const TAB_LABELS: Record<CompanyTab, string> = {
   activity: 'Activity',
 };
 
-export function CompanyScreen({ id, tab, email }: { id: string; tab: CompanyTab; email: string }) {
+export function CompanyScreen({ id, tab }: { id: string; tab: CompanyTab }) {
   const company = useLoad(() => api.get<Company>(`/v1/companies/${enc(id)}`), `${id}/${tab}`);
-  useEffect(() => {
-    const c = company.data;
-    if (!c) return;
-    rememberProfile(email, { kind: 'company', id: c.id, name: c.name });
-  }, [company.data, email]);
 
   if (!company.data) {
-    return <ProfileNotLoaded kind="company" id={id} email={email} error={company.error} />;
+    return <ProfileNotLoaded kind="company" error={company.error} />;
   }
   const c = company.data;
   const scope: Scope = {
@@ -65,7 +60,7 @@ export function CompanyScreen({ id, tab, email }: { id: string; tab: CompanyTab;
         }))}
         current={tab}
       />
-      {tab === 'orgs' ? <CompanyOrgs company={c} email={email} onChange={company.set} /> : null}
+      {tab === 'orgs' ? <CompanyOrgs company={c} onChange={company.set} /> : null}
       {tab === 'domains' ? <Domains scope={scope} /> : null}
       {tab === 'sso' ? <SsoConnections scope={scope} /> : null}
       {tab === 'activity' ? <Activity scope={scope} /> : null}
@@ -75,19 +70,20 @@ export function CompanyScreen({ id, tab, email }: { id: string; tab: CompanyTab;
 
 const OTHER = '__other__';
 
-function CompanyOrgs(props: { company: Company; email: string; onChange: (c: Company) => void }) {
-  const { company, email } = props;
+function CompanyOrgs(props: { company: Company; onChange: (c: Company) => void }) {
+  const { company } = props;
   const inCompany = new Set(company.orgs.map((o) => o.id));
-  const candidates = listProfiles(email).filter((p) => p.kind === 'org' && !inCompany.has(p.id));
+  // The orgs this person owns that are not in the company yet (`GET /v1/me`).
+  const me = useMe(`me/${company.orgs.length}`);
+  const candidates = (me.data?.memberships ?? [])
+    .filter((m) => m.role === 'owner' && !inCompany.has(m.orgId))
+    .map((m) => ({ id: m.orgId, name: m.orgName }));
   const [choice, setChoice] = useState(candidates[0]?.id ?? OTHER);
   const [otherId, setOtherId] = useState('');
   const [newName, setNewName] = useState('');
   const [step, setStep] = useState('');
 
-  const moved = (next: Company) => {
-    props.onChange(next);
-    for (const o of next.orgs) rememberProfile(email, { kind: 'org', id: o.id, name: o.name });
-  };
+  const moved = (next: Company) => props.onChange(next);
 
   const move = useSubmit(async () => {
     const orgId = choice === OTHER ? otherId.trim() : choice;
@@ -104,7 +100,6 @@ function CompanyOrgs(props: { company: Company; email: string; onChange: (c: Com
     setStep('Creating the organization (step 1 of 2)…');
     try {
       const org = await api.post<Org>('/v1/orgs', { name: newName.trim() });
-      rememberProfile(email, { kind: 'org', id: org.id, name: org.name });
       setStep(`Moving ${org.name} into ${company.name} (step 2 of 2)…`);
       moved(await api.post<Company>(`/v1/companies/${enc(company.id)}/orgs`, { orgId: org.id }));
       setNewName('');

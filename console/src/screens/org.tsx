@@ -1,11 +1,11 @@
 /** An organization: its header, tabs, and the people side (members, seats, invitations, teams). */
 import type { ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api, enc } from '../api.ts';
 import { formatDate, formatDateTime, seatsText, VIA_LABELS } from '../format.ts';
+import { useMe } from '../me.ts';
 import type { Invitation, Member, Org, Team } from '../model.ts';
 import { usePaged } from '../paged.ts';
-import { forgetProfile, listProfiles, rememberProfile } from '../profiles.ts';
 import { href, navigate, ORG_TABS, type OrgTab } from '../router.ts';
 import {
   ActionsMenu,
@@ -39,19 +39,12 @@ const TAB_LABELS: Record<OrgTab, string> = {
   activity: 'Activity',
 };
 
-/**
- * A profile (org or company) that is loading, or that could not be loaded: then it offers to
- * drop it from the person's list.
- */
+/** A profile (org or company) that is loading, or that could not be loaded. */
 export function ProfileNotLoaded({
   kind,
-  id,
-  email,
   error,
 }: {
   kind: 'org' | 'company';
-  id: string;
-  email: string;
   error: string | undefined;
 }) {
   const noun = kind === 'org' ? 'organization' : 'company';
@@ -63,14 +56,7 @@ export function ProfileNotLoaded({
         <>
           <ErrorMessage>{error}</ErrorMessage>
           <p>
-            <Button
-              onClick={() => {
-                forgetProfile(email, kind, id);
-                navigate(href.profiles());
-              }}
-            >
-              Remove it from your list
-            </Button>
+            <Button onClick={() => navigate(href.profiles())}>Back to your profiles</Button>
           </p>
         </>
       ) : (
@@ -80,15 +66,14 @@ export function ProfileNotLoaded({
   );
 }
 
-export function OrgScreen({ id, tab, email }: { id: string; tab: OrgTab; email: string }) {
+export function OrgScreen({ id, tab }: { id: string; tab: OrgTab }) {
   // Fetched again on every tab, so seats and company reflect sign-ins since the last look.
   const org = useLoad(() => api.get<Org>(`/v1/orgs/${enc(id)}`), `${id}/${tab}`);
-  useEffect(() => {
-    if (org.data) rememberProfile(email, { kind: 'org', id: org.data.id, name: org.data.name });
-  }, [org.data, email]);
+  // The company's name, when the person owns it (`GET /v1/me`).
+  const me = useMe();
 
   if (!org.data) {
-    return <ProfileNotLoaded kind="org" id={id} email={email} error={org.error} />;
+    return <ProfileNotLoaded kind="org" error={org.error} />;
   }
   const o = org.data;
   const scope: Scope = {
@@ -98,9 +83,7 @@ export function OrgScreen({ id, tab, email }: { id: string; tab: OrgTab; email: 
     base: `/v1/orgs/${enc(o.id)}`,
     org: o,
   };
-  const company = o.companyId
-    ? listProfiles(email).find((p) => p.kind === 'company' && p.id === o.companyId)
-    : undefined;
+  const company = o.companyId ? me.data?.companies.find((c) => c.id === o.companyId) : undefined;
 
   return (
     <div class="stack">

@@ -1,30 +1,30 @@
 /**
- * Choose profile: the orgs and companies this person opened or created in this browser (the API
- * has no route listing them: see profiles.ts), create an org or a company, or open one by id.
+ * Choose profile: the companies this person owns and the orgs they belong to, from `GET /v1/me`
+ * (SPEC §9), so the list is the same in any browser; the invitations still pending for their
+ * address; and forms to create an org or a company, or to open one by id. Owners open an org's
+ * admin screens; a member sees the org read-only, with their teams.
  */
 import { useState } from 'preact/hooks';
 import { ApiProblem, api, enc } from '../api.ts';
-import type { Company, Org } from '../model.ts';
-import {
-  forgetProfile,
-  listProfiles,
-  type Profile,
-  type ProfileKind,
-  rememberProfile,
-} from '../profiles.ts';
+import { formatDate, VIA_LABELS } from '../format.ts';
+import { useMe } from '../me.ts';
+import type { Company, Me, Org } from '../model.ts';
 import { href, navigate } from '../router.ts';
-import { announce, Button, Empty, SelectField, SubmitForm, TextField, useSubmit } from '../ui.tsx';
+import {
+  announce,
+  Empty,
+  ErrorMessage,
+  Loading,
+  SelectField,
+  SubmitForm,
+  TextField,
+  useSubmit,
+} from '../ui.tsx';
 
-export function Profiles({ email }: { email: string }) {
-  const [profiles, setProfiles] = useState(() => listProfiles(email));
-  const forget = (p: Profile) => {
-    forgetProfile(email, p.kind, p.id);
-    setProfiles(listProfiles(email));
-    announce(`${p.name} removed from this list`);
-  };
-  const companies = profiles.filter((p) => p.kind === 'company');
-  const orgs = profiles.filter((p) => p.kind === 'org');
+type ProfileKind = 'org' | 'company';
 
+export function Profiles() {
+  const me = useMe();
   return (
     <div class="stack">
       <h1 tabIndex={-1}>Choose a profile</h1>
@@ -35,60 +35,136 @@ export function Profiles({ email }: { email: string }) {
 
       <section aria-labelledby="your-profiles" class="card">
         <h2 id="your-profiles">Your companies and organizations</h2>
-        {profiles.length === 0 ? (
-          <Empty title="Nothing here yet.">
-            Create an organization or a company below. To administer one someone else created, ask
-            them for its id and open it by id: this list shows what you opened in this browser.
-          </Empty>
+        {me.data ? (
+          <YourProfiles me={me.data} />
+        ) : me.error ? (
+          <ErrorMessage>{me.error}</ErrorMessage>
         ) : (
-          <>
-            {companies.length ? (
-              <ProfileList title="Companies" items={companies} onForget={forget} />
-            ) : null}
-            {orgs.length ? (
-              <ProfileList title="Organizations" items={orgs} onForget={forget} />
-            ) : null}
-          </>
+          <Loading>Loading your organizations…</Loading>
         )}
       </section>
 
+      {me.data?.invitations.length ? <Invitations me={me.data} /> : null}
+
       <div class="grid-2">
-        <CreateOrg email={email} />
-        <CreateCompany email={email} />
+        <CreateOrg />
+        <CreateCompany />
       </div>
-      <OpenById email={email} />
+      <OpenById />
     </div>
   );
 }
 
-function ProfileList(props: { title: string; items: Profile[]; onForget: (p: Profile) => void }) {
+function YourProfiles({ me }: { me: Me }) {
+  const owned = me.memberships.filter((m) => m.role === 'owner');
+  const memberOf = me.memberships.filter((m) => m.role !== 'owner');
+  if (!me.companies.length && !me.memberships.length) {
+    return (
+      <Empty title="Nothing here yet.">
+        Create an organization or a company below, or ask an owner to invite you to theirs.
+      </Empty>
+    );
+  }
   return (
     <>
-      <h3>{props.title}</h3>
-      <ul class="profile-list">
-        {props.items.map((p) => (
-          <li key={`${p.kind}:${p.id}`}>
-            <a href={p.kind === 'org' ? href.org(p.id) : href.company(p.id)} class="profile-link">
-              <span class="profile-name">{p.name}</span>
-              <span class="profile-kind">{p.kind === 'org' ? 'Organization' : 'Company'}</span>
-            </a>
-            <Button variant="link" onClick={() => props.onForget(p)}>
-              Remove<span class="visually-hidden"> {p.name} from this list</span>
-            </Button>
-          </li>
-        ))}
-      </ul>
+      {me.companies.length ? (
+        <>
+          <h3>Companies</h3>
+          <ul class="profile-list">
+            {me.companies.map((c) => (
+              <li key={c.id}>
+                <a href={href.company(c.id)} class="profile-link">
+                  <span class="profile-name">{c.name}</span>
+                  <span class="profile-kind">Company · owner</span>
+                </a>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {owned.length ? (
+        <>
+          <h3>Organizations you own</h3>
+          <ul class="profile-list">
+            {owned.map((m) => (
+              <li key={m.orgId}>
+                <a href={href.org(m.orgId)} class="profile-link">
+                  <span class="profile-name">{m.orgName}</span>
+                  <span class="profile-kind">
+                    Organization · owner{m.teams.length ? ` · teams ${m.teams.join(', ')}` : ''}
+                  </span>
+                </a>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {memberOf.length ? (
+        <>
+          <h3>Organizations you are a member of</h3>
+          <p class="hint">Read-only: only an organization's owners administer it.</p>
+          <ul class="profile-list" aria-label="Organizations you are a member of">
+            {memberOf.map((m) => (
+              <li key={m.orgId} class="profile-readonly" data-testid={`member-of-${m.orgName}`}>
+                <div class="profile-link">
+                  <span class="profile-name">{m.orgName}</span>
+                  <span class="profile-kind">
+                    Member · {m.teams.length ? `teams ${m.teams.join(', ')}` : 'no team'} · joined
+                    through {VIA_LABELS[m.via] ?? m.via}
+                  </span>
+                </div>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {me.truncated ? (
+        <p class="hint">Only the first 100 of each list are shown; open others by id below.</p>
+      ) : null}
     </>
   );
 }
 
-function CreateOrg({ email }: { email: string }) {
+function Invitations({ me }: { me: Me }) {
+  return (
+    <section aria-labelledby="your-invitations" class="card">
+      <h2 id="your-invitations">Pending invitations</h2>
+      <p class="hint">You join these organizations the next time you sign in with {me.email}.</p>
+      <table class="table">
+        <caption class="visually-hidden">Invitations pending for {me.email}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Organization</th>
+            <th scope="col">Role</th>
+            <th scope="col">Team</th>
+            <th scope="col">Invited by</th>
+            <th scope="col">Date</th>
+          </tr>
+        </thead>
+        <tbody>
+          {me.invitations.map((i) => (
+            <tr key={i.orgId}>
+              <th scope="row" data-label="Organization">
+                {i.orgName}
+              </th>
+              <td data-label="Role">{i.role}</td>
+              <td data-label="Team">{i.team ?? '—'}</td>
+              <td data-label="Invited by">{i.invitedBy}</td>
+              <td data-label="Date">{formatDate(i.createdAt)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function CreateOrg() {
   const [name, setName] = useState('');
   const [seats, setSeats] = useState('');
   const submit = useSubmit(async () => {
     const seatLimit = seats.trim() === '' ? null : Number(seats);
     const org = await api.post<Org>('/v1/orgs', { name: name.trim(), seatLimit });
-    rememberProfile(email, { kind: 'org', id: org.id, name: org.name });
     announce(`Organization ${org.name} created`);
     navigate(href.org(org.id, 'domains'));
   });
@@ -125,11 +201,10 @@ function CreateOrg({ email }: { email: string }) {
   );
 }
 
-function CreateCompany({ email }: { email: string }) {
+function CreateCompany() {
   const [name, setName] = useState('');
   const submit = useSubmit(async () => {
     const company = await api.post<Company>('/v1/companies', { name: name.trim() });
-    rememberProfile(email, { kind: 'company', id: company.id, name: company.name });
     announce(`Company ${company.name} created`);
     navigate(href.company(company.id, 'orgs'));
   });
@@ -154,7 +229,7 @@ function CreateCompany({ email }: { email: string }) {
   );
 }
 
-function OpenById({ email }: { email: string }) {
+function OpenById() {
   const [kind, setKind] = useState<ProfileKind>('org');
   const [id, setId] = useState('');
   const submit = useSubmit(async () => {
@@ -162,11 +237,9 @@ function OpenById({ email }: { email: string }) {
     if (!wanted) throw new ApiProblem(400, 'Bad Request', 'id: is required', 'id', {});
     if (kind === 'org') {
       const org = await api.get<Org>(`/v1/orgs/${enc(wanted)}`);
-      rememberProfile(email, { kind, id: org.id, name: org.name });
       navigate(href.org(org.id));
     } else {
       const company = await api.get<Company>(`/v1/companies/${enc(wanted)}`);
-      rememberProfile(email, { kind, id: company.id, name: company.name });
       navigate(href.company(company.id));
     }
   });
