@@ -83,7 +83,7 @@ describe('console: your organizations from GET /v1/me', { timeout: 60_000 }, () 
     // Read-only: no link to the admin screens of an org the person does not own.
     expect(await page.getByRole('link', { name: new RegExp(joined) }).count()).toBe(0);
     expect(await page.getByRole('heading', { name: 'Pending invitations' }).count()).toBe(0);
-    await axe('14-profiles-from-me');
+    await axe('17-profiles-from-me');
 
     // An invitation made meanwhile shows on the next visit, until the next sign-in accepts it.
     const third = await call(other, 'POST', '/v1/orgs', { name: invitedTo });
@@ -100,7 +100,7 @@ describe('console: your organizations from GET /v1/me', { timeout: 60_000 }, () 
     const row = page.getByRole('row').filter({ hasText: invitedTo });
     expect(await row.textContent()).toContain('owner');
     expect(await row.textContent()).toContain(other.email);
-    await axe('15-pending-invitation');
+    await axe('18-pending-invitation');
 
     await ownedLink.click();
     await page.getByRole('heading', { level: 1, name: owned }).waitFor();

@@ -91,7 +91,7 @@ describe('console: SCIM setup', { timeout: 60_000 }, () => {
     expect(await values.getByRole('button', { name: /Copy SCIM base URL/ }).count()).toBe(1);
     const violations = await seriousAxeViolations(page);
     expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
-    await screenshot(page, '13-scim-token');
+    await screenshot(page, '16-scim-token');
     expect(await scimStatus(baseUrl, token)).toBe(200);
 
     await values.getByRole('button', { name: 'Done' }).click();
