@@ -11,6 +11,8 @@ export interface ScimStore {
   getGroup(connectionId: string, id: string): Promise<ScimGroupRecord | undefined>;
   /** The id of the user holding a userName (its `nameKey`), if any. */
   userIdByName(connectionId: string, userNameKey: string): Promise<string | undefined>;
+  /** The id of the group holding a displayName (its `nameKey`), if any. */
+  groupIdByName(connectionId: string, displayNameKey: string): Promise<string | undefined>;
   /** Every user of the connection, in id order (stable paging). */
   listUsers(connectionId: string): Promise<ScimUserRecord[]>;
   /** Every group of the connection, in id order. */

@@ -588,6 +588,23 @@ async function updateGroup(
       },
     );
   }
+  if (oldKey !== newKey) {
+    const holder = await ctx.deps.scim.groupIdByName(ctx.conn.id, newKey);
+    if (holder && holder !== after.id) {
+      throw uniqueness(`displayName ${after.displayName} is already taken`);
+    }
+  }
+  // The people first, then the group: a request that fails half-way leaves the group as it
+  // was, so the client's retry finds the same difference and completes it (each person's
+  // change is idempotent).
+  const beforeMembers = (
+    await Promise.all(before.members.map((id) => ctx.deps.scim.getUser(ctx.conn.id, id)))
+  ).filter((u): u is ScimUserRecord => !!u);
+  await applyGroupEffects(
+    ctx,
+    { displayName: before.displayName, members: beforeMembers },
+    { displayName: after.displayName, members },
+  );
   try {
     await ctx.deps.store.apply(writes);
   } catch (error) {
@@ -597,14 +614,6 @@ async function updateGroup(
     }
     throw error;
   }
-  const beforeMembers = (
-    await Promise.all(before.members.map((id) => ctx.deps.scim.getUser(ctx.conn.id, id)))
-  ).filter((u): u is ScimUserRecord => !!u);
-  await applyGroupEffects(
-    ctx,
-    { displayName: before.displayName, members: beforeMembers },
-    { displayName: after.displayName, members },
-  );
   return after;
 }
 

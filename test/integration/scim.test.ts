@@ -192,6 +192,34 @@ describe('Okta', () => {
   });
 });
 
+describe('group names', () => {
+  it('are unique per connection: a rename onto a taken name is 409 and changes no team', async () => {
+    const s = await scimSetup(suite);
+    const orgName = (await call('GET', `/v1/orgs/${s.org.id}`, { as: owner })).body.name as string;
+    const email = emailAt(s.domain);
+    const uid = (await s.call('POST', '/Users', oktaUser(email))).body.id as string;
+    const dev = await s.call('POST', '/Groups', {
+      schemas: [SCIM_GROUP],
+      displayName: `${orgName}:dev`,
+      members: [{ value: uid }],
+    });
+    expect(dev.status).toBe(201);
+    const taken = await s.call('POST', '/Groups', { schemas: [SCIM_GROUP], displayName: 'Ops' });
+    expect(taken.status).toBe(201);
+    const twice = await s.call('POST', '/Groups', { schemas: [SCIM_GROUP], displayName: 'ops' });
+    expect(twice.status).toBe(409);
+    expect(twice.body.scimType).toBe('uniqueness');
+    const rename = await s.call('PATCH', `/Groups/${dev.body.id}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'replace', path: 'displayName', value: 'OPS' }],
+    });
+    expect(rename.status).toBe(409);
+    expect(rename.body.scimType).toBe('uniqueness');
+    expect((await members(s.org.id)).find((m) => m.email === email)?.teams).toEqual(['dev']);
+    expect((await s.call('GET', `/Groups/${dev.body.id}`)).body.displayName).toBe(`${orgName}:dev`);
+  });
+});
+
 describe('Microsoft Entra ID', () => {
   // https://learn.microsoft.com/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups
   it('"Test connection": a random userName filter answers an empty list', async () => {

@@ -35,6 +35,10 @@ export function createScimStore(db: DynamoDBDocumentClient, tableName: string): 
       const item = await getItem(keys.scimUserName(connectionId, userNameKey));
       return item ? str(item.id) || undefined : undefined;
     },
+    async groupIdByName(connectionId, displayNameKey) {
+      const item = await getItem(keys.scimGroupName(connectionId, displayNameKey));
+      return item ? str(item.id) || undefined : undefined;
+    },
     async listUsers(connectionId) {
       return (await list(connectionId, prefix.scimUser)).map(readScimUser);
     },
