@@ -266,7 +266,11 @@ describe('DynamoDB hangs (the JVM is frozen: connections are accepted, nothing a
       if (!sso) expect(r.ok, describeOutcome(r)).toBe(true);
       else if (!r.ok) expect(String((r as { error: unknown }).error)).toMatch(UNAVAILABLE);
     }
-    expect((await auditSeats(fx.db, fx.tableName)).problems).toEqual([]);
+    // Transactions the freeze caught inside DynamoDB Local finish once it resumes: the audit
+    // waits for them. A partial write would never settle.
+    await expect
+      .poll(async () => (await auditSeats(fx.db, fx.tableName)).problems, { timeout: 10_000 })
+      .toEqual([]);
     await afterRecovery();
   });
 });
