@@ -22,6 +22,7 @@ const HOW: Record<string, string> = {
   'group-mapping': 'group mapping from your identity provider',
   invitation: 'accepting an invitation',
   admin: 'an administrator',
+  scim: 'SCIM provisioning from your identity provider',
 };
 
 const escapeHtml = (s: string) =>
@@ -59,15 +60,20 @@ function content(n: Notification, ctx: RenderContext): Content {
         ],
       };
     }
-    case 'seat_limit_reached':
+    case 'seat_limit_reached': {
+      const scim = str('via') === 'scim';
       return {
         subject: `${org} has no free seat: ${who} could not join`,
         paragraphs: [
-          `${who} signed in and would have joined the organization ${org}, but every seat is taken, so they were not added.`,
-          `To let them in, raise the seat limit of ${org} or remove members who no longer need access; they join at their next sign-in.${link(`orgs/${n.orgId}/seats`)}`,
-          'You will hear about this person and organization at most once a day.',
+          scim
+            ? `Your identity provider provisioned ${who} (SCIM) to join the organization ${org}, but every seat is taken, so they were not added.`
+            : `${who} signed in and would have joined the organization ${org}, but every seat is taken, so they were not added.`,
+          `To let them in, raise the seat limit of ${org} or remove members who no longer need access; they join ${scim ? "at your identity provider's next attempt" : 'at their next sign-in'}.${link(`orgs/${n.orgId}/seats`)}`,
+          // The sign-in throttles these (SPEC §4); a SCIM client's attempts are its own to pace.
+          ...(scim ? [] : ['You will hear about this person and organization at most once a day.']),
         ],
       };
+    }
     case 'domain_verified':
       return {
         subject: `${str('domain') ?? 'Your domain'} is verified for ${org}`,

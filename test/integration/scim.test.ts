@@ -9,6 +9,7 @@ import { queryAll } from '../../shared/adapters/dynamodb/query.ts';
 import { keys } from '../../shared/table/schema.ts';
 import { uniqueSlug } from '../support/admin-harness.ts';
 import { adminSuite } from '../support/admin-suite.ts';
+import { eventually, mailTo } from '../support/mail.ts';
 import {
   oktaUser,
   PATCH_OP,
@@ -98,6 +99,14 @@ describe('Okta', () => {
         details: expect.objectContaining({ via: 'scim' }),
       }),
     );
+    // SPEC §4: the owners are told, through the outbox and the notifier.
+    const told = await eventually(
+      () => mailTo(owner),
+      (mails) => mails.some((m) => (m.body.text ?? '').includes(`${email} was added`)),
+    );
+    expect(
+      told.find((m) => (m.body.text ?? '').includes(`${email} was added`))?.body.text,
+    ).toContain('SCIM provisioning from your identity provider');
 
     const hit = await s.call(
       'GET',
@@ -337,6 +346,14 @@ describe('seats', () => {
     expect((await members(s.org.id)).filter((m) => m.via === 'scim')).toHaveLength(3);
     const refused = (await events(s.org.id)).filter((e) => e.type === 'seat_limit_reached');
     expect(refused.length).toBe(7);
+    const loser = emails.find((_, i) => results[i]!.status === 409)!;
+    const mailed = await eventually(
+      () => mailTo(owner),
+      (mails) => mails.some((m) => m.subject.includes(`${loser} could not join`)),
+    );
+    expect(mailed.find((m) => m.subject.includes(`${loser} could not join`))?.body.text).toContain(
+      'Your identity provider provisioned',
+    );
     // Nothing of a refused create was kept: listing shows exactly the three.
     expect((await s.call('GET', '/Users')).body.totalResults).toBe(3);
   });

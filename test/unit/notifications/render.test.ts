@@ -39,6 +39,19 @@ describe('notification mail', () => {
     expect(mail.text).toMatch(/raise the seat limit/);
   });
 
+  it('says when SCIM provisioned the person, joined or refused a seat (SPEC §10)', () => {
+    const joined = renderNotification({ ...base, details: { via: 'scim', role: 'member' } }, 'o@x');
+    expect(joined.text).toContain('through SCIM provisioning from your identity provider');
+    const refused = renderNotification(
+      { ...base, type: 'seat_limit_reached', details: { via: 'scim' } },
+      'o@x',
+    );
+    expect(refused.text).toContain('Your identity provider provisioned');
+    expect(refused.text).toContain("at your identity provider's next attempt");
+    expect(refused.text).not.toContain('signed in');
+    expect(refused.text).not.toContain('at most once a day');
+  });
+
   it('invites the invitee, saying who invited them and what to do', () => {
     const mail = renderNotification(
       {
