@@ -35,18 +35,21 @@ export interface Invitation {
   readonly createdAt: string;
 }
 
+/** One org the signed-in person belongs to, as `GET /v1/me` lists it. */
+export interface Membership {
+  readonly orgId: string;
+  readonly orgName: string;
+  readonly role: 'owner' | 'member';
+  readonly teams: string[];
+  readonly via: Via;
+}
+
 /** `GET /v1/me` (SPEC §9): the signed-in person's orgs, companies and pending invitations. */
 export interface Me {
   readonly email: string;
   readonly username: string | null;
   readonly name: string | null;
-  readonly memberships: {
-    readonly orgId: string;
-    readonly orgName: string;
-    readonly role: 'owner' | 'member';
-    readonly teams: string[];
-    readonly via: Via;
-  }[];
+  readonly memberships: Membership[];
   readonly companies: { readonly id: string; readonly name: string }[];
   readonly invitations: {
     readonly orgId: string;

@@ -8,6 +8,9 @@
  *
  * The cases run in order on one page, as one person's session: each starts where the previous
  * one left the console.
+ *
+ * Then the person's view (SPEC §9), in a second, fresh browser: what `GET /v1/me` lists, the
+ * orgs the person only belongs to shown read-only, and pending invitations.
  */
 import { randomUUID } from 'node:crypto';
 import type { Locator, Page } from 'playwright-core';
@@ -48,16 +51,21 @@ afterAll(async () => {
 });
 
 /** Waits until nothing on the page is loading. */
-async function settled(): Promise<void> {
-  await expect.poll(() => page.locator('.loading').count(), { timeout: 15_000 }).toBe(0);
+async function settled(on: Page = page): Promise<void> {
+  await expect.poll(() => on.locator('.loading').count(), { timeout: 15_000 }).toBe(0);
+}
+
+/** No serious or critical accessibility violation on the screen as it is now. */
+async function checkAccessible(name: string, on: Page = page): Promise<void> {
+  await settled(on);
+  const violations = await seriousAxeViolations(on);
+  expect(violations, `${name}: ${JSON.stringify(violations, null, 2)}`).toEqual([]);
 }
 
 /** Every screen: no serious or critical accessibility violation, and a screenshot. */
-async function checkScreen(name: string): Promise<void> {
-  await settled();
-  const violations = await seriousAxeViolations(page);
-  expect(violations, `${name}: ${JSON.stringify(violations, null, 2)}`).toEqual([]);
-  await screenshot(page, name);
+async function checkScreen(name: string, on: Page = page): Promise<void> {
+  await checkAccessible(name, on);
+  await screenshot(on, name);
 }
 
 /** The DOM as far as `fieldError` reads it (the Node typings have no DOM). */
@@ -82,8 +90,8 @@ async function fieldError(input: Locator): Promise<string> {
 }
 
 const row = (text: string) => page.getByRole('row').filter({ hasText: text });
-const tab = (name: string) =>
-  page.getByRole('navigation', { name: /sections$/ }).getByRole('link', { name, exact: true });
+const tab = (name: string, on: Page = page) =>
+  on.getByRole('navigation', { name: /sections$/ }).getByRole('link', { name, exact: true });
 
 // One browser session walks through the console; each step waits on real sign-ins and DNS.
 describe('admin console', { timeout: 60_000 }, () => {
@@ -486,5 +494,150 @@ describe('admin console', { timeout: 60_000 }, () => {
     expect(browser.pageErrors).toEqual([]);
     // The console works within its own Content-Security-Policy (no inline code, known origins).
     expect(browser.cspViolations).toEqual([]);
+  });
+});
+
+/** Calls the API as `user` and expects `status`; answers the parsed body. */
+async function call(
+  user: TestUser,
+  method: string,
+  path: string,
+  body: unknown,
+  status: number,
+): Promise<Record<string, unknown>> {
+  const { idToken } = await signIn(user);
+  const res = await api(path, { method, token: idToken, body: JSON.stringify(body) });
+  const text = await res.text();
+  expect(res.status, `${method} ${path}: ${text}`).toBe(status);
+  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+}
+
+// A fresh browser (nothing stored) and a person who never used the console: all the chooser
+// knows comes from GET /v1/me.
+describe('the person’s view, from GET /v1/me', { timeout: 90_000 }, () => {
+  const owned = slug('mine');
+  const joined = slug('theirs');
+  const invitedTo = slug('invited');
+  let fresh: TestBrowser;
+  let p: Page;
+  let person: TestUser;
+  let other: TestUser;
+  let ownedId: string;
+  let joinedId: string;
+
+  beforeAll(async () => {
+    [fresh, person, other] = await Promise.all([launchBrowser(), createUser(), createUser()]);
+    p = fresh.page;
+    p.setDefaultTimeout(15_000);
+    // Made through the API, never in this browser.
+    ownedId = String((await call(person, 'POST', '/v1/orgs', { name: owned }, 201)).id);
+    joinedId = String((await call(other, 'POST', '/v1/orgs', { name: joined }, 201)).id);
+    await call(
+      other,
+      'POST',
+      `/v1/orgs/${joinedId}/invitations`,
+      { email: person.email, role: 'member', team: 'dev' },
+      201,
+    );
+    // Signing in accepts the invitation (SPEC §3.5): a plain member of `joined`, in team dev.
+    await signIn(person);
+  }, 90_000);
+
+  afterAll(async () => {
+    await fresh?.close();
+  });
+
+  it('lists the org the person owns, the org they belong to read-only with its team, and a pending invitation', async () => {
+    expect(await p.context().storageState()).toEqual({ cookies: [], origins: [] });
+    await p.goto(`${localStack().apiUrl}/console/`);
+    await p.getByLabel('Email').fill(person.email);
+    await p.getByLabel('Password').fill(person.password);
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.getByRole('heading', { name: 'Choose a profile' }).waitFor();
+    // Invited after this browser signed in, which would have accepted it: it stays pending.
+    const third = await call(other, 'POST', '/v1/orgs', { name: invitedTo }, 201);
+    await call(
+      other,
+      'POST',
+      `/v1/orgs/${third.id}/invitations`,
+      { email: person.email, role: 'member', team: 'qa' },
+      201,
+    );
+    await p.reload();
+    await p.getByRole('heading', { name: 'Pending invitations' }).waitFor();
+
+    const ownedLink = p.getByRole('link', { name: new RegExp(owned) });
+    expect(await ownedLink.getAttribute('href')).toBe(`#/orgs/${ownedId}/members`);
+    const member = p.getByTestId(`member-of-${joined}`);
+    expect(await member.textContent()).toContain('Member · teams dev');
+    expect(await member.textContent()).toContain('Read-only');
+    expect(await p.getByRole('link', { name: new RegExp(joined) }).count()).toBe(0);
+
+    const cells = await p
+      .getByRole('row')
+      .filter({ hasText: invitedTo })
+      .locator('th, td')
+      .allTextContents();
+    expect(cells.slice(0, 4)).toEqual([invitedTo, 'member', 'qa', other.email]);
+    expect(cells[4]).toMatch(/\d{4}/);
+    expect(await p.getByText('the next time you sign in').textContent()).toContain(person.email);
+    expect(await p.getByTestId('me-truncated').count()).toBe(0);
+    await checkAccessible('profiles from GET /v1/me', p);
+  });
+
+  it('opens an org the person only belongs to read-only, by id or by link, without its owner-only routes', async () => {
+    const ownerOnly: string[] = [];
+    const watch = (request: { url(): string }) => {
+      if (request.url().includes(`/v1/orgs/${joinedId}`)) ownerOnly.push(request.url());
+    };
+    p.on('request', watch);
+    try {
+      await p.getByLabel('Id', { exact: true }).fill(joinedId);
+      await p.getByRole('button', { name: 'Open', exact: true }).click();
+      await p.getByRole('heading', { level: 1, name: joined }).waitFor();
+      const membership = p.getByRole('region', { name: 'Your membership' });
+      expect(await membership.textContent()).toContain('Teams');
+      expect(await membership.locator('dd').allTextContents()).toEqual([
+        'Member',
+        'dev',
+        'through invitation',
+      ]);
+      expect(await p.locator('.scope-meta').textContent()).toContain('Read-only');
+      expect(await p.getByRole('navigation', { name: /sections$/ }).count()).toBe(0);
+      await checkScreen('19-member-org-read-only', p);
+
+      // A link someone shared to one of the org's admin tabs shows the same.
+      await p.goto(`${localStack().apiUrl}/console/#/orgs/${joinedId}/teams`);
+      await p.reload();
+      await p.getByRole('region', { name: 'Your membership' }).waitFor();
+      await settled(p);
+      expect(ownerOnly).toEqual([]);
+    } finally {
+      p.off('request', watch);
+    }
+
+    // The org the person owns still opens its admin screens.
+    await p.getByRole('link', { name: 'Profiles' }).click();
+    await p.getByRole('link', { name: new RegExp(owned) }).click();
+    await p.getByRole('heading', { level: 1, name: owned }).waitFor();
+    await tab('Members', p).waitFor();
+  });
+
+  it('says when GET /v1/me cut its lists, and still lists the first 100', async () => {
+    const { idToken } = await signIn(person);
+    const names = Array.from({ length: 101 }, (_, i) => `Holding ${String(i).padStart(3, '0')}`);
+    for (const name of names) {
+      const res = await api('/v1/companies', {
+        method: 'POST',
+        token: idToken,
+        body: JSON.stringify({ name }),
+      });
+      expect(res.status, await res.text()).toBe(201);
+    }
+    await p.getByRole('link', { name: 'Profiles' }).click();
+    await p.getByTestId('me-truncated').waitFor();
+    expect(await p.getByTestId('me-truncated').textContent()).toContain('first 100');
+    expect(await p.getByRole('link', { name: /Company · owner/ }).count()).toBe(100);
+    await checkAccessible('profiles, truncated', p);
   });
 });

@@ -1,10 +1,13 @@
-/** An organization: its header, tabs, and the people side (members, seats, invitations, teams). */
+/**
+ * An organization: its header, tabs, and the people side (members, seats, invitations, teams).
+ * A plain member sees it read-only, from `GET /v1/me`: the org's routes are its owners'.
+ */
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { api, enc } from '../api.ts';
 import { formatDate, formatDateTime, seatsText, VIA_LABELS } from '../format.ts';
 import { useMe } from '../me.ts';
-import type { Invitation, Member, Org, Team } from '../model.ts';
+import type { Invitation, Me, Member, Membership, Org, Team } from '../model.ts';
 import { usePaged } from '../paged.ts';
 import { href, navigate, ORG_TABS, type OrgTab } from '../router.ts';
 import {
@@ -66,11 +69,58 @@ export function ProfileNotLoaded({
   );
 }
 
+/**
+ * `GET /v1/me` first: a plain member (a shared link, an org opened by id, an owner since made a
+ * member) gets the read-only view, and the owner-only routes, which would answer 403, are not
+ * called. Anyone else gets the admin screens; if `/v1/me` fails they are tried all the same.
+ */
 export function OrgScreen({ id, tab }: { id: string; tab: OrgTab }) {
+  const me = useMe();
+  const membership = me.data?.memberships.find((m) => m.orgId === id);
+  if (membership?.role === 'member') return <MemberOrgScreen membership={membership} />;
+  if (me.loading && !me.data) return <ProfileNotLoaded kind="org" error={undefined} />;
+  return <OwnerOrgScreen id={id} tab={tab} me={me.data} />;
+}
+
+/** What a plain member may see of an org: their own membership, as `GET /v1/me` lists it. */
+function MemberOrgScreen({ membership: m }: { membership: Membership }) {
+  return (
+    <div class="stack">
+      <Breadcrumbs />
+      <header class="scope-head">
+        <h1 tabIndex={-1}>{m.orgName}</h1>
+        <p class="scope-meta">
+          Organization · id <code>{m.orgId}</code> · <Badge tone="off">Read-only</Badge>
+        </p>
+      </header>
+      <section class="card" aria-labelledby="your-membership">
+        <h2 id="your-membership">Your membership</h2>
+        <dl class="record record-wide">
+          <div>
+            <dt>Role</dt>
+            <dd>Member</dd>
+          </div>
+          <div>
+            <dt>Teams</dt>
+            <dd>{m.teams.length ? m.teams.join(', ') : 'None'}</dd>
+          </div>
+          <div>
+            <dt>Joined</dt>
+            <dd>through {VIA_LABELS[m.via] ?? m.via}</dd>
+          </div>
+        </dl>
+        <p class="hint">
+          Only the organization's owners administer it: its members, invitations, teams, domains and
+          SSO. Ask one of them to change your role or teams.
+        </p>
+      </section>
+    </div>
+  );
+}
+
+function OwnerOrgScreen({ id, tab, me }: { id: string; tab: OrgTab; me: Me | undefined }) {
   // Fetched again on every tab, so seats and company reflect sign-ins since the last look.
   const org = useLoad(() => api.get<Org>(`/v1/orgs/${enc(id)}`), `${id}/${tab}`);
-  // The company's name, when the person owns it (`GET /v1/me`).
-  const me = useMe();
 
   if (!org.data) {
     return <ProfileNotLoaded kind="org" error={org.error} />;
@@ -83,7 +133,8 @@ export function OrgScreen({ id, tab }: { id: string; tab: OrgTab }) {
     base: `/v1/orgs/${enc(o.id)}`,
     org: o,
   };
-  const company = o.companyId ? me.data?.companies.find((c) => c.id === o.companyId) : undefined;
+  // The company's name, when the person owns it (`GET /v1/me`).
+  const company = o.companyId ? me?.companies.find((c) => c.id === o.companyId) : undefined;
 
   return (
     <div class="stack">

@@ -2,7 +2,8 @@
  * Choose profile: the companies this person owns and the orgs they belong to, from `GET /v1/me`
  * (SPEC §9), so the list is the same in any browser; the invitations still pending for their
  * address; and forms to create an org or a company, or to open one by id. Owners open an org's
- * admin screens; a member sees the org read-only, with their teams.
+ * admin screens; a member sees the org read-only, with their teams, and the console never calls
+ * the owner-only routes for it (they would answer 403).
  */
 import { useState } from 'preact/hooks';
 import { ApiProblem, api, enc } from '../api.ts';
@@ -12,6 +13,7 @@ import type { Company, Me, Org } from '../model.ts';
 import { href, navigate } from '../router.ts';
 import {
   announce,
+  Badge,
   Empty,
   ErrorMessage,
   Loading,
@@ -45,12 +47,18 @@ export function Profiles() {
       </section>
 
       {me.data?.invitations.length ? <Invitations me={me.data} /> : null}
+      {me.data?.truncated ? (
+        <p class="hint" data-testid="me-truncated">
+          You have more organizations, companies or invitations than fit here: only the first 100 of
+          each are listed. Open any other by its id below.
+        </p>
+      ) : null}
 
       <div class="grid-2">
         <CreateOrg />
         <CreateCompany />
       </div>
-      <OpenById />
+      <OpenById me={me.data} />
     </div>
   );
 }
@@ -106,20 +114,18 @@ function YourProfiles({ me }: { me: Me }) {
           <ul class="profile-list" aria-label="Organizations you are a member of">
             {memberOf.map((m) => (
               <li key={m.orgId} class="profile-readonly" data-testid={`member-of-${m.orgName}`}>
-                <div class="profile-link">
+                <div class="profile-item">
                   <span class="profile-name">{m.orgName}</span>
                   <span class="profile-kind">
                     Member · {m.teams.length ? `teams ${m.teams.join(', ')}` : 'no team'} · joined
                     through {VIA_LABELS[m.via] ?? m.via}
                   </span>
                 </div>
+                <Badge tone="off">Read-only</Badge>
               </li>
             ))}
           </ul>
         </>
-      ) : null}
-      {me.truncated ? (
-        <p class="hint">Only the first 100 of each list are shown; open others by id below.</p>
       ) : null}
     </>
   );
@@ -229,13 +235,17 @@ function CreateCompany() {
   );
 }
 
-function OpenById() {
+function OpenById({ me }: { me: Me | undefined }) {
   const [kind, setKind] = useState<ProfileKind>('org');
   const [id, setId] = useState('');
   const submit = useSubmit(async () => {
     const wanted = id.trim();
     if (!wanted) throw new ApiProblem(400, 'Bad Request', 'id: is required', 'id', {});
-    if (kind === 'org') {
+    const membership = me?.memberships.find((m) => m.orgId === wanted);
+    if (kind === 'org' && membership?.role === 'member') {
+      // Read-only from `/v1/me`: the org's own route is for its owners.
+      navigate(href.org(membership.orgId));
+    } else if (kind === 'org') {
       const org = await api.get<Org>(`/v1/orgs/${enc(wanted)}`);
       navigate(href.org(org.id));
     } else {
