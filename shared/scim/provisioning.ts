@@ -34,6 +34,9 @@ export class NoSeatError extends ConflictError {
   }
 }
 
+/** A userName or displayName another resource of the connection holds (SCIM's `uniqueness`). */
+export class NameTakenError extends ConflictError {}
+
 /**
  * The person a SCIM user is: `userName` when it is an email address, else the first of
  * `emails` (primary first, then work) on one of the connection's verified domains. An address

@@ -77,7 +77,7 @@ async function authenticate(
   if (!conn) throw scimUnauthorized();
   if (!conn.scim) throw new ScimError(403, `SCIM is off for SSO connection ${conn.name}`);
   return {
-    deps: { ...deps, newId: deps.newId },
+    deps,
     conn,
     caller: { email: `scim:${connectionId}` },
     at: deps.now().toISOString(),

@@ -10,6 +10,7 @@ import { invalidValue, ScimError, scimNotFound, uniqueness } from './errors.ts';
 import { type Filter, indexedEquality, matches } from './filter.ts';
 import { applyPatch } from './patch.ts';
 import {
+  NameTakenError,
   NoSeatError,
   personEmail,
   planJoin,
@@ -178,8 +179,9 @@ async function applyWithSeats(ctx: ScimCtx, writes: Write[], email: string): Pro
   }
 }
 
-/** A store conflict as SCIM says it (409; the resource changed or a name was taken). */
+/** A store conflict as SCIM says it: a taken name is `uniqueness`, anything else a plain 409. */
 function translate(error: unknown): unknown {
+  if (error instanceof NameTakenError) return uniqueness(error.message);
   if (error instanceof ConflictError) {
     return new ScimError(409, error.message, undefined, { cause: error });
   }
@@ -295,34 +297,19 @@ export async function createUser(
       what: 'user',
       key,
       id: user.id,
-      conflict: new ConflictError(`userName ${attrs.userName} is already taken in this connection`),
+      conflict: new NameTakenError(
+        `userName ${attrs.userName} is already taken in this connection`,
+      ),
     },
     { kind: 'putScimUser', connectionId: ctx.conn.id, user },
     ...effects,
   ];
-  await applyUniqueness(ctx, writes, email);
+  await applyWithSeats(ctx, writes, email);
   return {
     status: 201,
     body: renderUser(user, baseUrl),
     location: location(baseUrl, 'Users', user.id),
   };
-}
-
-/** `applyWithSeats`, with a taken name as SCIM's `uniqueness`. */
-async function applyUniqueness(ctx: ScimCtx, writes: Write[], email: string): Promise<void> {
-  try {
-    await applyWithSeats(ctx, writes, email);
-  } catch (error) {
-    if (
-      error instanceof ScimError &&
-      error.status === 409 &&
-      error.scimType === undefined &&
-      /already taken/.test(error.detail)
-    ) {
-      throw uniqueness(error.detail);
-    }
-    throw error;
-  }
 }
 
 /** PUT and PATCH: the user's new attributes, with their effects. */
@@ -354,7 +341,7 @@ async function updateUser(
         what: 'user',
         key: newKey,
         id: after.id,
-        conflict: new ConflictError(
+        conflict: new NameTakenError(
           `userName ${after.userName} is already taken in this connection`,
         ),
       },
@@ -373,7 +360,7 @@ async function updateUser(
   if (moved && active) {
     // Another person now: the old one leaves in this transaction, the new one joins in the
     // next (one transaction may not touch the org's seat counter twice).
-    await applyUniqueness(ctx, writes, email);
+    await applyWithSeats(ctx, writes, email);
     await applyWithSeats(
       ctx,
       await planActivation(ctx, email, await groupsOf(ctx, after.id)),
@@ -384,7 +371,7 @@ async function updateUser(
   if (active && !before.active) {
     writes.push(...(await planActivation(ctx, email, await groupsOf(ctx, after.id))));
   }
-  await applyUniqueness(ctx, writes, email);
+  await applyWithSeats(ctx, writes, email);
   return after;
 }
 
@@ -543,13 +530,12 @@ export async function createGroup(
         what: 'group',
         key: nameKey(group.displayName),
         id: group.id,
-        conflict: new ConflictError(`displayName ${group.displayName} is already taken`),
+        conflict: new NameTakenError(`displayName ${group.displayName} is already taken`),
       },
       { kind: 'putScimGroup', connectionId: ctx.conn.id, group },
     ]);
   } catch (error) {
-    if (error instanceof ConflictError) throw uniqueness(error.message);
-    throw error;
+    throw translate(error);
   }
   await applyGroupEffects(ctx, undefined, { displayName: group.displayName, members });
   return {
@@ -577,7 +563,7 @@ async function updateGroup(
         what: 'group',
         key: newKey,
         id: after.id,
-        conflict: new ConflictError(`displayName ${after.displayName} is already taken`),
+        conflict: new NameTakenError(`displayName ${after.displayName} is already taken`),
       },
       {
         kind: 'deleteScimName',
@@ -608,11 +594,7 @@ async function updateGroup(
   try {
     await ctx.deps.store.apply(writes);
   } catch (error) {
-    if (error instanceof ConflictError) {
-      if (/already taken/.test(error.message)) throw uniqueness(error.message);
-      throw translate(error);
-    }
-    throw error;
+    throw translate(error);
   }
   return after;
 }

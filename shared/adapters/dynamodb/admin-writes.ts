@@ -39,6 +39,7 @@ import {
   SEAT_FREE_VALUES,
   type TransactItem,
   TransactionRefused,
+  teamCountUpdate,
   transactWrite,
 } from './transact.ts';
 
@@ -418,13 +419,7 @@ export function createAdminWrites(
         summary.put(item);
         return [
           put(item, absent),
-          update(
-            keys.team(w.orgId, w.team),
-            'SET entity = :entity, orgId = :orgId, #name = :team, createdAt = if_not_exists(createdAt, :at) ADD memberCount :one',
-            undefined,
-            { ':entity': 'team', ':orgId': w.orgId, ':team': w.team, ':at': at, ':one': 1 },
-            { '#name': 'name' },
-          ),
+          teamCountUpdate(tableName, w.orgId, w.team, 1, at),
           // A team place only beside its membership (as the sign-in writes it).
           ...(w.joining
             ? []

@@ -38,6 +38,7 @@ import {
   SEAT_FREE_VALUES,
   type TransactItem,
   TransactionRefused,
+  teamCountUpdate,
   transactWrite,
 } from './transact.ts';
 
@@ -319,22 +320,8 @@ export function createSignInStore(
       }
     }
 
-    const teamCount = (orgId: string, team: string, delta: number): TransactItem => ({
-      Update: {
-        TableName: tableName,
-        Key: keys.team(orgId, team),
-        UpdateExpression:
-          'SET entity = :entity, orgId = :orgId, #name = :team, createdAt = if_not_exists(createdAt, :at) ADD memberCount :delta',
-        ExpressionAttributeNames: { '#name': 'name' },
-        ExpressionAttributeValues: {
-          ':entity': 'team',
-          ':orgId': orgId,
-          ':team': team,
-          ':at': at,
-          ':delta': delta,
-        },
-      },
-    });
+    const teamCount = (orgId: string, team: string, delta: 1 | -1): TransactItem =>
+      teamCountUpdate(tableName, orgId, team, delta, at);
     const joined = new Set(plan.joins.map((j) => j.orgId));
     const memberChecked = new Set<string>();
     for (const t of plan.teamAdds) {

@@ -10,9 +10,39 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { keys, primaryKey } from '../../table/schema.ts';
 import { dynamo, TransactionCancelledError } from './errors.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/**
+ * Counts a team place in or out: the team item is created with its first member, and
+ * `memberCount` moves by `delta`. The sign-in and the admin store write it alike.
+ */
+export function teamCountUpdate(
+  tableName: string,
+  orgId: string,
+  team: string,
+  delta: 1 | -1,
+  at: string,
+): TransactItem {
+  return {
+    Update: {
+      TableName: tableName,
+      Key: primaryKey(keys.team(orgId, team)),
+      UpdateExpression:
+        'SET entity = :entity, orgId = :orgId, #name = :team, createdAt = if_not_exists(createdAt, :at) ADD memberCount :delta',
+      ExpressionAttributeNames: { '#name': 'name' },
+      ExpressionAttributeValues: {
+        ':entity': 'team',
+        ':orgId': orgId,
+        ':team': team,
+        ':at': at,
+        ':delta': delta,
+      },
+    },
+  };
+}
 
 /** DynamoDB's limit on the items of one transaction. */
 export const MAX_TRANSACTION_ITEMS = 100;
