@@ -10,6 +10,7 @@ import type {
   EventType,
   Invitation,
   Membership,
+  NoticeKind,
   PersonState,
   PlannedNotification,
   Role,
@@ -203,6 +204,18 @@ export type Write = { conflict?: string | AppError } /** Put a new org (conditio
       what: 'user' | 'group';
       key: string;
       id: string;
+    }
+  /**
+   * Put a throttled notice (SPEC §4: `seat_limit_reached` at most once per person and org per
+   * 24 h; condition: none, or one older than `cutoff`), mirrored in the summary.
+   */
+  | {
+      kind: 'putNotice';
+      email: string;
+      notice: NoticeKind;
+      orgId: string;
+      at: string;
+      cutoff: string;
     }
   /** Mark (or unmark) a person as deactivated by a connection's SCIM client (mirrored in the summary). */
   | { kind: 'scimDeactivated'; email: string; connectionId: string; on: boolean; at: string }

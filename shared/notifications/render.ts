@@ -69,8 +69,7 @@ function content(n: Notification, ctx: RenderContext): Content {
             ? `Your identity provider provisioned ${who} (SCIM) to join the organization ${org}, but every seat is taken, so they were not added.`
             : `${who} signed in and would have joined the organization ${org}, but every seat is taken, so they were not added.`,
           `To let them in, raise the seat limit of ${org} or remove members who no longer need access; they join ${scim ? "at your identity provider's next attempt" : 'at their next sign-in'}.${link(`orgs/${n.orgId}/seats`)}`,
-          // The sign-in throttles these (SPEC §4); a SCIM client's attempts are its own to pace.
-          ...(scim ? [] : ['You will hear about this person and organization at most once a day.']),
+          'You will hear about this person and organization at most once a day.',
         ],
       };
     }

@@ -16,6 +16,7 @@ import type { ConnectionRecord, MemberRecord, OrgRecord, Write } from '../admin/
 import { planMemberRemoval } from '../admin/orgs.ts';
 import { normaliseEmail } from '../domains/normalise.ts';
 import { ConflictError } from '../errors.ts';
+import { NOTICE_QUIET_MS } from '../sign-in/decide.ts';
 import type { PersonState } from '../sign-in/types.ts';
 import { invalidValue } from './errors.ts';
 import type { ScimDeps } from './model.ts';
@@ -259,9 +260,31 @@ export async function planLeaveScope(
   return writes;
 }
 
-/** The writes that record a refused seat (`seat_limit_reached`, owners mailed). */
-export function planSeatRefusal(ctx: ScimCtx, org: OrgRecord, email: string): Write[] {
+/**
+ * The writes that record a refused seat (`seat_limit_reached`, owners mailed), at most once per
+ * person and org per 24 h as the sign-in does (SPEC §4): none when noticed within that time.
+ */
+export function planSeatRefusal(
+  ctx: ScimCtx,
+  org: OrgRecord,
+  email: string,
+  person: PersonState,
+): Write[] {
+  const cutoff = new Date(Date.parse(ctx.at) - NOTICE_QUIET_MS).toISOString();
+  const noticed = person.notices.some(
+    (n) => n.kind === 'seat-limit' && n.orgId === org.id && n.at > cutoff,
+  );
+  if (noticed) return [];
   return [
+    {
+      kind: 'putNotice',
+      email,
+      notice: 'seat-limit',
+      orgId: org.id,
+      at: ctx.at,
+      cutoff,
+      conflict: `${email} was told about ${org.name} meanwhile`,
+    },
     {
       kind: 'event',
       event: newEvent(ctx, org, 'seat_limit_reached', email, { via: 'scim' }),

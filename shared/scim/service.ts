@@ -171,8 +171,16 @@ async function applyWithSeats(ctx: ScimCtx, writes: Write[], email: string): Pro
     await ctx.deps.store.apply(writes);
   } catch (error) {
     if (!(error instanceof NoSeatError)) throw translate(error);
-    const org = await ctx.deps.store.getOrg(error.org.id);
-    if (org) await ctx.deps.store.apply(planSeatRefusal(ctx, org, email));
+    const [org, { person }] = await Promise.all([
+      ctx.deps.store.getOrg(error.org.id),
+      ctx.deps.store.getPerson(email),
+    ]);
+    const refusal = org ? planSeatRefusal(ctx, org, email, person) : [];
+    // A concurrent refusal that recorded it first is as good.
+    if (refusal.length)
+      await ctx.deps.store.apply(refusal).catch((e) => {
+        if (!(e instanceof ConflictError)) throw e;
+      });
     throw new ScimError(409, `No seats available in ${error.org.name}`, 'tooMany', {
       cause: error,
     });

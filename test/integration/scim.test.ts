@@ -365,6 +365,12 @@ describe('seats', () => {
     expect(ua.status).toBe(201);
     expect((await ssoSignIn(s.providerName, a)).status).toBe(200);
     expect((await s.call('POST', '/Users', oktaUser(b))).status).toBe(409);
+    // The client retries: still 409, recorded (and mailed) once per person and org a day (§4).
+    expect((await s.call('POST', '/Users', oktaUser(b))).status).toBe(409);
+    const refusals = (await events(s.org.id)).filter(
+      (e) => e.type === 'seat_limit_reached' && e.subject === b,
+    );
+    expect(refusals).toHaveLength(1);
     expect((await s.call('DELETE', `/Users/${ua.body.id}`)).status).toBe(204);
     expect((await s.call('GET', `/Users/${ua.body.id}`)).status).toBe(404);
     expect((await ssoSignIn(s.providerName, a)).status).toBe(403);

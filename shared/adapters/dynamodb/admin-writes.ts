@@ -18,6 +18,7 @@ import {
   eventItem,
   invitationItem,
   memberItem,
+  noticeItem,
   orgItem,
   orgNameGuardItem,
   outboxItem,
@@ -458,6 +459,20 @@ export function createAdminWrites(
       case 'deleteScimName': {
         const item = scimNameItem(w.connectionId, w.what, w.key, w.id);
         return [del({ pk: item.pk, sk: item.sk }, '#id = :id', { ':id': w.id }, { '#id': 'id' })];
+      }
+      case 'putNotice': {
+        const item = noticeItem(w.email, w.notice, w.orgId, w.at);
+        summary.put(item);
+        return [
+          put(
+            item,
+            'attribute_not_exists(pk) OR #at < :cutoff',
+            { ':cutoff': w.cutoff },
+            {
+              '#at': 'at',
+            },
+          ),
+        ];
       }
       case 'scimDeactivated': {
         if (!w.on) {

@@ -49,7 +49,7 @@ describe('notification mail', () => {
     expect(refused.text).toContain('Your identity provider provisioned');
     expect(refused.text).toContain("at your identity provider's next attempt");
     expect(refused.text).not.toContain('signed in');
-    expect(refused.text).not.toContain('at most once a day');
+    expect(refused.text).toContain('at most once a day');
   });
 
   it('invites the invitee, saying who invited them and what to do', () => {
