@@ -4,9 +4,12 @@
  * sign-in and token refresh, so that a membership change shows on the next refresh.
  * https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-token-generation.html
  *
- * It reads the person summary in one GetItem and fails open: with the table slow (budget 1 s)
- * or unavailable, the tokens are issued without the claim, a metric counts it, and a line is
- * logged. It never refuses a sign-in.
+ * SPEC §8: the claim is added only when the one trust rule (shared/trust/vouch.ts) vouches for
+ * the user's attributes; a federated user's connection is read beside the person summary, in
+ * the same round trip (one GetItem for a password or social user, one BatchGetItem otherwise).
+ *
+ * It fails open: with the table slow (budget 1 s) or unavailable, the tokens are issued without
+ * the claim, a metric counts it, and a line is logged. It never refuses a sign-in.
  */
 import middy from '@middy/core';
 import type { Context, PreTokenGenerationV2TriggerEvent } from 'aws-lambda';
@@ -16,6 +19,7 @@ import { loadConfig } from '../../shared/config.ts';
 import { normaliseEmail } from '../../shared/domains/normalise.ts';
 import { invocation, log, metric } from '../../shared/observability.ts';
 import { orgsClaims } from '../../shared/tokens/orgs-claim.ts';
+import { cognitoIdentity, needsConnection, vouch } from '../../shared/trust/vouch.ts';
 
 /** How long the claim may take before the tokens go without it. */
 export const CLAIM_BUDGET_MS = 1000;
@@ -44,11 +48,23 @@ async function run(
   event: PreTokenGenerationV2TriggerEvent,
   context: Context,
 ): Promise<PreTokenGenerationV2TriggerEvent> {
-  const email = normaliseEmail(event.request.userAttributes?.email);
+  const identity = cognitoIdentity(event.request.userAttributes ?? {});
+  const email = normaliseEmail(identity.email);
   if (!email) return event;
   let claims: Claims;
   try {
-    const { person } = await readPerson(email.email, AbortSignal.timeout(CLAIM_BUDGET_MS));
+    const provider = needsConnection(identity.provider) ? identity.provider : undefined;
+    const { person, connection } = await readPerson(
+      email.email,
+      AbortSignal.timeout(CLAIM_BUDGET_MS),
+      { provider },
+    );
+    const trust = vouch(identity, connection);
+    if (!trust.trusted) {
+      // SPEC §8: a token the rule does not trust carries no orgs claim.
+      metric('OrgsClaimWithheld', { Reason: trust.reason });
+      return event;
+    }
     claims = orgsClaims(person);
   } catch (error) {
     log.warn('tokens issued without the orgs claim', {

@@ -10,11 +10,9 @@
  *   proves nothing about the address (the "nOAuth" takeover).
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { normaliseEmail } from '../domains/normalise.ts';
 import { UnauthorizedError } from '../errors.ts';
-import { primaryProviderName } from '../sign-in/normalise.ts';
-import { SOCIAL_PROVIDERS } from '../sign-in/providers.ts';
 import type { Connection } from '../sign-in/types.ts';
+import { cognitoIdentity, needsConnection, vouch } from '../trust/vouch.ts';
 import type { Caller } from './model.ts';
 
 /** The claims the rule reads, as the authorizer hands them over (strings) or as signed. */
@@ -24,8 +22,6 @@ export interface CallerClaims {
   /** Cognito's `identities`: a JSON array (or its text) of the user's linked providers. */
   identities?: unknown;
 }
-
-const isTrue = (v: unknown) => v === true || v === 'true';
 
 /**
  * The token's claims: the authorizer's, with `identities` read from the bearer token itself.
@@ -58,52 +54,30 @@ export function callerClaims(event: APIGatewayProxyEventV2): CallerClaims {
 }
 
 /**
- * The primary provider of `identities`; `null` for a token without identities (a password
- * user). Present but unreadable fails closed.
- */
-function providerOf(identities: unknown): string | null {
-  if (identities === undefined || identities === null || identities === '') return null;
-  const text = typeof identities === 'string' ? identities : JSON.stringify(identities);
-  const name = primaryProviderName(text);
-  if (!name) {
-    throw new UnauthorizedError("The token's identities claim could not be read");
-  }
-  return name;
-}
-
-/**
- * SPEC §8's rule. `providerConnection` looks a provider name up among the SSO connections
- * (their sign-in copies); it is asked only for a federated provider that is not a social one.
+ * SPEC §8's rule (shared/trust/vouch.ts) at the admin API's door. `providerConnection` looks a
+ * provider name up among the SSO connections (their sign-in copies); it is asked only for a
+ * federated provider that is not a social one. A token the rule does not trust is 401, saying why.
  */
 export async function trustedCaller(
   claims: CallerClaims,
   providerConnection: (providerName: string) => Promise<Connection | undefined>,
 ): Promise<Caller> {
-  const email = normaliseEmail(claims.email);
-  if (!email) {
+  const identity = cognitoIdentity(claims);
+  if (identity.email === undefined || identity.email === null) {
     throw new UnauthorizedError('A bearer token with an email claim is required (an ID token)');
   }
-  const provider = providerOf(claims.identities);
-  if (provider === null || SOCIAL_PROVIDERS.has(provider)) {
-    if (!isTrue(claims.email_verified)) {
-      throw new UnauthorizedError(
-        provider
-          ? `${provider} has not verified the token's email address`
-          : "The token's email address is not verified",
-      );
-    }
-    return { email: email.email };
-  }
-  const connection = await providerConnection(provider);
-  if (!connection) {
+  const connection = needsConnection(identity.provider)
+    ? await providerConnection(identity.provider)
+    : undefined;
+  const trust = vouch(identity, connection);
+  if (!trust.trusted) {
     throw new UnauthorizedError(
-      `The token comes from identity provider ${provider}, which no SSO connection names: it vouches for no email address`,
+      trust.reason === 'unreadable_identities'
+        ? "The token's identities claim could not be read"
+        : trust.reason === 'email_not_verified' && !identity.provider
+          ? "The token's email address is not verified"
+          : trust.message,
     );
   }
-  if (!connection.domains.includes(email.domain)) {
-    throw new UnauthorizedError(
-      `Identity provider ${provider} speaks only for the verified domains of SSO connection "${connection.name}", not for ${email.domain}`,
-    );
-  }
-  return { email: email.email };
+  return { email: trust.email };
 }

@@ -16,7 +16,7 @@ import { normaliseDomain } from '../domains/normalise.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { log } from '../observability.ts';
 import { hashScimToken, newScimToken, scimBaseUrl } from '../scim/tokens.ts';
-import { SOCIAL_PROVIDERS } from '../sign-in/providers.ts';
+import { SOCIAL_PROVIDERS } from '../trust/vouch.ts';
 import {
   CREATED_PROVIDER_PREFIX,
   DEFAULT_GROUPS_CLAIM,

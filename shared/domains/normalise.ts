@@ -36,15 +36,24 @@ export interface NormalisedEmail {
 }
 
 /**
- * The canonical form of an email: trimmed, exactly one `@`, lower-cased, domain IDNA → ASCII.
+ * The local part as SPEC §8 compares it: only ASCII `A`–`Z` are lower-cased. No Unicode case
+ * folding and no normalisation (NFC or NFKC) applies, so `K` (U+212A KELVIN SIGN, which NFC
+ * maps to `K`) stays itself and a full-width `ａ` is not `a`: an IdP's `Kate@victim.com`
+ * written with a Kelvin sign is another address than `kate@victim.com`.
+ */
+const lowerAscii = (local: string): string => local.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+
+/**
+ * The canonical form of an email: trimmed, exactly one `@`, the local part with ASCII letters
+ * lower-cased (and nothing else changed), the domain IDNA → ASCII (§1, §8).
  * Returns `undefined` when the input is not a usable email.
  */
 export function normaliseEmail(input: unknown): NormalisedEmail | undefined {
   if (typeof input !== 'string' || input.length > 320) return undefined;
-  const trimmed = input.normalize('NFC').trim();
+  const trimmed = input.trim();
   const parts = trimmed.split('@');
   if (parts.length !== 2) return undefined;
-  const local = parts[0]!.toLowerCase();
+  const local = lowerAscii(parts[0]!);
   if (!local || local.length > 64 || /[\s\p{Cc}]/u.test(local)) return undefined;
   const domain = normaliseDomain(parts[1]!);
   if (!domain) return undefined;

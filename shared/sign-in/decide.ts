@@ -4,7 +4,7 @@
  * Every rule below names the spec paragraph it implements.
  */
 import type { ScopeRef } from '../table/schema.ts';
-import { isEnterpriseProvider } from './providers.ts';
+import { type Vouch, vouch } from '../trust/vouch.ts';
 import {
   type Connection,
   type Invitation,
@@ -160,6 +160,15 @@ class PlanBuilder {
     if (this.recentlyNoticed('auto-provisioning-skipped', org.id)) return;
     this.plan.notices.push({ kind: 'auto-provisioning-skipped', orgId: org.id });
     this.event('auto_provisioning_skipped', org, { reason });
+  }
+
+  /**
+   * SPEC §8: a sign-in whose email the trust rule does not vouch for writes nothing about the
+   * person (no account created or renamed) and answers no memberships.
+   */
+  unproven(): void {
+    this.plan.account = { create: false, name: null, updateName: false };
+    this.members.clear();
   }
 
   /** Joins an org with a new seat; with none free, records the seat limit instead. */
@@ -319,12 +328,18 @@ function applyGroupMapping(
   return namedOrgInScope;
 }
 
-function decideSso(b: PlanBuilder, signIn: SignIn, state: SignInState, conn: Connection): Plan {
+function decideSso(
+  b: PlanBuilder,
+  signIn: SignIn,
+  state: SignInState,
+  conn: Connection,
+  trust: Vouch,
+): Plan {
   const defaultOrg = b.org(conn.defaultOrg.id, conn.defaultOrg.name);
   const scoped = (orgId: string) => inScope(orgId, conn.scope, state.orgs);
 
-  // §3.2.1 / §3.3.1: the email's domain must be one the connection serves.
-  if (!conn.domains.includes(signIn.domain)) {
+  // §3.2.1 / §3.3.1, §8: the connection's provider vouches only for its verified domains.
+  if (!trust.trusted) {
     return b.deny(
       'Access denied',
       `Access denied: ${signIn.domain} is not a domain of the SSO connection "${conn.name}".`,
@@ -379,13 +394,12 @@ function decideSso(b: PlanBuilder, signIn: SignIn, state: SignInState, conn: Con
   return b.finish();
 }
 
-function decidePassword(b: PlanBuilder, signIn: SignIn, state: SignInState): Plan {
-  // §2, §8: a federated provider that no connection names (and that is not a Cognito social
-  // provider) proves nothing about the address, whatever its token says.
-  const unverifiedProvider = isEnterpriseProvider(signIn.connection);
-  const emailVerified = signIn.emailVerified && !unverifiedProvider;
+function decidePassword(b: PlanBuilder, state: SignInState, trust: Vouch): Plan {
+  // §8: an unproven sign-in (an unverified email, or a federated provider no connection names)
+  // writes nothing about the person; at most the skip below is recorded.
+  if (!trust.trusted) b.unproven();
   // §3.5.0: a verified email proves control of the invited address.
-  if (emailVerified) {
+  if (trust.trusted) {
     for (const invitation of state.person.invitations) b.acceptInvitation(invitation);
   }
   // §3.5.1: only verified domains with auto-provisioning on.
@@ -396,10 +410,10 @@ function decidePassword(b: PlanBuilder, signIn: SignIn, state: SignInState): Pla
   if (domain.ssoConnectionIds.length > 0) return b.finish();
   const org = b.org(target.orgId, target.orgName);
   // §3.5.3: never with an unverified email.
-  if (!emailVerified) {
+  if (!trust.trusted) {
     b.autoProvisioningSkipped(
       org,
-      unverifiedProvider ? 'unverified_provider' : 'email_not_verified',
+      trust.reason === 'unbound_provider' ? 'unverified_provider' : 'email_not_verified',
     );
     return b.finish();
   }
@@ -408,24 +422,38 @@ function decidePassword(b: PlanBuilder, signIn: SignIn, state: SignInState): Pla
   return b.finish();
 }
 
+/** SPEC §8 at the sign-in door: whom this sign-in vouches for, given the connection read for its provider. */
+export const signInTrust = (signIn: SignIn, connection: Connection | undefined): Vouch =>
+  vouch(
+    {
+      email: signIn.email,
+      emailVerified: signIn.emailVerified,
+      provider: signIn.connection ?? null,
+    },
+    connection,
+  );
+
 /** Decides one sign-in (SPEC §3) over the state read for it. Pure. */
 export function decide(signIn: SignIn, state: SignInState, now: Date): Plan {
   const b = new PlanBuilder(signIn, state, now);
-  return state.connection
-    ? decideSso(b, signIn, state, state.connection)
-    : decidePassword(b, signIn, state);
+  const trust = signInTrust(signIn, state.connection);
+  // A sign-in through a connection's provider is an SSO sign-in (§3.2–3.4), trusted or denied.
+  return trust.connection
+    ? decideSso(b, signIn, state, trust.connection, trust)
+    : decidePassword(b, state, trust);
 }
 
 /** Org ids whose company the decision must know (company-scoped connections), besides those it already knows. */
 export function orgsNeedingInfo(
   state: Pick<SignInState, 'person' | 'connection'>,
-  emailVerified: boolean,
+  /** Whether §8 trusts the sign-in (only then may invitations be accepted without a connection). */
+  trusted: boolean,
 ): string[] {
   const ids = new Set<string>();
   const conn = state.connection;
   const person = state.person;
   // Invitations' orgs, when they may be accepted: companies for scope and for the company's activity.
-  if (conn || emailVerified) for (const i of person.invitations) ids.add(i.orgId);
+  if (conn || trusted) for (const i of person.invitations) ids.add(i.orgId);
   if (conn?.scope.type === 'company') {
     for (const m of person.memberships) ids.add(m.orgId);
     ids.add(conn.defaultOrg.id);

@@ -3,6 +3,7 @@
  * Pure; no dependency beyond node:url (through the domain normaliser).
  */
 import { normaliseEmail } from '../domains/normalise.ts';
+import { isVerifiedFlag, primaryProvider } from '../trust/vouch.ts';
 import type { SignIn } from './types.ts';
 
 const MAX_NAME = 256;
@@ -53,23 +54,12 @@ export function parseGroupsAttribute(raw: string | undefined): string[] {
   return cleanGroups(text.split(','));
 }
 
-/** The provider name of the primary entry of Cognito's `identities` attribute (a JSON array). */
-export function primaryProviderName(identities: string | undefined): string | undefined {
-  if (!identities) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(identities);
-  } catch {
-    return undefined;
-  }
-  if (!Array.isArray(parsed) || parsed.length === 0) return undefined;
-  const entries = parsed.filter(
-    (e): e is Record<string, unknown> => typeof e === 'object' && e !== null,
-  );
-  const primary = entries.find((e) => e.primary === true || e.primary === 'true') ?? entries[0];
-  const name = primary?.providerName;
-  return typeof name === 'string' && name.trim() ? name.trim() : undefined;
-}
+/**
+ * The provider name of the primary entry of Cognito's `identities` attribute (a JSON array);
+ * `undefined` when there is none or it cannot be read.
+ */
+export const primaryProviderName = (identities: string | undefined): string | undefined =>
+  primaryProvider(identities) ?? undefined;
 
 /** Why an event could not become a `SignIn`. */
 export class UnusableSignInError extends Error {}
@@ -82,13 +72,15 @@ export function fromCognitoAttributes(
   attributes: Record<string, string | undefined>,
   groupsAttribute: string,
 ): SignIn {
-  const connection = primaryProviderName(attributes.identities);
+  const provider = primaryProvider(attributes.identities);
+  const connection = provider ?? undefined;
   const email = normaliseEmail(attributes.email);
   if (!email) throw new UnusableSignInError('The sign-in carries no usable email');
   return {
     email: email.email,
     domain: email.domain,
-    emailVerified: attributes.email_verified === 'true',
+    // Identities present but unreadable prove nothing (SPEC §8): the sign-in is unproven.
+    emailVerified: provider !== undefined && isVerifiedFlag(attributes.email_verified),
     name: joinName(attributes.name, attributes.given_name, attributes.family_name),
     connection,
     groups: parseGroupsAttribute(attributes[groupsAttribute]),

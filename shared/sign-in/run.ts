@@ -3,8 +3,8 @@
  * SSO sign-ins fail closed (SPEC §3.4), password and social sign-ins fail open (SPEC §3.5.6).
  */
 import { log, metric } from '../observability.ts';
+import { isEnterpriseProvider } from '../trust/vouch.ts';
 import { type ProcessOptions, processSignIn, type SignInStore } from './process.ts';
-import { isEnterpriseProvider } from './providers.ts';
 import type { Plan, SignIn } from './types.ts';
 
 export type SignInResult =

@@ -1,22 +1,48 @@
 /**
- * A person as their summary mirrors them, in one GetItem (SPEC §9): what `GET /v1/me` and the
- * pre-token trigger read.
+ * A person as their summary mirrors them, in one round trip (SPEC §9): what `GET /v1/me` and the
+ * pre-token trigger read. The pre-token trigger also needs the SSO connection that names the
+ * token's provider (SPEC §8): asked for one, the reader fetches both in one BatchGetItem.
  */
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { PersonState } from '../../sign-in/types.ts';
+import type { Connection, PersonState } from '../../sign-in/types.ts';
 import { keys, prefix } from '../../table/schema.ts';
 import { dynamo } from './errors.ts';
-import { readPerson, str } from './items.ts';
+import { readConnection, readPerson, str } from './items.ts';
 import { readSummary } from './person-changes.ts';
+import { batchGet, foundItem } from './query.ts';
 
 export interface PersonView {
   person: PersonState;
   /** The companies the person owns. */
   companies: { id: string; name: string }[];
+  /** The connection naming the provider asked for, when one does. */
+  connection?: Connection | undefined;
+}
+
+function view(summary: Record<string, unknown> | undefined): PersonView {
+  const items = readSummary(summary);
+  const companies = items
+    .filter((i) => str(i.sk).startsWith(prefix.companyOwner))
+    .map((i) => ({ id: str(i.companyId), name: str(i.companyName) }));
+  return { person: readPerson(items), companies };
 }
 
 export function createPersonReader(db: DynamoDBDocumentClient, tableName: string) {
-  return async (email: string, signal?: AbortSignal): Promise<PersonView> => {
+  return async (
+    email: string,
+    signal?: AbortSignal,
+    options: { provider?: string | undefined } = {},
+  ): Promise<PersonView> => {
+    if (options.provider) {
+      const summaryKey = keys.personSummary(email);
+      const providerKey = keys.ssoProvider(options.provider);
+      const found = await batchGet(db, tableName, [summaryKey, providerKey], signal);
+      const provider = foundItem(found, providerKey);
+      return {
+        ...view(foundItem(found, summaryKey)),
+        connection: provider ? readConnection(provider) : undefined,
+      };
+    }
     const out = await dynamo(() =>
       db.send(
         new GetCommand({
@@ -27,10 +53,6 @@ export function createPersonReader(db: DynamoDBDocumentClient, tableName: string
         { abortSignal: signal },
       ),
     );
-    const items = readSummary(out.Item);
-    const companies = items
-      .filter((i) => str(i.sk).startsWith(prefix.companyOwner))
-      .map((i) => ({ id: str(i.companyId), name: str(i.companyName) }));
-    return { person: readPerson(items), companies };
+    return view(out.Item);
   };
 }

@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { NOTICE_QUIET_MS, orgsNeedingInfo, parseGroup } from '../../sign-in/decide.ts';
+import { NOTICE_QUIET_MS, orgsNeedingInfo, parseGroup, signInTrust } from '../../sign-in/decide.ts';
 import { PlanConflictError, type SignInStore } from '../../sign-in/process.ts';
 import type { OrgInfo, PersonState, Plan, SignIn, SignInState } from '../../sign-in/types.ts';
 import { proposeUsername } from '../../sign-in/username.ts';
@@ -158,9 +158,10 @@ export function createSignInStore(
     }
 
     // Round 2: only the orgs whose company the decision needs and round 1 could not tell.
-    const orgIds = orgsNeedingInfo({ person, connection }, signIn.emailVerified).filter(
-      (id) => !companyKnown.has(id),
-    );
+    const orgIds = orgsNeedingInfo(
+      { person, connection },
+      signInTrust(signIn, connection).trusted,
+    ).filter((id) => !companyKnown.has(id));
     if (orgIds.length) {
       stats.roundTrips++;
       stats.requests++;

@@ -126,6 +126,48 @@ describe('§3.1 account', () => {
   });
 });
 
+describe('§8 an unproven sign-in writes nothing about the person', () => {
+  const account = { email: 'ada@acme.com', username: 'ada1234', name: 'Ada Lovelace' };
+  const cases: [string, Partial<SignIn>][] = [
+    ['a password sign-in with an unverified email', { emailVerified: false }],
+    ['a provider no connection names', { connection: 'EvilCorpOIDC', emailVerified: true }],
+    ['a social provider that did not verify', { connection: 'Google', emailVerified: false }],
+  ];
+  for (const [name, over] of cases) {
+    it(`${name}: neither renames an existing account nor answers memberships`, () => {
+      const p = decide(
+        signIn({ ...over, name: 'Mallory Takeover' }),
+        state({ account, memberships: [member('o-acme', { role: 'owner' })] }),
+        NOW,
+      );
+      expect(p.outcome).toEqual({ decision: 'allow' });
+      expect(p.account).toEqual({ create: false, name: null, updateName: false });
+      expect(p.memberships).toEqual([]);
+      expect(p.joins).toEqual([]);
+    });
+    it(`${name}: creates no account`, () => {
+      const p = decide(signIn({ ...over, name: 'Mallory' }), state(), NOW);
+      expect(p.account).toEqual({ create: false, name: null, updateName: false });
+      expect(p.events).toEqual([]);
+    });
+  }
+  it('at most records auto_provisioning_skipped, with no account', () => {
+    const p = decide(signIn({ emailVerified: false }), state({ domain: autoDomain() }), NOW);
+    expect(p.account.create).toBe(false);
+    expect(types(p)).toEqual(['auto_provisioning_skipped']);
+    expect(p.notices).toEqual([{ kind: 'auto-provisioning-skipped', orgId: 'o-acme' }]);
+  });
+  it("a connection's provider outside its domains is denied and creates nothing", () => {
+    const p = decide(
+      signIn({ email: 'ceo@victim.com', domain: 'victim.com', connection: 'AcmeOkta' }),
+      state({ connection: connection() }),
+      NOW,
+    );
+    expect(p.outcome).toMatchObject({ decision: 'deny', title: 'Access denied' });
+    expect(p.account).toEqual({ create: false, name: null, updateName: false });
+  });
+});
+
 describe('§3.5 password or social sign-in', () => {
   const account = { email: 'ada@acme.com', username: 'ada1234', name: 'Ada Lovelace' };
   const rows: {
