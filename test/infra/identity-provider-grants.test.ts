@@ -43,6 +43,9 @@ const describedClient = (action: string) =>
           UserPoolId: 'eu-west-1_Pool',
           ClientId: 'c1',
           SupportedIdentityProviders: ['COGNITO'],
+          // One that may take a connection's provider (shared/sso/app-clients.ts).
+          WriteAttributes: ['email', 'email_verified', 'name', 'custom:groups'],
+          ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
         },
       }
     : {};

@@ -17,6 +17,7 @@ import type {
 import type { Config } from '../../config.ts';
 import { ConflictError, UnavailableError, ValidationError } from '../../errors.ts';
 import { log } from '../../observability.ts';
+import { assertFederationClient } from '../../sso/app-clients.ts';
 import {
   attributeMapping,
   type IdentityProviders,
@@ -189,8 +190,10 @@ export function clientUpdate(
 /**
  * The Cognito implementation of the port.
  *
- * - `create` creates the provider, then adds it to each app client; if that fails, it is taken
- *   off the clients it reached and deleted again (best effort), and the error is thrown.
+ * - `create` first checks each app client (`assertFederationClient`: a `ConflictError` naming
+ *   the client and the setting to change), then creates the provider and adds it to each app
+ *   client; if that fails, it is taken off the clients it reached and deleted again (best
+ *   effort), and the error is thrown.
  * - `update` sends the new settings and identifiers. A change of type is refused by the core
  *   (`ValidationError('idp.type')`, shared/admin/sso.ts); should one get here, Cognito refuses
  *   the other type's details and that is a `ValidationError('idp')`: no extra Describe call.
@@ -279,6 +282,20 @@ export function createCognitoIdentityProviders(deps: {
   return {
     async create({ providerName, settings, domains }) {
       const details = providerDetails(settings);
+      const mapping = attributeMapping(settings, deps.groupsAttribute);
+      // SPEC §8: before anything changes, every client that would take the provider must write
+      // each mapped attribute and give people no token that could rewrite one
+      // (shared/sso/app-clients.ts); else 409, naming the client and the setting.
+      for (const clientId of deps.clientIds) {
+        const described = await send(() =>
+          client.send(
+            new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId }),
+          ),
+        );
+        if (described.UserPoolClient) {
+          assertFederationClient(described.UserPoolClient, Object.keys(mapping));
+        }
+      }
       await send(() =>
         client.send(
           new CreateIdentityProviderCommand({
@@ -286,7 +303,7 @@ export function createCognitoIdentityProviders(deps: {
             ProviderName: providerName,
             ProviderType: settings.type === 'oidc' ? 'OIDC' : 'SAML',
             ProviderDetails: details,
-            AttributeMapping: attributeMapping(settings, deps.groupsAttribute),
+            AttributeMapping: mapping,
             IdpIdentifiers: idpIdentifiers(domains),
           }),
         ),

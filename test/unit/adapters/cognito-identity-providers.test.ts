@@ -59,8 +59,9 @@ function describedClient(clientId: string): sdk.UserPoolClientType {
     IdTokenValidity: 61,
     TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'days' },
     ReadAttributes: ['email', 'name'],
-    WriteAttributes: ['name'],
-    ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    // A client that may take a connection's provider (shared/sso/app-clients.ts).
+    WriteAttributes: ['email', 'email_verified', 'name', 'custom:groups'],
+    ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
     SupportedIdentityProviders: ['COGNITO', 'Google'],
     CallbackURLs: ['https://app.example/callback'],
     LogoutURLs: ['https://app.example/bye'],
@@ -147,6 +148,12 @@ describe('creating a provider', () => {
       settings: { type: 'saml', metadataUrl: 'https://idp.example/metadata' },
       domains: ['acme.com', 'xn--bcher-kva.de'],
     });
+    // First each app client is checked (SPEC §8), before anything changes.
+    expect(calls.slice(0, 2).map((c) => [c.command, c.input.ClientId])).toEqual([
+      ['DescribeUserPoolClientCommand', 'c1'],
+      ['DescribeUserPoolClientCommand', 'c2'],
+    ]);
+    calls.splice(0, 2);
     expect(calls[0]).toEqual({
       command: 'CreateIdentityProviderCommand',
       input: {
@@ -183,7 +190,7 @@ describe('creating a provider', () => {
       settings: { type: 'saml', metadataXml: '<EntityDescriptor/>', groupsClaim: 'memberOf' },
       domains: ['acme.com'],
     });
-    expect(calls[0]).toEqual({
+    expect(calls[2]).toEqual({
       command: 'CreateIdentityProviderCommand',
       input: {
         UserPoolId: POOL,
@@ -212,7 +219,7 @@ describe('creating a provider', () => {
       },
       domains: ['acme.com'],
     });
-    expect(calls[0]).toEqual({
+    expect(calls[2]).toEqual({
       command: 'CreateIdentityProviderCommand',
       input: {
         UserPoolId: POOL,
@@ -234,7 +241,9 @@ describe('creating a provider', () => {
         IdpIdentifiers: ['acme.com'],
       },
     });
-    expect(calls.slice(1).some((c) => JSON.stringify(c.input).includes('s3cr3t'))).toBe(false);
+    expect(
+      calls.filter((c) => c !== calls[2]).some((c) => JSON.stringify(c.input).includes('s3cr3t')),
+    ).toBe(false);
   });
 
   it('refuses SAML settings without exactly one of metadataUrl and metadataXml, asking nothing of Cognito', async () => {
@@ -315,6 +324,8 @@ describe('creating a provider', () => {
       }),
     ).rejects.toBeInstanceOf(UnavailableError);
     expect(commands(calls)).toEqual([
+      'DescribeUserPoolClient', // c1 and c2 checked
+      'DescribeUserPoolClient',
       'CreateIdentityProvider',
       'DescribeUserPoolClient',
       'UpdateUserPoolClient',
@@ -324,11 +335,11 @@ describe('creating a provider', () => {
       'UpdateUserPoolClient',
       'DeleteIdentityProvider',
     ]);
-    expect(calls[6]!.input).toMatchObject({
+    expect(calls[8]!.input).toMatchObject({
       ClientId: 'c1',
       SupportedIdentityProviders: ['COGNITO', 'Google'],
     });
-    expect(calls[7]!.input).toEqual({ UserPoolId: POOL, ProviderName: 'provisio-d' });
+    expect(calls[9]!.input).toEqual({ UserPoolId: POOL, ProviderName: 'provisio-d' });
   });
 
   it('a refused create is mapped and touches no client', async () => {
@@ -342,7 +353,86 @@ describe('creating a provider', () => {
         domains: ['acme.com'],
       }),
     ).rejects.toBeInstanceOf(ConflictError);
-    expect(commands(calls)).toEqual(['CreateIdentityProvider']);
+    expect(commands(calls)).toEqual([
+      'DescribeUserPoolClient',
+      'DescribeUserPoolClient',
+      'CreateIdentityProvider',
+    ]);
+  });
+});
+
+describe('checking the app clients first (SPEC §8, nobody writes their own groups)', () => {
+  const saml = { type: 'saml' as const, metadataUrl: 'https://idp.example/m' };
+
+  it('refuses (409) a client whose password or SRP sign-in gives tokens that could rewrite a mapped attribute, naming it and the setting, and changes nothing', async () => {
+    const { idps, calls } = adapter(
+      fakePool({
+        clients: {
+          c1: {},
+          c2: { ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] },
+        },
+      }),
+    );
+    const refused = idps.create({ providerName: 'provisio-h', settings: saml, domains: ['a.com'] });
+    await expect(refused).rejects.toBeInstanceOf(ConflictError);
+    await expect(refused).rejects.toMatchObject({
+      statusCode: 409,
+      message: expect.stringMatching(/App client "app-c2" \(c2\).*ExplicitAuthFlows/),
+      extra: { clientId: 'c2', settings: ['ExplicitAuthFlows'] },
+    });
+    expect(commands(calls)).toEqual(['DescribeUserPoolClient', 'DescribeUserPoolClient']);
+  });
+
+  it('refuses a client that allows the aws.cognito.signin.user.admin scope', async () => {
+    const { idps, calls } = adapter(
+      fakePool({
+        clients: { c1: { AllowedOAuthScopes: ['openid', 'aws.cognito.signin.user.admin'] } },
+      }),
+      ['c1'],
+    );
+    await expect(
+      idps.create({ providerName: 'provisio-i', settings: saml, domains: ['a.com'] }),
+    ).rejects.toMatchObject({
+      constructor: ConflictError,
+      extra: { clientId: 'c1', settings: ['AllowedOAuthScopes'] },
+    });
+    expect(commands(calls)).toEqual(['DescribeUserPoolClient']);
+  });
+
+  it('refuses a client that cannot write a mapped attribute: OIDC maps email_verified, SAML does not', async () => {
+    const clients = { c1: { WriteAttributes: ['email', 'name', 'custom:groups'] } };
+    const oidc = {
+      type: 'oidc' as const,
+      issuer: 'https://i.example',
+      clientId: 'a',
+      clientSecret: 's',
+    };
+    const first = adapter(fakePool({ clients }), ['c1']);
+    await expect(
+      first.idps.create({ providerName: 'provisio-j', settings: oidc, domains: ['a.com'] }),
+    ).rejects.toMatchObject({
+      message: expect.stringContaining('WriteAttributes: add email_verified'),
+      extra: { settings: ['WriteAttributes'] },
+    });
+    expect(commands(first.calls)).toEqual(['DescribeUserPoolClient']);
+    const second = adapter(fakePool({ clients }), ['c1']);
+    await second.idps.create({ providerName: 'provisio-j', settings: saml, domains: ['a.com'] });
+    expect(commands(second.calls)).toContain('UpdateUserPoolClient');
+  });
+
+  it("checks the pool's groups attribute, whatever it is called", async () => {
+    const { client, calls } = recordingClient(fakePool({ clients: { c1: {} } }));
+    const idps = createCognitoIdentityProviders({
+      sdk,
+      client,
+      userPoolId: POOL,
+      clientIds: ['c1'],
+      groupsAttribute: 'custom:idp_groups',
+    });
+    await expect(
+      idps.create({ providerName: 'provisio-k', settings: saml, domains: ['a.com'] }),
+    ).rejects.toMatchObject({ message: expect.stringContaining('add custom:idp_groups') });
+    expect(commands(calls)).toEqual(['DescribeUserPoolClient']);
   });
 });
 
