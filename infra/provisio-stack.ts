@@ -20,6 +20,13 @@ export interface ProvisioStackProps extends StackProps {
    */
   readonly userPoolClientIds?: readonly string[];
   /**
+   * App client ids of that pool that SSO connections' providers are added to (comma-separated in
+   * context): hosted sign-in only, without `aws.cognito.signin.user.admin` (README, "App
+   * clients that take SSO providers").
+   * @default - context `federationClientId`, else the app clients of `userPoolClientIds`
+   */
+  readonly federationClientIds?: readonly string[];
+  /**
    * Sender of notification mail.
    * @default - context `senderEmail`, else 'no-reply@example.com'
    */
@@ -80,12 +87,18 @@ export class ProvisioStack extends Stack {
     };
 
     const userPoolId = props.userPoolId ?? context('userPoolId');
-    const clientIds =
-      props.userPoolClientIds ??
-      (context('userPoolClientId') ?? '')
+    const list = (key: string) =>
+      (context(key) ?? '')
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean);
+    const clientIds = props.userPoolClientIds ?? list('userPoolClientId');
+    const federationClientIds = props.federationClientIds ?? list('federationClientId');
+    if (!userPoolId && federationClientIds.length > 0) {
+      throw new Error(
+        'federationClientId is for an attached pool (userPoolId); the pool Provisio creates has its own federation client',
+      );
+    }
     if (userPoolId && clientIds.length === 0) {
       throw new Error(
         'With userPoolId, also give userPoolClientId (the app client ids whose tokens the admin API accepts), e.g. -c userPoolClientId=abc123',
@@ -99,12 +112,18 @@ export class ProvisioStack extends Stack {
           cognito.UserPoolClient.fromUserPoolClientId(this, `ExistingClient${i}`, clientId),
         )
       : undefined;
+    const federationClients = federationClientIds.length
+      ? federationClientIds.map((clientId, i) =>
+          cognito.UserPoolClient.fromUserPoolClientId(this, `FederationClient${i}`, clientId),
+        )
+      : undefined;
     const alarmTopicArn = props.alarmTopicArn ?? context('alarmTopicArn');
 
     this.provisio = new Provisio(this, 'Provisio', {
       senderEmail: props.senderEmail ?? context('senderEmail') ?? 'no-reply@example.com',
       userPool,
       userPoolClients,
+      federationClients,
       alarmTopic: alarmTopicArn
         ? sns.Topic.fromTopicArn(this, 'AlarmTopic', alarmTopicArn)
         : undefined,
@@ -123,6 +142,12 @@ export class ProvisioStack extends Stack {
     new CfnOutput(this, 'UserPoolId', { value: p.userPool.userPoolId });
     if (p.userPoolClient) {
       new CfnOutput(this, 'UserPoolClientId', { value: p.userPoolClient.userPoolClientId });
+    }
+    if (p.federationClient) {
+      new CfnOutput(this, 'FederationClientId', {
+        value: p.federationClient.userPoolClientId,
+        description: 'App client of the hosted sign-in pages; SSO connections are added to it',
+      });
     }
     if (p.cognitoDomainUrl) {
       new CfnOutput(this, 'CognitoDomainUrl', {

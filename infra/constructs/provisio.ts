@@ -46,9 +46,31 @@ export interface ProvisioProps {
   readonly userPool?: cognito.IUserPool;
   /**
    * App clients whose tokens the admin API accepts (the JWT audience). Required with `userPool`.
-   * @default - the app client created with the pool
+   * @default - the app clients created with the pool
    */
   readonly userPoolClients?: readonly cognito.IUserPoolClient[];
+  /**
+   * App clients that SSO connections' identity providers are added to (their tokens are accepted
+   * too). Each must write every attribute a provider maps and issue no token carrying
+   * `aws.cognito.signin.user.admin` (no such OAuth scope, no explicit auth flow but
+   * ALLOW_REFRESH_TOKEN_AUTH): connection creation refuses (409) one that does not (SPEC §8,
+   * README "App clients that take SSO providers").
+   * @default - with `userPool`, `userPoolClients`; else the federation client created with the
+   * pool
+   */
+  readonly federationClients?: readonly cognito.IUserPoolClient[];
+  /**
+   * Where the hosted pages send people back after signing in with the created pool's federation
+   * client. Not with `userPool`.
+   * @default ['https://example.com'] (CDK's placeholder)
+   */
+  readonly callbackUrls?: readonly string[];
+  /**
+   * Where the hosted pages send people after signing out of the created pool's federation
+   * client. Not with `userPool`.
+   * @default - none
+   */
+  readonly logoutUrls?: readonly string[];
   /**
    * The HMAC secret of the HTTP sign-in hook (SPEC §5); its whole secret string is the key.
    * @default - a generated 64-character secret in Secrets Manager
@@ -222,6 +244,11 @@ export class Provisio extends Construct {
   public readonly userPool: cognito.IUserPool;
   /** The app client created with the pool; undefined when `userPool` was given. */
   public readonly userPoolClient: cognito.IUserPoolClient | undefined;
+  /**
+   * The created pool's client that connection providers are added to (hosted pages only);
+   * undefined when `userPool` was given.
+   */
+  public readonly federationClient: cognito.IUserPoolClient | undefined;
   public readonly hookSecret: secretsmanager.ISecret;
   public readonly alarms: ProvisioAlarms;
   /** The address notification mail is sent from. */
@@ -252,6 +279,11 @@ export class Provisio extends Construct {
     if (props.userPool && props.domainPrefix !== undefined) {
       throw new Error(
         'domainPrefix is for the pool Provisio creates; with userPool, give its existing domain as cognitoDomain',
+      );
+    }
+    if (props.userPool && (props.callbackUrls || props.logoutUrls)) {
+      throw new Error(
+        'callbackUrls and logoutUrls are for the federation client of the pool Provisio creates; with userPool, set them on your own app clients',
       );
     }
     if (!props.userPool && props.cognitoDomain !== undefined) {
@@ -326,11 +358,16 @@ export class Provisio extends Construct {
       function: functions.domainChecker,
     }).rule;
 
+    const ids = (clients: readonly cognito.IUserPoolClient[] | undefined) =>
+      (clients ?? []).map((c) => c.userPoolClientId);
     let jwtAudience: string[];
+    let federationClientIds: string[];
     if (props.userPool) {
       this.userPool = props.userPool;
       this.userPoolClient = undefined;
-      jwtAudience = (props.userPoolClients ?? []).map((c) => c.userPoolClientId);
+      this.federationClient = undefined;
+      federationClientIds = ids(props.federationClients ?? props.userPoolClients);
+      jwtAudience = [...new Set([...ids(props.userPoolClients), ...federationClientIds])];
       this.allowImportedPoolToInvoke(props.userPool, functions.signIn);
       this.allowImportedPoolToInvoke(
         props.userPool,
@@ -343,6 +380,8 @@ export class Provisio extends Construct {
         groupsAttribute,
         removalPolicy,
         domainPrefix: props.domainPrefix,
+        callbackUrls: props.callbackUrls,
+        logoutUrls: props.logoutUrls,
       });
       this.cognitoDomainUrl = created.domainUrl;
       // SPEC §2: a federated user's first sign-in runs PostConfirmation, later ones
@@ -358,13 +397,23 @@ export class Provisio extends Construct {
       );
       this.userPool = created.userPool;
       this.userPoolClient = created.userPoolClient;
+      this.federationClient = created.federationClient;
+      // SPEC §8: providers go to the federation client only; the password client's tokens
+      // carry aws.cognito.signin.user.admin (infra/constructs/user-pool.ts).
+      federationClientIds = [
+        created.federationClient.userPoolClientId,
+        ...ids(props.federationClients),
+      ];
       jwtAudience = [
-        created.userPoolClient.userPoolClientId,
-        ...(props.userPoolClients ?? []).map((c) => c.userPoolClientId),
+        ...new Set([
+          created.userPoolClient.userPoolClientId,
+          ...federationClientIds,
+          ...ids(props.userPoolClients),
+        ]),
       ];
     }
 
-    this.manageIdentityProviders(functions, jwtAudience, boundProviders);
+    this.manageIdentityProviders(functions, federationClientIds, boundProviders);
 
     const http = new ProvisioHttpApi(this, 'Http', {
       functions,
@@ -393,8 +442,9 @@ export class Provisio extends Construct {
 
   /**
    * SPEC §8: the admin function creates, updates and deletes the pool's identity providers for
-   * SSO connections and adds them to the app clients; the stream worker (the notifier) only
-   * re-syncs a provider's identifiers. Each gets exactly those actions, on this pool only.
+   * SSO connections and adds them to the federation app clients (`clientIds`); the stream worker
+   * (the notifier) only re-syncs a provider's identifiers. Each gets exactly those actions, on
+   * this pool only.
    */
   private manageIdentityProviders(
     functions: Record<FunctionId, lambda.Function>,

@@ -1,10 +1,12 @@
 /**
  * A Cognito user pool for products that do not bring their own: email sign-in, self sign-up,
- * the IdP groups attribute Provisio reads (SPEC §2), and one app client.
+ * the IdP groups attribute Provisio reads (SPEC §2), and two app clients: one for the SDK's
+ * sign-in flows, one for the hosted pages that SSO connections' providers are added to.
  */
 import { Aws, Fn, Names, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
+import { mappedAttributes } from '../../shared/sso/app-clients.ts';
 
 const CUSTOM_PREFIX = 'custom:';
 
@@ -29,6 +31,53 @@ export interface ProvisioUserPoolProps {
    * construct's path
    */
   readonly domainPrefix?: string;
+  /**
+   * Where the hosted pages send people back after signing in with the federation client.
+   * @default ['https://example.com'] (CDK's placeholder)
+   */
+  readonly callbackUrls?: readonly string[];
+  /**
+   * Where the hosted pages send people after signing out of the federation client.
+   * @default - none
+   */
+  readonly logoutUrls?: readonly string[];
+}
+
+/** `StandardAttributesMask` keys by attribute name (Cognito's standard attributes). */
+const STANDARD_ATTRIBUTE_KEYS: Readonly<Record<string, keyof cognito.StandardAttributesMask>> = {
+  address: 'address',
+  birthdate: 'birthdate',
+  email: 'email',
+  family_name: 'familyName',
+  gender: 'gender',
+  given_name: 'givenName',
+  locale: 'locale',
+  middle_name: 'middleName',
+  name: 'fullname',
+  nickname: 'nickname',
+  phone_number: 'phoneNumber',
+  picture: 'profilePicture',
+  preferred_username: 'preferredUsername',
+  profile: 'profilePage',
+  zoneinfo: 'timezone',
+  updated_at: 'lastUpdateTime',
+  website: 'website',
+  email_verified: 'emailVerified',
+  phone_number_verified: 'phoneNumberVerified',
+};
+
+/** `names` (standard or `custom:`) as CDK's `ClientAttributes`. */
+export function clientAttributes(names: readonly string[]): cognito.ClientAttributes {
+  const custom = names.filter((n) => n.startsWith(CUSTOM_PREFIX));
+  const mask: cognito.StandardAttributesMask = {};
+  for (const name of names.filter((n) => !n.startsWith(CUSTOM_PREFIX))) {
+    const key = STANDARD_ATTRIBUTE_KEYS[name];
+    if (!key) throw new Error(`${name} is neither a standard Cognito attribute nor custom:…`);
+    (mask as Record<string, boolean>)[key] = true;
+  }
+  return new cognito.ClientAttributes()
+    .withStandardAttributes(mask)
+    .withCustomAttributes(...custom);
 }
 
 /**
@@ -48,11 +97,36 @@ export function domainPrefixProblem(prefix: string): string | undefined {
 
 const RESERVED_IN_PREFIX = ['aws', 'amazon', 'cognito'] as const;
 
-/** A user pool where people sign in with their email, and an app client for the product. */
+/**
+ * A user pool where people sign in with their email, and its app clients.
+ *
+ * SPEC §8, "Nobody writes their own groups": Cognito writes every attribute a provider maps
+ * through the app client people sign in with, so that client must be allowed to write them, and
+ * `WriteAttributes` is also what people may change about themselves with an access token
+ * carrying `aws.cognito.signin.user.admin` (UpdateUserAttributes). Every token of the SDK's
+ * sign-in flows (password, SRP) carries that scope. Hence two clients
+ * (shared/sso/app-clients.ts says the rule):
+ * - `userPoolClient` keeps password and SRP sign-in for the product and the console, takes no
+ *   connection provider (COGNITO only, no OAuth), and writes only `email` and `name` (sign-up):
+ *   not `email_verified`, not the groups attribute. A changed email stays unverified and the
+ *   verified one stays in place until the new one is confirmed (`keepOriginal`).
+ * - `federationClient` is the one connection providers are added to: hosted pages only (code
+ *   grant; no explicit auth flow but refresh), scopes `openid`, `email`, `profile` and never
+ *   `aws.cognito.signin.user.admin`, and write access to every mapped attribute. No token it
+ *   issues can call UpdateUserAttributes.
+ */
 export class ProvisioUserPool extends Construct {
   public readonly userPool: cognito.UserPool;
-  /** Allows USER_PASSWORD_AUTH and SRP; its id is the JWT audience of the admin API. */
+  /**
+   * Allows USER_PASSWORD_AUTH and SRP, for the pool's own users (no federation); its id is a
+   * JWT audience of the admin API.
+   */
   public readonly userPoolClient: cognito.UserPoolClient;
+  /**
+   * The hosted pages' client that SSO connections' providers are added to; its id is a JWT
+   * audience of the admin API.
+   */
+  public readonly federationClient: cognito.UserPoolClient;
   /** The hosted domain, `https://<prefix>.auth.<region>.amazoncognito.com`. */
   public readonly domainUrl: string;
 
@@ -103,6 +177,33 @@ export class ProvisioUserPool extends Construct {
       authFlows: { userPassword: true, userSrp: true },
       generateSecret: false,
       preventUserExistenceErrors: true,
+      // Its tokens always carry aws.cognito.signin.user.admin: no federation, no OAuth, and it
+      // writes only what sign-up gives.
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      disableOAuth: true,
+      writeAttributes: clientAttributes(['email', 'name']),
+    });
+
+    this.federationClient = this.userPool.addClient('FederationClient', {
+      // Every flow false, so that CDK writes ExplicitAuthFlows = [ALLOW_REFRESH_TOKEN_AUTH]
+      // (left out, Cognito would allow SRP and custom sign-in).
+      authFlows: {
+        userPassword: false,
+        userSrp: false,
+        custom: false,
+        adminUserPassword: false,
+        user: false,
+      },
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+        callbackUrls: props.callbackUrls ? [...props.callbackUrls] : undefined,
+        logoutUrls: props.logoutUrls ? [...props.logoutUrls] : undefined,
+      },
+      writeAttributes: clientAttributes(mappedAttributes(props.groupsAttribute)),
     });
 
     // Federation (SAML and OIDC providers, SPEC §8) runs through the pool's hosted domain. A

@@ -141,11 +141,11 @@ describe('the functions', () => {
       [ENV.hookSecretArn]: { Ref: expect.stringMatching(/^ProvisioHookSecret/) },
       NODE_OPTIONS: '--enable-source-maps',
     });
-    // SPEC §8: the functions that manage the pool's identity providers know the pool, its app
-    // client and its hosted domain.
+    // SPEC §8: the functions that manage the pool's identity providers know the pool, its
+    // federation client and its hosted domain.
     const pool = {
       [ENV.userPoolId]: { Ref: userPoolRef() },
-      [ENV.userPoolClientIds]: { Ref: expect.stringMatching(/AppClient/) },
+      [ENV.userPoolClientIds]: { Ref: expect.stringMatching(/FederationClient/) },
       [ENV.cognitoDomain]: expect.objectContaining({ 'Fn::Join': expect.any(Array) }),
     };
     expect(env('admin')).toEqual({
@@ -344,7 +344,7 @@ describe('the HTTP API', () => {
     template.resourceCountIs('AWS::ApiGatewayV2::Route', 6);
   });
 
-  it('checks tokens of the user pool, for its app client', () => {
+  it('checks tokens of the user pool, for its app clients', () => {
     const poolId = stack.getLogicalId(stack.provisio.userPool.node.defaultChild as CfnElement);
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
@@ -356,7 +356,10 @@ describe('the HTTP API', () => {
             ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com/', { Ref: poolId }],
           ],
         },
-        Audience: [{ Ref: Match.stringLikeRegexp('AppClient') }],
+        Audience: [
+          { Ref: Match.stringLikeRegexp('AppClient') },
+          { Ref: Match.stringLikeRegexp('FederationClient') },
+        ],
       },
     });
   });
