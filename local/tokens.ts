@@ -108,7 +108,13 @@ export async function localSignIn(
     userName: String(id['cognito:username'] ?? email),
     callerContext: { awsSdkVersion: 'provisio-local', clientId: config.cognito.clientId },
     request: {
-      userAttributes: { sub: String(id.sub ?? ''), email: String(id.email ?? email) },
+      // The user's attributes as Cognito hands them to the trigger (strings), from the ID token.
+      userAttributes: {
+        sub: String(id.sub ?? ''),
+        email: String(id.email ?? email),
+        ...(id.email_verified !== undefined ? { email_verified: String(id.email_verified) } : {}),
+        ...(id.identities !== undefined ? { identities: JSON.stringify(id.identities) } : {}),
+      },
       groupConfiguration: { groupsToOverride: [], iamRolesToOverride: [] },
       scopes: ['openid', 'email'],
     },

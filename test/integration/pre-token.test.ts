@@ -20,15 +20,19 @@ const { env, call } = adminSuite();
 const lambda = lambdaClient();
 afterAll(() => lambda.destroy());
 
-/** A V2 event as Cognito sends it on a sign-in. */
-const event = (email: string) => ({
+/** A V2 event as Cognito sends it on a password user's sign-in (a verified email). */
+const event = (email: string, attributes: Record<string, string> = { email_verified: 'true' }) => ({
   version: '2',
   triggerSource: 'TokenGeneration_Authentication',
   region: 'us-east-1',
   userPoolId: 'us-east-1_local',
   userName: email,
   callerContext: { awsSdkVersion: 'aws-sdk-unknown', clientId: 'client' },
-  request: { userAttributes: { email }, groupConfiguration: {}, scopes: ['openid'] },
+  request: {
+    userAttributes: { email, ...attributes },
+    groupConfiguration: {},
+    scopes: ['openid'],
+  },
   response: { claimsAndScopeOverrideDetails: null },
 });
 
@@ -37,13 +41,18 @@ type Claims = { orgs: { id: string; name: string; role: string; teams: string[] 
   unknown
 >;
 
-async function claimsOf(email: string) {
+async function invokePreToken(input: ReturnType<typeof event>) {
   const out = await lambda.send(
     new lambdaSdk.InvokeCommand({
       FunctionName: functionSpecs.preToken.localName,
-      Payload: Buffer.from(JSON.stringify(event(email))),
+      Payload: Buffer.from(JSON.stringify(input)),
     }),
   );
+  return out;
+}
+
+async function claimsOf(email: string) {
+  const out = await invokePreToken(event(email));
   expect(out.FunctionError).toBeUndefined();
   const result = JSON.parse(Buffer.from(out.Payload!).toString('utf8'));
   const details = result.response.claimsAndScopeOverrideDetails;
@@ -83,6 +92,24 @@ describe('the orgs claim', () => {
     const all = await meAsClaim(many);
     expect(all).toHaveLength(25);
     expect(manyClaim).toEqual({ orgs: all.slice(0, 20), orgs_truncated: true });
+  });
+
+  it("adds nothing for a token SPEC §8 does not trust: an owner's address unverified, or from a provider no connection names", async () => {
+    const owner = await env.person('claimed');
+    await call('POST', '/v1/orgs', { as: owner, body: { name: uniqueSlug('claimed') } });
+    expect((await claimsOf(owner)).orgs).toHaveLength(1);
+    const evil = JSON.stringify([{ providerName: 'EvilCorpOIDC', primary: 'true' }]);
+    for (const attributes of <Record<string, string>[]>[
+      { email_verified: 'false' },
+      {},
+      { email_verified: 'true', identities: evil },
+      { email_verified: 'true', identities: '[{' },
+    ]) {
+      const out = await invokePreToken(event(owner, attributes));
+      expect(out.FunctionError).toBeUndefined();
+      const result = JSON.parse(Buffer.from(out.Payload!).toString('utf8'));
+      expect(result.response.claimsAndScopeOverrideDetails).toBeNull();
+    }
   });
 
   it('fails open: with DynamoDB not answering, the event comes back without the claim within its budget', async () => {

@@ -121,6 +121,27 @@ describe('§3.1 account', () => {
   });
 });
 
+describe('§8 an unproven sign-in writes nothing about the person', () => {
+  it.each<[string, Record<string, string>]>([
+    ['a password sign-in with email_verified "false"', { email_verified: 'false' }],
+    ['a password sign-in without email_verified', {}],
+    ['a provider no connection names', { email_verified: 'true', identities: identities('Rogue') }],
+  ])('%s neither renames an existing account nor creates one', async (_, attributes) => {
+    const domain = uniqueDomain();
+    const owner = `owner@${domain}`;
+    await password(owner, { name: 'Olivia Owner' });
+    const before = await fx.person(owner);
+    expect(before.account?.name).toBe('Olivia Owner');
+    const takeover = cognitoEvent({ email: owner, name: 'Mallory', ...attributes });
+    expect(await handler(takeover, lambdaContext())).toBe(takeover);
+    expect((await fx.person(owner)).account).toEqual(before.account);
+    const stranger = `mallory@${domain}`;
+    const creation = cognitoEvent({ email: stranger, name: 'Mallory', ...attributes });
+    expect(await handler(creation, lambdaContext())).toBe(creation);
+    expect((await fx.person(stranger)).account).toBeUndefined();
+  });
+});
+
 describe('§3.5 password sign-in', () => {
   it('adds a verified email on an auto-provisioned domain, counting the seat and queuing owner mail', async () => {
     const { domain, org } = await autoProvisionedOrg({ seatLimit: 10 });
