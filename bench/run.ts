@@ -75,7 +75,7 @@ async function main(): Promise<void> {
       paths = await measurePaths(dynamo.endpoint, options);
       console.log('Measuring the pre-token trigger against its floor…');
       handlers.push(await measurePreToken(dynamo.endpoint, options));
-      console.log('Measuring SCIM create and read against their floors…');
+      console.log('Measuring SCIM create, read and a 1,000-add group PATCH against their floors…');
       scim.push(...(await measureScim(dynamo.endpoint, options)));
     } finally {
       await dynamo.stop();

@@ -9,13 +9,24 @@
  *   person.
  * - read (`GET /Users/{id}`): the token and the user at once, then the connection. Floor: one
  *   BatchGetItem of the token and the user.
+ * - PATCH of 1,000 member adds (`PATCH /Groups/{id}`, 1,000 `add` operations of one member
+ *   each, on an empty group that maps to no team): the handler reads the token, the
+ *   connection, the group, then the 1,000 added users (SPEC §10: members must be users of the
+ *   connection), and writes the group. Floor: one BatchGetItem of the token and the group, ten
+ *   BatchGetItems of 100 users at once, and the same group write (captured, replayed on a
+ *   group of its own).
  *
  * No target: the token-then-connection order is a deliberate read more (see docs/scim.md).
  */
-import { BatchGetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  PutCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { createDynamoClient } from '../shared/adapters/dynamodb/client.ts';
-import { scimTokenItem } from '../shared/adapters/dynamodb/items.ts';
+import { scimTokenItem, scimUserItem } from '../shared/adapters/dynamodb/items.ts';
 import { ENV } from '../shared/config.ts';
 import { hashScimToken, newScimToken } from '../shared/scim/tokens.ts';
 import { keys } from '../shared/table/schema.ts';
@@ -172,9 +183,134 @@ export async function measureScim(
       },
       options,
     );
+    const patched = await measureGroupPatch({
+      tableName: fx.tableName,
+      connectionId: conn.id,
+      call,
+      floorDb,
+      iterations: Math.max(10, Math.round(options.iterations / 10)),
+      warmup: Math.max(2, Math.round(options.warmup / 10)),
+    });
     floorDb.destroy();
-    return [created, read];
+    return [created, read, patched];
   } finally {
     await fx.drop();
   }
+}
+
+/** How many `add` operations the group PATCH carries (SPEC §10 allows 1,000 at most). */
+const PATCH_ADDS = 1_000;
+
+/** `PATCH /Groups/{id}` with 1,000 member adds against its floor (see the module comment). */
+async function measureGroupPatch(setup: {
+  tableName: string;
+  connectionId: string;
+  call: (method: string, path: string, body?: unknown) => Promise<{ id: string } | undefined>;
+  floorDb: ReturnType<typeof createDynamoClient>;
+  iterations: number;
+  warmup: number;
+}): Promise<VersusFloor> {
+  const { tableName, connectionId, call, floorDb } = setup;
+  // The members: SCIM users put straight into the table (only the PATCH is measured).
+  const at = new Date().toISOString();
+  const userIds = Array.from({ length: PATCH_ADDS }, (_, i) => `bench-member-${i}`);
+  for (let i = 0; i < userIds.length; i += 25) {
+    await floorDb.send(
+      new BatchWriteCommand({
+        RequestItems: {
+          [tableName]: userIds.slice(i, i + 25).map((id) => ({
+            PutRequest: {
+              Item: scimUserItem(connectionId, {
+                id,
+                userName: `${id}@${DOMAIN}`,
+                externalId: null,
+                email: `${id}@${DOMAIN}`,
+                active: true,
+                attributes: { userName: `${id}@${DOMAIN}`, active: true },
+                created: at,
+                lastModified: at,
+                version: 1,
+              }),
+            },
+          })),
+        },
+      }),
+    );
+  }
+  const rounds = setup.warmup + setup.iterations;
+  // An empty group per round for the handler and one for the floor, both at version 1.
+  const newGroup = async (name: string) =>
+    (await call('POST', '/Groups', {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+      displayName: name,
+    }))!.id;
+  const groups: string[] = [];
+  const floorGroups: string[] = [];
+  for (let i = 0; i <= rounds; i++) {
+    groups.push(await newGroup(`bench-patch-${i}`));
+    floorGroups.push(await newGroup(`bench-patch-floor-${i}`));
+  }
+  const body = {
+    schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+    Operations: userIds.map((value) => ({ op: 'add', path: 'members', value: [{ value }] })),
+  };
+
+  // The group write of one PATCH, captured to be replayed as the floor's write.
+  const meter = installMeter();
+  let write: { op: string; input: string; groupId: string };
+  try {
+    meter.reset();
+    const groupId = groups[rounds]!;
+    await call('PATCH', `/Groups/${groupId}`, body);
+    const sent = meter.requests().filter((r) => /^(TransactWrite|Put)/.test(r.op));
+    if (sent.length !== 1) throw new Error(`SCIM group PATCH: ${sent.length} writes seen, not 1`);
+    write = { op: sent[0]!.op, input: JSON.stringify(sent[0]!.input), groupId };
+  } finally {
+    meter.uninstall();
+  }
+  const floorWrite = (groupId: string) => {
+    const input = JSON.parse(write.input.replaceAll(write.groupId, groupId));
+    return write.op.startsWith('TransactWrite')
+      ? floorDb.send(new TransactWriteCommand(input))
+      : floorDb.send(new PutCommand(input));
+  };
+
+  return versusFloor(
+    {
+      name: `SCIM PATCH of ${PATCH_ADDS.toLocaleString('en')} member adds (PATCH /Groups/{id})`,
+      floor: 'BatchGetItem of token + group, 10 × 100 users at once, the group write',
+      run: (i) => call('PATCH', `/Groups/${groups[i]}`, body),
+      floorRun: async (i) => {
+        const groupId = floorGroups[i]!;
+        await floorDb.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [tableName]: {
+                Keys: [keys.scimToken(connectionId), keys.scimGroup(connectionId, groupId)],
+                ConsistentRead: true,
+              },
+            },
+          }),
+        );
+        const batches: string[][] = [];
+        for (let b = 0; b < userIds.length; b += 100) batches.push(userIds.slice(b, b + 100));
+        await Promise.all(
+          batches.map((batch) =>
+            floorDb.send(
+              new BatchGetCommand({
+                RequestItems: {
+                  [tableName]: {
+                    Keys: batch.map((id) => keys.scimUser(connectionId, id)),
+                    ConsistentRead: true,
+                  },
+                },
+              }),
+            ),
+          ),
+        );
+        await floorWrite(groupId);
+      },
+    },
+    { iterations: setup.iterations, warmup: setup.warmup },
+  );
 }

@@ -19,6 +19,9 @@
  *   backslash instead of failing.
  * - Operators, `and`/`or`/`not` and attribute names are case-insensitive (RFC 7644 §3.4.2.2).
  * - `not` needs parentheses, as in the RFC grammar (`not (userName eq "x")`).
+ * - A value filter may be followed by a sub-attribute and a comparison, as Entra sends
+ *   `emails[type eq "work"].value eq "x"`; it binds to the same value as the filter
+ *   (`emails[type eq "work" and value eq "x"]`).
  * - `ne` is the negation of `eq`: an absent attribute is "not equal"; on a multi-valued attribute
  *   it holds when no value is equal.
  * - Values compare in the attribute's type: strings case-insensitively unless the attribute is
@@ -291,8 +294,25 @@ class Parser {
       if (inValuePath) this.fail('A value filter cannot be nested in another', this.peek());
       if (path.subAttribute !== undefined)
         this.fail('A value filter must follow an attribute', start);
-      return { op: 'valuePath', path, filter: this.valueFilter(path, context) };
+      const inner = this.valueFilter(path, context);
+      const sub = this.peek();
+      if (sub.kind !== 'word' || !sub.text.startsWith('.')) {
+        return { op: 'valuePath', path, filter: inner };
+      }
+      // Entra's `emails[type eq "work"].value eq "x"`: the comparison binds to the same value
+      // as the filter, so it reads as `emails[type eq "work" and value eq "x"]`.
+      const name = sub.text.slice(1);
+      if (!ATTR_NAME.test(name)) this.fail(`Unexpected "${sub.text}"`, sub);
+      this.next();
+      const subs = definitionsFor(path, context).flatMap((p) => p.subAttributes ?? []);
+      const comparison = this.comparison({ attribute: name }, subs);
+      return { op: 'valuePath', path, filter: { op: 'and', filters: [inner, comparison] } };
     }
+    return this.comparison(path, context);
+  }
+
+  /** `op value` (or `pr`) after an attribute path. */
+  private comparison(path: AttrPath, context: readonly AttributeDefinition[]): Filter {
     const opToken = this.next();
     const op = opToken.kind === 'word' ? opToken.text.toLowerCase() : '';
     if (op === 'pr') return { op: 'pr', path };

@@ -8,6 +8,8 @@ import type { ScimGroupRecord, ScimTokenRecord, ScimUserRecord } from './records
 export interface ScimStore {
   getToken(connectionId: string): Promise<ScimTokenRecord | undefined>;
   getUser(connectionId: string, id: string): Promise<ScimUserRecord | undefined>;
+  /** Users by id, in the order asked (`undefined` where none), in as few reads as the store allows. */
+  getUsers(connectionId: string, ids: readonly string[]): Promise<(ScimUserRecord | undefined)[]>;
   getGroup(connectionId: string, id: string): Promise<ScimGroupRecord | undefined>;
   /** The id of the user holding a userName (its `nameKey`), if any. */
   userIdByName(connectionId: string, userNameKey: string): Promise<string | undefined>;

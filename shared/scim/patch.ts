@@ -27,13 +27,25 @@
  *   for the first work email. Without sub-attribute, replace swaps the matched values and add
  *   merges into them; remove drops them and removing what is not there changes nothing.
  * - `remove` of a multi-valued attribute with a `value` (Entra, Okta: members) removes only the
- *   listed values, matched by `value` when given.
+ *   listed values, matched by `value` when given; without a filter and with no value listed
+ *   (none, `null`, `[]`) it removes every value (`members` included). `remove` of `active`
+ *   leaves it unassigned, which the service reads as deactivation.
+ * - At most 1,000 operations (`MAX_PATCH_OPERATIONS`, else 400 `tooMany`). Adding, removing
+ *   and replacing whole group members goes through a map keyed by member id, so a PATCH's
+ *   work grows with its length rather than with its length times the group's size.
  * - Setting `primary` on one value clears it on the others (RFC 7644 §3.5.2).
  * - Errors: body not a PatchOp → 400 `invalidSyntax`; path naming nothing → `invalidPath`;
  *   `id`/`meta` → `mutability`; `remove` without path → `noTarget`; a wrong type or a missing
  *   required attribute afterwards → `invalidValue`.
  */
-import { invalidPath, invalidSyntax, mutability, noTarget, ScimError } from './errors.ts';
+import {
+  badRequest,
+  invalidPath,
+  invalidSyntax,
+  mutability,
+  noTarget,
+  ScimError,
+} from './errors.ts';
 import { type Filter, getInsensitive, matchesValue, type ParsedPath, parsePath } from './filter.ts';
 import {
   type GroupAttributes,
@@ -90,6 +102,9 @@ interface Target {
 
 const OPS = new Set<string>(['add', 'replace', 'remove']);
 
+/** The most operations one PATCH may carry (SPEC §10); more is 400 `tooMany`. */
+export const MAX_PATCH_OPERATIONS = 1_000;
+
 function readOperations(body: unknown): Operation[] {
   if (!isPlainObject(body)) throw invalidSyntax('A PATCH body must be a JSON object');
   const schemas = getInsensitive(body, 'schemas');
@@ -102,6 +117,12 @@ function readOperations(body: unknown): Operation[] {
   const operations = getInsensitive(body, 'Operations');
   if (!Array.isArray(operations) || operations.length === 0) {
     throw invalidSyntax('A PATCH body must have a non-empty "Operations" array');
+  }
+  if (operations.length > MAX_PATCH_OPERATIONS) {
+    throw badRequest(
+      'tooMany',
+      `A PATCH may carry at most ${MAX_PATCH_OPERATIONS} operations, not ${operations.length}`,
+    );
   }
   return operations.map((raw, index) => {
     if (!isPlainObject(raw)) throw invalidSyntax(`Operations[${index}] must be an object`);
@@ -121,6 +142,14 @@ function readOperations(body: unknown): Operation[] {
       index,
     };
     if (typeof path === 'string' && path.trim() !== '') operation.path = path.trim();
+    // A `remove` listing no values (`null`, `[]`) is a `remove` without a value: with no filter
+    // either, every value goes (RFC 7644 §3.5.2.2).
+    const listsNothing =
+      operation.value === null || (Array.isArray(operation.value) && operation.value.length === 0);
+    if (operation.op === 'remove' && listsNothing) {
+      operation.hasValue = false;
+      operation.value = undefined;
+    }
     if (operation.op === 'remove' && operation.path === undefined) {
       throw noTarget(`Operations[${index}]: "remove" needs a "path"`);
     }
@@ -348,23 +377,109 @@ function applyAt(container: PlainObject, target: Target, i: number, op: Operatio
   else setOrDelete(container, key, normaliseValue(def, value, target.label));
 }
 
-/** Elements of multi-valued attributes whose `primary` is true, per attribute. */
-function primaries(doc: PlainObject): Map<string, Set<PlainObject>> {
-  const out = new Map<string, Set<PlainObject>>();
-  for (const [key, value] of Object.entries(doc)) {
-    if (!Array.isArray(value)) continue;
-    out.set(key, new Set(value.filter((v) => isPlainObject(v) && v.primary === true)));
-  }
-  return out;
+/** The elements of a multi-valued attribute whose `primary` is true. */
+const primaries = (value: unknown): Set<PlainObject> =>
+  new Set(Array.isArray(value) ? value.filter((v) => isPlainObject(v) && v.primary === true) : []);
+
+/**
+ * Applies one operation's target, keeping RFC 7644 §3.5.2's one primary: a value newly made
+ * primary makes the others non-primary. Only an attribute with a `primary` sub-attribute is
+ * looked at (never `members`), so the work is the attribute the operation touches.
+ */
+function applyTarget(doc: PlainObject, target: Target, op: Operation, members: MemberIndex) {
+  const top = target.steps[0] as AttributeDefinition;
+  if (members.apply(target, op)) return;
+  if (top.name === 'members') members.flush();
+  const tracked = top.multiValued && findAttribute(top.subAttributes ?? [], 'primary');
+  const before = tracked ? primaries(doc[top.name]) : undefined;
+  applyAt(doc, target, 0, op);
+  if (!before) return;
+  const now = primaries(doc[top.name]);
+  if (now.size < 2 || ![...now].some((v) => !before.has(v))) return;
+  for (const v of now) if (before.has(v)) v.primary = false;
 }
 
-/** RFC 7644 §3.5.2: a value newly made primary makes the others non-primary. */
-function keepOnePrimary(doc: PlainObject, before: Map<string, Set<PlainObject>>) {
-  for (const [key, now] of primaries(doc)) {
-    if (now.size < 2) continue;
-    const old = before.get(key) ?? new Set();
-    if (![...now].some((v) => !old.has(v))) continue;
-    for (const v of now) if (old.has(v)) v.primary = false;
+/** `value eq "id"`, or an `or` of them: the member ids a value filter on `members` names. */
+function memberIds(filter: Filter): string[] | undefined {
+  if (filter.op === 'or') {
+    const parts = filter.filters.map(memberIds);
+    return parts.every((p) => p !== undefined) ? parts.flat() : undefined;
+  }
+  if (filter.op !== 'eq' || typeof filter.value !== 'string') return undefined;
+  const { uri, attribute, subAttribute } = filter.path;
+  return uri === undefined && subAttribute === undefined && attribute.toLowerCase() === 'value'
+    ? [filter.value]
+    : undefined;
+}
+
+/**
+ * A group's `members` while a PATCH runs, keyed by `value` (`caseExact`; the normaliser drops
+ * later duplicates the same way): adding, removing or replacing whole members costs what the
+ * operation lists, not the group's size, so a PATCH's work grows linearly with its length
+ * (SPEC §10) — a push of 1,000 `add` operations no longer copies the list 1,000 times. Any
+ * other operation on `members` (a sub-attribute, a filter other than `value eq`) sees the list
+ * written back first; the list is written back at the end.
+ */
+class MemberIndex {
+  private map: Map<string, PlainObject> | undefined;
+
+  constructor(
+    private readonly doc: PlainObject,
+    private readonly kind: ResourceKind,
+  ) {}
+
+  private current(): Map<string, PlainObject> {
+    if (this.map) return this.map;
+    this.map = new Map();
+    const list = Array.isArray(this.doc.members) ? (this.doc.members as PlainObject[]) : [];
+    this.add(list);
+    return this.map;
+  }
+
+  private add(items: PlainObject[]) {
+    const map = this.map ?? this.current();
+    for (const m of items) {
+      if (typeof m.value === 'string' && !map.has(m.value)) map.set(m.value, m);
+    }
+  }
+
+  /** Applies `op` when it is one of the forms kept here; `false` otherwise. */
+  apply(target: Target, op: Operation): boolean {
+    const def = target.steps[0] as AttributeDefinition;
+    if (this.kind !== 'Group' || def.name !== 'members' || target.steps.length !== 1) return false;
+    if (target.filter !== undefined) {
+      const ids = op.op === 'remove' ? memberIds(target.filter) : undefined;
+      if (!ids) return false;
+      const map = this.current();
+      for (const id of ids) map.delete(id);
+      return true;
+    }
+    const clearing = op.value === null || op.value === undefined;
+    if (op.op === 'remove' && clearing) {
+      // `remove` without a filter or value: every member (RFC 7644 §3.5.2.2).
+      this.map = new Map();
+      return true;
+    }
+    const items = clearing
+      ? []
+      : ((normaliseValue(def, asArray(op.value), target.label) as PlainObject[] | undefined) ?? []);
+    if (op.op === 'remove') {
+      const map = this.current();
+      for (const m of items) map.delete(m.value as string);
+    } else if (op.op === 'replace' || clearing) {
+      this.map = new Map();
+      this.add(items);
+    } else {
+      this.add(items);
+    }
+    return true;
+  }
+
+  /** Writes the members back to the document. */
+  flush() {
+    if (!this.map) return;
+    setOrDelete(this.doc, 'members', [...this.map.values()]);
+    this.map = undefined;
   }
 }
 
@@ -373,10 +488,11 @@ function applyOperation(
   op: Operation,
   kind: ResourceKind,
   options: PatchOptions,
+  members: MemberIndex,
 ) {
   if (op.path !== undefined) {
     const target = resolveTarget(parsePath(op.path), kind, op.path);
-    applyAt(doc, target, 0, op);
+    applyTarget(doc, target, op, members);
     return;
   }
   // Path-less add/replace: every key of the value is a path of its own.
@@ -399,7 +515,7 @@ function applyOperation(
       if (error instanceof ScimError && error.scimType === 'invalidPath') continue;
       throw error;
     }
-    applyAt(doc, target, 0, { ...op, path: key, value, hasValue: true });
+    applyTarget(doc, target, { ...op, path: key, value, hasValue: true }, members);
   }
 }
 
@@ -430,11 +546,9 @@ export function applyPatch(
   const normalise = kind === 'User' ? normaliseUser : normaliseGroup;
   const before = normalise(resource);
   const doc = structuredClone(before) as unknown as PlainObject;
-  for (const op of operations) {
-    const primary = primaries(doc);
-    applyOperation(doc, op, kind, options);
-    keepOnePrimary(doc, primary);
-  }
+  const members = new MemberIndex(doc, kind);
+  for (const op of operations) applyOperation(doc, op, kind, options, members);
+  members.flush();
   const after = normalise(doc);
   return { resource: after, changed: JSON.stringify(after) !== JSON.stringify(before) };
 }

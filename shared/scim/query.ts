@@ -5,9 +5,10 @@
  * `/ServiceProviderConfig` says sorting is not supported (RFC 7644 §3.4.2.3 lets the service
  * provider ignore them then).
  */
-import { invalidValue } from './errors.ts';
-import { type Filter, parseFilter } from './filter.ts';
-import { MAX_RESULTS } from './schema.ts';
+import { invalidSyntax, invalidValue } from './errors.ts';
+import { type Filter, getInsensitive, parseFilter } from './filter.ts';
+import { isPlainObject } from './resource.ts';
+import { MAX_RESULTS, SEARCH_REQUEST_SCHEMA } from './schema.ts';
 
 export interface ListQuery {
   filter?: Filter;
@@ -90,4 +91,52 @@ export function parseListQuery(params: Record<string, string | undefined>): List
     if (list.length > 0) query.excludedAttributes = list;
   }
   return query;
+}
+
+/** A list of attribute names in a SearchRequest: an array of strings (or one comma-separated string). */
+function attributeList(name: string, raw: unknown): string | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (typeof raw === 'string') return raw;
+  if (Array.isArray(raw) && raw.every((a) => typeof a === 'string')) return raw.join(',');
+  throw invalidValue(`${name} must be an array of attribute names`);
+}
+
+function searchInteger(name: string, raw: unknown): string | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (typeof raw === 'number' || typeof raw === 'string') return String(raw);
+  throw invalidValue(`${name} must be an integer`);
+}
+
+/**
+ * The body of `POST …/.search` (RFC 7644 §3.4.3, schema
+ * `urn:ietf:params:scim:api:messages:2.0:SearchRequest`) as the same query a `GET` list takes:
+ * `filter`, `startIndex`, `count`, `attributes`, `excludedAttributes` (keys in any case;
+ * `sortBy`/`sortOrder` ignored as for `GET`). Anything else is 400 `invalidSyntax`.
+ */
+export function parseSearchRequest(body: unknown): ListQuery {
+  if (!isPlainObject(body)) throw invalidSyntax('A search request must be a JSON object');
+  const schemas = getInsensitive(body, 'schemas');
+  if (
+    !Array.isArray(schemas) ||
+    !schemas.some(
+      (s) => typeof s === 'string' && s.toLowerCase() === SEARCH_REQUEST_SCHEMA.toLowerCase(),
+    )
+  ) {
+    throw invalidSyntax(`A search request must have "schemas": ["${SEARCH_REQUEST_SCHEMA}"]`);
+  }
+  const filter = getInsensitive(body, 'filter');
+  if (filter !== undefined && filter !== null && typeof filter !== 'string') {
+    throw invalidValue('filter must be a string');
+  }
+  const params: Record<string, string | undefined> = {
+    filter: filter ?? undefined,
+    startIndex: searchInteger('startIndex', getInsensitive(body, 'startIndex')),
+    count: searchInteger('count', getInsensitive(body, 'count')),
+    attributes: attributeList('attributes', getInsensitive(body, 'attributes')),
+    excludedAttributes: attributeList(
+      'excludedAttributes',
+      getInsensitive(body, 'excludedAttributes'),
+    ),
+  };
+  return parseListQuery(params);
 }

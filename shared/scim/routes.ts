@@ -2,10 +2,12 @@
  * The SCIM endpoint of each connection (SPEC §10): `/scim/v2/{connectionId}/…` on the HTTP API.
  * Authenticates the connection's bearer token (its hash, compared in constant time), then
  * dispatches to the service. Resource segments match case-insensitively (clients send `users`
- * as well as `Users`); every error is a SCIM error document.
+ * as well as `Users`); every error is a SCIM error document. `POST …/.search` is served at the
+ * root and per resource type (RFC 7644 §3.4.3). Before the token is read: a body over 1 MiB is
+ * 413 and a malformed percent-escape in the path 400 (SPEC §10).
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { AppError } from '../errors.ts';
+import { AppError, NotFoundError } from '../errors.ts';
 import { requestOrigin } from '../http/origin.ts';
 import { log } from '../observability.ts';
 import {
@@ -24,6 +26,10 @@ import { scimBaseUrl, scimTokenMatches } from './tokens.ts';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json';
 const PATH = /^\/scim\/v2\/([^/]+)(?:\/(.*))?$/;
+/** The largest request body (SPEC §10): 1 MiB; more is 413. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** The segment of `POST …/.search` (RFC 7644 §3.4.3). */
+const SEARCH = '.search';
 
 const respond = (r: ScimResult): APIGatewayProxyStructuredResultV2 => ({
   statusCode: r.status,
@@ -50,10 +56,21 @@ export function scimErrorResponse(error: unknown): APIGatewayProxyStructuredResu
   return respond({ status: scim.status, body: scimErrorBody(scim) });
 }
 
-function readBody(event: APIGatewayProxyEventV2): unknown {
-  const raw = event.isBase64Encoded
-    ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
-    : (event.body ?? '');
+/** The body as text; over `MAX_BODY_BYTES` is a 413 before anything else is done. */
+function bodyText(event: APIGatewayProxyEventV2): string {
+  const bytes = event.isBase64Encoded
+    ? Buffer.from(event.body ?? '', 'base64')
+    : Buffer.from(event.body ?? '', 'utf8');
+  if (bytes.length > MAX_BODY_BYTES) {
+    throw new ScimError(
+      413,
+      `The request body is ${bytes.length} bytes; at most ${MAX_BODY_BYTES} are accepted`,
+    );
+  }
+  return bytes.toString('utf8');
+}
+
+function parseBody(raw: string): unknown {
   if (!raw.trim()) throw invalidSyntax('The request needs a JSON body');
   try {
     return JSON.parse(raw);
@@ -61,6 +78,18 @@ function readBody(event: APIGatewayProxyEventV2): unknown {
     throw invalidSyntax('The body is not valid JSON');
   }
 }
+
+/** A path segment, percent-decoded; a malformed escape (`%E0%A4%A`) is a 400, not a 500. */
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new ScimError(400, 'The request path has a malformed percent-escape', 'invalidSyntax');
+  }
+}
+
+/** A path as an error may quote it: bounded. */
+const pathForError = (path: string) => (path.length > 200 ? `${path.slice(0, 200)}…` : path);
 
 /** The connection a request's bearer token opens; 401 (no data) for anything else. */
 async function authenticate(
@@ -71,7 +100,11 @@ async function authenticate(
   const header = event.headers?.authorization ?? '';
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) throw scimUnauthorized();
-  const stored = await deps.scim.getToken(connectionId);
+  // An id too long to be a key (the store's NotFoundError) opens nothing either.
+  const stored = await deps.scim.getToken(connectionId).catch((error) => {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  });
   if (!stored || !scimTokenMatches(match[1]!, stored.tokenHash)) throw scimUnauthorized();
   const conn = await deps.store.getConnection(stored.scope, connectionId);
   if (!conn) throw scimUnauthorized();
@@ -90,11 +123,13 @@ export async function routeScim(
   deps: ScimDeps,
 ): Promise<APIGatewayProxyStructuredResultV2> {
   try {
+    const raw = bodyText(event);
+    const readBody = () => parseBody(raw);
     const match = PATH.exec(event.rawPath.replace(/\/+$/, ''));
-    if (!match) throw scimNotFound(`No SCIM endpoint at ${event.rawPath}`);
-    const connectionId = decodeURIComponent(match[1]!);
-    const [segment = '', id, ...rest] = (match[2] ?? '').split('/').map(decodeURIComponent);
-    if (rest.length) throw scimNotFound(`No SCIM endpoint at ${event.rawPath}`);
+    if (!match) throw scimNotFound(`No SCIM endpoint at ${pathForError(event.rawPath)}`);
+    const connectionId = decodePathSegment(match[1]!);
+    const [segment = '', id, ...rest] = (match[2] ?? '').split('/').map(decodePathSegment);
+    if (rest.length) throw scimNotFound(`No SCIM endpoint at ${pathForError(event.rawPath)}`);
     const method = event.requestContext.http.method.toUpperCase();
     // A user read by id starts beside the token check; it is used only once the token holds.
     const userRead =
@@ -105,7 +140,8 @@ export async function routeScim(
     const ctx = await authenticate(event, deps, connectionId);
     const baseUrl = scimBaseUrl(requestOrigin(event), connectionId);
     const params = event.queryStringParameters ?? {};
-    const notAllowed = () => new ScimError(405, `${method} is not allowed on ${event.rawPath}`);
+    const notAllowed = () =>
+      new ScimError(405, `${method} is not allowed on ${pathForError(event.rawPath)}`);
 
     switch (segment.toLowerCase()) {
       case 'serviceproviderconfig':
@@ -129,11 +165,18 @@ export async function routeScim(
         if (!one) throw scimNotFound(`No schema ${id}`);
         return respond({ status: 200, body: one });
       }
+      case SEARCH:
+        if (method !== 'POST' || id) throw notAllowed();
+        return respond(await service.searchAll(ctx, baseUrl, readBody()));
       case 'users':
+        if (id === SEARCH) {
+          if (method !== 'POST') throw notAllowed();
+          return respond(await service.searchUsers(ctx, baseUrl, readBody()));
+        }
         if (!id) {
           if (method === 'GET') return respond(await service.listUsers(ctx, baseUrl, params));
           if (method === 'POST') {
-            return respond(await service.createUser(ctx, baseUrl, readBody(event)));
+            return respond(await service.createUser(ctx, baseUrl, readBody()));
           }
           throw notAllowed();
         }
@@ -141,30 +184,34 @@ export async function routeScim(
           return respond(await service.getUser(ctx, baseUrl, id, params, userRead));
         }
         if (method === 'PUT') {
-          return respond(await service.replaceUser(ctx, baseUrl, id, readBody(event)));
+          return respond(await service.replaceUser(ctx, baseUrl, id, readBody()));
         }
         if (method === 'PATCH') {
-          return respond(await service.patchUser(ctx, baseUrl, id, readBody(event)));
+          return respond(await service.patchUser(ctx, baseUrl, id, readBody()));
         }
         if (method === 'DELETE') return respond(await service.deleteUser(ctx, id));
         throw notAllowed();
       case 'groups':
+        if (id === SEARCH) {
+          if (method !== 'POST') throw notAllowed();
+          return respond(await service.searchGroups(ctx, baseUrl, readBody()));
+        }
         if (!id) {
           if (method === 'GET') return respond(await service.listGroups(ctx, baseUrl, params));
           if (method === 'POST') {
-            return respond(await service.createGroup(ctx, baseUrl, readBody(event)));
+            return respond(await service.createGroup(ctx, baseUrl, readBody()));
           }
           throw notAllowed();
         }
         if (method === 'GET') return respond(await service.getGroup(ctx, baseUrl, id, params));
         if (method === 'PUT') {
-          return respond(await service.replaceGroup(ctx, baseUrl, id, readBody(event)));
+          return respond(await service.replaceGroup(ctx, baseUrl, id, readBody()));
         }
-        if (method === 'PATCH') return respond(await service.patchGroup(ctx, id, readBody(event)));
+        if (method === 'PATCH') return respond(await service.patchGroup(ctx, id, readBody()));
         if (method === 'DELETE') return respond(await service.deleteGroup(ctx, id));
         throw notAllowed();
       default:
-        throw scimNotFound(`No SCIM endpoint at ${event.rawPath}`);
+        throw scimNotFound(`No SCIM endpoint at ${pathForError(event.rawPath)}`);
     }
   } catch (error) {
     return scimErrorResponse(error);

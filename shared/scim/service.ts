@@ -5,7 +5,8 @@
  * writes nothing.
  */
 import type { Write } from '../admin/model.ts';
-import { ConflictError } from '../errors.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
+import { SLUG } from '../sign-in/decide.ts';
 import { invalidValue, ScimError, scimNotFound, uniqueness } from './errors.ts';
 import { type Filter, indexedEquality, matches } from './filter.ts';
 import { applyPatch } from './patch.ts';
@@ -22,7 +23,7 @@ import {
   type ScopeOrg,
   targetOrg,
 } from './provisioning.ts';
-import { type ListQuery, parseListQuery } from './query.ts';
+import { type ListQuery, parseListQuery, parseSearchRequest } from './query.ts';
 import type { ScimGroupRecord, ScimUserRecord } from './records.ts';
 import { nameKey } from './records.ts';
 import {
@@ -121,23 +122,42 @@ export async function getUser(
   return { status: 200, body: projectAttributes(renderUser(user, baseUrl), query) };
 }
 
-export async function listUsers(
-  ctx: ScimCtx,
-  baseUrl: string,
-  params: Record<string, string | undefined>,
-): Promise<ScimResult> {
-  const query = parseListQuery(params);
+/** The user holding a userName, if any; a name too long to be a key is held by none. */
+async function userByName(ctx: ScimCtx, userName: string): Promise<ScimUserRecord | undefined> {
+  try {
+    const id = await ctx.deps.scim.userIdByName(ctx.conn.id, nameKey(userName));
+    return id ? await ctx.deps.scim.getUser(ctx.conn.id, id) : undefined;
+  } catch (error) {
+    // DynamoDB refuses a key over its size limit; no user can hold such a name.
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+}
+
+async function queryUsers(ctx: ScimCtx, baseUrl: string, query: ListQuery): Promise<ScimResult> {
   const indexed = query.filter ? indexedEquality(query.filter) : undefined;
   let users: ScimUserRecord[];
   if (indexed?.attribute === 'userName') {
     // The lookup clients make before every create: one guard read, one item read.
-    const id = await ctx.deps.scim.userIdByName(ctx.conn.id, nameKey(indexed.value));
-    const user = id ? await ctx.deps.scim.getUser(ctx.conn.id, id) : undefined;
+    const user = await userByName(ctx, indexed.value);
     users = user ? [user] : [];
   } else {
     users = await ctx.deps.scim.listUsers(ctx.conn.id);
   }
   return { status: 200, body: page(users, (u) => renderUser(u, baseUrl), query) };
+}
+
+export function listUsers(
+  ctx: ScimCtx,
+  baseUrl: string,
+  params: Record<string, string | undefined>,
+): Promise<ScimResult> {
+  return queryUsers(ctx, baseUrl, parseListQuery(params));
+}
+
+/** `POST /Users/.search` (RFC 7644 §3.4.3): a list whose query is in the body. */
+export function searchUsers(ctx: ScimCtx, baseUrl: string, body: unknown): Promise<ScimResult> {
+  return queryUsers(ctx, baseUrl, parseSearchRequest(body));
 }
 
 export async function getGroup(
@@ -161,6 +181,34 @@ export async function listGroups(
   const query = parseListQuery(params);
   const groups = await ctx.deps.scim.listGroups(ctx.conn.id);
   return { status: 200, body: page(groups, (g) => renderGroup(g, baseUrl), query) };
+}
+
+/** `POST /Groups/.search`. */
+export async function searchGroups(
+  ctx: ScimCtx,
+  baseUrl: string,
+  body: unknown,
+): Promise<ScimResult> {
+  const query = parseSearchRequest(body);
+  const groups = await ctx.deps.scim.listGroups(ctx.conn.id);
+  return { status: 200, body: page(groups, (g) => renderGroup(g, baseUrl), query) };
+}
+
+/**
+ * `POST /.search` at the root (RFC 7644 §3.4.3): users then groups, each in id order, filtered
+ * and paged as one list (each resource is matched against its own schema).
+ */
+export async function searchAll(ctx: ScimCtx, baseUrl: string, body: unknown): Promise<ScimResult> {
+  const query = parseSearchRequest(body);
+  const [users, groups] = await Promise.all([
+    ctx.deps.scim.listUsers(ctx.conn.id),
+    ctx.deps.scim.listGroups(ctx.conn.id),
+  ]);
+  const resources = [
+    ...users.map((u) => () => renderUser(u, baseUrl)),
+    ...groups.map((g) => () => renderGroup(g, baseUrl)),
+  ];
+  return { status: 200, body: page(resources, (render) => render(), query) };
 }
 
 // ---- users ---------------------------------------------------------------------------------
@@ -223,7 +271,7 @@ async function planActivation(
     writes.push(...join);
   }
   for (const g of groups) {
-    const target = await targetOrg(ctx, g.displayName);
+    const target = await groupTeam(ctx, g.displayName);
     if (!target) continue;
     writes.push(...(await planGroupJoin(ctx, target, email, person, joined)));
   }
@@ -408,7 +456,9 @@ export async function patchUser(
     'User',
     { id },
   );
-  const after = changed ? await updateUser(ctx, before, resource as UserAttributes) : before;
+  // `remove` of `active` leaves it unassigned, which is not "active": the user is deactivated.
+  const attrs: UserAttributes = { ...resource, active: resource.active ?? false };
+  const after = changed ? await updateUser(ctx, before, attrs) : before;
   return { status: 200, body: renderUser(after, baseUrl) };
 }
 
@@ -449,16 +499,67 @@ export async function deleteUser(ctx: ScimCtx, id: string): Promise<ScimResult> 
 
 // ---- groups --------------------------------------------------------------------------------
 
-/** Group members must be users of this connection (400 otherwise, nothing written). */
-async function memberUsers(ctx: ScimCtx, attrs: GroupAttributes): Promise<ScimUserRecord[]> {
-  const ids = [...new Set((attrs.members ?? []).map((m) => m.value))];
-  const users = await Promise.all(ids.map((id) => ctx.deps.scim.getUser(ctx.conn.id, id)));
-  const missing = ids.filter((_, i) => !users[i]);
-  if (missing.length) {
-    throw invalidValue(`members: no user ${missing.slice(0, 5).join(', ')} in this connection`);
-  }
-  return users as ScimUserRecord[];
+/** An id longer than any key DynamoDB takes names no user (and would fail the whole read). */
+const MAX_ID_BYTES = 512;
+
+/** The users of these ids (one batched read per 100), without the ids that name none. */
+async function usersOf(ctx: ScimCtx, ids: readonly string[]): Promise<ScimUserRecord[]> {
+  const keyed = ids.filter((id) => Buffer.byteLength(id) <= MAX_ID_BYTES);
+  if (!keyed.length) return [];
+  const users = await ctx.deps.scim.getUsers(ctx.conn.id, keyed);
+  return users.filter((u): u is ScimUserRecord => !!u);
 }
+
+/** Group members must be users of this connection (400 otherwise, nothing written). */
+async function memberUsers(ctx: ScimCtx, ids: readonly string[]): Promise<ScimUserRecord[]> {
+  const unique = [...new Set(ids)];
+  const users = await usersOf(ctx, unique);
+  if (users.length < unique.length) {
+    const found = new Set(users.map((u) => u.id));
+    const missing = unique.filter((id) => !found.has(id));
+    throw invalidValue(
+      `members: no user ${missing
+        .slice(0, 5)
+        .map((id) => id.slice(0, 100))
+        .join(', ')} in this connection`,
+    );
+  }
+  return users;
+}
+
+/** The org and team a group maps to (SPEC §10), the team lower-cased as the sign-in reads it. */
+type GroupTeam = { org: ScopeOrg; team: string };
+
+/**
+ * The team a group named `<org>:<team>` maps to, for an org of the connection's scope; a team
+ * that is not a slug (SPEC §1) maps to nothing here (`checkGroupName` refuses it on write).
+ */
+async function groupTeam(ctx: ScimCtx, displayName: string): Promise<GroupTeam | undefined> {
+  const target = await targetOrg(ctx, displayName);
+  if (!target) return undefined;
+  const team = target.team.toLowerCase();
+  return SLUG.test(team) ? { org: target.org, team } : undefined;
+}
+
+/**
+ * A group named `<org>:<team>` whose org is in the connection's scope names a team, which must
+ * be a slug (SPEC §1, §10): otherwise 400 `invalidValue`, before anything is written. Other
+ * names (no colon, an org outside the scope) are plain SCIM groups.
+ */
+async function checkGroupName(ctx: ScimCtx, displayName: string): Promise<GroupTeam | undefined> {
+  const target = await targetOrg(ctx, displayName);
+  if (!target) return undefined;
+  const team = target.team.toLowerCase();
+  if (!SLUG.test(team)) {
+    throw invalidValue(
+      `displayName ${JSON.stringify(displayName.slice(0, 100))} maps to org ${target.org.name}, but its team is not a team name: lower case letters, digits and hyphens, 2 to 39 characters, starting with a letter or digit`,
+    );
+  }
+  return { org: target.org, team };
+}
+
+const sameTeam = (a: GroupTeam | undefined, b: GroupTeam | undefined) =>
+  !!a && !!b && a.org.id === b.org.id && a.team === b.team;
 
 /**
  * The membership effects of a group change, one transaction per person so that a large push
@@ -466,16 +567,12 @@ async function memberUsers(ctx: ScimCtx, attrs: GroupAttributes): Promise<ScimUs
  */
 async function applyGroupEffects(
   ctx: ScimCtx,
-  before: { displayName: string; members: ScimUserRecord[] } | undefined,
-  after: { displayName: string; members: ScimUserRecord[] } | undefined,
+  before: { target: GroupTeam | undefined; members: ScimUserRecord[] } | undefined,
+  after: { target: GroupTeam | undefined; members: ScimUserRecord[] } | undefined,
 ): Promise<void> {
-  const oldTarget = before ? await targetOrg(ctx, before.displayName) : undefined;
-  const newTarget = after ? await targetOrg(ctx, after.displayName) : undefined;
-  const same =
-    oldTarget &&
-    newTarget &&
-    oldTarget.org.id === newTarget.org.id &&
-    oldTarget.team === newTarget.team;
+  const oldTarget = before?.target;
+  const newTarget = after?.target;
+  const same = sameTeam(oldTarget, newTarget);
   const oldIds = new Set(before?.members.map((u) => u.id));
   const newIds = new Set(after?.members.map((u) => u.id));
   const leaving = (before?.members ?? []).filter((u) => !same || !newIds.has(u.id));
@@ -528,8 +625,9 @@ export async function createGroup(
   body: unknown,
 ): Promise<ScimResult> {
   const attrs = normaliseGroup(body);
-  const members = await memberUsers(ctx, attrs);
+  const target = await checkGroupName(ctx, attrs.displayName);
   const group = groupRecord(ctx, attrs, { id: ctx.deps.newId(), created: ctx.at, version: 1 });
+  const members = await memberUsers(ctx, group.members);
   try {
     await ctx.deps.store.apply([
       {
@@ -545,7 +643,7 @@ export async function createGroup(
   } catch (error) {
     throw translate(error);
   }
-  await applyGroupEffects(ctx, undefined, { displayName: group.displayName, members });
+  await applyGroupEffects(ctx, undefined, { target, members });
   return {
     status: 201,
     body: renderGroup(group, baseUrl),
@@ -558,8 +656,19 @@ async function updateGroup(
   before: ScimGroupRecord,
   attrs: GroupAttributes,
 ): Promise<ScimGroupRecord> {
-  const members = await memberUsers(ctx, attrs);
   const after = groupRecord(ctx, attrs, { ...before, version: before.version + 1 });
+  const [oldTarget, newTarget] = await Promise.all([
+    groupTeam(ctx, before.displayName),
+    after.displayName === before.displayName
+      ? groupTeam(ctx, after.displayName)
+      : checkGroupName(ctx, after.displayName),
+  ]);
+  // Only what changed is read: the work follows the request, not the group's size. A group that
+  // now maps to another team (a rename) moves every member.
+  const was = new Set(before.members);
+  const is = new Set(after.members);
+  const added = after.members.filter((id) => !was.has(id));
+  const addedUsers = await memberUsers(ctx, added);
   const writes: Write[] = [{ kind: 'putScimGroup', connectionId: ctx.conn.id, group: after }];
   const oldKey = nameKey(before.displayName);
   const newKey = nameKey(after.displayName);
@@ -591,14 +700,24 @@ async function updateGroup(
   // The people first, then the group: a request that fails half-way leaves the group as it
   // was, so the client's retry finds the same difference and completes it (each person's
   // change is idempotent).
-  const beforeMembers = (
-    await Promise.all(before.members.map((id) => ctx.deps.scim.getUser(ctx.conn.id, id)))
-  ).filter((u): u is ScimUserRecord => !!u);
-  await applyGroupEffects(
-    ctx,
-    { displayName: before.displayName, members: beforeMembers },
-    { displayName: after.displayName, members },
-  );
+  if (sameTeam(oldTarget, newTarget)) {
+    const removed = before.members.filter((id) => !is.has(id));
+    await applyGroupEffects(
+      ctx,
+      { target: oldTarget, members: await usersOf(ctx, removed) },
+      { target: newTarget, members: addedUsers },
+    );
+  } else if (oldTarget || newTarget) {
+    const [beforeMembers, afterMembers] = await Promise.all([
+      oldTarget ? usersOf(ctx, before.members) : [],
+      newTarget ? usersOf(ctx, after.members) : [],
+    ]);
+    await applyGroupEffects(
+      ctx,
+      { target: oldTarget, members: beforeMembers },
+      { target: newTarget, members: afterMembers },
+    );
+  }
   try {
     await ctx.deps.store.apply(writes);
   } catch (error) {
@@ -647,9 +766,9 @@ export async function deleteGroup(ctx: ScimCtx, id: string): Promise<ScimResult>
       },
     ])
     .catch((e) => Promise.reject(translate(e)));
-  const members = (
-    await Promise.all(group.members.map((m) => ctx.deps.scim.getUser(ctx.conn.id, m)))
-  ).filter((u): u is ScimUserRecord => !!u);
-  await applyGroupEffects(ctx, { displayName: group.displayName, members }, undefined);
+  const target = await groupTeam(ctx, group.displayName);
+  if (target) {
+    await applyGroupEffects(ctx, { target, members: await usersOf(ctx, group.members) }, undefined);
+  }
   return { status: 204 };
 }

@@ -7,7 +7,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ScimStore } from '../../scim/model.ts';
 import { type Key, keys, prefix } from '../../table/schema.ts';
 import { readScimGroup, readScimToken, readScimUser, str } from './items.ts';
-import { getItem as getItemByKey, queryAll } from './query.ts';
+import { batchGet, getItem as getItemByKey, keyOf, queryAll } from './query.ts';
 
 export function createScimStore(db: DynamoDBDocumentClient, tableName: string): ScimStore {
   const getItem = (key: Key) => getItemByKey(db, tableName, key);
@@ -26,6 +26,27 @@ export function createScimStore(db: DynamoDBDocumentClient, tableName: string): 
     async getUser(connectionId, id) {
       const item = await getItem(keys.scimUser(connectionId, id));
       return item ? readScimUser(item) : undefined;
+    },
+    async getUsers(connectionId, ids) {
+      // BatchGetItem takes 100 keys: the batches go out at once, one round trip for a group push.
+      const batches: string[][] = [];
+      for (let i = 0; i < ids.length; i += 100) batches.push(ids.slice(i, i + 100));
+      const found = new Map<string, Record<string, unknown>>();
+      for (const part of await Promise.all(
+        batches.map((batch) =>
+          batchGet(
+            db,
+            tableName,
+            batch.map((id) => keys.scimUser(connectionId, id)),
+          ),
+        ),
+      )) {
+        for (const [key, item] of part) found.set(key, item);
+      }
+      return ids.map((id) => {
+        const item = found.get(keyOf(keys.scimUser(connectionId, id)));
+        return item ? readScimUser(item) : undefined;
+      });
     },
     async getGroup(connectionId, id) {
       const item = await getItem(keys.scimGroup(connectionId, id));

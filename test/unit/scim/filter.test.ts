@@ -208,7 +208,8 @@ describe('parseFilter', () => {
     '(userName eq "a"',
     'userName eq "a")',
     'emails[type eq "work"',
-    'emails[type eq "work"].value eq "x"',
+    // Entra's `emails[type eq "work"].value eq "x"` parses (protocol.test.ts); a tail without a value does not.
+    'emails[type eq "work"].value eq',
     'emails[type[value eq 1] eq 2]',
     'name.givenName[x eq 1]',
     'a.b.c eq 1',
