@@ -99,7 +99,8 @@ export async function auditOrg(
   for (const i of indexed) {
     if (i.entity === 'member') {
       audit.members++;
-      if (i.role === 'owner') {
+      // A suspended owner counts as no owner (SPEC §10).
+      if (i.role === 'owner' && i.suspended !== true) {
         audit.owners++;
         audit.ownerEmails.push(String(i.email));
       }

@@ -5,6 +5,8 @@
 export const EVENT_TYPES = [
   'member_added',
   'member_removed',
+  'member_suspended',
+  'member_restored',
   'role_changed',
   'invitation_created',
   'invitation_accepted',

@@ -21,6 +21,8 @@ export const VIA_LABELS: Record<Via, string> = {
 export const EVENT_LABELS: Record<EventType, string> = {
   member_added: 'Member added',
   member_removed: 'Member removed',
+  member_suspended: 'Owner suspended (SCIM)',
+  member_restored: 'Owner restored',
   role_changed: 'Role changed',
   invitation_created: 'Invitation sent',
   invitation_accepted: 'Invitation accepted',

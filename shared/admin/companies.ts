@@ -6,7 +6,7 @@
  * The org's earlier events join the company's activity after the move.
  */
 import { ConflictError, NotFoundError } from '../errors.ts';
-import type { Ctx } from './context.ts';
+import { type Ctx, ownsOrg } from './context.ts';
 import type { CompanyRecord } from './model.ts';
 import type { CompanyView } from './schemas.ts';
 
@@ -43,7 +43,7 @@ export async function addOrgToCompany(
 ): Promise<CompanyView> {
   const access = await ctx.deps.store.orgAccess(body.orgId, ctx.caller.email);
   // Only an owner of the org may move it; for anyone else it does not exist.
-  if (access?.role !== 'owner') throw new NotFoundError(`Org ${body.orgId} not found`);
+  if (!access || !ownsOrg(access)) throw new NotFoundError(`Org ${body.orgId} not found`);
   const org = access.org;
   if (org.companyId === company.id) return companyView(ctx, company);
   if (org.companyId) {

@@ -35,9 +35,17 @@ export interface RecordCtx {
   at: string;
 }
 
-/** SPEC §5: org routes are for the org's owners and the owners of its company. */
+/**
+ * SPEC §5: org routes are for the org's owners and the owners of its company; SPEC §10: not for
+ * a suspended owner, nor for anyone a connection's SCIM client deactivated for the org, whatever
+ * else they are.
+ */
 export const administersOrg = (access: OrgAccess): boolean =>
-  access.role === 'owner' || access.companyOwner;
+  !access.scimDeactivated && (ownsOrg(access) || access.companyOwner);
+
+/** Whether the caller is an owner of the org in effect: not suspended, not SCIM deactivated. */
+export const ownsOrg = (access: OrgAccess): boolean =>
+  access.role === 'owner' && !access.suspended && !access.scimDeactivated;
 
 /** The org, when the caller administers it; 404 otherwise (existence is not revealed). */
 export async function resolveOrg(ctx: Ctx, orgId: string): Promise<OrgRecord> {
@@ -141,6 +149,7 @@ export const memberView = (m: MemberRecord): MemberView => ({
   teams: m.teams.map((t) => t.team).sort(),
   via: m.membership.via,
   joinedAt: m.membership.joinedAt,
+  ...(m.membership.suspended ? { suspended: true as const } : {}),
 });
 
 export const domainView = (c: DomainClaimRecord): DomainView => ({

@@ -98,10 +98,18 @@ export type Write = { conflict?: string | AppError } /** Put a new org (conditio
   /**
    * Move an org's counters. `seats: +1` carries the seat condition (`seatsUsed < seatLimit`
    * unless unlimited), `seats: -1` needs `seatsUsed > 0`; `owners: -1` needs `ownerCount > 1`
-   * (the last owner stays); `ownConfig` counts the org's own domains and SSO connections and
+   * (the last owner stays) unless `suspending`: a suspended owner keeps the membership and the
+   * count may reach 0 (`ownerCount > 0`); `ownConfig` counts the org's own domains and SSO connections and
    * needs the org to be outside any company.
    */
-  | { kind: 'orgCounters'; orgId: string; seats?: 1 | -1; owners?: 1 | -1; ownConfig?: 1 | -1 }
+  | {
+      kind: 'orgCounters';
+      orgId: string;
+      seats?: 1 | -1;
+      owners?: 1 | -1;
+      suspending?: true;
+      ownConfig?: 1 | -1;
+    }
   /** Put an org into a company (condition: in no company and without its own domains or connections). */
   | { kind: 'joinCompany'; orgId: string; companyId: string }
   /** Put a membership (condition: absent). */
@@ -185,8 +193,8 @@ export type Write = { conflict?: string | AppError } /** Put a new org (conditio
     }
   /** Put or replace a connection's SCIM token (no condition: a rotation replaces it). */
   | { kind: 'putScimToken'; token: ScimTokenRecord }
-  /** Delete a connection's SCIM token (condition: it exists). */
-  | { kind: 'deleteScimToken'; connectionId: string }
+  /** Delete a connection's SCIM token (condition: it exists, unless `ifExists`: then none). */
+  | { kind: 'deleteScimToken'; connectionId: string; ifExists?: true }
   /** Put a SCIM user (condition: absent when `user.version` is 1, else stored at `version - 1`). */
   | { kind: 'putScimUser'; connectionId: string; user: ScimUserRecord }
   /** Delete a SCIM user (condition: stored at `version`). */
@@ -217,8 +225,29 @@ export type Write = { conflict?: string | AppError } /** Put a new org (conditio
       at: string;
       cutoff: string;
     }
-  /** Mark (or unmark) a person as deactivated by a connection's SCIM client (mirrored in the summary). */
-  | { kind: 'scimDeactivated'; email: string; connectionId: string; on: boolean; at: string }
+  /**
+   * Mark (or unmark) a person as deactivated by a connection's SCIM client (mirrored in the
+   * summary), with what the mark covers (SPEC §10): the scope and its orgs.
+   */
+  | {
+      kind: 'scimDeactivated';
+      email: string;
+      connectionId: string;
+      on: boolean;
+      at: string;
+      cover?: { scope: ScopeRef; orgIds: string[] };
+    }
+  /**
+   * Suspend or restore an owner's membership (SPEC §10; condition: the membership exists as an
+   * owner, suspended as `membership` says); `membership` is as read.
+   */
+  | {
+      kind: 'setSuspended';
+      orgId: string;
+      email: string;
+      membership: Membership;
+      suspended: boolean;
+    }
 );
 
 /** The result of an org access check. */
@@ -228,6 +257,10 @@ export interface OrgAccess {
   role: Role | null;
   /** Whether the caller owns the org's company. */
   companyOwner: boolean;
+  /** Whether the caller's membership is suspended (SPEC §10: it administers nothing). */
+  suspended?: boolean | undefined;
+  /** Whether a connection's SCIM client deactivated the caller for this org (SPEC §10). */
+  scimDeactivated?: boolean | undefined;
 }
 
 /** The admin API's storage port; `shared/adapters/dynamodb/admin-store.ts` implements it. */

@@ -132,6 +132,115 @@ export function planRoleChange(ctx: Ctx, org: OrgRecord, member: MemberRecord, t
   ];
 }
 
+/**
+ * SPEC §10: the writes that suspend an org's last owner whom a connection's SCIM client
+ * deactivated: the membership stays (so the org keeps its owner of record) but counts as no
+ * owner (`ownerCount` may reach 0), administers nothing and is in no token; the org's and its
+ * company's owners are mailed.
+ */
+export function planSuspension(
+  ctx: RecordCtx,
+  org: OrgRecord,
+  member: MemberRecord,
+  details: Record<string, unknown>,
+): Write[] {
+  return [
+    {
+      kind: 'orgCounters',
+      orgId: org.id,
+      owners: -1,
+      suspending: true,
+      conflict: `The owners of ${org.name} changed meanwhile; retry`,
+    },
+    {
+      kind: 'setSuspended',
+      orgId: org.id,
+      email: member.email,
+      membership: member.membership,
+      suspended: true,
+      conflict: `The membership of ${member.email} changed meanwhile; retry`,
+    },
+    { kind: 'event', event: newEvent(ctx, org, 'member_suspended', member.email, details) },
+    {
+      kind: 'outbox',
+      notification: newNotification(
+        ctx,
+        org,
+        'member_suspended',
+        { email: member.email, name: member.name },
+        details,
+      ),
+    },
+  ];
+}
+
+/** SPEC §10: the writes that restore a suspended owner (an owner again); owners are mailed. */
+export function planRestore(
+  ctx: RecordCtx,
+  org: OrgRecord,
+  member: MemberRecord,
+  details: Record<string, unknown>,
+): Write[] {
+  return [
+    { kind: 'orgCounters', orgId: org.id, owners: 1 },
+    {
+      kind: 'setSuspended',
+      orgId: org.id,
+      email: member.email,
+      membership: member.membership,
+      suspended: false,
+      conflict: `The membership of ${member.email} changed meanwhile; retry`,
+    },
+    { kind: 'event', event: newEvent(ctx, org, 'member_restored', member.email, details) },
+    {
+      kind: 'outbox',
+      notification: newNotification(
+        ctx,
+        org,
+        'member_restored',
+        { email: member.email, name: member.name },
+        details,
+      ),
+    },
+  ];
+}
+
+/**
+ * `PUT /v1/orgs/{orgId}/members/{email}` on a suspended owner (SPEC §10): `owner` restores
+ * them, and the SCIM deactivations that covered the org no longer do (the administrator's
+ * decision for this org; their SSO sign-in stays denied until the IdP reactivates them);
+ * `member` is a 409.
+ */
+async function restoreMember(
+  ctx: Ctx,
+  org: OrgRecord,
+  member: MemberRecord,
+  role: Role,
+): Promise<MemberView> {
+  if (role !== 'owner') {
+    throw new ConflictError(
+      `${member.email} is a suspended owner of ${org.name}: set the role to owner to restore them, or remove them`,
+    );
+  }
+  const { person } = await ctx.deps.store.getPerson(member.email);
+  const uncover: Write[] = (person.scimDeactivations ?? [])
+    .filter((d) => d.scope && d.orgIds.includes(org.id))
+    .map((d) => ({
+      kind: 'scimDeactivated',
+      email: member.email,
+      connectionId: d.connectionId,
+      on: true,
+      at: ctx.at,
+      cover: { scope: d.scope!, orgIds: d.orgIds.filter((id) => id !== org.id) },
+    }));
+  await ctx.deps.store.apply([
+    ...planRestore(ctx, org, member, { restoredBy: ctx.caller.email }),
+    ...uncover,
+  ]);
+  const { suspended: _suspended, ...membership } = member.membership;
+  return memberView({ ...member, membership });
+}
+
 /** `PUT /v1/orgs/{orgId}/members/{email}`. */
 export async function setMemberRole(
   ctx: Ctx,
@@ -140,6 +249,7 @@ export async function setMemberRole(
   body: { role: Role },
 ): Promise<MemberView> {
   const member = await requireMember(ctx, org, email);
+  if (member.membership.suspended) return restoreMember(ctx, org, member, body.role);
   if (member.membership.role === body.role) return memberView(member);
   if (member.membership.role === 'owner' && org.ownerCount <= 1) {
     throw new ConflictError(lastOwner(org, email));
@@ -150,7 +260,8 @@ export async function setMemberRole(
 
 /** The writes of removing a member: the seat, the owner count, the member's teams. */
 export function planMemberRemoval(ctx: RecordCtx, org: OrgRecord, member: MemberRecord): Write[] {
-  const owner = member.membership.role === 'owner';
+  // A suspended owner counts as no owner (SPEC §10): removing them moves no owner count.
+  const owner = member.membership.role === 'owner' && !member.membership.suspended;
   return [
     {
       kind: 'orgCounters',
@@ -193,7 +304,8 @@ export function planMemberRemoval(ctx: RecordCtx, org: OrgRecord, member: Member
 /** `DELETE /v1/orgs/{orgId}/members/{email}`: frees a seat; never the last owner. */
 export async function removeMember(ctx: Ctx, org: OrgRecord, email: string): Promise<void> {
   const member = await requireMember(ctx, org, email);
-  if (member.membership.role === 'owner' && org.ownerCount <= 1) {
+  const owner = member.membership.role === 'owner' && !member.membership.suspended;
+  if (owner && org.ownerCount <= 1) {
     throw new ConflictError(lastOwner(org, email));
   }
   await ctx.deps.store.apply(planMemberRemoval(ctx, org, member));

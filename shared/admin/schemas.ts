@@ -253,6 +253,10 @@ export const Member = z.object({
   teams: z.array(z.string()),
   via: Via,
   joinedAt: Timestamp,
+  suspended: meta(z.optional(z.literal(true)), {
+    description:
+      "Present (true) on an owner a connection's SCIM client deactivated while they were the org's last owner: the membership is kept but administers nothing, counts as no owner and is in no token, until a company owner sets the role to owner again or the identity provider reactivates them",
+  }),
 });
 
 export const Invitation = z.object({

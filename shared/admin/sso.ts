@@ -16,7 +16,6 @@ import { normaliseDomain } from '../domains/normalise.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { log } from '../observability.ts';
 import { hashScimToken, newScimToken, scimBaseUrl } from '../scim/tokens.ts';
-import { SOCIAL_PROVIDERS } from '../trust/vouch.ts';
 import {
   CREATED_PROVIDER_PREFIX,
   DEFAULT_GROUPS_CLAIM,
@@ -25,6 +24,7 @@ import {
   type ProviderSource,
   providerNameFor,
 } from '../sso/identity-providers.ts';
+import { SOCIAL_PROVIDERS } from '../trust/vouch.ts';
 import { type Ctx, connectionView, newEvent, newNotification, scopeName } from './context.ts';
 import type { ConnectionRecord, DomainClaimRecord, ScopeContext, Write } from './model.ts';
 import type { Page, PageRequest } from './pagination.ts';
@@ -449,10 +449,15 @@ export function planConnectionUpdate(
       ),
     );
   }
+  // SPEC §10: turning SCIM off revokes the token in the same change; on again needs a new one.
+  if (before.scim && !after.scim) {
+    writes.push({ kind: 'deleteScimToken', connectionId: before.id, ifExists: true });
+  }
   writes.push({
     kind: 'event',
     event: newEvent(ctx, scope, 'sso_connection_updated', before.id, {
       changes: connectionChanges(before, after),
+      ...(before.scim && !after.scim ? { scimToken: 'revoked' } : {}),
     }),
   });
   return writes;

@@ -107,6 +107,29 @@ function content(n: Notification, ctx: RenderContext): Content {
         ],
       };
     }
+    case 'member_suspended': {
+      const connection = str('connectionName') ?? 'your SSO connection';
+      return {
+        subject: `${who} was deactivated and is suspended as the last owner of ${org}`,
+        paragraphs: [
+          `Your identity provider deactivated ${who} through SCIM provisioning (${connection}). They were the last owner of the organization ${org}, so their membership is kept but suspended, so that ${org} is not left without an owner: they administer nothing and ${org} has no owner in effect.`,
+          `To restore them, a company owner sets their role to owner again, or the identity provider reactivates them. Otherwise make someone else an owner of ${org}.${link(`orgs/${n.orgId}/members`)}`,
+        ],
+      };
+    }
+    case 'member_restored': {
+      const how =
+        str('via') === 'scim'
+          ? 'Your identity provider reactivated them through SCIM provisioning'
+          : `${str('restoredBy') ?? 'A company owner'} restored them`;
+      return {
+        subject: `${who} is an owner of ${org} again`,
+        paragraphs: [
+          `${how}: their suspended membership of the organization ${org} is restored, and they are an owner of ${org} again.`,
+          `If you did not expect this, review the members of ${org}.${link(`orgs/${n.orgId}/members`)}`,
+        ],
+      };
+    }
     case 'invitation':
       return {
         subject: `You are invited to join ${org}`,

@@ -8,16 +8,20 @@
  * - a group named `org:team`, for an org of the connection's scope, puts its active members in
  *   that org (a seat when new to it) and team; other names change nothing in orgs;
  * - deactivating or deleting a user removes every membership in the connection's scope
- *   (freeing seats) but the last owner's, and marks the person so that their SSO sign-in
- *   through this connection is denied.
+ *   (freeing seats) but the last owner's, which is kept suspended, and marks the person with
+ *   the scope and its orgs, so that every door of the scope holds (SSO sign-in, admin API,
+ *   token claims); reactivation restores the suspended memberships;
+ * - the connection's current verified domains bound every effect: a user whose address left
+ *   them gains nothing (`connectionVouches`, the trust rule of shared/trust/vouch.ts).
  */
 import { newEvent, newNotification, type RecordCtx } from '../admin/context.ts';
 import type { ConnectionRecord, MemberRecord, OrgRecord, Write } from '../admin/model.ts';
-import { planMemberRemoval } from '../admin/orgs.ts';
+import { planMemberRemoval, planSuspension } from '../admin/orgs.ts';
 import { normaliseEmail } from '../domains/normalise.ts';
 import { ConflictError } from '../errors.ts';
 import { NOTICE_QUIET_MS } from '../sign-in/decide.ts';
-import type { PersonState } from '../sign-in/types.ts';
+import type { Connection, PersonState } from '../sign-in/types.ts';
+import { connectionServes, vouch } from '../trust/vouch.ts';
 import { invalidValue } from './errors.ts';
 import type { ScimDeps } from './model.ts';
 import type { UserAttributes } from './resource.ts';
@@ -46,7 +50,7 @@ export class NameTakenError extends ConflictError {}
 export function personEmail(attrs: UserAttributes, conn: ConnectionRecord): string {
   const served = (raw: unknown) => {
     const e = normaliseEmail(raw);
-    return e && conn.domains.includes(e.domain) ? e.email : undefined;
+    return e && connectionServes(conn, e.domain) ? e.email : undefined;
   };
   if (attrs.userName.includes('@')) {
     const email = served(attrs.userName);
@@ -70,6 +74,14 @@ export function personEmail(attrs: UserAttributes, conn: ConnectionRecord): stri
     `userName ${attrs.userName} is not an email address and no email is on the connection's verified domains (${conn.domains.join(', ') || 'none'})`,
   );
 }
+
+/**
+ * SPEC §8, §10: whether the connection, as read for this request, still speaks for `email`
+ * (the trust rule: its IdP vouches only for its current verified domains). A SCIM user whose
+ * address left the connection's domains gains nothing and is reported inactive.
+ */
+export const connectionVouches = (conn: Connection, email: string): boolean =>
+  vouch({ email, emailVerified: true, provider: conn.providerName }, conn).trusted;
 
 /** The org and team a group's displayName names (`org:team`), when it does. */
 export function groupTarget(displayName: string): { orgName: string; team: string } | undefined {
@@ -121,7 +133,7 @@ export function planJoin(
   email: string,
   person: PersonState,
 ): Write[] {
-  if (isMember(person, org.id)) return [];
+  if (isMember(person, org.id) || !connectionVouches(ctx.conn, email)) return [];
   const invited = person.invitations.some((i) => i.orgId === org.id);
   const name = person.account?.name ?? null;
   return [
@@ -173,6 +185,7 @@ export function planTeamAdd(
   person: PersonState,
   joining: boolean,
 ): Write[] {
+  if (!connectionVouches(ctx.conn, email)) return [];
   if (person.teamMemberships.some((t) => t.orgId === org.id && t.team === team)) return [];
   return [
     { kind: 'putTeamMember', orgId: org.id, team, email, via: 'scim', joining, at: ctx.at },
@@ -226,31 +239,52 @@ const orgStub = (org: ScopeOrg): OrgRecord => ({
   createdAt: '',
 });
 
+/** A person's membership of one org, as the admin plans read it. */
+export const memberOf = (
+  email: string,
+  person: PersonState,
+  membership: PersonState['memberships'][number],
+): MemberRecord => ({
+  email,
+  membership,
+  teams: person.teamMemberships
+    .filter((t) => t.orgId === membership.orgId)
+    .map((t) => ({ team: t.team, via: t.via })),
+  username: person.account?.username ?? null,
+  name: person.account?.name ?? null,
+});
+
+/** What records of a suspension or a restoration say about the connection. */
+export const scimDetails = (ctx: ScimCtx) => ({
+  via: 'scim',
+  connectionId: ctx.conn.id,
+  connectionName: ctx.conn.name,
+});
+
 /**
- * The writes that take `email` out of every org of the connection's scope (seats freed, teams
- * with them), except an org of which they are the last owner, which would be left without one.
+ * The writes that take `email` out of every org of the connection's scope (`orgs`; seats freed,
+ * teams with them), except an org of which they are the last owner, which would be left without
+ * one: there the membership is kept, suspended (SPEC §10). A suspended membership stays as it is
+ * while the org has no other owner, and is removed once it has.
  */
 export async function planLeaveScope(
   ctx: ScimCtx,
   email: string,
   person: PersonState,
+  orgs?: readonly ScopeOrg[],
 ): Promise<Write[]> {
-  const inScope = new Set((await scopeOrgs(ctx)).map((o) => o.id));
+  const inScope = new Set((orgs ?? (await scopeOrgs(ctx))).map((o) => o.id));
   const writes: Write[] = [];
   for (const m of person.memberships) {
     if (!inScope.has(m.orgId)) continue;
     const org = await ctx.deps.store.getOrg(m.orgId);
     if (!org) continue;
-    if (m.role === 'owner' && org.ownerCount <= 1) continue;
-    const member: MemberRecord = {
-      email,
-      membership: m,
-      teams: person.teamMemberships
-        .filter((t) => t.orgId === m.orgId)
-        .map((t) => ({ team: t.team, via: t.via })),
-      username: person.account?.username ?? null,
-      name: person.account?.name ?? null,
-    };
+    const member = memberOf(email, person, m);
+    if (m.suspended && org.ownerCount < 1) continue;
+    if (!m.suspended && m.role === 'owner' && org.ownerCount <= 1) {
+      writes.push(...planSuspension(ctx, org, member, scimDetails(ctx)));
+      continue;
+    }
     const removal = planMemberRemoval(ctx, org, member);
     for (const w of removal) {
       if (w.kind === 'event') w.event.details = { ...w.event.details, via: 'scim' };

@@ -5,12 +5,17 @@
  * writes nothing.
  */
 import type { Write } from '../admin/model.ts';
+import { planRestore } from '../admin/orgs.ts';
+import { normaliseEmail } from '../domains/normalise.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { SLUG } from '../sign-in/decide.ts';
+import type { PersonState } from '../sign-in/types.ts';
 import { invalidValue, ScimError, scimNotFound, uniqueness } from './errors.ts';
 import { type Filter, indexedEquality, matches } from './filter.ts';
 import { applyPatch } from './patch.ts';
 import {
+  connectionVouches,
+  memberOf,
   NameTakenError,
   NoSeatError,
   personEmail,
@@ -21,6 +26,8 @@ import {
   planTeamRemoval,
   type ScimCtx,
   type ScopeOrg,
+  scimDetails,
+  scopeOrgs,
   targetOrg,
 } from './provisioning.ts';
 import { type ListQuery, parseListQuery, parseSearchRequest } from './query.ts';
@@ -50,9 +57,16 @@ export interface ScimResult {
 const location = (baseUrl: string, kind: 'Users' | 'Groups', id: string) =>
   `${baseUrl}/${kind}/${encodeURIComponent(id)}`;
 
-export function renderUser(u: ScimUserRecord, baseUrl: string): PlainObject {
+/**
+ * A user as SCIM answers it; `active` is false while the user's email is outside the
+ * connection's verified domains as read for this request (SPEC §10: the domains bound every effect).
+ */
+export function renderUser(u: ScimUserRecord, baseUrl: string, conn: ScimCtx['conn']): PlainObject {
   return toUserResource(
-    { ...(u.attributes as unknown as UserAttributes), active: u.active },
+    {
+      ...(u.attributes as unknown as UserAttributes),
+      active: u.active && connectionVouches(conn, u.email),
+    },
     {
       id: u.id,
       created: u.created,
@@ -119,7 +133,7 @@ export async function getUser(
   const query = parseListQuery(params);
   const user = await read;
   if (!user) throw scimNotFound(`User ${id} not found`);
-  return { status: 200, body: projectAttributes(renderUser(user, baseUrl), query) };
+  return { status: 200, body: projectAttributes(renderUser(user, baseUrl, ctx.conn), query) };
 }
 
 /** The user holding a userName, if any; a name too long to be a key is held by none. */
@@ -144,7 +158,7 @@ async function queryUsers(ctx: ScimCtx, baseUrl: string, query: ListQuery): Prom
   } else {
     users = await ctx.deps.scim.listUsers(ctx.conn.id);
   }
-  return { status: 200, body: page(users, (u) => renderUser(u, baseUrl), query) };
+  return { status: 200, body: page(users, (u) => renderUser(u, baseUrl, ctx.conn), query) };
 }
 
 export function listUsers(
@@ -205,7 +219,7 @@ export async function searchAll(ctx: ScimCtx, baseUrl: string, body: unknown): P
     ctx.deps.scim.listGroups(ctx.conn.id),
   ]);
   const resources = [
-    ...users.map((u) => () => renderUser(u, baseUrl)),
+    ...users.map((u) => () => renderUser(u, baseUrl, ctx.conn)),
     ...groups.map((g) => () => renderGroup(g, baseUrl)),
   ];
   return { status: 200, body: page(resources, (render) => render(), query) };
@@ -250,6 +264,9 @@ async function planActivation(
   email: string,
   groups: ScimGroupRecord[],
 ): Promise<Write[]> {
+  // SPEC §10: an address outside the connection's current domains gains nothing, not even the
+  // lifting of its deactivation.
+  if (!connectionVouches(ctx.conn, email)) return [];
   const [{ person }, defaultOrg] = await Promise.all([
     ctx.deps.store.getPerson(email),
     ctx.deps.store.getOrg(ctx.conn.defaultOrg.id),
@@ -264,7 +281,10 @@ async function planActivation(
       at: ctx.at,
     });
   }
-  const joined = new Set<string>();
+  // A membership restored here is written in this change: its team places need no check of it.
+  const restored = await planRestorations(ctx, email, person);
+  writes.push(...restored.writes);
+  const joined = new Set<string>(restored.orgIds);
   if (defaultOrg) {
     const join = planJoin(ctx, defaultOrg, email, person);
     if (join.length) joined.add(defaultOrg.id);
@@ -294,15 +314,27 @@ async function planGroupJoin(
     writes.push(...planJoin(ctx, org, email, person));
     joined.add(org.id);
   }
-  writes.push(...planTeamAdd(ctx, target.org, target.team, email, person, !member));
+  writes.push(
+    ...planTeamAdd(
+      ctx,
+      target.org,
+      target.team,
+      email,
+      person,
+      !member || joined.has(target.org.id),
+    ),
+  );
   return writes;
 }
 
-/** The writes of deactivation: memberships in scope removed, the person marked. */
+/**
+ * The writes of deactivation: memberships in scope removed (a last owner's suspended), the
+ * person marked with what the mark covers: the scope and its orgs (SPEC §10, every door).
+ */
 async function planDeactivation(ctx: ScimCtx, email: string): Promise<Write[]> {
-  const { person } = await ctx.deps.store.getPerson(email);
+  const [{ person }, orgs] = await Promise.all([ctx.deps.store.getPerson(email), scopeOrgs(ctx)]);
   return [
-    ...(await planLeaveScope(ctx, email, person)),
+    ...(await planLeaveScope(ctx, email, person, orgs)),
     ...(person.scimDeactivated?.includes(ctx.conn.id)
       ? []
       : [
@@ -312,9 +344,31 @@ async function planDeactivation(ctx: ScimCtx, email: string): Promise<Write[]> {
             connectionId: ctx.conn.id,
             on: true,
             at: ctx.at,
+            cover: { scope: ctx.conn.scope, orgIds: orgs.map((o) => o.id) },
           },
         ]),
   ];
+}
+
+/** The writes that restore the person's suspended memberships of the scope (SPEC §10). */
+async function planRestorations(
+  ctx: ScimCtx,
+  email: string,
+  person: PersonState,
+): Promise<{ writes: Write[]; orgIds: string[] }> {
+  const suspended = person.memberships.filter((m) => m.suspended);
+  if (!suspended.length) return { writes: [], orgIds: [] };
+  const inScope = new Set((await scopeOrgs(ctx)).map((o) => o.id));
+  const writes: Write[] = [];
+  const orgIds: string[] = [];
+  for (const m of suspended) {
+    if (!inScope.has(m.orgId)) continue;
+    const org = await ctx.deps.store.getOrg(m.orgId);
+    if (!org) continue;
+    writes.push(...planRestore(ctx, org, memberOf(email, person, m), scimDetails(ctx)));
+    orgIds.push(org.id);
+  }
+  return { writes, orgIds };
 }
 
 const groupsOf = async (ctx: ScimCtx, userId: string) =>
@@ -363,9 +417,24 @@ export async function createUser(
   await applyWithSeats(ctx, writes, email);
   return {
     status: 201,
-    body: renderUser(user, baseUrl),
+    body: renderUser(user, baseUrl, ctx.conn),
     location: location(baseUrl, 'Users', user.id),
   };
+}
+
+/**
+ * The person of an updated user: as `personEmail`, except that a user still naming the address
+ * it had, now outside the connection's domains, keeps it (so that it can be deactivated; it
+ * gains nothing while there). A new address outside the domains is a 400.
+ */
+function userEmail(ctx: ScimCtx, attrs: UserAttributes, before: ScimUserRecord): string {
+  try {
+    return personEmail(attrs, ctx.conn);
+  } catch (error) {
+    const named = [attrs.userName, ...(attrs.emails ?? []).map((e) => e.value)];
+    if (named.some((raw) => normaliseEmail(raw)?.email === before.email)) return before.email;
+    throw error;
+  }
 }
 
 /** PUT and PATCH: the user's new attributes, with their effects. */
@@ -374,7 +443,7 @@ async function updateUser(
   before: ScimUserRecord,
   attrs: UserAttributes,
 ): Promise<ScimUserRecord> {
-  const email = personEmail(attrs, ctx.conn);
+  const email = userEmail(ctx, attrs, before);
   const active = attrs.active ?? before.active;
   const after: ScimUserRecord = {
     ...before,
@@ -440,7 +509,7 @@ export async function replaceUser(
   const attrs = normaliseUser(body);
   const before = await requireUser(ctx, id);
   const after = await updateUser(ctx, before, attrs);
-  return { status: 200, body: renderUser(after, baseUrl) };
+  return { status: 200, body: renderUser(after, baseUrl, ctx.conn) };
 }
 
 export async function patchUser(
@@ -459,7 +528,7 @@ export async function patchUser(
   // `remove` of `active` leaves it unassigned, which is not "active": the user is deactivated.
   const attrs: UserAttributes = { ...resource, active: resource.active ?? false };
   const after = changed ? await updateUser(ctx, before, attrs) : before;
-  return { status: 200, body: renderUser(after, baseUrl) };
+  return { status: 200, body: renderUser(after, baseUrl, ctx.conn) };
 }
 
 export async function deleteUser(ctx: ScimCtx, id: string): Promise<ScimResult> {

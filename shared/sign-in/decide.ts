@@ -4,6 +4,7 @@
  * Every rule below names the spec paragraph it implements.
  */
 import type { ScopeRef } from '../table/schema.ts';
+import { withheldOrgs } from '../tokens/orgs-claim.ts';
 import { type Vouch, vouch } from '../trust/vouch.ts';
 import {
   type Connection,
@@ -249,12 +250,16 @@ class PlanBuilder {
   }
 
   finish(): Plan {
-    this.plan.memberships = [...this.members.entries()].map(([orgId, m]) => ({
-      orgId,
-      orgName: m.orgName,
-      role: m.role,
-      teams: [...m.teams].sort(),
-    }));
+    // SPEC §10: a suspended membership, or one a SCIM deactivation covers, is answered nowhere.
+    const withheld = withheldOrgs(this.state.person);
+    this.plan.memberships = [...this.members.entries()]
+      .filter(([orgId]) => !withheld.has(orgId))
+      .map(([orgId, m]) => ({
+        orgId,
+        orgName: m.orgName,
+        role: m.role,
+        teams: [...m.teams].sort(),
+      }));
     return this.plan;
   }
 }

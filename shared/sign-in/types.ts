@@ -43,6 +43,12 @@ export interface Membership {
   role: Role;
   via: Via;
   joinedAt: string;
+  /**
+   * SPEC §10: an owner the connection's SCIM client deactivated while they were the org's last
+   * owner keeps the membership, suspended: it administers nothing, counts as no owner and is in
+   * no token, until a company owner or the IdP's reactivation restores it.
+   */
+  suspended?: boolean | undefined;
 }
 
 export interface TeamMembership {
@@ -77,6 +83,8 @@ export interface PersonState {
   invitations: Invitation[];
   /** Connections whose SCIM client deactivated or deleted the person (SPEC §10). */
   scimDeactivated?: string[] | undefined;
+  /** The same deactivations with what they cover (SPEC §10: every door of the scope). */
+  scimDeactivations?: ScimDeactivation[] | undefined;
   notices: Notice[];
   /**
    * The person's items as stored, when they were read from their partition rather than from
@@ -84,6 +92,18 @@ export interface PersonState {
    * them. Opaque to the decision.
    */
   items?: readonly Record<string, unknown>[] | undefined;
+}
+
+/** A SCIM deactivation (SPEC §10) and the doors it closes. */
+export interface ScimDeactivation {
+  connectionId: string;
+  /** The connection's scope: its company's routes answer 404 to the person. */
+  scope: ScopeRef | null;
+  /**
+   * The orgs of the scope when the person was deactivated, but those a company owner restored
+   * them in since: the orgs the person neither administers nor finds in their tokens.
+   */
+  orgIds: string[];
 }
 
 /** The sign-in's view of a verified domain (SPEC §3.5). */
@@ -150,6 +170,10 @@ export type NotificationType =
   | 'domain_verification_lost'
   /** A domain stopped being verified and left an SSO connection (SPEC §8). */
   | 'sso_domain_detached'
+  /** SCIM deactivated an org's last owner: the membership is kept, suspended (SPEC §10). */
+  | 'member_suspended'
+  /** A suspended membership was restored (SPEC §10). */
+  | 'member_restored'
   | 'invitation';
 
 /** An outbox item: the notifier mails it after the transaction commits. */

@@ -14,9 +14,24 @@ export interface OrgClaim {
   teams: string[];
 }
 
-/** The claims to add: `orgs`, and `orgs_truncated` when more than fit. */
+/**
+ * SPEC §10: the orgs whose membership the person holds at no door: a suspended membership, or
+ * an org a connection's SCIM client deactivated them for (the orgs its mark covers).
+ */
+export function withheldOrgs(person: PersonState): Set<string> {
+  const withheld = new Set(person.scimDeactivations?.flatMap((d) => d.orgIds) ?? []);
+  for (const m of person.memberships) if (m.suspended) withheld.add(m.orgId);
+  return withheld;
+}
+
+/**
+ * The claims to add: `orgs`, and `orgs_truncated` when more than fit; memberships the person
+ * holds at no door (`withheldOrgs`) are left out.
+ */
 export function orgsClaims(person: PersonState): { orgs: OrgClaim[]; orgs_truncated?: true } {
-  const orgs = [...person.memberships]
+  const withheld = withheldOrgs(person);
+  const orgs = person.memberships
+    .filter((m) => !withheld.has(m.orgId))
     .sort((a, b) => a.orgName.localeCompare(b.orgName))
     .map((m) => ({
       id: m.orgId,

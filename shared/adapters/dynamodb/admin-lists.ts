@@ -131,6 +131,7 @@ export function createAdminLists(db: DynamoDBDocumentClient, tableName: string):
             teams: [],
             via: str(item.via) as Via,
             joinedAt: str(item.joinedAt),
+            ...(item.suspended === true ? { suspended: true as const } : {}),
           });
         } else if (item.entity === 'teamMember') {
           const m = members[members.length - 1];

@@ -7,7 +7,14 @@ import type { AdminStore, OrgAccess } from '../../admin/model.ts';
 import type { Role } from '../../sign-in/types.ts';
 import { type Key, keys, prefix } from '../../table/schema.ts';
 import { readCompany, readConnectionRecord, readMember, str } from './admin-records.ts';
-import { type DomainClaimRecord, readConnection, readDomainClaim, readOrg } from './items.ts';
+import {
+  type DomainClaimRecord,
+  readConnection,
+  readDomainClaim,
+  readOrg,
+  readPerson,
+} from './items.ts';
+import { readSummary } from './person-changes.ts';
 import { createPersonReader } from './person-reader.ts';
 import { batchGet, foundItem, getItem as getItemByKey, queryAll, queryPartition } from './query.ts';
 
@@ -23,32 +30,49 @@ export type AdminReads = Omit<
   | 'listEvents'
 >;
 
+/** The SCIM deactivations (SPEC §10) the person's summary mirrors, from a BatchGet that read it. */
+const scimDeactivations = (found: Map<string, Record<string, unknown>>, email: string) =>
+  readPerson(readSummary(foundItem(found, keys.personSummary(email)))).scimDeactivations ?? [];
+
 export function createAdminReads(db: DynamoDBDocumentClient, tableName: string): AdminReads {
   const getItem = (key: Key) => getItemByKey(db, tableName, key);
 
   return {
     async orgAccess(orgId, email): Promise<OrgAccess | undefined> {
-      const found = await batchGet(db, tableName, [keys.org(orgId), keys.member(orgId, email)]);
+      // The caller's summary rides in the same BatchGet: its SCIM deactivations (SPEC §10).
+      const found = await batchGet(db, tableName, [
+        keys.org(orgId),
+        keys.member(orgId, email),
+        keys.personSummary(email),
+      ]);
       const orgRaw = foundItem(found, keys.org(orgId));
       if (!orgRaw) return undefined;
       const org = readOrg(orgRaw);
       const member = foundItem(found, keys.member(orgId, email));
       const role = member ? (str(member.role) as Role) : null;
+      const suspended = member?.suspended === true;
+      const deactivations = scimDeactivations(found, email);
+      const scimDeactivated = deactivations.some((d) => d.orgIds.includes(orgId));
       let companyOwner = false;
-      if (org.companyId && role !== 'owner') {
+      if (org.companyId && (role !== 'owner' || suspended)) {
         companyOwner = !!(await getItem(keys.companyOwner(org.companyId, email)));
       }
-      return { org, role, companyOwner };
+      return { org, role, companyOwner, suspended, scimDeactivated };
     },
 
     async ownedCompany(companyId, email) {
       const found = await batchGet(db, tableName, [
         keys.companyOwner(companyId, email),
         keys.company(companyId),
+        keys.personSummary(email),
       ]);
       const company = foundItem(found, keys.company(companyId));
       if (!company || !foundItem(found, keys.companyOwner(companyId, email))) return undefined;
-      return readCompany(company);
+      // SPEC §10: a person SCIM deactivated by a connection of the company does not own it.
+      const deactivated = scimDeactivations(found, email).some(
+        (d) => d.scope?.type === 'company' && d.scope.id === companyId,
+      );
+      return deactivated ? undefined : readCompany(company);
     },
 
     async getOrg(orgId) {

@@ -158,8 +158,9 @@ export function createAdminWrites(
           adds.push('ownerCount :owners');
           values[':owners'] = w.owners;
           if (w.owners < 0) {
-            conditions.push('ownerCount > :one');
-            values[':one'] = 1;
+            // The last-owner guard; a suspended owner stays a member, so the count may reach 0.
+            conditions.push(w.suspending ? 'ownerCount > :none' : 'ownerCount > :one');
+            values[w.suspending ? ':none' : ':one'] = w.suspending ? 0 : 1;
           }
         }
         if (w.ownConfig) {
@@ -196,6 +197,19 @@ export function createAdminWrites(
             'SET #role = :to',
             'attribute_exists(pk) AND #role = :from',
             { ':to': w.to, ':from': w.from },
+            { '#role': 'role' },
+          ),
+        ];
+      case 'setSuspended':
+        summary.updated(memberItem(w.email, { ...w.membership, suspended: w.suspended }));
+        return [
+          update(
+            keys.member(w.orgId, w.email),
+            w.suspended ? 'SET suspended = :t' : 'REMOVE suspended',
+            w.suspended
+              ? 'attribute_exists(pk) AND #role = :owner AND attribute_not_exists(suspended)'
+              : 'attribute_exists(pk) AND #role = :owner AND suspended = :t',
+            { ':owner': 'owner', ':t': true },
             { '#role': 'role' },
           ),
         ];
@@ -438,7 +452,9 @@ export function createAdminWrites(
       case 'putScimToken':
         return [put(scimTokenItem(w.token))];
       case 'deleteScimToken':
-        return [del(keys.scimToken(w.connectionId), exists)];
+        return w.ifExists
+          ? [{ Delete: { TableName: tableName, Key: primaryKey(keys.scimToken(w.connectionId)) } }]
+          : [del(keys.scimToken(w.connectionId), exists)];
       case 'putScimUser':
         return [versioned(scimUserItem(w.connectionId, w.user), w.user.version)];
       case 'deleteScimUser':
@@ -486,7 +502,7 @@ export function createAdminWrites(
             },
           ];
         }
-        const item = scimDeactivatedItem(w.email, w.connectionId, w.at);
+        const item = scimDeactivatedItem(w.email, w.connectionId, w.at, w.cover);
         summary.put(item);
         return [put(item)];
       }

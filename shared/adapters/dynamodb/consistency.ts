@@ -49,7 +49,7 @@ export function personDrift(
   const items = partition.filter((i) => i !== summary);
   const summaryDrift = comparable(items) !== comparable(readSummary(summary));
   const owned = readPerson(items)
-    .memberships.filter((m) => m.role === 'owner')
+    .memberships.filter((m) => m.role === 'owner' && !m.suspended)
     .map((m) => m.orgId);
   const entries = items
     .map((i) => String(i[attr.sk]))

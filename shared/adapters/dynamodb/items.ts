@@ -83,6 +83,7 @@ export const memberItem = (email: string, m: Membership): Item => ({
   role: m.role,
   via: m.via,
   joinedAt: m.joinedAt,
+  ...(m.suspended ? { suspended: true } : {}),
 });
 
 /** An org's owner in the index the notifier reads (`PersonChanges` keeps it with the membership). */
@@ -199,6 +200,7 @@ export function readPerson(items: Record<string, unknown>[]): PersonState {
         role: str(item.role) as Role,
         via: str(item.via) as Via,
         joinedAt: str(item.joinedAt),
+        ...(item.suspended === true ? { suspended: true } : {}),
       });
     } else if (sk.startsWith(prefix.invitation)) {
       person.invitations.push({
@@ -211,6 +213,14 @@ export function readPerson(items: Record<string, unknown>[]): PersonState {
       });
     } else if (sk.startsWith(prefix.scimDeactivated)) {
       person.scimDeactivated = [...(person.scimDeactivated ?? []), str(item.connectionId)];
+      person.scimDeactivations = [
+        ...(person.scimDeactivations ?? []),
+        {
+          connectionId: str(item.connectionId),
+          scope: (item.scope as ScopeRef | undefined) ?? null,
+          orgIds: Array.isArray(item.orgIds) ? item.orgIds.map(str) : [],
+        },
+      ];
     } else if (sk.startsWith(prefix.notice)) {
       person.notices.push({
         kind: str(item.kind) as Notice['kind'],
@@ -364,13 +374,22 @@ export const ssoConnectionItem = (c: Connection & { createdAt: string }): Item =
   ...c,
 });
 
-/** A person the connection's SCIM client deactivated or deleted (SPEC §10), mirrored in the summary. */
-export const scimDeactivatedItem = (email: string, connectionId: string, at: string): Item => ({
+/**
+ * A person the connection's SCIM client deactivated or deleted (SPEC §10), mirrored in the
+ * summary with what it covers: the connection's scope and the scope's orgs (`ScimDeactivation`).
+ */
+export const scimDeactivatedItem = (
+  email: string,
+  connectionId: string,
+  at: string,
+  cover: { scope: ScopeRef; orgIds: string[] } | undefined,
+): Item => ({
   ...keys.scimDeactivated(email, connectionId),
   entity: 'scimDeactivated',
   email,
   connectionId,
   at,
+  ...(cover ? { scope: { type: cover.scope.type, id: cover.scope.id }, orgIds: cover.orgIds } : {}),
 });
 
 // ---- SCIM (SPEC §10) -----------------------------------------------------------------------

@@ -4,7 +4,8 @@
  *
  * - the person summary, updated in the same transaction;
  * - the org-owner index entry (`ACCOUNT#<email>` / `ORGOWNER#<orgId>`, on gsi1 `ORG#<orgId>` /
- *   `OWNER#<email>`), present while the membership's role is owner, so that the notifier reads
+ *   `OWNER#<email>`), present while the membership's role is owner and it is not suspended
+ *   (SPEC §10: a suspended owner counts as no owner), so that the notifier reads
  *   an org's owners without reading its members.
  *
  * The person summary (`ACCOUNT#<email>` / `SUMMARY`) is one item mirroring what the sign-in decides
@@ -44,6 +45,9 @@ const MIRRORED = [
 const ACCOUNT_SK = keys.account('').sk;
 
 const PERSON = keys.person('');
+
+/** A membership item that makes its person an owner: its role, unless suspended (SPEC §10). */
+const owns = (item: Record<string, unknown>) => item.role === 'owner' && item.suspended !== true;
 
 /** Whether the summary mirrors an item with this sort key (of a person's partition). */
 export const isMirrored = (sk: string): boolean =>
@@ -129,7 +133,7 @@ export class PersonChanges {
   put(item: Record<string, unknown> & Key): void {
     this.change(item, { op: 'set', value: mirrorValue(item) });
     // A membership put as a member needs no owner entry removed, unless this transaction made one.
-    this.owner(item, item.role === 'owner', item.role !== 'owner');
+    this.owner(item, owns(item), !owns(item));
   }
 
   /**
@@ -149,7 +153,7 @@ export class PersonChanges {
    */
   updated(item: Record<string, unknown> & Key): void {
     this.change(item, { op: 'set', value: mirrorValue(item) });
-    if (item.role !== undefined) this.owner(item, item.role === 'owner');
+    if (item.role !== undefined) this.owner(item, owns(item));
   }
 
   /**

@@ -20,7 +20,12 @@ import type {
   OrgRecord,
   Write,
 } from '../../../shared/admin/model.ts';
-import { planMemberRemoval, planRoleChange } from '../../../shared/admin/orgs.ts';
+import {
+  planMemberRemoval,
+  planRestore,
+  planRoleChange,
+  planSuspension,
+} from '../../../shared/admin/orgs.ts';
 import {
   checkDomainsServable,
   checkIdpSettings,
@@ -109,6 +114,25 @@ describe('who administers an org (SPEC §5)', () => {
   });
 });
 
+describe('a suspended or SCIM-deactivated owner administers nothing (SPEC §10)', () => {
+  it.each([
+    ['a suspended owner', { role: 'owner', suspended: true }, false],
+    ['an owner SCIM deactivated for the org', { role: 'owner', scimDeactivated: true }, false],
+    [
+      'a company owner SCIM deactivated for the org',
+      { role: null, companyOwner: true, scimDeactivated: true },
+      false,
+    ],
+    [
+      'a suspended owner who owns the company',
+      { role: 'owner', suspended: true, companyOwner: true },
+      true,
+    ],
+  ] as const)('%s', (_, access, expected) => {
+    expect(administersOrg({ org: org(), companyOwner: false, ...access })).toBe(expected);
+  });
+});
+
 describe('the scope rule (SPEC §1)', () => {
   it('sends org-level domain and SSO routes of a company org to the company (409)', () => {
     expect(() => requireOwnDomainsAndSso(orgScope(org({ companyId: 'c9' })), 'domains')).toThrow(
@@ -160,6 +184,34 @@ describe('role changes and removals', () => {
     const plain = planMemberRemoval(ctx, org(), member('member'));
     expect(plain[0]).toEqual(expect.objectContaining({ seats: -1 }));
     expect(plain[0]).not.toHaveProperty('owners');
+  });
+
+  it('removing a suspended owner moves no owner count: they count as no owner (SPEC §10)', () => {
+    const suspended = member('owner');
+    suspended.membership.suspended = true;
+    const writes = planMemberRemoval(ctx, org(), suspended);
+    expect(writes[0]).toEqual(expect.objectContaining({ seats: -1 }));
+    expect(writes[0]).not.toHaveProperty('owners');
+  });
+
+  it('suspending counts the owner off down to none, keeps the membership, records and mails it', () => {
+    const writes = planSuspension(ctx, org(), member('owner'), { via: 'scim' });
+    expect(kinds(writes)).toEqual(['orgCounters', 'setSuspended', 'event', 'outbox']);
+    expect(writes[0]).toMatchObject({ owners: -1, suspending: true });
+    expect(writes[1]).toMatchObject({ suspended: true, email: 'bob@acme.com' });
+    expect(writes[2]).toMatchObject({
+      event: { type: 'member_suspended', details: { via: 'scim' } },
+    });
+    expect(writes[3]).toMatchObject({ notification: { type: 'member_suspended' } });
+    expect(kinds(writes)).not.toContain('deleteMember');
+  });
+
+  it('restoring counts the owner on again', () => {
+    const writes = planRestore(ctx, org(), member('owner'), { via: 'scim' });
+    expect(writes[0]).toMatchObject({ kind: 'orgCounters', owners: 1 });
+    expect(writes[0]).not.toHaveProperty('suspending');
+    expect(writes[1]).toMatchObject({ kind: 'setSuspended', suspended: false });
+    expect(writes[2]).toMatchObject({ event: { type: 'member_restored' } });
   });
 });
 

@@ -96,4 +96,32 @@ describe('notification mail', () => {
     expect(removed.text).toContain('was removed');
     expect(removed.text).toContain('Acme Okta still serves acme.org');
   });
+
+  it('tells owners a SCIM-deactivated last owner is suspended, and how to restore them', () => {
+    const mail = renderNotification(
+      { ...base, type: 'member_suspended', details: { via: 'scim', connectionName: 'Acme Okta' } },
+      'o@x',
+    );
+    expect(mail.subject).toBe(
+      'Ada Lovelace <ada@acme.com> was deactivated and is suspended as the last owner of acme',
+    );
+    expect(mail.text).toContain('Acme Okta');
+    expect(mail.text).toContain('a company owner sets their role to owner again');
+    expect(mail.html).toContain('<p>');
+    expect(mail.html).toContain('Ada Lovelace &lt;ada@acme.com&gt;');
+  });
+
+  it('tells owners a suspended owner was restored, and by whom', () => {
+    const byIdp = renderNotification(
+      { ...base, type: 'member_restored', details: { via: 'scim' } },
+      'o@x',
+    );
+    expect(byIdp.subject).toBe('Ada Lovelace <ada@acme.com> is an owner of acme again');
+    expect(byIdp.text).toContain('identity provider reactivated them');
+    const byOwner = renderNotification(
+      { ...base, type: 'member_restored', details: { restoredBy: 'boss@acme.com' } },
+      'o@x',
+    );
+    expect(byOwner.text).toContain('boss@acme.com restored them');
+  });
 });

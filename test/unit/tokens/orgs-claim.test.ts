@@ -1,7 +1,7 @@
 /** SPEC §9: the orgs claim, from the person's memberships and teams. */
 import { describe, expect, it } from 'vitest';
 import type { Membership, PersonState } from '../../../shared/sign-in/types.ts';
-import { MAX_ORGS_IN_TOKEN, orgsClaims } from '../../../shared/tokens/orgs-claim.ts';
+import { MAX_ORGS_IN_TOKEN, orgsClaims, withheldOrgs } from '../../../shared/tokens/orgs-claim.ts';
 
 const member = (i: number): Membership => ({
   orgId: `o${i}`,
@@ -40,5 +40,29 @@ describe('the orgs claim', () => {
     expect(claims.orgs).toHaveLength(MAX_ORGS_IN_TOKEN);
     expect(claims.orgs_truncated).toBe(true);
     expect(orgsClaims(person(MAX_ORGS_IN_TOKEN))).not.toHaveProperty('orgs_truncated');
+  });
+});
+
+describe('the orgs claim and SCIM deactivation (SPEC §10)', () => {
+  it('leaves out a suspended membership', () => {
+    const p = person(2);
+    p.memberships = p.memberships.map((m) => (m.orgId === 'o1' ? { ...m, suspended: true } : m));
+    expect(orgsClaims(p).orgs.map((o) => o.id)).toEqual(['o2']);
+  });
+
+  it('leaves out the orgs a SCIM deactivation covers, and only those', () => {
+    const p: PersonState = {
+      ...person(3),
+      scimDeactivated: ['c1'],
+      scimDeactivations: [
+        { connectionId: 'c1', scope: { type: 'company', id: 'co' }, orgIds: ['o2', 'o9'] },
+      ],
+    };
+    expect(orgsClaims(p).orgs.map((o) => o.id)).toEqual(['o1', 'o3']);
+    expect([...withheldOrgs(p)].sort()).toEqual(['o2', 'o9']);
+  });
+
+  it('withholds nothing from a person with no deactivation and no suspension', () => {
+    expect(withheldOrgs(person(3)).size).toBe(0);
   });
 });
