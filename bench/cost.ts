@@ -4,6 +4,8 @@
  * notifier that mails what the sign-in wrote to the outbox.
  */
 
+import { FUNCTION_LOGGING } from '../infra/constructs/logging.ts';
+
 /**
  * List prices, us-east-1, as of the date below (AWS pricing pages; DynamoDB on-demand after the
  * November 2024 price cut). Change them here, with the date, when AWS changes them.
@@ -25,10 +27,19 @@ export const PRICES = {
 
 /**
  * Bytes Lambda itself logs per invocation, on top of what the handler writes: the START, END
- * and REPORT lines (with the X-Ray trace line), estimated from their documented formats.
+ * and REPORT lines (with the X-Ray trace line), estimated from their documented formats. They
+ * are INFO-level system logs: a function whose system log level is WARN or above (JSON logs,
+ * infra/constructs/logging.ts) writes none of them for an invocation that succeeds.
  * https://docs.aws.amazon.com/lambda/latest/dg/nodejs-logging.html
+ * https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-log-level.html
  */
 export const LAMBDA_PLATFORM_LOG_BYTES = 330;
+
+/** Platform log bytes per successful invocation under the construct's logging settings. */
+export const platformLogBytes = (logging: { format: string; systemLogLevel: string }): number =>
+  logging.format === 'JSON' && ['WARN', 'ERROR', 'FATAL'].includes(logging.systemLogLevel)
+    ? 0
+    : LAMBDA_PLATFORM_LOG_BYTES;
 
 /** What one sign-in of a path costs to run, as measured. */
 export interface PathUsage {
@@ -70,7 +81,7 @@ export function costPerMillion(u: PathUsage): PathCost {
     u.readUnits * PRICES.dynamoDbPerMillionReadUnits +
     u.writeUnits * PRICES.dynamoDbPerMillionWriteUnits;
   const ses = u.mails * 1000 * PRICES.sesPerThousandMails;
-  const logBytes = u.logBytes + (1 + u.notifierInvocations) * LAMBDA_PLATFORM_LOG_BYTES;
+  const logBytes = u.logBytes + (1 + u.notifierInvocations) * platformLogBytes(FUNCTION_LOGGING);
   const logs = ((M * logBytes) / 2 ** 30) * PRICES.cloudWatchLogsPerGb;
   return { lambda, dynamoDb, ses, logs, total: lambda + dynamoDb + ses + logs };
 }

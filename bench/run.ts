@@ -16,6 +16,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { arch, cpus, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { FUNCTION_LOGGING } from '../infra/constructs/logging.ts';
 import { BUNDLE_AWS_SDK_BY_DEFAULT } from '../infra/constructs/provisio-function.ts';
 import { buildBundles } from './bundles.ts';
 import { measureImports } from './cold-start.ts';
@@ -35,6 +36,8 @@ const TARGETS = {
   ratio: 1.25,
   signInBundleBytes: 200 * 1024,
   importRatio: 1.3,
+  /** USD per million sign-ins of a returning member, with the construct's logging settings. */
+  returningMemberUsd: 0.5,
 } as const;
 
 const mark = (pass: boolean) => (pass ? 'pass' : 'MISS');
@@ -147,6 +150,15 @@ async function main(): Promise<void> {
         measured: `${h.ratio}`,
         target: `≤ ${TARGETS.ratio}`,
         pass: h.ratio <= TARGETS.ratio,
+      });
+    }
+    const returning = costs.find((c) => c.path === 'returning member');
+    if (returning) {
+      checks.push({
+        figure: `returning member: USD per million sign-ins (logs ${FUNCTION_LOGGING.format}, app ${FUNCTION_LOGGING.applicationLogLevel}, system ${FUNCTION_LOGGING.systemLogLevel})`,
+        measured: usd(returning.breakdown.total),
+        target: `≤ ${usd(TARGETS.returningMemberUsd)}`,
+        pass: returning.breakdown.total <= TARGETS.returningMemberUsd,
       });
     }
     checks.push({

@@ -19,7 +19,14 @@ let coldStart = true;
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const LEVELS: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-const threshold = LEVELS[(process.env.LOG_LEVEL?.toLowerCase() as Level) ?? 'info'] ?? LEVELS.info;
+/**
+ * `LOG_LEVEL` when set, else the application log level Lambda's log-level controls give the
+ * function (`AWS_LAMBDA_LOG_LEVEL`, infra/constructs/logging.ts): lines Lambda would drop are not
+ * even written.
+ */
+const threshold =
+  LEVELS[(process.env.LOG_LEVEL ?? process.env.AWS_LAMBDA_LOG_LEVEL)?.toLowerCase() as Level] ??
+  LEVELS.info;
 
 function write(level: Level, message: string, fields: Record<string, unknown>): void {
   if (LEVELS[level] < threshold) return;

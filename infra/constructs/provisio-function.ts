@@ -10,6 +10,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { FUNCTION_LOGGING } from './logging.ts';
 
 /** The repository root: handler entries in `functions/registry.ts` are relative to it. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -98,7 +99,8 @@ export interface ProvisioFunctionProps {
 
 /**
  * A Node.js 22 arm64 Lambda function bundled locally with esbuild (ESM, minified, source maps),
- * X-Ray tracing active, logging to its own log group with a retention, and a role that may
+ * X-Ray tracing active, logging JSON lines filtered by level (`FUNCTION_LOGGING`) to its own log
+ * group with a retention, and a role that may
  * write to that log group and nothing else until the caller grants more.
  */
 export class ProvisioFunction extends Construct {
@@ -134,6 +136,10 @@ export class ProvisioFunction extends Construct {
       description: props.description,
       role: this.role,
       logGroup: this.logGroup,
+      // JSON logs filtered by level in Lambda (infra/constructs/logging.ts).
+      loggingFormat: lambda.LoggingFormat[FUNCTION_LOGGING.format],
+      applicationLogLevelV2: lambda.ApplicationLogLevel[FUNCTION_LOGGING.applicationLogLevel],
+      systemLogLevelV2: lambda.SystemLogLevel[FUNCTION_LOGGING.systemLogLevel],
       tracing: lambda.Tracing.ACTIVE,
       environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
       bundling: {

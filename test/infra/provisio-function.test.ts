@@ -55,6 +55,20 @@ describe('ProvisioFunction', () => {
     });
   });
 
+  it('logs JSON lines that Lambda filters by level: application INFO, system WARN (no START/END/REPORT)', () => {
+    for (const description of ['SDK external']) {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Description: description,
+        LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'INFO', SystemLogLevel: 'WARN' },
+      });
+    }
+    const configs = Object.values(template.findResources('AWS::Lambda::Function')).map(
+      (r) => (r as { Properties: { LoggingConfig?: unknown } }).Properties.LoggingConfig,
+    );
+    expect(configs).toHaveLength(3);
+    for (const c of configs) expect(c).toMatchObject({ LogFormat: 'JSON', SystemLogLevel: 'WARN' });
+  });
+
   it('logs to its own retained log group with a retention', () => {
     template.resourceCountIs('AWS::Logs::LogGroup', 3);
     template.hasResource('AWS::Logs::LogGroup', {
