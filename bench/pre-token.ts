@@ -39,7 +39,12 @@ export async function measurePreToken(
       userPoolId: 'us-east-1_bench',
       userName: email,
       callerContext: { awsSdkVersion: 'bench', clientId: 'bench' },
-      request: { userAttributes: { email }, groupConfiguration: {}, scopes: ['openid'] },
+      // A password user with a verified email: the trust rule asks for no connection (one GetItem).
+      request: {
+        userAttributes: { email, email_verified: 'true' },
+        groupConfiguration: {},
+        scopes: ['openid'],
+      },
       response: { claimsAndScopeOverrideDetails: null },
     });
     // The claim must be there, or the bench measures the fail-open path.
