@@ -1,7 +1,18 @@
 /**
  * The application's error hierarchy. HTTP handlers turn these into RFC 9457 problem documents
- * in one middleware (`shared/http/problem.ts`); the Cognito trigger throws only to deny a sign-in.
+ * in one middleware (`shared/http/problem.ts`); the SCIM endpoint renders the same errors as
+ * SCIM error documents (`shared/scim/errors.ts`); the Cognito trigger throws only to deny a sign-in.
  */
+
+/** What an application error may carry besides its code, status and message. */
+export interface AppErrorOptions {
+  cause?: unknown;
+  /** Extra members for the problem document (e.g. the field that failed validation). */
+  extra?: Record<string, unknown>;
+  /** The `scimType` a SCIM client is told (RFC 7644 §3.12); other protocols ignore it. */
+  scimType?: string;
+}
+
 export class AppError extends Error {
   /** A stable machine-readable code, also the last segment of the problem `type`. */
   readonly code: string;
@@ -10,19 +21,17 @@ export class AppError extends Error {
   readonly expose: boolean;
   /** Extra members for the problem document (e.g. the field that failed validation). */
   readonly extra: Readonly<Record<string, unknown>>;
+  /** The SCIM `scimType` of this error, when it has one. */
+  readonly scimType?: string;
 
-  constructor(
-    code: string,
-    statusCode: number,
-    message: string,
-    options: { cause?: unknown; extra?: Record<string, unknown> } = {},
-  ) {
+  constructor(code: string, statusCode: number, message: string, options: AppErrorOptions = {}) {
     super(message, { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
     this.statusCode = statusCode;
     this.expose = statusCode < 500;
     this.extra = options.extra ?? {};
+    if (options.scimType !== undefined) this.scimType = options.scimType;
   }
 }
 
@@ -51,7 +60,7 @@ export class NotFoundError extends AppError {
 
 /** A state conflict: 409. Also what a failed DynamoDB condition becomes in the adapter. */
 export class ConflictError extends AppError {
-  constructor(message: string, options: { cause?: unknown; extra?: Record<string, unknown> } = {}) {
+  constructor(message: string, options: AppErrorOptions = {}) {
     super('conflict', 409, message, options);
   }
 }

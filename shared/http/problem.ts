@@ -70,6 +70,20 @@ export function problemResponse(problem: Problem): APIGatewayProxyStructuredResu
   };
 }
 
+/**
+ * Logs an error the caller is told nothing about (any 5xx) with the request id, so the bare
+ * answer can be traced. Both renderers (this one and the SCIM one) call it.
+ */
+export function logFailure(error: unknown, requestId: string | undefined): void {
+  log.error('request failed', {
+    ...(requestId === undefined ? {} : { requestId }),
+    error:
+      error instanceof Error
+        ? { name: error.name, message: error.message, stack: error.stack }
+        : String(error),
+  });
+}
+
 /** Middy middleware: every error becomes a problem response. Place it last in `.use()`. */
 export function problemErrors(): MiddlewareObj<
   APIGatewayProxyEventV2,
@@ -80,19 +94,7 @@ export function problemErrors(): MiddlewareObj<
   return {
     onError: async (request) => {
       const problem = toProblem(request.error);
-      if (problem.status >= 500) {
-        log.error('request failed', {
-          requestId: request.context.awsRequestId,
-          error:
-            request.error instanceof Error
-              ? {
-                  name: request.error.name,
-                  message: request.error.message,
-                  stack: request.error.stack,
-                }
-              : String(request.error),
-        });
-      }
+      if (problem.status >= 500) logFailure(request.error, request.context.awsRequestId);
       request.response = problemResponse(problem);
     },
   };

@@ -1,8 +1,11 @@
 /**
- * SCIM errors (RFC 7644 §3.12). SCIM clients expect their own error document rather than the
- * RFC 9457 problem documents of the rest of the API, so the SCIM core throws only `ScimError`
- * and the SCIM handler renders it with `scimErrorBody`.
+ * SCIM errors (RFC 7644 §3.12). They are the application's errors (`shared/errors.ts`), some
+ * carrying a `scimType`; SCIM clients expect their own error document rather than the RFC 9457
+ * problem documents of the rest of the API, so the SCIM handler renders any error with
+ * `scimErrorBody`, the one SCIM renderer.
  */
+import { AppError, ConflictError, NotFoundError, UnauthorizedError } from '../errors.ts';
+import { logFailure } from '../http/problem.ts';
 
 /** The schema URI of a SCIM error response. */
 export const SCIM_ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
@@ -20,26 +23,6 @@ export type ScimType =
   | 'invalidVers'
   | 'sensitive';
 
-/** An error a SCIM client may see: its HTTP `status`, optional `scimType` and a human `detail`. */
-export class ScimError extends Error {
-  readonly status: number;
-  readonly scimType?: string;
-  readonly detail: string;
-
-  constructor(
-    status: number,
-    detail: string,
-    scimType?: string,
-    options: { cause?: unknown } = {},
-  ) {
-    super(detail, { cause: options.cause });
-    this.name = 'ScimError';
-    this.status = status;
-    this.detail = detail;
-    if (scimType !== undefined) this.scimType = scimType;
-  }
-}
-
 /** The JSON body of a SCIM error response. */
 export interface ScimErrorBody {
   schemas: [typeof SCIM_ERROR_SCHEMA];
@@ -48,19 +31,32 @@ export interface ScimErrorBody {
   detail: string;
 }
 
-/** Renders a `ScimError` as RFC 7644 §3.12 says (`status` is a string there). */
-export function scimErrorBody(e: ScimError): ScimErrorBody {
-  return {
-    schemas: [SCIM_ERROR_SCHEMA],
-    status: String(e.status),
-    ...(e.scimType === undefined ? {} : { scimType: e.scimType }),
-    detail: e.detail,
-  };
+const document = (status: number, detail: string, scimType?: string): ScimErrorBody => ({
+  schemas: [SCIM_ERROR_SCHEMA],
+  status: String(status),
+  ...(scimType === undefined ? {} : { scimType }),
+  detail,
+});
+
+/**
+ * Renders any error as RFC 7644 §3.12 says (`status` is a string there): an application error
+ * the caller may see with its status, message and `scimType`; a dependency's failure as a 503 to
+ * retry; anything else as a bare 500. Every 5xx is logged with the request id.
+ */
+export function scimErrorBody(error: unknown): ScimErrorBody {
+  if (error instanceof AppError && error.expose) {
+    return document(error.statusCode, error.message, error.scimType);
+  }
+  logFailure(error, undefined);
+  if (error instanceof AppError && error.statusCode === 503) {
+    return document(503, 'The service is temporarily unavailable; retry');
+  }
+  return document(500, 'Internal error');
 }
 
 /** A 400 with a `scimType`. */
-export function badRequest(scimType: ScimType, detail: string): ScimError {
-  return new ScimError(400, detail, scimType);
+export function badRequest(scimType: ScimType, detail: string): AppError {
+  return new AppError('bad-request', 400, detail, { scimType });
 }
 
 /** 400 `invalidValue`: a value of the wrong type, or a required attribute missing. */
@@ -82,11 +78,11 @@ export const noTarget = (detail: string) => badRequest('noTarget', detail);
 export const mutability = (detail: string) => badRequest('mutability', detail);
 
 /** 404: no such resource (also when it exists outside the caller's connection). */
-export const scimNotFound = (detail = 'Resource not found') => new ScimError(404, detail);
+export const scimNotFound = (detail = 'Resource not found') => new NotFoundError(detail);
 
 /** 409 `uniqueness`: a `userName`, `externalId` or group `displayName` already taken. */
-export const uniqueness = (detail: string) => new ScimError(409, detail, 'uniqueness');
+export const uniqueness = (detail: string) => new ConflictError(detail, { scimType: 'uniqueness' });
 
 /** 401: missing, wrong or revoked bearer token. */
 export const scimUnauthorized = (detail = 'Missing or invalid bearer token') =>
-  new ScimError(401, detail);
+  new UnauthorizedError(detail);

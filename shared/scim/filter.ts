@@ -10,7 +10,7 @@
  * exponentially on an unterminated string full of newlines (28 newlines ≈ 1 s, each one more
  * doubles it — a request-sized ReDoS), and deep parentheses overflow the stack. The grammar is
  * small, so this module has its own linear tokenizer and recursive-descent parser with a depth
- * limit; it only ever throws `ScimError` (400 `invalidFilter`).
+ * limit; it only ever throws a 400 `invalidFilter` (an `AppError`).
  *
  * Choices where the RFC is loose:
  * - A bare word value is a string, unless it reads as `true`/`false`/`null` (any case) or a
@@ -30,7 +30,8 @@
  *   §3.4.2.2). A multi-valued complex attribute without a sub-attribute (`emails co "x"`)
  *   compares its `value`s.
  */
-import { invalidFilter, invalidPath, ScimError } from './errors.ts';
+import { AppError } from '../errors.ts';
+import { invalidFilter, invalidPath } from './errors.ts';
 import { isPlainObject, kindOf, type PlainObject, toBoolean } from './resource.ts';
 import {
   type AttributeDefinition,
@@ -349,7 +350,7 @@ function guarded<T>(text: unknown, parse: (text: string) => T): T {
   try {
     return parse(text);
   } catch (error) {
-    if (error instanceof ScimError) throw error;
+    if (error instanceof AppError) throw error;
     throw invalidFilter('The filter could not be parsed');
   }
 }

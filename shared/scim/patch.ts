@@ -38,14 +38,8 @@
  *   `id`/`meta` → `mutability`; `remove` without path → `noTarget`; a wrong type or a missing
  *   required attribute afterwards → `invalidValue`.
  */
-import {
-  badRequest,
-  invalidPath,
-  invalidSyntax,
-  mutability,
-  noTarget,
-  ScimError,
-} from './errors.ts';
+import { AppError } from '../errors.ts';
+import { badRequest, invalidPath, invalidSyntax, mutability, noTarget } from './errors.ts';
 import { type Filter, getInsensitive, matchesValue, type ParsedPath, parsePath } from './filter.ts';
 import {
   type GroupAttributes,
@@ -512,7 +506,7 @@ function applyOperation(
       target = resolveTarget(parsePath(key), kind, key);
     } catch (error) {
       // An attribute this service provider does not know is ignored, as in a POST.
-      if (error instanceof ScimError && error.scimType === 'invalidPath') continue;
+      if (error instanceof AppError && error.scimType === 'invalidPath') continue;
       throw error;
     }
     applyTarget(doc, target, { ...op, path: key, value, hasValue: true }, members);
@@ -522,7 +516,7 @@ function applyOperation(
 /**
  * Applies a PATCH body to a resource's attributes (a stored `UserAttributes`/`GroupAttributes`;
  * a rendered resource works too, its `id`/`meta`/`schemas` are ignored). The result is
- * normalised again, so it is always valid. Throws only `ScimError` (400).
+ * normalised again, so it is always valid. Throws only 400s (`AppError`s with a `scimType`).
  */
 export function applyPatch(
   resource: UserAttributes,

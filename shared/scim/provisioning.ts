@@ -40,7 +40,11 @@ export class NoSeatError extends ConflictError {
 }
 
 /** A userName or displayName another resource of the connection holds (SCIM's `uniqueness`). */
-export class NameTakenError extends ConflictError {}
+export class NameTakenError extends ConflictError {
+  constructor(message: string) {
+    super(message, { scimType: 'uniqueness' });
+  }
+}
 
 /**
  * The person a SCIM user is: `userName` when it is an email address, else the first of
@@ -143,7 +147,7 @@ export function planJoin(
           {
             kind: 'orgCounters' as const,
             orgId: org.id,
-            seats: 1 as const,
+            seats: 'member-joins' as const,
             conflict: new NoSeatError(org),
           },
         ]),

@@ -9,14 +9,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { AppError, NotFoundError } from '../errors.ts';
 import { requestOrigin } from '../http/origin.ts';
-import { log } from '../observability.ts';
-import {
-  invalidSyntax,
-  ScimError,
-  scimErrorBody,
-  scimNotFound,
-  scimUnauthorized,
-} from './errors.ts';
+import { invalidSyntax, scimErrorBody, scimNotFound, scimUnauthorized } from './errors.ts';
 import type { ScimDeps } from './model.ts';
 import type { ScimCtx } from './provisioning.ts';
 import { resourceTypesDocument, schemasDocument, serviceProviderConfig } from './schema.ts';
@@ -40,20 +33,10 @@ const respond = (r: ScimResult): APIGatewayProxyStructuredResultV2 => ({
   ...(r.body === undefined ? {} : { body: JSON.stringify(r.body) }),
 });
 
+/** Any error as a SCIM error response (`scimErrorBody`, the one SCIM renderer). */
 export function scimErrorResponse(error: unknown): APIGatewayProxyStructuredResultV2 {
-  let scim: ScimError;
-  if (error instanceof ScimError) scim = error;
-  else if (error instanceof AppError && error.expose) {
-    scim = new ScimError(error.statusCode, error.message);
-  } else if (error instanceof AppError && error.statusCode === 503) {
-    scim = new ScimError(503, 'The service is temporarily unavailable; retry');
-  } else {
-    log.error('SCIM request failed', {
-      error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
-    });
-    scim = new ScimError(500, 'Internal error');
-  }
-  return respond({ status: scim.status, body: scimErrorBody(scim) });
+  const body = scimErrorBody(error);
+  return respond({ status: Number(body.status), body });
 }
 
 /** The body as text; over `MAX_BODY_BYTES` is a 413 before anything else is done. */
@@ -62,7 +45,8 @@ function bodyText(event: APIGatewayProxyEventV2): string {
     ? Buffer.from(event.body ?? '', 'base64')
     : Buffer.from(event.body ?? '', 'utf8');
   if (bytes.length > MAX_BODY_BYTES) {
-    throw new ScimError(
+    throw new AppError(
+      'content-too-large',
       413,
       `The request body is ${bytes.length} bytes; at most ${MAX_BODY_BYTES} are accepted`,
     );
@@ -84,7 +68,7 @@ function decodePathSegment(segment: string): string {
   try {
     return decodeURIComponent(segment);
   } catch {
-    throw new ScimError(400, 'The request path has a malformed percent-escape', 'invalidSyntax');
+    throw invalidSyntax('The request path has a malformed percent-escape');
   }
 }
 
@@ -108,7 +92,9 @@ async function authenticate(
   if (!stored || !scimTokenMatches(match[1]!, stored.tokenHash)) throw scimUnauthorized();
   const conn = await deps.store.getConnection(stored.scope, connectionId);
   if (!conn) throw scimUnauthorized();
-  if (!conn.scim) throw new ScimError(403, `SCIM is off for SSO connection ${conn.name}`);
+  if (!conn.scim) {
+    throw new AppError('forbidden', 403, `SCIM is off for SSO connection ${conn.name}`);
+  }
   return {
     deps,
     conn,
@@ -141,7 +127,11 @@ export async function routeScim(
     const baseUrl = scimBaseUrl(requestOrigin(event), connectionId);
     const params = event.queryStringParameters ?? {};
     const notAllowed = () =>
-      new ScimError(405, `${method} is not allowed on ${pathForError(event.rawPath)}`);
+      new AppError(
+        'method-not-allowed',
+        405,
+        `${method} is not allowed on ${pathForError(event.rawPath)}`,
+      );
 
     switch (segment.toLowerCase()) {
       case 'serviceproviderconfig':

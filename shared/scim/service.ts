@@ -10,7 +10,7 @@ import { normaliseEmail } from '../domains/normalise.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { SLUG } from '../sign-in/decide.ts';
 import type { PersonState } from '../sign-in/types.ts';
-import { invalidValue, ScimError, scimNotFound, uniqueness } from './errors.ts';
+import { invalidValue, scimNotFound, uniqueness } from './errors.ts';
 import { type Filter, indexedEquality, matches } from './filter.ts';
 import { applyPatch } from './patch.ts';
 import {
@@ -232,7 +232,7 @@ async function applyWithSeats(ctx: ScimCtx, writes: Write[], email: string): Pro
   try {
     await ctx.deps.store.apply(writes);
   } catch (error) {
-    if (!(error instanceof NoSeatError)) throw translate(error);
+    if (!(error instanceof NoSeatError)) throw error;
     const [org, { person }] = await Promise.all([
       ctx.deps.store.getOrg(error.org.id),
       ctx.deps.store.getPerson(email),
@@ -243,19 +243,11 @@ async function applyWithSeats(ctx: ScimCtx, writes: Write[], email: string): Pro
       await ctx.deps.store.apply(refusal).catch((e) => {
         if (!(e instanceof ConflictError)) throw e;
       });
-    throw new ScimError(409, `No seats available in ${error.org.name}`, 'tooMany', {
+    throw new ConflictError(`No seats available in ${error.org.name}`, {
+      scimType: 'tooMany',
       cause: error,
     });
   }
-}
-
-/** A store conflict as SCIM says it: a taken name is `uniqueness`, anything else a plain 409. */
-function translate(error: unknown): unknown {
-  if (error instanceof NameTakenError) return uniqueness(error.message);
-  if (error instanceof ConflictError) {
-    return new ScimError(409, error.message, undefined, { cause: error });
-  }
-  return error;
 }
 
 /** The writes that make the person of an active user a member of the default org and of their groups' teams. */
@@ -650,8 +642,7 @@ async function applyGroupEffects(
     for (const u of leaving) {
       const { person } = await ctx.deps.store.getPerson(u.email);
       const writes = planTeamRemoval(ctx, oldTarget.org, oldTarget.team, u.email, person);
-      if (writes.length)
-        await ctx.deps.store.apply(writes).catch((e) => Promise.reject(translate(e)));
+      if (writes.length) await ctx.deps.store.apply(writes);
     }
   }
   if (newTarget) {
@@ -664,7 +655,7 @@ async function applyGroupEffects(
         await applyWithSeats(ctx, writes, u.email);
       } catch (error) {
         // Recorded (`seat_limit_reached`); the group keeps the member, the org does not.
-        if (!(error instanceof ScimError && error.scimType === 'tooMany')) throw error;
+        if (!(error instanceof ConflictError && error.scimType === 'tooMany')) throw error;
       }
     }
   }
@@ -697,21 +688,17 @@ export async function createGroup(
   const target = await checkGroupName(ctx, attrs.displayName);
   const group = groupRecord(ctx, attrs, { id: ctx.deps.newId(), created: ctx.at, version: 1 });
   const members = await memberUsers(ctx, group.members);
-  try {
-    await ctx.deps.store.apply([
-      {
-        kind: 'putScimName',
-        connectionId: ctx.conn.id,
-        what: 'group',
-        key: nameKey(group.displayName),
-        id: group.id,
-        conflict: new NameTakenError(`displayName ${group.displayName} is already taken`),
-      },
-      { kind: 'putScimGroup', connectionId: ctx.conn.id, group },
-    ]);
-  } catch (error) {
-    throw translate(error);
-  }
+  await ctx.deps.store.apply([
+    {
+      kind: 'putScimName',
+      connectionId: ctx.conn.id,
+      what: 'group',
+      key: nameKey(group.displayName),
+      id: group.id,
+      conflict: new NameTakenError(`displayName ${group.displayName} is already taken`),
+    },
+    { kind: 'putScimGroup', connectionId: ctx.conn.id, group },
+  ]);
   await applyGroupEffects(ctx, undefined, { target, members });
   return {
     status: 201,
@@ -787,11 +774,7 @@ async function updateGroup(
       { target: newTarget, members: afterMembers },
     );
   }
-  try {
-    await ctx.deps.store.apply(writes);
-  } catch (error) {
-    throw translate(error);
-  }
+  await ctx.deps.store.apply(writes);
   return after;
 }
 
@@ -823,18 +806,16 @@ export async function patchGroup(ctx: ScimCtx, id: string, body: unknown): Promi
 
 export async function deleteGroup(ctx: ScimCtx, id: string): Promise<ScimResult> {
   const group = await requireGroup(ctx, id);
-  await ctx.deps.store
-    .apply([
-      { kind: 'deleteScimGroup', connectionId: ctx.conn.id, id, version: group.version },
-      {
-        kind: 'deleteScimName',
-        connectionId: ctx.conn.id,
-        what: 'group',
-        key: nameKey(group.displayName),
-        id,
-      },
-    ])
-    .catch((e) => Promise.reject(translate(e)));
+  await ctx.deps.store.apply([
+    { kind: 'deleteScimGroup', connectionId: ctx.conn.id, id, version: group.version },
+    {
+      kind: 'deleteScimName',
+      connectionId: ctx.conn.id,
+      what: 'group',
+      key: nameKey(group.displayName),
+      id,
+    },
+  ]);
   const target = await groupTeam(ctx, group.displayName);
   if (target) {
     await applyGroupEffects(ctx, { target, members: await usersOf(ctx, group.members) }, undefined);

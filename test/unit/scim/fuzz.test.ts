@@ -1,10 +1,10 @@
 /**
- * Property tests: whatever a client sends, the SCIM core answers with a result or a ScimError
- * (which the handler renders as a 4xx), never with another exception (a 500).
+ * Property tests: whatever a client sends, the SCIM core answers with a result or a 4xx
+ * application error (which the handler renders as a SCIM error), never with another exception (a 500).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ScimError } from '../../../shared/scim/errors.ts';
+import { AppError } from '../../../shared/errors.ts';
 import { matches, parseFilter, parsePath } from '../../../shared/scim/filter.ts';
 import { applyPatch } from '../../../shared/scim/patch.ts';
 import { parseListQuery } from '../../../shared/scim/query.ts';
@@ -16,14 +16,14 @@ import {
 } from '../../../shared/scim/resource.ts';
 import { ENTERPRISE, PATCH_OP } from './support.ts';
 
-/** Runs `f`; a ScimError is an acceptable outcome, anything else thrown fails the property. */
-function onlyScimErrors<T>(f: () => T): T | ScimError {
+/** Runs `f`; a 4xx AppError is an acceptable outcome, anything else thrown fails the property. */
+function onlyScimErrors<T>(f: () => T): T | AppError {
   try {
     return f();
   } catch (error) {
-    if (error instanceof ScimError) {
-      expect(error.status).toBeGreaterThanOrEqual(400);
-      expect(error.status).toBeLessThan(500);
+    if (error instanceof AppError) {
+      expect(error.statusCode).toBeGreaterThanOrEqual(400);
+      expect(error.statusCode).toBeLessThan(500);
       return error;
     }
     throw error;
@@ -149,7 +149,7 @@ const wellFormed = fc.letrec<{ filter: string; leaf: string }>((tie) => ({
 })).filter;
 
 describe('parseFilter and matches', () => {
-  it('parse any string or throw only ScimError', () => {
+  it('parse any string or throw only 4xx errors', () => {
     fc.assert(
       fc.property(
         fc.oneof(
@@ -159,7 +159,7 @@ describe('parseFilter and matches', () => {
         ),
         (text) => {
           const parsed = onlyScimErrors(() => parseFilter(text));
-          if (!(parsed instanceof ScimError))
+          if (!(parsed instanceof AppError))
             expect(typeof matches(parsed, rendered)).toBe('boolean');
         },
       ),
@@ -174,7 +174,7 @@ describe('parseFilter and matches', () => {
         fc.oneof(fc.constant(rendered as unknown), fc.jsonValue(), fc.anything()),
         (text, resource) => {
           const parsed = onlyScimErrors(() => parseFilter(text));
-          if (parsed instanceof ScimError) return;
+          if (parsed instanceof AppError) return;
           expect(typeof matches(parsed, resource)).toBe('boolean');
           expect(typeof matches(parsed, resource, 'Group')).toBe('boolean');
         },
@@ -183,11 +183,11 @@ describe('parseFilter and matches', () => {
     );
   });
 
-  it('parse PATCH paths or throw only ScimError', () => {
+  it('parse PATCH paths or throw only 4xx errors', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string({ maxLength: 40 }), filterText, name), (text) => {
         const parsed = onlyScimErrors(() => parsePath(text));
-        if (!(parsed instanceof ScimError)) expect(typeof parsed.path.attribute).toBe('string');
+        if (!(parsed instanceof AppError)) expect(typeof parsed.path.attribute).toBe('string');
       }),
       { numRuns: 500 },
     );
@@ -205,7 +205,7 @@ const userLike = fc.dictionary(
 );
 
 describe('normaliseUser and normaliseGroup', () => {
-  it('accept anything or throw only ScimError, and are idempotent', () => {
+  it('accept anything or throw only 4xx errors, and are idempotent', () => {
     fc.assert(
       fc.property(
         fc.oneof(
@@ -216,7 +216,7 @@ describe('normaliseUser and normaliseGroup', () => {
         (input) => {
           for (const normalise of [normaliseUser, normaliseGroup] as const) {
             const out = onlyScimErrors(() => normalise(input));
-            if (!(out instanceof ScimError)) expect(normalise(out)).toEqual(out);
+            if (!(out instanceof AppError)) expect(normalise(out)).toEqual(out);
           }
         },
       ),
@@ -247,13 +247,13 @@ const operation = fc.record(
 );
 
 describe('applyPatch', () => {
-  it('applies any PatchOp or throws only ScimError, leaving a valid resource', () => {
+  it('applies any PatchOp or throws only 4xx errors, leaving a valid resource', () => {
     fc.assert(
       fc.property(fc.array(operation, { minLength: 1, maxLength: 5 }), (Operations) => {
         const out = onlyScimErrors(() =>
           applyPatch(user, { schemas: [PATCH_OP], Operations }, 'User'),
         );
-        if (out instanceof ScimError) return;
+        if (out instanceof AppError) return;
         expect(normaliseUser(out.resource)).toEqual(out.resource);
         const group = onlyScimErrors(() =>
           applyPatch(
@@ -262,7 +262,7 @@ describe('applyPatch', () => {
             'Group',
           ),
         );
-        if (!(group instanceof ScimError))
+        if (!(group instanceof AppError))
           expect(normaliseGroup(group.resource)).toEqual(group.resource);
       }),
       { numRuns: 1000 },
@@ -278,8 +278,7 @@ describe('applyPatch', () => {
         ),
         (body) => {
           const out = onlyScimErrors(() => applyPatch(user, body, 'User'));
-          if (!(out instanceof ScimError))
-            expect(normaliseUser(out.resource)).toEqual(out.resource);
+          if (!(out instanceof AppError)) expect(normaliseUser(out.resource)).toEqual(out.resource);
         },
       ),
       { numRuns: 500 },
@@ -288,7 +287,7 @@ describe('applyPatch', () => {
 });
 
 describe('parseListQuery and projectAttributes', () => {
-  it('parse any query or throw only ScimError; project any attribute list', () => {
+  it('parse any query or throw only 4xx errors; project any attribute list', () => {
     fc.assert(
       fc.property(
         fc.dictionary(
@@ -304,7 +303,7 @@ describe('parseListQuery and projectAttributes', () => {
         ),
         (params) => {
           const q = onlyScimErrors(() => parseListQuery(params));
-          if (q instanceof ScimError) return;
+          if (q instanceof AppError) return;
           expect(q.startIndex).toBeGreaterThanOrEqual(1);
           expect(q.count).toBeGreaterThanOrEqual(0);
           expect(q.count).toBeLessThanOrEqual(100);

@@ -519,7 +519,10 @@ describe('team names from groups must be team slugs (SPEC §1, §10)', () => {
     'acme:a:b',
   ])('refuses %s with 400 invalidValue and writes nothing', async (name) => {
     const m = memoryDeps();
-    await expect(create(m, name)).rejects.toMatchObject({ status: 400, scimType: 'invalidValue' });
+    await expect(create(m, name)).rejects.toMatchObject({
+      statusCode: 400,
+      scimType: 'invalidValue',
+    });
     expect(m.applied).toEqual([]);
   });
 
@@ -539,7 +542,7 @@ describe('team names from groups must be team slugs (SPEC §1, §10)', () => {
         'g1',
         patchBody({ op: 'replace', path: 'displayName', value: 'acme:dev team' }),
       ),
-    ).rejects.toMatchObject({ status: 400, scimType: 'invalidValue' });
+    ).rejects.toMatchObject({ statusCode: 400, scimType: 'invalidValue' });
     expect(m.applied).toEqual([]);
     expect(m.groups.get('g1')?.displayName).toBe('acme:dev');
   });
@@ -586,7 +589,7 @@ describe('a group PATCH reads what it changes, not the whole group', () => {
           'g1',
           patchBody({ op: 'add', path: 'members', value: [{ value }] }),
         ),
-      ).rejects.toMatchObject({ status: 400, scimType: 'invalidValue' });
+      ).rejects.toMatchObject({ statusCode: 400, scimType: 'invalidValue' });
     }
     expect(m.applied).toEqual([]);
   });

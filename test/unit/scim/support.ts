@@ -1,7 +1,7 @@
 /** Helpers shared by the SCIM unit tests. */
-import { ScimError } from '../../../shared/scim/errors.ts';
+import { AppError } from '../../../shared/errors.ts';
 
-/** The ScimError `f` throws (status, scimType, detail); fails the test on any other outcome. */
+/** The application error `f` throws (status, scimType, detail); fails the test on any other outcome. */
 export function scimErrorOf(f: () => unknown): {
   status: number;
   scimType?: string;
@@ -10,12 +10,12 @@ export function scimErrorOf(f: () => unknown): {
   try {
     f();
   } catch (error) {
-    if (error instanceof ScimError) {
-      return { status: error.status, scimType: error.scimType, detail: error.detail };
+    if (error instanceof AppError) {
+      return { status: error.statusCode, scimType: error.scimType, detail: error.message };
     }
-    throw new Error(`expected a ScimError, got ${String(error)}`);
+    throw new Error(`expected an AppError, got ${String(error)}`);
   }
-  throw new Error('expected a ScimError, but nothing was thrown');
+  throw new Error('expected an AppError, but nothing was thrown');
 }
 
 export const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
