@@ -27,22 +27,36 @@ export function usePaged<T>(path: string, limit = 50): Paged<T> {
   const [loadMoreError, setLoadMoreError] = useState<string>();
   const generation = useRef(0);
 
-  const first = async () => {
-    const mine = ++generation.current;
+  /**
+   * Loads the page after `after` (the first with `null`) and hands it to `onPage`, or its error
+   * to `onError`; a load of an older `generation` (the path changed, or the list was reloaded)
+   * changes nothing.
+   */
+  const fetchPage = async (
+    after: string | null,
+    onPage: (items: T[]) => void,
+    onError: (message: string) => void,
+  ) => {
+    const mine = generation.current;
     setLoading(true);
-    setError(undefined);
-    setLoadMoreError(undefined);
     try {
-      const page = await api.get<Page<T>>(pagePath(path, null, limit));
+      const page = await api.get<Page<T>>(pagePath(path, after, limit));
       if (mine !== generation.current) return;
-      setItems(page.items);
+      onPage(page.items);
       setCursor(page.nextCursor);
     } catch (e) {
       if (e instanceof SessionEnded || mine !== generation.current) return;
-      setError(explain(e).message);
+      onError(explain(e).message);
     } finally {
       if (mine === generation.current) setLoading(false);
     }
+  };
+
+  const first = () => {
+    ++generation.current;
+    setError(undefined);
+    setLoadMoreError(undefined);
+    return fetchPage(null, setItems, setError);
   };
 
   // The path is what the list is: a new path starts it over.
@@ -52,22 +66,10 @@ export function usePaged<T>(path: string, limit = 50): Paged<T> {
     void first();
   }, [path]);
 
-  const loadMore = async () => {
+  const loadMore = () => {
     if (!cursor || loading) return;
-    const mine = generation.current;
-    setLoading(true);
     setLoadMoreError(undefined);
-    try {
-      const page = await api.get<Page<T>>(pagePath(path, cursor, limit));
-      if (mine !== generation.current) return;
-      setItems((loaded) => [...loaded, ...page.items]);
-      setCursor(page.nextCursor);
-    } catch (e) {
-      if (e instanceof SessionEnded || mine !== generation.current) return;
-      setLoadMoreError(explain(e).message);
-    } finally {
-      if (mine === generation.current) setLoading(false);
-    }
+    void fetchPage(cursor, (page) => setItems((loaded) => [...loaded, ...page]), setLoadMoreError);
   };
 
   return {
@@ -76,7 +78,7 @@ export function usePaged<T>(path: string, limit = 50): Paged<T> {
     loading,
     error,
     loadMoreError,
-    loadMore: () => void loadMore(),
+    loadMore,
     reload: first,
     setItems,
   };

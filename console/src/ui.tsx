@@ -139,11 +139,18 @@ export function SubmitForm(props: {
   );
 }
 
+/** What a control inside a `Field` carries: its id, its hint and error, whether it is invalid. */
+export interface ControlProps {
+  id: string;
+  'aria-describedby': string | undefined;
+  'aria-invalid': true | undefined;
+}
+
 interface FieldProps {
   label: string;
   hint?: ComponentChildren;
   error?: string | undefined;
-  children: (ids: { id: string; describedBy: string | undefined; invalid: boolean }) => JSX.Element;
+  children: (control: ControlProps) => JSX.Element;
 }
 
 /** A label, the control, a hint and the control's own error, wired with ids. */
@@ -160,7 +167,7 @@ export function Field({ label, hint, error, children }: FieldProps) {
           {hint}
         </div>
       ) : null}
-      {children({ id, describedBy, invalid: Boolean(error) })}
+      {children({ id, 'aria-describedby': describedBy, 'aria-invalid': error ? true : undefined })}
       {error ? (
         <div class="field-error" id={errorId}>
           <span aria-hidden="true" class="error-icon">
@@ -173,14 +180,18 @@ export function Field({ label, hint, error, children }: FieldProps) {
   );
 }
 
-interface InputProps {
+/** What every field takes: its label, hint and error, and its value. */
+interface FieldBase<V extends string = string> {
   label: string;
   hint?: ComponentChildren;
   error?: string | undefined;
-  value: string;
-  onValue: (value: string) => void;
-  type?: 'text' | 'email' | 'password' | 'number';
+  value: V;
+  onValue: (value: V) => void;
   required?: boolean;
+}
+
+interface InputProps extends FieldBase {
+  type?: 'text' | 'email' | 'password' | 'number';
   autocomplete?: string;
   inputMode?: 'numeric' | 'text' | 'email';
   min?: number;
@@ -199,9 +210,9 @@ export function TextField({
 }: InputProps) {
   return (
     <Field label={label} hint={hint} error={error}>
-      {({ id, describedBy, invalid }) => (
+      {(control) => (
         <input
-          id={id}
+          {...control}
           // Preact's types tell input kinds apart by a literal `type`; these four take the same props.
           type={type as 'text'}
           value={value}
@@ -211,8 +222,6 @@ export function TextField({
           min={rest.min}
           pattern={rest.pattern}
           spellcheck={rest.spellcheck}
-          aria-describedby={describedBy}
-          aria-invalid={invalid || undefined}
           onInput={(e) => onValue(e.currentTarget.value)}
         />
       )}
@@ -220,14 +229,8 @@ export function TextField({
   );
 }
 
-interface SelectProps {
-  label: string;
-  hint?: ComponentChildren;
-  error?: string | undefined;
-  value: string;
-  onValue: (value: string) => void;
+interface SelectProps extends FieldBase {
   options: readonly { value: string; label: string }[];
-  required?: boolean;
 }
 
 export function SelectField({
@@ -241,13 +244,11 @@ export function SelectField({
 }: SelectProps) {
   return (
     <Field label={label} hint={hint} error={error}>
-      {({ id, describedBy, invalid }) => (
+      {(control) => (
         <select
-          id={id}
+          {...control}
           value={value}
           required={required}
-          aria-describedby={describedBy}
-          aria-invalid={invalid || undefined}
           onChange={(e) => onValue(e.currentTarget.value)}
         >
           {options.map((o) => (
@@ -262,26 +263,16 @@ export function SelectField({
 }
 
 /** A multi-line text input (a pasted document, such as SAML metadata). */
-export function TextAreaField(props: {
-  label: string;
-  hint?: ComponentChildren;
-  error?: string | undefined;
-  value: string;
-  onValue: (value: string) => void;
-  rows?: number;
-  required?: boolean;
-}) {
+export function TextAreaField(props: FieldBase & { rows?: number }) {
   return (
     <Field label={props.label} hint={props.hint} error={props.error}>
-      {({ id, describedBy, invalid }) => (
+      {(control) => (
         <textarea
-          id={id}
+          {...control}
           rows={props.rows ?? 6}
           value={props.value}
           required={props.required}
           spellcheck={false}
-          aria-describedby={describedBy}
-          aria-invalid={invalid || undefined}
           onInput={(e) => props.onValue(e.currentTarget.value)}
         />
       )}
@@ -485,9 +476,26 @@ export function Dialog(props: {
   );
 }
 
+/** What a form dialog takes beyond its form: its title, its width and what closes it. */
+type FormDialogProps = Omit<Parameters<typeof SubmitForm>[0], 'onCancel' | 'inline'> & {
+  title: string;
+  onClose: () => void;
+  wide?: boolean;
+};
+
+/** A dialog holding one form: its submission's progress and error, and Cancel beside submit. */
+export function FormDialog({ title, onClose, wide, ...form }: FormDialogProps) {
+  return (
+    <Dialog title={title} onClose={onClose} wide={wide}>
+      <SubmitForm {...form} onCancel={onClose} />
+    </Dialog>
+  );
+}
+
 /**
  * "Are you sure?": the consequence in words, a confirm button naming the action, and the
- * action's progress and error inside the dialog.
+ * action's progress and error inside the dialog. With `done`, a confirmed action is announced in
+ * those words and the dialog closes; without it, `onConfirm` says what comes next.
  */
 export function ConfirmDialog(props: {
   title: string;
@@ -495,23 +503,76 @@ export function ConfirmDialog(props: {
   busyLabel?: string;
   danger?: boolean;
   onConfirm: () => Promise<void>;
+  done?: string;
   onClose: () => void;
   children: ComponentChildren;
 }) {
-  const submit = useSubmit(props.onConfirm);
+  const submit = useSubmit(async () => {
+    await props.onConfirm();
+    if (props.done === undefined) return;
+    announce(props.done);
+    props.onClose();
+  });
   return (
-    <Dialog title={props.title} onClose={props.onClose}>
-      <SubmitForm
-        submit={submit}
-        fields={[]}
-        action={props.confirmLabel}
-        busyLabel={props.busyLabel}
-        variant={props.danger ? 'danger' : 'primary'}
-        onCancel={props.onClose}
-      >
-        <div class="dialog-text">{props.children}</div>
-      </SubmitForm>
+    <FormDialog
+      title={props.title}
+      onClose={props.onClose}
+      submit={submit}
+      fields={[]}
+      action={props.confirmLabel}
+      busyLabel={props.busyLabel}
+      variant={props.danger ? 'danger' : 'primary'}
+    >
+      <div class="dialog-text">{props.children}</div>
+    </FormDialog>
+  );
+}
+
+/** A wide dialog that shows something to read or copy, closed with Done. */
+export function DoneDialog(props: {
+  title: string;
+  onClose: () => void;
+  children: ComponentChildren;
+}) {
+  return (
+    <Dialog title={props.title} onClose={props.onClose} wide>
+      {props.children}
+      <div class="actions">
+        <Button variant="primary" onClick={props.onClose}>
+          Done
+        </Button>
+      </div>
     </Dialog>
+  );
+}
+
+/**
+ * One value to copy, in a `<dl>`: its label, the value (`testId` names it for tests) and a copy
+ * button (`copy` says what it copies). A value not known shows `missing` instead.
+ */
+export function CopyValue(props: {
+  label: string;
+  copy: string;
+  testId: string;
+  value: string | null;
+  missing?: ComponentChildren;
+}) {
+  return (
+    <div>
+      <dt>{props.label}</dt>
+      <dd>
+        {props.value ? (
+          <>
+            <code class="record-value" data-testid={props.testId}>
+              {props.value}
+            </code>
+            <CopyButton value={props.value} label={props.copy} />
+          </>
+        ) : (
+          props.missing
+        )}
+      </dd>
+    </div>
   );
 }
 
@@ -627,6 +688,66 @@ export function TableHead({ columns, actions }: { columns: readonly string[]; ac
         ) : null}
       </tr>
     </thead>
+  );
+}
+
+/**
+ * A card named by its heading, `id`. A `panel` heading (the default) is a screen's section title:
+ * an `h2` that takes focus after navigation; `h2` and `h3` are plain headings. `action` (a button)
+ * stands beside the title.
+ */
+export function Panel(props: {
+  id: string;
+  title: ComponentChildren;
+  heading?: 'panel' | 'h2' | 'h3';
+  action?: ComponentChildren;
+  class?: string;
+  children?: ComponentChildren;
+}) {
+  const heading = props.heading ?? 'panel';
+  const title =
+    heading === 'h3' ? (
+      <h3 id={props.id}>{props.title}</h3>
+    ) : heading === 'h2' ? (
+      <h2 id={props.id}>{props.title}</h2>
+    ) : (
+      <h2 id={props.id} class="panel-title" tabIndex={-1}>
+        {props.title}
+      </h2>
+    );
+  return (
+    <section class={props.class ?? 'card'} aria-labelledby={props.id}>
+      {props.action ? (
+        <div class="section-head">
+          {title}
+          {props.action}
+        </div>
+      ) : (
+        title
+      )}
+      {props.children}
+    </section>
+  );
+}
+
+/**
+ * A table of `items`, a `row` each: named by a `caption` that only screen readers see, or
+ * described by a visible heading (`describedBy`); `actions` adds the row actions' column.
+ */
+export function Table<T>(props: {
+  caption?: ComponentChildren;
+  describedBy?: string;
+  columns: readonly string[];
+  actions?: boolean;
+  items: readonly T[];
+  row: (item: T) => ComponentChildren;
+}) {
+  return (
+    <table class="table" aria-describedby={props.describedBy}>
+      {props.caption ? <caption class="visually-hidden">{props.caption}</caption> : null}
+      <TableHead columns={props.columns} actions={props.actions} />
+      <tbody>{props.items.map((item) => props.row(item))}</tbody>
+    </table>
   );
 }
 
