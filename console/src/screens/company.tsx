@@ -8,17 +8,15 @@ import {
   announce,
   Empty,
   Loading,
+  Panel,
   SelectField,
   SubmitForm,
   TextField,
   useLoad,
   useSubmit,
 } from '../ui.tsx';
-import { Activity } from './activity.tsx';
-import { Domains } from './domains.tsx';
-import { Breadcrumbs, ProfileNotLoaded, Tabs } from './org.tsx';
-import type { Scope } from './scope.ts';
-import { SsoConnections } from './sso.tsx';
+import { scopeOf } from './scope.ts';
+import { ProfileNotLoaded, ScopePage } from './scope-page.tsx';
 
 const TAB_LABELS: Record<CompanyTab, string> = {
   orgs: 'Organizations',
@@ -34,37 +32,20 @@ export function CompanyScreen({ id, tab }: { id: string; tab: CompanyTab }) {
     return <ProfileNotLoaded kind="company" error={company.error} />;
   }
   const c = company.data;
-  const scope: Scope = {
-    kind: 'company',
-    id: c.id,
-    name: c.name,
-    base: `/v1/companies/${enc(c.id)}`,
-    company: c,
-  };
   return (
-    <div class="stack">
-      <Breadcrumbs />
-      <header class="scope-head">
-        <h1 tabIndex={-1}>{c.name}</h1>
-        <p class="scope-meta">
+    <ScopePage
+      scope={scopeOf({ kind: 'company', company: c })}
+      meta={
+        <>
           Company · id <code>{c.id}</code> · {c.orgs.length} organization
           {c.orgs.length === 1 ? '' : 's'}
-        </p>
-      </header>
-      <Tabs
-        label={`${c.name} sections`}
-        tabs={COMPANY_TABS.map((t) => ({
-          id: t,
-          label: TAB_LABELS[t],
-          href: href.company(c.id, t),
-        }))}
-        current={tab}
-      />
+        </>
+      }
+      tabs={COMPANY_TABS.map((t) => ({ id: t, label: TAB_LABELS[t], href: href.company(c.id, t) }))}
+      tab={tab}
+    >
       {tab === 'orgs' ? <CompanyOrgs company={c} onChange={company.set} /> : null}
-      {tab === 'domains' ? <Domains scope={scope} /> : null}
-      {tab === 'sso' ? <SsoConnections scope={scope} /> : null}
-      {tab === 'activity' ? <Activity scope={scope} /> : null}
-    </div>
+    </ScopePage>
   );
 }
 
@@ -111,10 +92,7 @@ function CompanyOrgs(props: { company: Company; onChange: (c: Company) => void }
 
   return (
     <>
-      <section class="card" aria-labelledby="orgs-title">
-        <h2 id="orgs-title" class="panel-title" tabIndex={-1}>
-          Organizations
-        </h2>
+      <Panel id="orgs-title" title="Organizations">
         {company.orgs.length === 0 ? (
           <Empty title="No organizations in this company yet.">
             Move an organization you own into it, or create a new one below.
@@ -131,10 +109,9 @@ function CompanyOrgs(props: { company: Company; onChange: (c: Company) => void }
             ))}
           </ul>
         )}
-      </section>
+      </Panel>
       <div class="grid-2">
-        <section class="card" aria-labelledby="move-title">
-          <h3 id="move-title">Move an organization into {company.name}</h3>
+        <Panel id="move-title" title={`Move an organization into ${company.name}`} heading="h3">
           <p class="hint">
             You must own the organization. It must not have its own domains or SSO connections:
             remove them first, then add them here at the company.
@@ -167,9 +144,8 @@ function CompanyOrgs(props: { company: Company; onChange: (c: Company) => void }
               />
             ) : null}
           </SubmitForm>
-        </section>
-        <section class="card" aria-labelledby="new-org-title">
-          <h3 id="new-org-title">Create an organization in {company.name}</h3>
+        </Panel>
+        <Panel id="new-org-title" title={`Create an organization in ${company.name}`} heading="h3">
           <SubmitForm
             submit={create}
             fields={['name']}
@@ -187,7 +163,7 @@ function CompanyOrgs(props: { company: Company; onChange: (c: Company) => void }
               error={create.fieldError('name')}
             />
           </SubmitForm>
-        </section>
+        </Panel>
       </div>
     </>
   );

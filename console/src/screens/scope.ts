@@ -1,4 +1,5 @@
 /** Where domains, SSO connections and events live: an org, or a company (SPEC §5 `{scope}`). */
+import { enc } from '../api.ts';
 import type { Company, Org } from '../model.ts';
 
 export type Scope =
@@ -25,3 +26,10 @@ export const scopeOrgs = (scope: Scope): readonly { id: string; name: string }[]
 
 export const orgName = (scope: Scope, id: string | null): string =>
   id ? (scopeOrgs(scope).find((o) => o.id === id)?.name ?? id) : '';
+
+/** The scope of an org or a company: its id, name and the base of its routes. */
+export const scopeOf = (of: { kind: 'org'; org: Org } | { kind: 'company'; company: Company }) => {
+  const { id, name } = of.kind === 'org' ? of.org : of.company;
+  const base = `/v1/${of.kind === 'org' ? 'orgs' : 'companies'}/${enc(id)}`;
+  return { ...of, id, name, base } as Scope;
+};
