@@ -17,16 +17,18 @@ import {
   Badge,
   Button,
   ConfirmDialog,
-  CopyButton,
+  CopyValue,
   Dialog,
   Empty,
   ErrorMessage,
+  FormDialog,
   Loading,
   type MenuItem,
   PagedList,
+  Panel,
   SelectField,
   SubmitForm,
-  TableHead,
+  Table,
   TextField,
   useSubmit,
 } from '../ui.tsx';
@@ -78,10 +80,7 @@ export function Domains({ scope }: { scope: Scope }) {
 
   return (
     <>
-      <section class="card" aria-labelledby="domains-title">
-        <h2 id="domains-title" class="panel-title" tabIndex={-1}>
-          Domain management
-        </h2>
+      <Panel id="domains-title" title="Domain management">
         <p class="hint">
           Add the email domains your people use and prove you own them with a DNS TXT record. Once a
           domain is verified, turn on auto-provisioning: people who sign in with a verified address
@@ -100,7 +99,7 @@ export function Domains({ scope }: { scope: Scope }) {
             error={add.fieldError('domain')}
           />
         </SubmitForm>
-      </section>
+      </Panel>
 
       {txtFor ? (
         <TxtRecord
@@ -111,8 +110,7 @@ export function Domains({ scope }: { scope: Scope }) {
         />
       ) : null}
 
-      <section class="card" aria-labelledby="domain-list-title">
-        <h3 id="domain-list-title">Domains</h3>
+      <Panel id="domain-list-title" title="Domains" heading="h3">
         <PagedList
           list={domains}
           loading="Loading domains…"
@@ -124,97 +122,95 @@ export function Domains({ scope }: { scope: Scope }) {
           }
           what="domains"
         >
-          <table class="table" aria-describedby="domain-list-title">
-            <TableHead
-              columns={['Domain', 'Status', 'Auto-provisioning', 'SSO connection']}
-              actions
-            />
-            <tbody>
-              {domains.items.flatMap((d) => {
-                const check = checks[d.domain];
-                const items: MenuItem[] = [];
-                if (d.status === 'pending') {
-                  items.push({ label: 'Show TXT record', onSelect: () => setTxtFor(d) });
-                }
-                items.push({
-                  label: d.status === 'pending' ? 'Verify' : 'Verify again',
-                  onSelect: () => void verify(d),
-                });
-                if (d.status === 'verified') {
-                  items.push(
-                    d.autoProvisioning.enabled
-                      ? {
-                          label: 'Disable auto-provisioning',
-                          onSelect: () => setDialog({ kind: 'disable', domain: d }),
-                        }
-                      : {
-                          label: 'Enable auto-provisioning',
-                          onSelect: () => setDialog({ kind: 'enable', domain: d }),
-                        },
-                  );
-                }
-                items.push({
-                  label: 'Delete',
-                  danger: true,
-                  onSelect: () => setDialog({ kind: 'delete', domain: d }),
-                });
-                const sso = connectionName(d.ssoConnectionId);
-                const rows = [
-                  <tr key={d.domain} data-domain={d.domain}>
-                    <th scope="row" data-label="Domain" class="cell-domain">
-                      {d.domain}
-                    </th>
-                    <td data-label="Status">
-                      {check?.busy ? (
-                        <Loading>Checking DNS…</Loading>
-                      ) : d.status === 'verified' ? (
-                        <>
-                          <Badge tone="ok">Verified</Badge>
-                          {d.verifiedAt ? (
-                            <span class="muted small"> since {formatDate(d.verifiedAt)}</span>
-                          ) : null}
-                        </>
-                      ) : (
-                        <Badge tone="warn">Pending</Badge>
-                      )}
-                      {check?.busy ? null : <StatusNote domain={d} />}
-                    </td>
-                    <td data-label="Auto-provisioning">
-                      {d.autoProvisioning.enabled ? (
-                        <>
-                          <Badge tone="ok">Enabled</Badge>
-                          {scope.kind === 'company' && d.autoProvisioning.orgId ? (
-                            <span class="small">
-                              {' '}
-                              into {orgName(scope, d.autoProvisioning.orgId)}
-                            </span>
-                          ) : null}
-                        </>
-                      ) : (
-                        <Badge tone="off">Disabled</Badge>
-                      )}
-                    </td>
-                    <td data-label="SSO connection">{sso ?? <span class="muted">none</span>}</td>
-                    <td class="cell-actions">
-                      <ActionsMenu label={d.domain} items={items} />
+          <Table
+            describedBy="domain-list-title"
+            columns={['Domain', 'Status', 'Auto-provisioning', 'SSO connection']}
+            actions
+            items={domains.items}
+            row={(d) => {
+              const check = checks[d.domain];
+              const items: MenuItem[] = [];
+              if (d.status === 'pending') {
+                items.push({ label: 'Show TXT record', onSelect: () => setTxtFor(d) });
+              }
+              items.push({
+                label: d.status === 'pending' ? 'Verify' : 'Verify again',
+                onSelect: () => void verify(d),
+              });
+              if (d.status === 'verified') {
+                items.push(
+                  d.autoProvisioning.enabled
+                    ? {
+                        label: 'Disable auto-provisioning',
+                        onSelect: () => setDialog({ kind: 'disable', domain: d }),
+                      }
+                    : {
+                        label: 'Enable auto-provisioning',
+                        onSelect: () => setDialog({ kind: 'enable', domain: d }),
+                      },
+                );
+              }
+              items.push({
+                label: 'Delete',
+                danger: true,
+                onSelect: () => setDialog({ kind: 'delete', domain: d }),
+              });
+              const sso = connectionName(d.ssoConnectionId);
+              const rows = [
+                <tr key={d.domain} data-domain={d.domain}>
+                  <th scope="row" data-label="Domain" class="cell-domain">
+                    {d.domain}
+                  </th>
+                  <td data-label="Status">
+                    {check?.busy ? (
+                      <Loading>Checking DNS…</Loading>
+                    ) : d.status === 'verified' ? (
+                      <>
+                        <Badge tone="ok">Verified</Badge>
+                        {d.verifiedAt ? (
+                          <span class="muted small"> since {formatDate(d.verifiedAt)}</span>
+                        ) : null}
+                      </>
+                    ) : (
+                      <Badge tone="warn">Pending</Badge>
+                    )}
+                    {check?.busy ? null : <StatusNote domain={d} />}
+                  </td>
+                  <td data-label="Auto-provisioning">
+                    {d.autoProvisioning.enabled ? (
+                      <>
+                        <Badge tone="ok">Enabled</Badge>
+                        {scope.kind === 'company' && d.autoProvisioning.orgId ? (
+                          <span class="small">
+                            {' '}
+                            into {orgName(scope, d.autoProvisioning.orgId)}
+                          </span>
+                        ) : null}
+                      </>
+                    ) : (
+                      <Badge tone="off">Disabled</Badge>
+                    )}
+                  </td>
+                  <td data-label="SSO connection">{sso ?? <span class="muted">none</span>}</td>
+                  <td class="cell-actions">
+                    <ActionsMenu label={d.domain} items={items} />
+                  </td>
+                </tr>,
+              ];
+              if (check?.error && txtFor?.domain !== d.domain) {
+                rows.push(
+                  <tr key={`${d.domain}-error`} class="row-message">
+                    <td colSpan={5}>
+                      <ErrorMessage>{check.error}</ErrorMessage>
                     </td>
                   </tr>,
-                ];
-                if (check?.error && txtFor?.domain !== d.domain) {
-                  rows.push(
-                    <tr key={`${d.domain}-error`} class="row-message">
-                      <td colSpan={5}>
-                        <ErrorMessage>{check.error}</ErrorMessage>
-                      </td>
-                    </tr>,
-                  );
-                }
-                return rows;
-              })}
-            </tbody>
-          </table>
+                );
+              }
+              return rows;
+            }}
+          />
         </PagedList>
-      </section>
+      </Panel>
 
       {dialog?.kind === 'enable' ? (
         <EnableDialog
@@ -236,9 +232,8 @@ export function Domains({ scope }: { scope: Scope }) {
               enabled: false,
             });
             await domains.reload();
-            announce(`Auto-provisioning disabled for ${dialog.domain.domain}`);
-            setDialog(null);
           }}
+          done={`Auto-provisioning disabled for ${dialog.domain.domain}`}
         >
           <p>
             People who sign in with an @{dialog.domain.domain} address will no longer join
@@ -257,9 +252,8 @@ export function Domains({ scope }: { scope: Scope }) {
             await api.del(path(scope, dialog.domain.domain));
             if (txtFor?.domain === dialog.domain.domain) setTxtFor(null);
             await domains.reload();
-            announce(`${dialog.domain.domain} deleted`);
-            setDialog(null);
           }}
+          done={`${dialog.domain.domain} deleted`}
         >
           <p>
             Auto-provisioning for it turns off and SSO connections stop serving it; a connection
@@ -304,8 +298,12 @@ function TxtRecord(props: {
 }) {
   const { domain: d } = props;
   return (
-    <section class="card txt-record" aria-labelledby="txt-title">
-      <h3 id="txt-title">Publish this TXT record for {d.domain}</h3>
+    <Panel
+      id="txt-title"
+      title={`Publish this TXT record for ${d.domain}`}
+      heading="h3"
+      class="card txt-record"
+    >
       <p>
         At your DNS provider, add a TXT record with this name and value, then select Verify. Most
         DNS consoles write the name of the domain itself as <code>@</code>.
@@ -317,24 +315,8 @@ function TxtRecord(props: {
             <code>TXT</code>
           </dd>
         </div>
-        <div>
-          <dt>Name</dt>
-          <dd>
-            <code class="record-value" data-testid="txt-name">
-              {d.txtRecord.name}
-            </code>
-            <CopyButton value={d.txtRecord.name} label="record name" />
-          </dd>
-        </div>
-        <div>
-          <dt>Value</dt>
-          <dd>
-            <code class="record-value" data-testid="txt-value">
-              {d.txtRecord.value}
-            </code>
-            <CopyButton value={d.txtRecord.value} label="record value" />
-          </dd>
-        </div>
+        <CopyValue label="Name" copy="record name" testId="txt-name" value={d.txtRecord.name} />
+        <CopyValue label="Value" copy="record value" testId="txt-value" value={d.txtRecord.value} />
       </dl>
       {props.check?.error ? <ErrorMessage>{props.check.error}</ErrorMessage> : null}
       <div class="actions">
@@ -351,7 +333,7 @@ function TxtRecord(props: {
       <p class="hint">
         Provisio also checks pending domains every hour for 72 hours, so you can come back later.
       </p>
-    </section>
+    </Panel>
   );
 }
 
@@ -375,50 +357,50 @@ function EnableDialog(props: {
     props.onClose();
   });
   const target = scope.kind === 'org' ? scope.name : orgName(scope, orgId);
+  if (scope.kind === 'company' && orgs.length === 0) {
+    return (
+      <Dialog title="Enable auto-provisioning?" onClose={props.onClose}>
+        <p>
+          Auto-provisioning adds people to one organization of the company, and {scope.name} has
+          none yet.
+        </p>
+        <p>
+          <a href={href.company(scope.id, 'orgs')}>Add an organization to the company</a> first.
+        </p>
+        <div class="actions">
+          <Button onClick={props.onClose}>Close</Button>
+        </div>
+      </Dialog>
+    );
+  }
   return (
-    <Dialog title="Enable auto-provisioning?" onClose={props.onClose}>
-      {scope.kind === 'company' && orgs.length === 0 ? (
-        <>
-          <p>
-            Auto-provisioning adds people to one organization of the company, and {scope.name} has
-            none yet.
-          </p>
-          <p>
-            <a href={href.company(scope.id, 'orgs')}>Add an organization to the company</a> first.
-          </p>
-          <div class="actions">
-            <Button onClick={props.onClose}>Close</Button>
-          </div>
-        </>
-      ) : (
-        <SubmitForm
-          submit={submit}
-          fields={['orgId']}
-          action="Enable"
-          busyLabel="Enabling…"
-          onCancel={props.onClose}
-        >
-          {scope.kind === 'company' ? (
-            <SelectField
-              label="Organization people join"
-              value={orgId}
-              onValue={setOrgId}
-              options={orgs.map((o) => ({ value: o.id, label: o.name }))}
-              error={submit.fieldError('orgId')}
-            />
-          ) : null}
-          <p>
-            People who sign in with a verified @{domain.domain} address will join{' '}
-            <strong>{target}</strong> as members, using a seat each. Owners get an email for each.
-          </p>
-          {props.sso ? (
-            <p class="notice">
-              {domain.domain} is part of the SSO connection {props.sso}: people signing in through
-              it join by Just-in-Time provisioning, which takes precedence.
-            </p>
-          ) : null}
-        </SubmitForm>
-      )}
-    </Dialog>
+    <FormDialog
+      title="Enable auto-provisioning?"
+      onClose={props.onClose}
+      submit={submit}
+      fields={['orgId']}
+      action="Enable"
+      busyLabel="Enabling…"
+    >
+      {scope.kind === 'company' ? (
+        <SelectField
+          label="Organization people join"
+          value={orgId}
+          onValue={setOrgId}
+          options={orgs.map((o) => ({ value: o.id, label: o.name }))}
+          error={submit.fieldError('orgId')}
+        />
+      ) : null}
+      <p>
+        People who sign in with a verified @{domain.domain} address will join{' '}
+        <strong>{target}</strong> as members, using a seat each. Owners get an email for each.
+      </p>
+      {props.sso ? (
+        <p class="notice">
+          {domain.domain} is part of the SSO connection {props.sso}: people signing in through it
+          join by Just-in-Time provisioning, which takes precedence.
+        </p>
+      ) : null}
+    </FormDialog>
   );
 }

@@ -16,15 +16,16 @@ import {
   Button,
   CheckboxField,
   ConfirmDialog,
-  CopyButton,
-  Dialog,
+  CopyValue,
+  DoneDialog,
   Empty,
   ErrorMessage,
+  FormDialog,
   PagedList,
+  Panel,
   RadioGroup,
   SelectField,
-  SubmitForm,
-  TableHead,
+  Table,
   TextAreaField,
   TextField,
   useSubmit,
@@ -43,9 +44,10 @@ export function SsoConnections({ scope }: { scope: Scope }) {
   const [dialog, setDialog] = useState<
     | { kind: 'form'; connection: SsoConnection | null }
     | {
-        kind: 'jit-off' | 'jit-on' | 'delete' | 'idp-values' | 'scim-token' | 'scim-revoke';
+        kind: 'delete' | 'idp-values' | 'scim-token' | 'scim-revoke';
         connection: SsoConnection;
       }
+    | { kind: 'jit'; connection: SsoConnection; on: boolean }
     | { kind: 'scim-values'; connection: SsoConnection; token: ScimToken }
     | null
   >(null);
@@ -55,15 +57,15 @@ export function SsoConnections({ scope }: { scope: Scope }) {
 
   return (
     <>
-      <section class="card" aria-labelledby="sso-title">
-        <div class="section-head">
-          <h2 id="sso-title" class="panel-title" tabIndex={-1}>
-            SSO connections
-          </h2>
+      <Panel
+        id="sso-title"
+        title="SSO connections"
+        action={
           <Button variant="primary" onClick={() => setDialog({ kind: 'form', connection: null })}>
             New SSO connection
           </Button>
-        </div>
+        }
+      >
         <p class="hint">
           A connection takes your identity provider's SAML metadata or OIDC settings, and the
           verified domains it serves: Provisio sets the provider up and shows what to paste into
@@ -96,91 +98,83 @@ export function SsoConnections({ scope }: { scope: Scope }) {
           }
           what="connections"
         >
-          <table class="table">
-            <caption class="visually-hidden">SSO connections of {scope.name}</caption>
-            <TableHead
-              columns={['Connection', 'Domains', 'Just-in-Time', 'SCIM', 'Default org and team']}
-              actions
-            />
-            <tbody>
-              {connections.items.map((c) => (
-                <tr key={c.id}>
-                  <th scope="row" data-label="Connection">
-                    <div class="who">
-                      <span class="who-name">
-                        {c.name} {c.active ? null : <Badge tone="warn">Inactive</Badge>}
-                      </span>
-                      <span class="who-email">
-                        {c.idp.source === 'created'
-                          ? `${c.idp.type.toUpperCase()}, provider ${c.providerName}`
-                          : `provider ${c.providerName}, set up by your operator`}
-                      </span>
-                    </div>
-                  </th>
-                  <td data-label="Domains">
-                    {c.active ? c.domains.join(', ') : <span class="hint">{INACTIVE}</span>}
-                  </td>
-                  <td data-label="Just-in-Time">
-                    {c.jit ? <Badge tone="ok">On</Badge> : <Badge tone="warn">Off</Badge>}
-                  </td>
-                  <td data-label="SCIM">
-                    {c.scim ? <Badge tone="ok">On</Badge> : <Badge tone="off">Off</Badge>}
-                  </td>
-                  <td data-label="Default org and team">
-                    {orgName(scope, c.defaultOrgId)}
-                    {c.defaultTeam ? ` / ${c.defaultTeam}` : ''}
-                  </td>
-                  <td class="cell-actions">
-                    <ActionsMenu
-                      label={c.name}
-                      items={[
-                        {
-                          label: 'Edit',
-                          onSelect: () => setDialog({ kind: 'form', connection: c }),
-                        },
-                        ...(c.serviceProvider
-                          ? [
-                              {
-                                label: 'Values for your identity provider',
-                                onSelect: () => setDialog({ kind: 'idp-values', connection: c }),
-                              },
-                            ]
-                          : []),
-                        ...(c.scim
-                          ? [
-                              {
-                                label: 'Set up SCIM (new token)',
-                                onSelect: () => setDialog({ kind: 'scim-token', connection: c }),
-                              },
-                              {
-                                label: 'Revoke SCIM token',
-                                onSelect: () => setDialog({ kind: 'scim-revoke', connection: c }),
-                              },
-                            ]
-                          : []),
-                        c.jit
-                          ? {
-                              label: 'Turn off Just-in-Time',
-                              onSelect: () => setDialog({ kind: 'jit-off', connection: c }),
-                            }
-                          : {
-                              label: 'Turn on Just-in-Time',
-                              onSelect: () => setDialog({ kind: 'jit-on', connection: c }),
+          <Table
+            caption={`SSO connections of ${scope.name}`}
+            columns={['Connection', 'Domains', 'Just-in-Time', 'SCIM', 'Default org and team']}
+            actions
+            items={connections.items}
+            row={(c) => (
+              <tr key={c.id}>
+                <th scope="row" data-label="Connection">
+                  <div class="who">
+                    <span class="who-name">
+                      {c.name} {c.active ? null : <Badge tone="warn">Inactive</Badge>}
+                    </span>
+                    <span class="who-email">
+                      {c.idp.source === 'created'
+                        ? `${c.idp.type.toUpperCase()}, provider ${c.providerName}`
+                        : `provider ${c.providerName}, set up by your operator`}
+                    </span>
+                  </div>
+                </th>
+                <td data-label="Domains">
+                  {c.active ? c.domains.join(', ') : <span class="hint">{INACTIVE}</span>}
+                </td>
+                <td data-label="Just-in-Time">
+                  {c.jit ? <Badge tone="ok">On</Badge> : <Badge tone="warn">Off</Badge>}
+                </td>
+                <td data-label="SCIM">
+                  {c.scim ? <Badge tone="ok">On</Badge> : <Badge tone="off">Off</Badge>}
+                </td>
+                <td data-label="Default org and team">
+                  {orgName(scope, c.defaultOrgId)}
+                  {c.defaultTeam ? ` / ${c.defaultTeam}` : ''}
+                </td>
+                <td class="cell-actions">
+                  <ActionsMenu
+                    label={c.name}
+                    items={[
+                      {
+                        label: 'Edit',
+                        onSelect: () => setDialog({ kind: 'form', connection: c }),
+                      },
+                      ...(c.serviceProvider
+                        ? [
+                            {
+                              label: 'Values for your identity provider',
+                              onSelect: () => setDialog({ kind: 'idp-values', connection: c }),
                             },
-                        {
-                          label: 'Delete',
-                          danger: true,
-                          onSelect: () => setDialog({ kind: 'delete', connection: c }),
-                        },
-                      ]}
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                          ]
+                        : []),
+                      ...(c.scim
+                        ? [
+                            {
+                              label: 'Set up SCIM (new token)',
+                              onSelect: () => setDialog({ kind: 'scim-token', connection: c }),
+                            },
+                            {
+                              label: 'Revoke SCIM token',
+                              onSelect: () => setDialog({ kind: 'scim-revoke', connection: c }),
+                            },
+                          ]
+                        : []),
+                      {
+                        label: `Turn ${c.jit ? 'off' : 'on'} Just-in-Time`,
+                        onSelect: () => setDialog({ kind: 'jit', connection: c, on: !c.jit }),
+                      },
+                      {
+                        label: 'Delete',
+                        danger: true,
+                        onSelect: () => setDialog({ kind: 'delete', connection: c }),
+                      },
+                    ]}
+                  />
+                </td>
+              </tr>
+            )}
+          />
         </PagedList>
-      </section>
+      </Panel>
 
       {dialog?.kind === 'form' ? (
         <ConnectionForm
@@ -199,14 +193,9 @@ export function SsoConnections({ scope }: { scope: Scope }) {
         />
       ) : null}
       {dialog?.kind === 'idp-values' && dialog.connection.serviceProvider ? (
-        <Dialog title={`Set up ${dialog.connection.name} in your IdP`} onClose={close} wide>
+        <DoneDialog title={`Set up ${dialog.connection.name} in your IdP`} onClose={close}>
           <ServiceProviderValues sp={dialog.connection.serviceProvider} />
-          <div class="actions">
-            <Button variant="primary" onClick={close}>
-              Done
-            </Button>
-          </div>
-        </Dialog>
+        </DoneDialog>
       ) : null}
       {dialog?.kind === 'scim-token' ? (
         <ConfirmDialog
@@ -228,14 +217,9 @@ export function SsoConnections({ scope }: { scope: Scope }) {
         </ConfirmDialog>
       ) : null}
       {dialog?.kind === 'scim-values' ? (
-        <Dialog title={`SCIM for ${dialog.connection.name}`} onClose={close} wide>
+        <DoneDialog title={`SCIM for ${dialog.connection.name}`} onClose={close}>
           <ScimValues token={dialog.token} />
-          <div class="actions">
-            <Button variant="primary" onClick={close}>
-              Done
-            </Button>
-          </div>
-        </Dialog>
+        </DoneDialog>
       ) : null}
       {dialog?.kind === 'scim-revoke' ? (
         <ConfirmDialog
@@ -246,51 +230,41 @@ export function SsoConnections({ scope }: { scope: Scope }) {
           onClose={close}
           onConfirm={async () => {
             await api.del(`${one(dialog.connection.id)}/scim-token`);
-            announce(`SCIM token of ${dialog.connection.name} revoked`);
-            close();
           }}
+          done={`SCIM token of ${dialog.connection.name} revoked`}
         >
           <p>Your identity provider's SCIM requests are refused from now on.</p>
         </ConfirmDialog>
       ) : null}
-      {dialog?.kind === 'jit-off' ? (
+      {dialog?.kind === 'jit' ? (
         <ConfirmDialog
-          title="Turn off Just-in-Time provisioning?"
-          confirmLabel="Turn off Just-in-Time"
+          title={`Turn ${dialog.on ? 'on' : 'off'} Just-in-Time provisioning?`}
+          confirmLabel={`Turn ${dialog.on ? 'on' : 'off'} Just-in-Time`}
           busyLabel="Saving…"
-          danger
+          danger={!dialog.on}
           onClose={close}
           onConfirm={async () => {
-            await api.patch(one(dialog.connection.id), { jit: false });
+            await api.patch(one(dialog.connection.id), { jit: dialog.on });
             await connections.reload();
-            announce(`Just-in-Time provisioning is off for ${dialog.connection.name}`);
-            close();
           }}
+          done={`Just-in-Time provisioning is ${dialog.on ? 'on' : 'off'} for ${dialog.connection.name}`}
         >
-          <p class="warning">{JIT_OFF_WARNING}</p>
-          {!dialog.connection.scim ? (
-            <p>Group mapping stops too: without SCIM, IdP groups are ignored while JIT is off.</p>
-          ) : null}
-        </ConfirmDialog>
-      ) : null}
-      {dialog?.kind === 'jit-on' ? (
-        <ConfirmDialog
-          title="Turn on Just-in-Time provisioning?"
-          confirmLabel="Turn on Just-in-Time"
-          busyLabel="Saving…"
-          onClose={close}
-          onConfirm={async () => {
-            await api.patch(one(dialog.connection.id), { jit: true });
-            await connections.reload();
-            announce(`Just-in-Time provisioning is on for ${dialog.connection.name}`);
-            close();
-          }}
-        >
-          <p>
-            Anyone who signs in through {dialog.connection.providerName} with an address on its
-            domains will join {orgName(scope, dialog.connection.defaultOrgId)} (or the organizations
-            their IdP groups name), using a seat each.
-          </p>
+          {dialog.on ? (
+            <p>
+              Anyone who signs in through {dialog.connection.providerName} with an address on its
+              domains will join {orgName(scope, dialog.connection.defaultOrgId)} (or the
+              organizations their IdP groups name), using a seat each.
+            </p>
+          ) : (
+            <>
+              <p class="warning">{JIT_OFF_WARNING}</p>
+              {!dialog.connection.scim ? (
+                <p>
+                  Group mapping stops too: without SCIM, IdP groups are ignored while JIT is off.
+                </p>
+              ) : null}
+            </>
+          )}
         </ConfirmDialog>
       ) : null}
       {dialog?.kind === 'delete' ? (
@@ -303,9 +277,8 @@ export function SsoConnections({ scope }: { scope: Scope }) {
           onConfirm={async () => {
             await api.del(one(dialog.connection.id));
             await Promise.all([connections.reload(), domains.reload()]);
-            announce(`SSO connection ${dialog.connection.name} deleted`);
-            close();
           }}
+          done={`SSO connection ${dialog.connection.name} deleted`}
         >
           <p>
             Sign-ins through {dialog.connection.providerName} will no longer be matched to your
@@ -319,10 +292,6 @@ export function SsoConnections({ scope }: { scope: Scope }) {
 
 /** The SCIM base URL and the new token, shown once, each with a copy button (SPEC §10). */
 function ScimValues({ token }: { token: ScimToken }) {
-  const rows = [
-    { label: 'SCIM base URL', copy: 'SCIM base URL', id: 'scim-base-url', value: token.baseUrl },
-    { label: 'Token', copy: 'SCIM token', id: 'scim-token', value: token.token },
-  ];
   return (
     <section class="txt-record" aria-label="Values for SCIM in your identity provider">
       <p>
@@ -331,17 +300,13 @@ function ScimValues({ token }: { token: ScimToken }) {
         shown again. Groups named <code>org:team</code> become teams.
       </p>
       <dl class="record record-wide">
-        {rows.map((r) => (
-          <div key={r.id}>
-            <dt>{r.label}</dt>
-            <dd>
-              <code class="record-value" data-testid={r.id}>
-                {r.value}
-              </code>
-              <CopyButton value={r.value} label={r.copy} />
-            </dd>
-          </div>
-        ))}
+        <CopyValue
+          label="SCIM base URL"
+          copy="SCIM base URL"
+          testId="scim-base-url"
+          value={token.baseUrl}
+        />
+        <CopyValue label="Token" copy="SCIM token" testId="scim-token" value={token.token} />
       </dl>
     </section>
   );
@@ -365,21 +330,16 @@ function ServiceProviderValues({ sp }: { sp: ServiceProvider }) {
       </p>
       <dl class="record record-wide">
         {rows.map((r) => (
-          <div key={r.label}>
-            <dt>{r.label}</dt>
-            <dd>
-              {r.value ? (
-                <>
-                  <code class="record-value" data-testid={`sp-${r.copy.replace(/ /g, '-')}`}>
-                    {r.value}
-                  </code>
-                  <CopyButton value={r.value} label={r.copy} />
-                </>
-              ) : (
-                <span class="hint">Not known: the user pool has no hosted domain configured.</span>
-              )}
-            </dd>
-          </div>
+          <CopyValue
+            key={r.label}
+            label={r.label}
+            copy={r.copy}
+            testId={`sp-${r.copy.replace(/ /g, '-')}`}
+            value={r.value}
+            missing={
+              <span class="hint">Not known: the user pool has no hosted domain configured.</span>
+            }
+          />
         ))}
       </dl>
     </section>
@@ -495,232 +455,226 @@ function ConnectionForm(props: {
   };
 
   return (
-    <Dialog
+    <FormDialog
       title={connection ? `Edit ${connection.name}` : 'New SSO connection'}
       onClose={props.onClose}
       wide
-    >
-      <SubmitForm
-        submit={submit}
-        fields={fields}
-        action={
-          confirmingJitOff
-            ? 'Turn off JIT and save'
-            : connection
-              ? 'Save changes'
-              : 'Create connection'
-        }
-        busyLabel="Saving…"
-        variant={confirmingJitOff ? 'danger' : 'primary'}
-        onCancel={props.onClose}
-        note={
-          confirmingJitOff ? (
-            <div class="confirm-box" role="alert">
-              <p>
-                <strong>Turn off Just-in-Time provisioning?</strong> Only members and people with a
-                pending invitation will get in. Select the button again to confirm.
-              </p>
-            </div>
-          ) : null
-        }
-        onSubmit={save}
-      >
-        <TextField
-          label="Connection name"
-          hint="A name for people, like Acme Okta."
-          required
-          autocomplete="off"
-          value={name}
-          onValue={setName}
-          error={submit.fieldError('name')}
-        />
-        {connection ? (
-          <CheckboxField
-            label={
-              connection.idp.source === 'bound'
-                ? "Replace the operator's provider with your IdP's settings"
-                : "Change the identity provider's settings"
-            }
-            description={
-              connection.idp.source === 'created' && connection.idp.type === 'oidc'
-                ? 'Enter the client secret again: Provisio never keeps it.'
-                : undefined
-            }
-            checked={changeSettings}
-            onChecked={setChangeSettings}
-          />
-        ) : null}
-        {changeSettings ? (
-          <>
-            {idp?.source === 'created' ? (
-              // The API refuses another type for a provider it created (400 idp.type).
-              <p class="hint">
-                Protocol: {PROTOCOLS[idp.type]}. To use another protocol, create a new connection.
-              </p>
-            ) : (
-              <RadioGroup
-                legend="Protocol"
-                value={protocol}
-                onValue={setProtocol}
-                options={[
-                  { value: 'saml', label: PROTOCOLS.saml },
-                  { value: 'oidc', label: PROTOCOLS.oidc },
-                ]}
-              />
-            )}
-            {settingsError ? <ErrorMessage>{settingsError}</ErrorMessage> : null}
-            {protocol === 'saml' ? (
-              <>
-                <RadioGroup
-                  legend="Metadata"
-                  value={metadataSource}
-                  onValue={setMetadataSource}
-                  options={[
-                    { value: 'url', label: 'From a URL' },
-                    { value: 'xml', label: 'Paste the metadata XML' },
-                  ]}
-                />
-                {metadataSource === 'url' ? (
-                  <TextField
-                    label="Metadata URL"
-                    hint="Your IdP's SAML metadata address (https), from its application settings."
-                    required
-                    autocomplete="off"
-                    spellcheck={false}
-                    value={metadataUrl}
-                    onValue={setMetadataUrl}
-                    error={submit.fieldError('idp.metadataUrl')}
-                  />
-                ) : (
-                  <TextAreaField
-                    label="Metadata XML"
-                    hint="The EntityDescriptor document your IdP offers for download."
-                    required
-                    value={metadataXml}
-                    onValue={setMetadataXml}
-                    error={submit.fieldError('idp.metadataXml')}
-                  />
-                )}
-              </>
-            ) : (
-              <>
-                <TextField
-                  label="Issuer URL"
-                  hint="Your IdP's OpenID issuer (https), like https://login.example.com."
-                  required
-                  autocomplete="off"
-                  spellcheck={false}
-                  value={issuer}
-                  onValue={setIssuer}
-                  error={submit.fieldError('idp.issuer')}
-                />
-                <TextField
-                  label="Client ID"
-                  required
-                  autocomplete="off"
-                  spellcheck={false}
-                  value={clientId}
-                  onValue={setClientId}
-                  error={submit.fieldError('idp.clientId')}
-                />
-                <TextField
-                  label="Client secret"
-                  hint="Sent to the identity provider setup only: Provisio never stores or shows it."
-                  type="password"
-                  required
-                  autocomplete="new-password"
-                  value={clientSecret}
-                  onValue={setClientSecret}
-                  error={submit.fieldError('idp.clientSecret')}
-                />
-              </>
-            )}
-            <TextField
-              label="Groups claim (optional)"
-              hint="The claim or attribute your IdP sends groups in; groups named org:team map people to teams."
-              autocomplete="off"
-              spellcheck={false}
-              value={groupsClaim}
-              onValue={setGroupsClaim}
-              error={submit.fieldError('idp.groupsClaim')}
-            />
-          </>
-        ) : null}
-        <fieldset
-          class="fieldset"
-          aria-describedby={submit.fieldError('domains') ? `${legendId}-error` : undefined}
-        >
-          <legend id={legendId}>Domains</legend>
-          {choices.length === 0 ? (
-            <p class="hint">
-              No verified domains yet. Verify a domain on the Domains tab first: a connection can
-              only serve verified domains.
+      submit={submit}
+      fields={fields}
+      action={
+        confirmingJitOff
+          ? 'Turn off JIT and save'
+          : connection
+            ? 'Save changes'
+            : 'Create connection'
+      }
+      busyLabel="Saving…"
+      variant={confirmingJitOff ? 'danger' : 'primary'}
+      note={
+        confirmingJitOff ? (
+          <div class="confirm-box" role="alert">
+            <p>
+              <strong>Turn off Just-in-Time provisioning?</strong> Only members and people with a
+              pending invitation will get in. Select the button again to confirm.
             </p>
-          ) : (
-            choices.map((d) => (
-              <CheckboxField
-                key={d}
-                label={d}
-                checked={domains.includes(d)}
-                onChecked={(on) =>
-                  setDomains(on ? [...domains, d] : domains.filter((x) => x !== d))
-                }
-              />
-            ))
-          )}
-          {submit.fieldError('domains') ? (
-            <div class="field-error" id={`${legendId}-error`}>
-              {submit.fieldError('domains')}
-            </div>
-          ) : null}
-        </fieldset>
+          </div>
+        ) : null
+      }
+      onSubmit={save}
+    >
+      <TextField
+        label="Connection name"
+        hint="A name for people, like Acme Okta."
+        required
+        autocomplete="off"
+        value={name}
+        onValue={setName}
+        error={submit.fieldError('name')}
+      />
+      {connection ? (
         <CheckboxField
-          label="Just-in-Time provisioning"
+          label={
+            connection.idp.source === 'bound'
+              ? "Replace the operator's provider with your IdP's settings"
+              : "Change the identity provider's settings"
+          }
           description={
-            jit
-              ? 'People signing in through this connection join the default organization (or the organizations their IdP groups name).'
+            connection.idp.source === 'created' && connection.idp.type === 'oidc'
+              ? 'Enter the client secret again: Provisio never keeps it.'
               : undefined
           }
-          checked={jit}
-          onChecked={(on) => {
-            setJit(on);
-            setConfirmingJitOff(false);
-          }}
-          error={submit.fieldError('jit')}
+          checked={changeSettings}
+          onChecked={setChangeSettings}
         />
-        {!jit ? <p class="warning">{JIT_OFF_WARNING}</p> : null}
-        <CheckboxField
-          label="SCIM"
-          description="Your IdP provisions users and groups. With JIT off, group mapping applies only with SCIM on."
-          checked={scim}
-          onChecked={setScim}
-          error={submit.fieldError('scim')}
-        />
-        {scope.kind === 'company' ? (
-          orgs.length ? (
-            <SelectField
-              label="Default organization"
-              value={defaultOrgId}
-              onValue={setDefaultOrgId}
-              options={orgs.map((o) => ({ value: o.id, label: o.name }))}
-              error={submit.fieldError('defaultOrgId')}
-            />
+      ) : null}
+      {changeSettings ? (
+        <>
+          {idp?.source === 'created' ? (
+            // The API refuses another type for a provider it created (400 idp.type).
+            <p class="hint">
+              Protocol: {PROTOCOLS[idp.type]}. To use another protocol, create a new connection.
+            </p>
           ) : (
-            <ErrorMessage>
-              The company has no organizations: add one on the Organizations tab before creating a
-              connection.
-            </ErrorMessage>
-          )
+            <RadioGroup
+              legend="Protocol"
+              value={protocol}
+              onValue={setProtocol}
+              options={[
+                { value: 'saml', label: PROTOCOLS.saml },
+                { value: 'oidc', label: PROTOCOLS.oidc },
+              ]}
+            />
+          )}
+          {settingsError ? <ErrorMessage>{settingsError}</ErrorMessage> : null}
+          {protocol === 'saml' ? (
+            <>
+              <RadioGroup
+                legend="Metadata"
+                value={metadataSource}
+                onValue={setMetadataSource}
+                options={[
+                  { value: 'url', label: 'From a URL' },
+                  { value: 'xml', label: 'Paste the metadata XML' },
+                ]}
+              />
+              {metadataSource === 'url' ? (
+                <TextField
+                  label="Metadata URL"
+                  hint="Your IdP's SAML metadata address (https), from its application settings."
+                  required
+                  autocomplete="off"
+                  spellcheck={false}
+                  value={metadataUrl}
+                  onValue={setMetadataUrl}
+                  error={submit.fieldError('idp.metadataUrl')}
+                />
+              ) : (
+                <TextAreaField
+                  label="Metadata XML"
+                  hint="The EntityDescriptor document your IdP offers for download."
+                  required
+                  value={metadataXml}
+                  onValue={setMetadataXml}
+                  error={submit.fieldError('idp.metadataXml')}
+                />
+              )}
+            </>
+          ) : (
+            <>
+              <TextField
+                label="Issuer URL"
+                hint="Your IdP's OpenID issuer (https), like https://login.example.com."
+                required
+                autocomplete="off"
+                spellcheck={false}
+                value={issuer}
+                onValue={setIssuer}
+                error={submit.fieldError('idp.issuer')}
+              />
+              <TextField
+                label="Client ID"
+                required
+                autocomplete="off"
+                spellcheck={false}
+                value={clientId}
+                onValue={setClientId}
+                error={submit.fieldError('idp.clientId')}
+              />
+              <TextField
+                label="Client secret"
+                hint="Sent to the identity provider setup only: Provisio never stores or shows it."
+                type="password"
+                required
+                autocomplete="new-password"
+                value={clientSecret}
+                onValue={setClientSecret}
+                error={submit.fieldError('idp.clientSecret')}
+              />
+            </>
+          )}
+          <TextField
+            label="Groups claim (optional)"
+            hint="The claim or attribute your IdP sends groups in; groups named org:team map people to teams."
+            autocomplete="off"
+            spellcheck={false}
+            value={groupsClaim}
+            onValue={setGroupsClaim}
+            error={submit.fieldError('idp.groupsClaim')}
+          />
+        </>
+      ) : null}
+      <fieldset
+        class="fieldset"
+        aria-describedby={submit.fieldError('domains') ? `${legendId}-error` : undefined}
+      >
+        <legend id={legendId}>Domains</legend>
+        {choices.length === 0 ? (
+          <p class="hint">
+            No verified domains yet. Verify a domain on the Domains tab first: a connection can only
+            serve verified domains.
+          </p>
+        ) : (
+          choices.map((d) => (
+            <CheckboxField
+              key={d}
+              label={d}
+              checked={domains.includes(d)}
+              onChecked={(on) => setDomains(on ? [...domains, d] : domains.filter((x) => x !== d))}
+            />
+          ))
+        )}
+        {submit.fieldError('domains') ? (
+          <div class="field-error" id={`${legendId}-error`}>
+            {submit.fieldError('domains')}
+          </div>
         ) : null}
-        <TextField
-          label="Default team (optional)"
-          hint="New people join this team of the default organization. It is created if missing."
-          autocomplete="off"
-          value={defaultTeam}
-          onValue={setDefaultTeam}
-          error={submit.fieldError('defaultTeam')}
-        />
-      </SubmitForm>
-    </Dialog>
+      </fieldset>
+      <CheckboxField
+        label="Just-in-Time provisioning"
+        description={
+          jit
+            ? 'People signing in through this connection join the default organization (or the organizations their IdP groups name).'
+            : undefined
+        }
+        checked={jit}
+        onChecked={(on) => {
+          setJit(on);
+          setConfirmingJitOff(false);
+        }}
+        error={submit.fieldError('jit')}
+      />
+      {!jit ? <p class="warning">{JIT_OFF_WARNING}</p> : null}
+      <CheckboxField
+        label="SCIM"
+        description="Your IdP provisions users and groups. With JIT off, group mapping applies only with SCIM on."
+        checked={scim}
+        onChecked={setScim}
+        error={submit.fieldError('scim')}
+      />
+      {scope.kind === 'company' ? (
+        orgs.length ? (
+          <SelectField
+            label="Default organization"
+            value={defaultOrgId}
+            onValue={setDefaultOrgId}
+            options={orgs.map((o) => ({ value: o.id, label: o.name }))}
+            error={submit.fieldError('defaultOrgId')}
+          />
+        ) : (
+          <ErrorMessage>
+            The company has no organizations: add one on the Organizations tab before creating a
+            connection.
+          </ErrorMessage>
+        )
+      ) : null}
+      <TextField
+        label="Default team (optional)"
+        hint="New people join this team of the default organization. It is created if missing."
+        autocomplete="off"
+        value={defaultTeam}
+        onValue={setDefaultTeam}
+        error={submit.fieldError('defaultTeam')}
+      />
+    </FormDialog>
   );
 }
