@@ -6,7 +6,7 @@ import { useState } from 'preact/hooks';
 import { EVENT_LABELS, eventSummary, formatDateTime } from '../format.ts';
 import { type AuditEvent, EVENT_TYPES } from '../model.ts';
 import { usePaged } from '../paged.ts';
-import { Empty, PagedList, SelectField, TableHead } from '../ui.tsx';
+import { Empty, PagedList, Panel, SelectField, Table } from '../ui.tsx';
 import { orgName, type Scope } from './scope.ts';
 
 /** Events per page: a screenful, then "Load more events" follows the API's cursor. */
@@ -18,10 +18,7 @@ export function Activity({ scope }: { scope: Scope }) {
   const shown = type ? events.items.filter((e) => e.type === type) : events.items;
 
   return (
-    <section class="card" aria-labelledby="activity-title">
-      <h2 id="activity-title" class="panel-title" tabIndex={-1}>
-        Activity
-      </h2>
+    <Panel id="activity-title" title="Activity">
       <div class="toolbar">
         <SelectField
           label="Show"
@@ -57,40 +54,37 @@ export function Activity({ scope }: { scope: Scope }) {
             {events.more ? 'Load more to look further back.' : 'There are none in this history.'}
           </Empty>
         ) : (
-          <table class="table">
-            <caption class="visually-hidden">Activity of {scope.name}, newest first</caption>
-            <TableHead
-              columns={[
-                'When',
-                'Event',
-                'About',
-                'By',
-                ...(scope.kind === 'company' ? ['Organization'] : []),
-              ]}
-            />
-            <tbody>
-              {shown.map((e) => (
-                <tr key={e.id} data-event-type={e.type}>
-                  <td data-label="When">
-                    <time dateTime={e.at}>{formatDateTime(e.at)}</time>
+          <Table
+            caption={`Activity of ${scope.name}, newest first`}
+            columns={[
+              'When',
+              'Event',
+              'About',
+              'By',
+              ...(scope.kind === 'company' ? ['Organization'] : []),
+            ]}
+            items={shown}
+            row={(e) => (
+              <tr key={e.id} data-event-type={e.type}>
+                <td data-label="When">
+                  <time dateTime={e.at}>{formatDateTime(e.at)}</time>
+                </td>
+                <td data-label="Event">
+                  <span class="event-type">{EVENT_LABELS[e.type] ?? e.type}</span>
+                  {eventSummary(e) ? <span class="event-summary">{eventSummary(e)}</span> : null}
+                </td>
+                <td data-label="About">{e.subject}</td>
+                <td data-label="By">{e.actor}</td>
+                {scope.kind === 'company' ? (
+                  <td data-label="Organization">
+                    {e.orgId ? orgName(scope, e.orgId) : 'the company'}
                   </td>
-                  <td data-label="Event">
-                    <span class="event-type">{EVENT_LABELS[e.type] ?? e.type}</span>
-                    {eventSummary(e) ? <span class="event-summary">{eventSummary(e)}</span> : null}
-                  </td>
-                  <td data-label="About">{e.subject}</td>
-                  <td data-label="By">{e.actor}</td>
-                  {scope.kind === 'company' ? (
-                    <td data-label="Organization">
-                      {e.orgId ? orgName(scope, e.orgId) : 'the company'}
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                ) : null}
+              </tr>
+            )}
+          />
         )}
       </PagedList>
-    </section>
+    </Panel>
   );
 }

@@ -17,8 +17,10 @@ import {
   Empty,
   ErrorMessage,
   Loading,
+  Panel,
   SelectField,
   SubmitForm,
+  Table,
   TextField,
   useSubmit,
 } from '../ui.tsx';
@@ -35,8 +37,7 @@ export function Profiles() {
         every organization of the company.
       </p>
 
-      <section aria-labelledby="your-profiles" class="card">
-        <h2 id="your-profiles">Your companies and organizations</h2>
+      <Panel id="your-profiles" title="Your companies and organizations" heading="h2">
         {me.data ? (
           <YourProfiles me={me.data} />
         ) : me.error ? (
@@ -44,7 +45,7 @@ export function Profiles() {
         ) : (
           <Loading>Loading your organizations…</Loading>
         )}
-      </section>
+      </Panel>
 
       {me.data?.invitations.length ? <Invitations me={me.data} /> : null}
       {me.data?.truncated ? (
@@ -133,35 +134,25 @@ function YourProfiles({ me }: { me: Me }) {
 
 function Invitations({ me }: { me: Me }) {
   return (
-    <section aria-labelledby="your-invitations" class="card">
-      <h2 id="your-invitations">Pending invitations</h2>
+    <Panel id="your-invitations" title="Pending invitations" heading="h2">
       <p class="hint">You join these organizations the next time you sign in with {me.email}.</p>
-      <table class="table">
-        <caption class="visually-hidden">Invitations pending for {me.email}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Organization</th>
-            <th scope="col">Role</th>
-            <th scope="col">Team</th>
-            <th scope="col">Invited by</th>
-            <th scope="col">Date</th>
+      <Table
+        caption={`Invitations pending for ${me.email}`}
+        columns={['Organization', 'Role', 'Team', 'Invited by', 'Date']}
+        items={me.invitations}
+        row={(i) => (
+          <tr key={i.orgId}>
+            <th scope="row" data-label="Organization">
+              {i.orgName}
+            </th>
+            <td data-label="Role">{i.role}</td>
+            <td data-label="Team">{i.team ?? '—'}</td>
+            <td data-label="Invited by">{i.invitedBy}</td>
+            <td data-label="Date">{formatDate(i.createdAt)}</td>
           </tr>
-        </thead>
-        <tbody>
-          {me.invitations.map((i) => (
-            <tr key={i.orgId}>
-              <th scope="row" data-label="Organization">
-                {i.orgName}
-              </th>
-              <td data-label="Role">{i.role}</td>
-              <td data-label="Team">{i.team ?? '—'}</td>
-              <td data-label="Invited by">{i.invitedBy}</td>
-              <td data-label="Date">{formatDate(i.createdAt)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </section>
+        )}
+      />
+    </Panel>
   );
 }
 
@@ -175,8 +166,7 @@ function CreateOrg() {
     navigate(href.org(org.id, 'domains'));
   });
   return (
-    <section aria-labelledby="create-org" class="card">
-      <h2 id="create-org">Create an organization</h2>
+    <Panel id="create-org" title="Create an organization" heading="h2">
       <SubmitForm
         submit={submit}
         fields={['name', 'seatLimit']}
@@ -203,7 +193,7 @@ function CreateOrg() {
           error={submit.fieldError('seatLimit')}
         />
       </SubmitForm>
-    </section>
+    </Panel>
   );
 }
 
@@ -215,8 +205,7 @@ function CreateCompany() {
     navigate(href.company(company.id, 'orgs'));
   });
   return (
-    <section aria-labelledby="create-company" class="card">
-      <h2 id="create-company">Create a company</h2>
+    <Panel id="create-company" title="Create a company" heading="h2">
       <p class="hint">
         A company groups organizations: its owners manage their domains and SSO connections in one
         place.
@@ -231,7 +220,7 @@ function CreateCompany() {
           error={submit.fieldError('name')}
         />
       </SubmitForm>
-    </section>
+    </Panel>
   );
 }
 
@@ -254,8 +243,7 @@ function OpenById({ me }: { me: Me | undefined }) {
     }
   });
   return (
-    <section aria-labelledby="open-by-id" class="card">
-      <h2 id="open-by-id">Open by id</h2>
+    <Panel id="open-by-id" title="Open by id" heading="h2">
       <SubmitForm submit={submit} fields={['id']} action="Open" busyLabel="Opening…" inline>
         <SelectField
           label="Kind"
@@ -275,6 +263,6 @@ function OpenById({ me }: { me: Me | undefined }) {
           error={submit.fieldError('id')}
         />
       </SubmitForm>
-    </section>
+    </Panel>
   );
 }
