@@ -233,25 +233,17 @@ interface SelectProps extends FieldBase {
   options: readonly { value: string; label: string }[];
 }
 
-export function SelectField({
-  label,
-  hint,
-  error,
-  value,
-  onValue,
-  options,
-  required,
-}: SelectProps) {
+export function SelectField(props: SelectProps) {
   return (
-    <Field label={label} hint={hint} error={error}>
+    <Field label={props.label} hint={props.hint} error={props.error}>
       {(control) => (
         <select
           {...control}
-          value={value}
-          required={required}
-          onChange={(e) => onValue(e.currentTarget.value)}
+          value={props.value}
+          required={props.required}
+          onChange={(e) => props.onValue(e.currentTarget.value)}
         >
-          {options.map((o) => (
+          {props.options.map((o) => (
             <option key={o.value} value={o.value}>
               {o.label}
             </option>

@@ -7,6 +7,46 @@ import { ErrorMessage, SubmitButton, TextField } from '../ui.tsx';
 
 type Challenge = Extract<SignInStep, { kind: 'challenge' }>;
 
+/**
+ * The challenges the console answers: the field that asks for the answer, and the response that
+ * carries it (`trim`: a code, typed with stray spaces; a password is taken as typed).
+ */
+const ANSWERS = new Map<
+  string,
+  {
+    field: Omit<Parameters<typeof TextField>[0], 'value' | 'onValue'>;
+    response: string;
+    trim?: boolean;
+  }
+>([
+  [
+    'NEW_PASSWORD_REQUIRED',
+    {
+      field: {
+        label: 'Choose a new password',
+        hint: 'Your administrator gave you a temporary password; pick your own to continue.',
+        type: 'password',
+        autocomplete: 'new-password',
+      },
+      response: 'NEW_PASSWORD',
+    },
+  ],
+  [
+    'SOFTWARE_TOKEN_MFA',
+    {
+      field: {
+        label: 'Authentication code',
+        hint: 'The 6-digit code your authenticator app shows for this account.',
+        inputMode: 'numeric',
+        autocomplete: 'one-time-code',
+        pattern: '[0-9]{6}',
+      },
+      response: 'SOFTWARE_TOKEN_MFA_CODE',
+      trim: true,
+    },
+  ],
+]);
+
 export function SignIn({ config }: { config: ConsoleConfig }) {
   const [notice] = useState(() => session.takeEndedReason());
   const [email, setEmail] = useState('');
@@ -33,18 +73,12 @@ export function SignIn({ config }: { config: ConsoleConfig }) {
     try {
       if (!challenge) {
         proceed(await passwordSignIn(config, email.trim(), password));
-      } else if (challenge.name === 'NEW_PASSWORD_REQUIRED') {
-        proceed(
-          await answerChallenge(config, challenge, {
-            USERNAME: email.trim(),
-            NEW_PASSWORD: answer,
-          }),
-        );
       } else {
+        const { response, trim } = ANSWERS.get(challenge.name)!;
         proceed(
           await answerChallenge(config, challenge, {
             USERNAME: email.trim(),
-            SOFTWARE_TOKEN_MFA_CODE: answer.trim(),
+            [response]: trim ? answer.trim() : answer,
           }),
         );
       }
@@ -55,8 +89,8 @@ export function SignIn({ config }: { config: ConsoleConfig }) {
     }
   };
 
-  const supported =
-    !challenge || ['NEW_PASSWORD_REQUIRED', 'SOFTWARE_TOKEN_MFA'].includes(challenge.name);
+  const asked = challenge ? ANSWERS.get(challenge.name) : undefined;
+  const supported = !challenge || asked !== undefined;
 
   return (
     <div class="sign-in">
@@ -86,27 +120,8 @@ export function SignIn({ config }: { config: ConsoleConfig }) {
               onValue={setPassword}
             />
           </>
-        ) : challenge.name === 'NEW_PASSWORD_REQUIRED' ? (
-          <TextField
-            label="Choose a new password"
-            hint="Your administrator gave you a temporary password; pick your own to continue."
-            type="password"
-            autocomplete="new-password"
-            required
-            value={answer}
-            onValue={setAnswer}
-          />
-        ) : challenge.name === 'SOFTWARE_TOKEN_MFA' ? (
-          <TextField
-            label="Authentication code"
-            hint="The 6-digit code your authenticator app shows for this account."
-            inputMode="numeric"
-            autocomplete="one-time-code"
-            pattern="[0-9]{6}"
-            required
-            value={answer}
-            onValue={setAnswer}
-          />
+        ) : asked ? (
+          <TextField {...asked.field} required value={answer} onValue={setAnswer} />
         ) : (
           <ErrorMessage>
             This account needs a sign-in step the console does not offer ({challenge.name}). Sign in
