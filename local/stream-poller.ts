@@ -11,6 +11,7 @@
 import { appendFile, readFile, rename, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DynamoDBRecord } from 'aws-lambda';
+import { backoffMs } from '../shared/backoff.ts';
 import type { LambdaRuntime } from './lambda-runtime.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './options.ts';
 
@@ -145,7 +146,7 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
       }
       // Lambda retries from the first failed record on; the ones before it are done.
       pending = pending.slice(failedFrom);
-      await sleep(Math.min(200 * 2 ** (attempt - 1), 5000));
+      await sleep(backoffMs(attempt - 1, { baseMs: 200, capMs: 5000 }));
     }
   }
 

@@ -6,6 +6,7 @@
  * invocation expires after a lease, and the record is retried until then. So a retried batch
  * never mails twice, and nothing is lost.
  */
+import { backoffMs, sleep } from '../backoff.ts';
 import type { Mailer } from './mail.ts';
 import { type Notification, type RenderContext, renderNotification } from './render.ts';
 
@@ -47,8 +48,6 @@ export interface DeliveryReport {
  * runs out (docs/performance.md, "Mail exactly once").
  */
 export const MARK_SENT_ATTEMPTS = 4;
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function deliver(
   entry: OutboxEntry,
@@ -92,7 +91,7 @@ export async function deliver(
         break;
       } catch (error) {
         if (attempt < MARK_SENT_ATTEMPTS) {
-          await pause(100 * 2 ** attempt);
+          await sleep(backoffMs(attempt, { baseMs: 100 }));
           continue;
         }
         report.unrecorded.push(to);

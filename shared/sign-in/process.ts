@@ -2,6 +2,7 @@
  * One sign-in from start to end: read the state, decide, write the plan; on a lost race, read
  * again and decide again. The store is a port (shared/adapters/dynamodb/sign-in-store.ts).
  */
+import { backoffMs, sleep } from '../backoff.ts';
 import { UnavailableError } from '../errors.ts';
 import { decide } from './decide.ts';
 import type { Plan, SignIn, SignInState } from './types.ts';
@@ -67,8 +68,6 @@ export interface ProcessOptions {
   readonly now?: () => Date;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** Decides and applies one sign-in; returns the plan that was written. */
 export async function processSignIn(
   signIn: SignIn,
@@ -119,7 +118,7 @@ export async function processSignIn(
             refused = key;
           }
           // Lost a race: back off with jitter so that contenders spread out, then read afresh.
-          await sleep(Math.random() * Math.min(200, 10 * 2 ** Math.min(attempt, 5)));
+          await sleep(backoffMs(attempt, { baseMs: 10, capMs: 200, jitter: 'full' }));
         }
       }
     }

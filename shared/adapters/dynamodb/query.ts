@@ -9,6 +9,7 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { backoffMs, sleep } from '../../backoff.ts';
 import type { Key } from '../../table/schema.ts';
 import { dynamo } from './errors.ts';
 
@@ -80,7 +81,7 @@ export async function batchGet(
       pending = (out.UnprocessedKeys?.[tableName]?.Keys as Key[] | undefined) ?? [];
       if (pending.length && round >= 5)
         throw new Error('BatchGet left keys unprocessed after retries');
-      if (pending.length) await new Promise((r) => setTimeout(r, 20 * 2 ** round));
+      if (pending.length) await sleep(backoffMs(round, { baseMs: 20 }));
     }
   }
   return found;
