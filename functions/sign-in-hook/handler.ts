@@ -18,6 +18,7 @@ import {
   UnavailableError,
   ValidationError,
 } from '../../shared/errors.ts';
+import { bodyText } from '../../shared/http/body.ts';
 import { json, problemErrors } from '../../shared/http/problem.ts';
 import { invocation } from '../../shared/observability.ts';
 import { checkHookSignature } from '../../shared/sign-in/hook-signature.ts';
@@ -36,11 +37,7 @@ async function run(
   event: APIGatewayProxyEventV2,
   context: Context,
 ): Promise<APIGatewayProxyStructuredResultV2> {
-  const raw = event.body
-    ? event.isBase64Encoded
-      ? Buffer.from(event.body, 'base64').toString('utf8')
-      : event.body
-    : '';
+  const raw = bodyText(event);
   const problem = checkHookSignature(
     await hookSecret(),
     raw,

@@ -11,6 +11,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import type * as z from 'zod/mini';
 import { normaliseEmail } from '../domains/normalise.ts';
 import { AppError, NotFoundError, ValidationError } from '../errors.ts';
+import { bodyText } from '../http/body.ts';
 import { requestOrigin } from '../http/origin.ts';
 import { json } from '../http/problem.ts';
 import { parseBody } from '../validation.ts';
@@ -566,10 +567,7 @@ export function callerFrom(event: APIGatewayProxyEventV2, deps: AdminDeps): Prom
 }
 
 function readJson(event: APIGatewayProxyEventV2): unknown {
-  if (!event.body) return undefined;
-  const raw = event.isBase64Encoded
-    ? Buffer.from(event.body, 'base64').toString('utf8')
-    : event.body;
+  const raw = bodyText(event);
   if (!raw.trim()) return undefined;
   try {
     return JSON.parse(raw);

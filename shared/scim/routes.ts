@@ -8,6 +8,7 @@
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { AppError, NotFoundError } from '../errors.ts';
+import { bodyText } from '../http/body.ts';
 import { requestOrigin } from '../http/origin.ts';
 import { invalidSyntax, scimErrorBody, scimNotFound, scimUnauthorized } from './errors.ts';
 import type { ScimDeps } from './model.ts';
@@ -37,21 +38,6 @@ const respond = (r: ScimResult): APIGatewayProxyStructuredResultV2 => ({
 export function scimErrorResponse(error: unknown): APIGatewayProxyStructuredResultV2 {
   const body = scimErrorBody(error);
   return respond({ status: Number(body.status), body });
-}
-
-/** The body as text; over `MAX_BODY_BYTES` is a 413 before anything else is done. */
-function bodyText(event: APIGatewayProxyEventV2): string {
-  const bytes = event.isBase64Encoded
-    ? Buffer.from(event.body ?? '', 'base64')
-    : Buffer.from(event.body ?? '', 'utf8');
-  if (bytes.length > MAX_BODY_BYTES) {
-    throw new AppError(
-      'content-too-large',
-      413,
-      `The request body is ${bytes.length} bytes; at most ${MAX_BODY_BYTES} are accepted`,
-    );
-  }
-  return bytes.toString('utf8');
 }
 
 function parseBody(raw: string): unknown {
@@ -109,7 +95,7 @@ export async function routeScim(
   deps: ScimDeps,
 ): Promise<APIGatewayProxyStructuredResultV2> {
   try {
-    const raw = bodyText(event);
+    const raw = bodyText(event, { maxBytes: MAX_BODY_BYTES });
     const readBody = () => parseBody(raw);
     const match = PATH.exec(event.rawPath.replace(/\/+$/, ''));
     if (!match) throw scimNotFound(`No SCIM endpoint at ${pathForError(event.rawPath)}`);
