@@ -111,6 +111,43 @@ const scopes = [
   { prefix: 'companies/{companyId}', param: 'companyId', name: 'Company', tag: 'companies' },
 ] as const;
 
+type Scope = (typeof scopes)[number];
+
+/**
+ * A route every scope serves alike, declared once: `path` is below the scope
+ * (`/domains/{domain}` for `/v1/orgs/{orgId}/domains/{domain}`), `{Scope}` in `operationId`
+ * stands for `Org` or `Company`, and the scope's tag, token and access check come with it.
+ * `ownScopeOnly` applies to the org variant only (an org in a company uses the company's); a
+ * `description` may be given per scope.
+ */
+function scopedRoute<const R extends RequestSchemaName | undefined = undefined>(
+  spec: Omit<RouteSpec, 'tag' | 'auth' | 'scope' | 'description' | 'request' | 'run'> & {
+    description?: string | Readonly<Record<Scope['param'], string>>;
+    request?: R;
+    run: (input: RouteInput<BodyOf<R>>) => Promise<unknown>;
+  },
+): (scope: Scope) => RouteSpec {
+  const { path, operationId, ownScopeOnly, description, ...rest } = spec;
+  // As in `defineRoute`: `run` is typed by its schema; the table holds it as any route's.
+  return ({ prefix, param, name, tag }) =>
+    ({
+      ...rest,
+      path: `/v1/${prefix}${path}`,
+      operationId: operationId.replace('{Scope}', name),
+      tag,
+      auth: true,
+      scope: param,
+      ...(ownScopeOnly && param === 'orgId' ? { ownScopeOnly } : {}),
+      ...(description === undefined
+        ? {}
+        : { description: typeof description === 'string' ? description : description[param] }),
+    }) as RouteSpec;
+}
+
+/** Each scope's variant of every scoped route: all the org routes, then all the company ones. */
+const atEveryScope = (scoped: readonly ((scope: Scope) => RouteSpec)[]): RouteSpec[] =>
+  scopes.flatMap((scope) => scoped.map((route) => route(scope)));
+
 export const routes: readonly RouteSpec[] = [
   defineRoute({
     method: 'GET',
@@ -309,199 +346,164 @@ export const routes: readonly RouteSpec[] = [
       'Answers with the company as it now is. An org the caller does not own is 404; an org in another company, or one with its own domains or SSO connections (remove them first), is 409.',
     run: (i) => companies.addOrgToCompany(i.ctx, company(i), i.body),
   }),
-  ...scopes.flatMap(({ prefix, param, name, tag }): RouteSpec[] => {
-    const atScope = (p: string) => `/v1/${prefix}${p}`;
-    const own = param === 'orgId';
-    return [
-      defineRoute({
-        method: 'POST',
-        path: atScope('/domains'),
-        operationId: `add${name}Domain`,
-        summary: 'Add a domain (pending until verified)',
-        tag,
-        auth: true,
-        scope: param,
-        ...(own ? { ownScopeOnly: 'domains' as const } : {}),
-        request: 'AddDomainRequest',
-        status: 201,
-        response: 'Domain',
-        problems: [400, 404, 409],
-        description:
-          'The domain is normalised (lower case, IDNA → punycode, no trailing dot). Public suffixes (Public Suffix List, ICANN and private sections) and free mailbox providers are 400. Publish txtRecord, then verify.',
-        run: (i) => domains.addDomain(i.ctx, i.scope, i.body),
-      }),
-      defineRoute({
-        method: 'GET',
-        path: atScope('/domains'),
-        operationId: `list${name}Domains`,
-        summary: 'List domains',
-        tag,
-        auth: true,
-        scope: param,
-        ...(own ? { ownScopeOnly: 'domains' as const } : {}),
-        list: true,
-        status: 200,
-        response: 'DomainPage',
-        problems: [400, 404, 409],
-        run: (i) => domains.listDomains(i.ctx, i.scope, i.page),
-      }),
-      defineRoute({
-        method: 'POST',
-        path: atScope('/domains/{domain}/verify'),
-        operationId: `verify${name}Domain`,
-        summary: 'Look the TXT record up now',
-        tag,
-        auth: true,
-        scope: param,
-        ...(own ? { ownScopeOnly: 'domains' as const } : {}),
-        status: 200,
-        response: 'Domain',
-        problems: [400, 404, 409],
-        description:
-          'Looks up TXT records of the domain afresh; 200 when one equals txtRecord.value, else 409 with what was found (`found`). A domain verified by another org or company is 409.',
-        run: (i) => domains.verifyDomain(i.ctx, i.scope, i.params.domain ?? ''),
-      }),
-      defineRoute({
-        method: 'PUT',
-        path: atScope('/domains/{domain}/auto-provisioning'),
-        operationId: `set${name}AutoProvisioning`,
-        summary: 'Enable or disable auto-provisioning',
-        tag,
-        auth: true,
-        scope: param,
-        ...(own ? { ownScopeOnly: 'domains' as const } : {}),
-        request: 'SetAutoProvisioningRequest',
-        status: 200,
-        response: 'Domain',
-        problems: [400, 404, 409],
-        description: own
-          ? 'People signing in with a verified email on the domain join this org. Enabling an unverified domain is 409.'
-          : 'orgId is required when enabling and must be an org of the company (400). Enabling an unverified domain is 409.',
-        run: (i) => domains.setAutoProvisioning(i.ctx, i.scope, i.params.domain ?? '', i.body),
-      }),
-      defineRoute({
-        method: 'DELETE',
-        path: atScope('/domains/{domain}'),
-        operationId: `remove${name}Domain`,
-        summary: 'Remove a domain',
-        tag,
-        auth: true,
-        scope: param,
-        ...(own ? { ownScopeOnly: 'domains' as const } : {}),
-        status: 204,
-        problems: [400, 404, 409],
-        description: 'Disables its auto-provisioning and detaches it from SSO connections.',
-        run: (i) => domains.removeDomain(i.ctx, i.scope, i.params.domain ?? ''),
-      }),
-      defineRoute({
-        method: 'POST',
-        path: atScope('/sso-connections'),
-        operationId: `create${name}SsoConnection`,
-        summary: 'Create an SSO connection',
-        tag,
-        auth: true,
-        scope: param,
-        ...(own ? { ownScopeOnly: 'SSO connections' as const } : {}),
-        request: 'CreateSsoConnectionRequest',
-        status: 201,
-        response: 'SsoConnection',
-        problems: [400, 404, 409],
-        description:
-          'Every domain must be verified by this scope and served by no other connection (409); provider names are unique (409). Social providers (Google, Facebook, LoginWithAmazon, SignInWithApple) are 400.',
-        run: (i) => sso.createConnection(i.ctx, i.scope, i.body),
-      }),
-      defineRoute({
-        method: 'GET',
-        path: atScope('/sso-connections'),
-        operationId: `list${name}SsoConnections`,
-        summary: 'List SSO connections',
-        tag,
-        auth: true,
-        scope: param,
-        ...(own ? { ownScopeOnly: 'SSO connections' as const } : {}),
-        list: true,
-        status: 200,
-        response: 'SsoConnectionPage',
-        problems: [400, 404, 409],
-        run: (i) => sso.listConnections(i.ctx, i.scope, i.page),
-      }),
-      defineRoute({
-        method: 'PATCH',
-        path: atScope('/sso-connections/{connectionId}'),
-        operationId: `update${name}SsoConnection`,
-        summary: 'Update an SSO connection',
-        tag,
-        auth: true,
-        scope: param,
-        ...(own ? { ownScopeOnly: 'SSO connections' as const } : {}),
-        request: 'UpdateSsoConnectionRequest',
-        status: 200,
-        response: 'SsoConnection',
-        problems: [400, 404, 409],
-        description: 'Any of the create fields, e.g. {"jit": false} to disable JIT.',
-        run: (i) => sso.updateConnection(i.ctx, i.scope, i.params.connectionId ?? '', i.body),
-      }),
-      defineRoute({
-        method: 'DELETE',
-        path: atScope('/sso-connections/{connectionId}'),
-        operationId: `delete${name}SsoConnection`,
-        summary: 'Delete an SSO connection',
-        tag,
-        auth: true,
-        scope: param,
-        ...(own ? { ownScopeOnly: 'SSO connections' as const } : {}),
-        status: 204,
-        problems: [404, 409],
-        run: (i) => sso.deleteConnection(i.ctx, i.scope, i.params.connectionId ?? ''),
-      }),
-      defineRoute({
-        method: 'POST',
-        path: atScope('/sso-connections/{connectionId}/scim-token'),
-        operationId: `create${name}ScimToken`,
-        summary: "Generate or rotate the connection's SCIM token",
-        tag,
-        auth: true,
-        scope: param,
-        ...(own ? { ownScopeOnly: 'SSO connections' as const } : {}),
-        status: 201,
-        response: 'ScimToken',
-        problems: [404, 409],
-        description:
-          'Returns the token once, with the SCIM base URL to give the IdP (SPEC §10); a previous token stops working. 409 while the connection has SCIM off.',
-        run: (i) => sso.createScimToken(i.ctx, i.scope, i.params.connectionId ?? '', i.origin),
-      }),
-      defineRoute({
-        method: 'DELETE',
-        path: atScope('/sso-connections/{connectionId}/scim-token'),
-        operationId: `revoke${name}ScimToken`,
-        summary: "Revoke the connection's SCIM token",
-        tag,
-        auth: true,
-        scope: param,
-        ...(own ? { ownScopeOnly: 'SSO connections' as const } : {}),
-        status: 204,
-        problems: [404, 409],
-        run: (i) => sso.revokeScimToken(i.ctx, i.scope, i.params.connectionId ?? ''),
-      }),
-      defineRoute({
-        method: 'GET',
-        path: atScope('/events'),
-        operationId: `list${name}Events`,
-        summary: 'Audit events, newest first',
-        tag,
-        auth: true,
-        scope: param,
-        list: true,
-        status: 200,
-        response: 'EventPage',
-        problems: [400, 404],
-        description: own
-          ? "The org's events."
-          : "The company's own events (domain, connection and auto-provisioning changes made at company level) and its orgs' events.",
-        run: (i) => events.listEvents(i.ctx, i.scope, i.page),
-      }),
-    ];
-  }),
+  ...atEveryScope([
+    scopedRoute({
+      method: 'POST',
+      path: '/domains',
+      operationId: 'add{Scope}Domain',
+      summary: 'Add a domain (pending until verified)',
+      ownScopeOnly: 'domains',
+      request: 'AddDomainRequest',
+      status: 201,
+      response: 'Domain',
+      problems: [400, 404, 409],
+      description:
+        'The domain is normalised (lower case, IDNA → punycode, no trailing dot). Public suffixes (Public Suffix List, ICANN and private sections) and free mailbox providers are 400. Publish txtRecord, then verify.',
+      run: (i) => domains.addDomain(i.ctx, i.scope, i.body),
+    }),
+    scopedRoute({
+      method: 'GET',
+      path: '/domains',
+      operationId: 'list{Scope}Domains',
+      summary: 'List domains',
+      ownScopeOnly: 'domains',
+      list: true,
+      status: 200,
+      response: 'DomainPage',
+      problems: [400, 404, 409],
+      run: (i) => domains.listDomains(i.ctx, i.scope, i.page),
+    }),
+    scopedRoute({
+      method: 'POST',
+      path: '/domains/{domain}/verify',
+      operationId: 'verify{Scope}Domain',
+      summary: 'Look the TXT record up now',
+      ownScopeOnly: 'domains',
+      status: 200,
+      response: 'Domain',
+      problems: [400, 404, 409],
+      description:
+        'Looks up TXT records of the domain afresh; 200 when one equals txtRecord.value, else 409 with what was found (`found`). A domain verified by another org or company is 409.',
+      run: (i) => domains.verifyDomain(i.ctx, i.scope, i.params.domain ?? ''),
+    }),
+    scopedRoute({
+      method: 'PUT',
+      path: '/domains/{domain}/auto-provisioning',
+      operationId: 'set{Scope}AutoProvisioning',
+      summary: 'Enable or disable auto-provisioning',
+      ownScopeOnly: 'domains',
+      request: 'SetAutoProvisioningRequest',
+      status: 200,
+      response: 'Domain',
+      problems: [400, 404, 409],
+      description: {
+        orgId:
+          'People signing in with a verified email on the domain join this org. Enabling an unverified domain is 409.',
+        companyId:
+          'orgId is required when enabling and must be an org of the company (400). Enabling an unverified domain is 409.',
+      },
+      run: (i) => domains.setAutoProvisioning(i.ctx, i.scope, i.params.domain ?? '', i.body),
+    }),
+    scopedRoute({
+      method: 'DELETE',
+      path: '/domains/{domain}',
+      operationId: 'remove{Scope}Domain',
+      summary: 'Remove a domain',
+      ownScopeOnly: 'domains',
+      status: 204,
+      problems: [400, 404, 409],
+      description: 'Disables its auto-provisioning and detaches it from SSO connections.',
+      run: (i) => domains.removeDomain(i.ctx, i.scope, i.params.domain ?? ''),
+    }),
+    scopedRoute({
+      method: 'POST',
+      path: '/sso-connections',
+      operationId: 'create{Scope}SsoConnection',
+      summary: 'Create an SSO connection',
+      ownScopeOnly: 'SSO connections',
+      request: 'CreateSsoConnectionRequest',
+      status: 201,
+      response: 'SsoConnection',
+      problems: [400, 404, 409],
+      description:
+        'Every domain must be verified by this scope and served by no other connection (409); provider names are unique (409). Social providers (Google, Facebook, LoginWithAmazon, SignInWithApple) are 400.',
+      run: (i) => sso.createConnection(i.ctx, i.scope, i.body),
+    }),
+    scopedRoute({
+      method: 'GET',
+      path: '/sso-connections',
+      operationId: 'list{Scope}SsoConnections',
+      summary: 'List SSO connections',
+      ownScopeOnly: 'SSO connections',
+      list: true,
+      status: 200,
+      response: 'SsoConnectionPage',
+      problems: [400, 404, 409],
+      run: (i) => sso.listConnections(i.ctx, i.scope, i.page),
+    }),
+    scopedRoute({
+      method: 'PATCH',
+      path: '/sso-connections/{connectionId}',
+      operationId: 'update{Scope}SsoConnection',
+      summary: 'Update an SSO connection',
+      ownScopeOnly: 'SSO connections',
+      request: 'UpdateSsoConnectionRequest',
+      status: 200,
+      response: 'SsoConnection',
+      problems: [400, 404, 409],
+      description: 'Any of the create fields, e.g. {"jit": false} to disable JIT.',
+      run: (i) => sso.updateConnection(i.ctx, i.scope, i.params.connectionId ?? '', i.body),
+    }),
+    scopedRoute({
+      method: 'DELETE',
+      path: '/sso-connections/{connectionId}',
+      operationId: 'delete{Scope}SsoConnection',
+      summary: 'Delete an SSO connection',
+      ownScopeOnly: 'SSO connections',
+      status: 204,
+      problems: [404, 409],
+      run: (i) => sso.deleteConnection(i.ctx, i.scope, i.params.connectionId ?? ''),
+    }),
+    scopedRoute({
+      method: 'POST',
+      path: '/sso-connections/{connectionId}/scim-token',
+      operationId: 'create{Scope}ScimToken',
+      summary: "Generate or rotate the connection's SCIM token",
+      ownScopeOnly: 'SSO connections',
+      status: 201,
+      response: 'ScimToken',
+      problems: [404, 409],
+      description:
+        'Returns the token once, with the SCIM base URL to give the IdP (SPEC §10); a previous token stops working. 409 while the connection has SCIM off.',
+      run: (i) => sso.createScimToken(i.ctx, i.scope, i.params.connectionId ?? '', i.origin),
+    }),
+    scopedRoute({
+      method: 'DELETE',
+      path: '/sso-connections/{connectionId}/scim-token',
+      operationId: 'revoke{Scope}ScimToken',
+      summary: "Revoke the connection's SCIM token",
+      ownScopeOnly: 'SSO connections',
+      status: 204,
+      problems: [404, 409],
+      run: (i) => sso.revokeScimToken(i.ctx, i.scope, i.params.connectionId ?? ''),
+    }),
+    scopedRoute({
+      method: 'GET',
+      path: '/events',
+      operationId: 'list{Scope}Events',
+      summary: 'Audit events, newest first',
+      list: true,
+      status: 200,
+      response: 'EventPage',
+      problems: [400, 404],
+      description: {
+        orgId: "The org's events.",
+        companyId:
+          "The company's own events (domain, connection and auto-provisioning changes made at company level) and its orgs' events.",
+      },
+      run: (i) => events.listEvents(i.ctx, i.scope, i.page),
+    }),
+  ]),
   defineRoute({
     method: 'POST',
     path: '/v1/hooks/sign-in',
