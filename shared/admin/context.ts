@@ -4,6 +4,7 @@
  * the API answers with. Pure apart from the store reads it is handed.
  */
 import { ConflictError, NotFoundError } from '../errors.ts';
+import { countsAsOwner } from '../rules/owners.ts';
 import { type ServiceProviderContext, serviceProviderInfo } from '../sso/identity-providers.ts';
 import type {
   AdminDeps,
@@ -45,7 +46,7 @@ export const administersOrg = (access: OrgAccess): boolean =>
 
 /** Whether the caller is an owner of the org in effect: not suspended, not SCIM deactivated. */
 export const ownsOrg = (access: OrgAccess): boolean =>
-  access.role === 'owner' && !access.suspended && !access.scimDeactivated;
+  countsAsOwner(access) && !access.scimDeactivated;
 
 /** The org, when the caller administers it; 404 otherwise (existence is not revealed). */
 export async function resolveOrg(ctx: Ctx, orgId: string): Promise<OrgRecord> {

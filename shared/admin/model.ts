@@ -4,8 +4,11 @@
  */
 
 import type { AppError } from '../errors.ts';
+import type { OwnerChange } from '../rules/owners.ts';
+import type { SeatChange } from '../rules/seats.ts';
 import type { ScimGroupRecord, ScimTokenRecord, ScimUserRecord } from '../scim/records.ts';
 import type {
+  Account,
   Connection,
   EventType,
   Invitation,
@@ -96,18 +99,16 @@ export type Write = { conflict?: string | AppError } /** Put a new org (conditio
   /** Change an org's seat limit (condition: the org exists and `seatsUsed <= seatLimit` unless unlimited). */
   | { kind: 'setSeatLimit'; orgId: string; seatLimit: number | null }
   /**
-   * Move an org's counters. `seats: +1` carries the seat condition (`seatsUsed < seatLimit`
-   * unless unlimited), `seats: -1` needs `seatsUsed > 0`; `owners: -1` needs `ownerCount > 1`
-   * (the last owner stays) unless `suspending`: a suspended owner keeps the membership and the
-   * count may reach 0 (`ownerCount > 0`); `ownConfig` counts the org's own domains and SSO connections and
-   * needs the org to be outside any company.
+   * Move an org's counters in one update: `seats`, a seat change with its guard
+   * (shared/rules/seats.ts); `owners`, an owner change with its guard (shared/rules/owners.ts);
+   * `ownConfig` counts the org's own domains and SSO connections and needs the org to be
+   * outside any company.
    */
   | {
       kind: 'orgCounters';
       orgId: string;
-      seats?: 1 | -1;
-      owners?: 1 | -1;
-      suspending?: true;
+      seats?: SeatChange | undefined;
+      owners?: OwnerChange | undefined;
       ownConfig?: 1 | -1;
     }
   /** Put an org into a company (condition: in no company and without its own domains or connections). */
@@ -213,6 +214,15 @@ export type Write = { conflict?: string | AppError } /** Put a new org (conditio
       key: string;
       id: string;
     }
+  /**
+   * Put a new account (condition: absent; a first sign-in that lost a race to another is
+   * stale). Its username is claimed by `putUsername` in the same change.
+   */
+  | { kind: 'putAccount'; account: Account & { createdAt: string } }
+  /** Claim a username for an account (condition: free: usernames are unique, SPEC §3.1). */
+  | { kind: 'putUsername'; username: string; email: string }
+  /** Change an account's full name (condition: it exists); `account` is as read. */
+  | { kind: 'setAccountName'; account: Account; name: string | null; at: string }
   /**
    * Put a throttled notice (SPEC §4: `seat_limit_reached` at most once per person and org per
    * 24 h; condition: none, or one older than `cutoff`), mirrored in the summary.

@@ -4,6 +4,8 @@
  * whose conditions guard the invariants: unique org names, seats within the limit, a last owner.
  */
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import { ownerLeaving, roleChange, takesLastOwner } from '../rules/owners.ts';
+import { hasFreeSeat, limitFits } from '../rules/seats.ts';
 import type { Role } from '../sign-in/types.ts';
 import {
   type Ctx,
@@ -79,7 +81,7 @@ export async function updateOrg(
   body: { seatLimit: number | null },
 ): Promise<OrgView> {
   if (body.seatLimit === org.seatLimit) return orgView(org);
-  if (body.seatLimit !== null && body.seatLimit < org.seatsUsed) {
+  if (!limitFits(org, body.seatLimit)) {
     throw new ConflictError(
       `seatLimit ${body.seatLimit} is below the ${org.seatsUsed} seats in use (members and pending invitations)`,
     );
@@ -116,7 +118,7 @@ export function planRoleChange(ctx: Ctx, org: OrgRecord, member: MemberRecord, t
     {
       kind: 'orgCounters',
       orgId: org.id,
-      owners: to === 'owner' ? 1 : -1,
+      owners: roleChange(from, to),
       conflict: lastOwner(org, member.email),
     },
     {
@@ -148,8 +150,7 @@ export function planSuspension(
     {
       kind: 'orgCounters',
       orgId: org.id,
-      owners: -1,
-      suspending: true,
+      owners: 'suspended',
       conflict: `The owners of ${org.name} changed meanwhile; retry`,
     },
     {
@@ -182,7 +183,7 @@ export function planRestore(
   details: Record<string, unknown>,
 ): Write[] {
   return [
-    { kind: 'orgCounters', orgId: org.id, owners: 1 },
+    { kind: 'orgCounters', orgId: org.id, owners: 'restored' },
     {
       kind: 'setSuspended',
       orgId: org.id,
@@ -251,7 +252,7 @@ export async function setMemberRole(
   const member = await requireMember(ctx, org, email);
   if (member.membership.suspended) return restoreMember(ctx, org, member, body.role);
   if (member.membership.role === body.role) return memberView(member);
-  if (member.membership.role === 'owner' && org.ownerCount <= 1) {
+  if (takesLastOwner(org, roleChange(member.membership.role, body.role))) {
     throw new ConflictError(lastOwner(org, email));
   }
   await ctx.deps.store.apply(planRoleChange(ctx, org, member, body.role));
@@ -261,13 +262,13 @@ export async function setMemberRole(
 /** The writes of removing a member: the seat, the owner count, the member's teams. */
 export function planMemberRemoval(ctx: RecordCtx, org: OrgRecord, member: MemberRecord): Write[] {
   // A suspended owner counts as no owner (SPEC §10): removing them moves no owner count.
-  const owner = member.membership.role === 'owner' && !member.membership.suspended;
+  const owner = ownerLeaving(member.membership);
   return [
     {
       kind: 'orgCounters',
       orgId: org.id,
-      seats: -1,
-      ...(owner ? { owners: -1 as const } : {}),
+      seats: 'member-removed',
+      ...(owner ? { owners: owner } : {}),
       conflict: owner
         ? lastOwner(org, member.email)
         : `The seats of ${org.name} changed meanwhile; retry`,
@@ -304,8 +305,7 @@ export function planMemberRemoval(ctx: RecordCtx, org: OrgRecord, member: Member
 /** `DELETE /v1/orgs/{orgId}/members/{email}`: frees a seat; never the last owner. */
 export async function removeMember(ctx: Ctx, org: OrgRecord, email: string): Promise<void> {
   const member = await requireMember(ctx, org, email);
-  const owner = member.membership.role === 'owner' && !member.membership.suspended;
-  if (owner && org.ownerCount <= 1) {
+  if (takesLastOwner(org, ownerLeaving(member.membership))) {
     throw new ConflictError(lastOwner(org, email));
   }
   await ctx.deps.store.apply(planMemberRemoval(ctx, org, member));
@@ -325,8 +325,7 @@ export async function createInvitation(
     invitedBy: ctx.caller.email,
     createdAt: ctx.at,
   } as const;
-  if (org.seatLimit !== null && org.seatsUsed >= org.seatLimit)
-    throw new ConflictError(noSeat(org));
+  if (!hasFreeSeat(org)) throw new ConflictError(noSeat(org));
   await ctx.deps.store.apply([
     {
       kind: 'putInvitation',
@@ -340,7 +339,7 @@ export async function createInvitation(
       email: body.email,
       conflict: `${body.email} is already a member of ${org.name}`,
     },
-    { kind: 'orgCounters', orgId: org.id, seats: 1, conflict: noSeat(org) },
+    { kind: 'orgCounters', orgId: org.id, seats: 'invitation-created', conflict: noSeat(org) },
     {
       kind: 'event',
       event: newEvent(ctx, org, 'invitation_created', body.email, {
@@ -380,7 +379,7 @@ export async function revokeInvitation(ctx: Ctx, org: OrgRecord, email: string):
     {
       kind: 'orgCounters',
       orgId: org.id,
-      seats: -1,
+      seats: 'invitation-revoked',
       conflict: `The seats of ${org.name} changed meanwhile; retry`,
     },
     { kind: 'event', event: newEvent(ctx, org, 'invitation_revoked', email) },

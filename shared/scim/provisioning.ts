@@ -19,6 +19,7 @@ import type { ConnectionRecord, MemberRecord, OrgRecord, Write } from '../admin/
 import { planMemberRemoval, planSuspension } from '../admin/orgs.ts';
 import { normaliseEmail } from '../domains/normalise.ts';
 import { ConflictError } from '../errors.ts';
+import { ownerLeaving, takesLastOwner } from '../rules/owners.ts';
 import { NOTICE_QUIET_MS } from '../sign-in/decide.ts';
 import type { Connection, PersonState } from '../sign-in/types.ts';
 import { connectionServes, vouch } from '../trust/vouch.ts';
@@ -285,7 +286,7 @@ export async function planLeaveScope(
     if (!org) continue;
     const member = memberOf(email, person, m);
     if (m.suspended && org.ownerCount < 1) continue;
-    if (!m.suspended && m.role === 'owner' && org.ownerCount <= 1) {
+    if (takesLastOwner(org, ownerLeaving(m))) {
       writes.push(...planSuspension(ctx, org, member, scimDetails(ctx)));
       continue;
     }

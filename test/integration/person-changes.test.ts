@@ -425,7 +425,7 @@ describe('a summary that drifted from the items (the sign-in repairs it)', () =>
     // Removed after the read; the plan adds a team in the org it read as joined.
     await createAdminStore(fx.db, fx.tableName).apply([
       { kind: 'deleteMember', orgId: org.id, email, role: 'member' },
-      { kind: 'orgCounters', orgId: org.id, seats: -1 },
+      { kind: 'orgCounters', orgId: org.id, seats: 'member-removed' },
     ]);
     const plan = {
       ...(await processSignIn(

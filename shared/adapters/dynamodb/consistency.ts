@@ -5,6 +5,7 @@
  * people per run, resumable from where a run stopped (`npm run check:consistency`).
  */
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { countsAsOwner } from '../../rules/owners.ts';
 import { attr, keys, PERSON_SUMMARY_SK, prefix } from '../../table/schema.ts';
 import { dynamo } from './errors.ts';
 import { orgOwnerItem, readPerson } from './items.ts';
@@ -49,7 +50,7 @@ export function personDrift(
   const items = partition.filter((i) => i !== summary);
   const summaryDrift = comparable(items) !== comparable(readSummary(summary));
   const owned = readPerson(items)
-    .memberships.filter((m) => m.role === 'owner' && !m.suspended)
+    .memberships.filter(countsAsOwner)
     .map((m) => m.orgId);
   const entries = items
     .map((i) => String(i[attr.sk]))

@@ -21,6 +21,7 @@
  * views on gsi1, the admin API).
  */
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { countsAsOwner } from '../../rules/owners.ts';
 import type { Role } from '../../sign-in/types.ts';
 import { attr, type Key, keys, PERSON_SUMMARY_SK, prefix } from '../../table/schema.ts';
 import { type Entity, orgOwnerItem } from './items.ts';
@@ -46,8 +47,9 @@ const ACCOUNT_SK = keys.account('').sk;
 
 const PERSON = keys.person('');
 
-/** A membership item that makes its person an owner: its role, unless suspended (SPEC §10). */
-const owns = (item: Record<string, unknown>) => item.role === 'owner' && item.suspended !== true;
+/** A membership item that makes its person an owner (shared/rules/owners.ts). */
+const owns = (item: Record<string, unknown>) =>
+  countsAsOwner({ role: item.role, suspended: item.suspended });
 
 /** Whether the summary mirrors an item with this sort key (of a person's partition). */
 export const isMirrored = (sk: string): boolean =>

@@ -12,45 +12,32 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { NOTICE_QUIET_MS, orgsNeedingInfo, parseGroup, signInTrust } from '../../sign-in/decide.ts';
+import type { Write } from '../../admin/model.ts';
+import { SEAT_DELTA } from '../../rules/seats.ts';
+import { orgsNeedingInfo, parseGroup, signInTrust } from '../../sign-in/decide.ts';
 import { PlanConflictError, type SignInStore } from '../../sign-in/process.ts';
 import type { OrgInfo, PersonState, Plan, SignIn, SignInState } from '../../sign-in/types.ts';
-import { proposeUsername } from '../../sign-in/username.ts';
-import { keys, PERSON_SUMMARY_SK, primaryKey } from '../../table/schema.ts';
-import {
-  accountItem,
-  eventItem,
-  type Item,
-  memberItem,
-  noticeItem,
-  outboxItem,
-  readConnection,
-  readPerson,
-  readVerifiedDomain,
-  teamMemberItem,
-  usernameGuardItem,
-} from './items.ts';
-import { PersonChanges, readSummary } from './person-changes.ts';
+import { signInWrites } from '../../sign-in/writes.ts';
+import { keys, PERSON_SUMMARY_SK } from '../../table/schema.ts';
+import { readConnection, readPerson, readVerifiedDomain } from './items.ts';
+import { readSummary } from './person-changes.ts';
 import { batchGet, foundItem as get, queryPartition } from './query.ts';
-import {
-  MAX_TRANSACTION_ITEMS,
-  SEAT_FREE,
-  SEAT_FREE_VALUES,
-  type TransactItem,
-  TransactionRefused,
-  teamCountUpdate,
-  transactWrite,
-} from './transact.ts';
+import { MAX_TRANSACTION_ITEMS, TransactionRefused, transactWrite } from './transact.ts';
+import { transactionOf } from './writes/index.ts';
 
 /**
- * What a failed condition on a transaction item means for the sign-in; `none` marks items
- * whose condition cannot fail (a failure there still means the plan went stale).
+ * What a failed condition of a write means for the sign-in: a seat taken meanwhile (that org is
+ * full now), a username taken (propose another), or a plan gone stale (read again).
  */
-type Guard =
-  | { kind: 'seat'; orgId: string }
-  | { kind: 'username' }
-  | { kind: 'stale' }
-  | { kind: 'none' };
+type Guard = { kind: 'seat'; orgId: string } | { kind: 'username' } | { kind: 'stale' };
+
+function guardOf(w: Write): Guard {
+  if (w.kind === 'orgCounters' && w.seats && SEAT_DELTA[w.seats] > 0) {
+    return { kind: 'seat', orgId: w.orgId };
+  }
+  if (w.kind === 'putUsername') return { kind: 'username' };
+  return { kind: 'stale' };
+}
 
 /** Counts DynamoDB requests and round trips, for the benchmark and tests. */
 export interface StoreStats {
@@ -180,206 +167,6 @@ export function createSignInStore(
     return { person, domain, connection, orgs, orgIdsByName };
   }
 
-  function planItems(
-    signIn: SignIn,
-    plan: Plan,
-    now: Date,
-    attempt: number,
-    repair?: readonly Record<string, unknown>[],
-  ): [TransactItem, Guard][] {
-    const at = now.toISOString();
-    const email = signIn.email;
-    const items: [TransactItem, Guard][] = [];
-    const summary = new PersonChanges();
-    if (repair) summary.rebuild({ items: [...repair] });
-    const put = (
-      Item: Item,
-      guard: Guard,
-      condition?: {
-        expression: string;
-        names?: Record<string, string>;
-        values?: Record<string, unknown>;
-      },
-    ) => {
-      summary.put(Item);
-      items.push([
-        {
-          Put: {
-            TableName: tableName,
-            Item,
-            ...(condition ? { ConditionExpression: condition.expression } : {}),
-            ...(condition?.names ? { ExpressionAttributeNames: condition.names } : {}),
-            ...(condition?.values ? { ExpressionAttributeValues: condition.values } : {}),
-          },
-        },
-        guard,
-      ]);
-    };
-    const absent = { expression: 'attribute_not_exists(pk)' };
-
-    if (plan.account.create) {
-      const username = proposeUsername(
-        email.split('@')[0]!,
-        plan.account.name,
-        attempt,
-        options.random,
-      );
-      put(
-        accountItem({ email, username, name: plan.account.name, createdAt: at }),
-        { kind: 'stale' },
-        absent,
-      );
-      put(usernameGuardItem(username, email), { kind: 'username' }, absent);
-    } else if (plan.account.updateName) {
-      const before = plan.accountBefore;
-      summary.updated({
-        ...accountItem({
-          email,
-          username: before?.username ?? '',
-          name: plan.account.name,
-          createdAt: before?.createdAt ?? at,
-        }),
-        updatedAt: at,
-      });
-      items.push([
-        {
-          Update: {
-            TableName: tableName,
-            Key: keys.account(email),
-            UpdateExpression: 'SET #name = :name, updatedAt = :at',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeNames: { '#name': 'name' },
-            ExpressionAttributeValues: { ':name': plan.account.name, ':at': at },
-          },
-        },
-        { kind: 'stale' },
-      ]);
-    }
-
-    for (const inv of plan.invitationsAccepted) {
-      summary.delete(keys.invitation(inv.orgId, email));
-      items.push([
-        {
-          Delete: {
-            TableName: tableName,
-            Key: primaryKey(keys.invitation(inv.orgId, email)),
-            ConditionExpression: 'attribute_exists(pk)',
-          },
-        },
-        { kind: 'stale' },
-      ]);
-      if (inv.freesSeat) {
-        items.push([
-          {
-            Update: {
-              TableName: tableName,
-              Key: keys.org(inv.orgId),
-              UpdateExpression: 'SET seatsUsed = seatsUsed - :one',
-              ConditionExpression: 'attribute_exists(pk) AND seatsUsed > :zero',
-              ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
-            },
-          },
-          { kind: 'stale' },
-        ]);
-      }
-    }
-
-    for (const join of plan.joins) {
-      put(
-        memberItem(email, {
-          orgId: join.orgId,
-          orgName: join.orgName,
-          role: join.role,
-          via: join.via,
-          joinedAt: at,
-        }),
-        { kind: 'stale' },
-        absent,
-      );
-      // One update of the org per join: a new seat (guarded by the limit) and/or a new owner
-      // (counted for the last-owner guard of the admin API).
-      if (join.takesSeat || join.role === 'owner') {
-        const set = join.takesSeat ? 'SET seatsUsed = seatsUsed + :one' : '';
-        const add = join.role === 'owner' ? ' ADD ownerCount :one' : '';
-        items.push([
-          {
-            Update: {
-              TableName: tableName,
-              Key: keys.org(join.orgId),
-              UpdateExpression: `${set}${add}`.trim(),
-              // The seat invariant, the very condition the admin API writes (transact.ts).
-              ConditionExpression: join.takesSeat
-                ? `attribute_exists(pk) AND ${SEAT_FREE}`
-                : 'attribute_exists(pk)',
-              ExpressionAttributeValues: join.takesSeat
-                ? { ':one': 1, ...SEAT_FREE_VALUES }
-                : { ':one': 1 },
-            },
-          },
-          join.takesSeat ? { kind: 'seat', orgId: join.orgId } : { kind: 'stale' },
-        ]);
-      }
-    }
-
-    const teamCount = (orgId: string, team: string, delta: 1 | -1): TransactItem =>
-      teamCountUpdate(tableName, orgId, team, delta, at);
-    const joined = new Set(plan.joins.map((j) => j.orgId));
-    const memberChecked = new Set<string>();
-    for (const t of plan.teamAdds) {
-      put(teamMemberItem(email, t, at), { kind: 'stale' }, absent);
-      items.push([teamCount(t.orgId, t.team, 1), { kind: 'none' }]);
-      // A team place only beside its membership: a removal that committed since the read
-      // refuses the plan instead of leaving an orphan team place.
-      if (joined.has(t.orgId) || memberChecked.has(t.orgId)) continue;
-      memberChecked.add(t.orgId);
-      items.push([
-        {
-          ConditionCheck: {
-            TableName: tableName,
-            Key: primaryKey(keys.member(t.orgId, email)),
-            ConditionExpression: 'attribute_exists(pk)',
-          },
-        },
-        { kind: 'stale' },
-      ]);
-    }
-    for (const t of plan.teamRemovals) {
-      summary.delete(keys.teamMember(t.orgId, t.team, email));
-      items.push([
-        {
-          Delete: {
-            TableName: tableName,
-            Key: primaryKey(keys.teamMember(t.orgId, t.team, email)),
-            ConditionExpression: 'attribute_exists(pk)',
-          },
-        },
-        { kind: 'stale' },
-      ]);
-      items.push([teamCount(t.orgId, t.team, -1), { kind: 'none' }]);
-    }
-
-    const cutoff = new Date(now.getTime() - NOTICE_QUIET_MS).toISOString();
-    for (const n of plan.notices) {
-      put(
-        noticeItem(email, n.kind, n.orgId, at),
-        { kind: 'stale' },
-        {
-          expression: 'attribute_not_exists(pk) OR #at < :cutoff',
-          names: { '#at': 'at' },
-          values: { ':cutoff': cutoff },
-        },
-      );
-    }
-
-    for (const e of plan.events) put(eventItem(e, randomUUID(), at), { kind: 'none' });
-    for (const n of plan.notifications) put(outboxItem(n, randomUUID(), at), { kind: 'none' });
-    // A repair's summary is written on the revision it read: another writer meanwhile is stale.
-    for (const item of summary.items(tableName)) {
-      items.push([item, item.Put ? { kind: 'stale' } : { kind: 'none' }]);
-    }
-    return items;
-  }
-
   async function apply(
     signIn: SignIn,
     plan: Plan,
@@ -388,32 +175,36 @@ export function createSignInStore(
     signal?: AbortSignal,
     repair?: readonly Record<string, unknown>[],
   ): Promise<void> {
-    const items = planItems(signIn, plan, now, attempt, repair);
+    const writes = signInWrites(signIn, plan, {
+      now,
+      attempt,
+      newId: randomUUID,
+      random: options.random,
+    });
+    const items = transactionOf(tableName, writes, { repair });
     if (items.length === 0) return;
     stats.roundTrips++;
     stats.requests++;
     stats.transactions++;
     try {
-      await transactWrite(
-        db,
-        items.map(([item, guard]) => ({ item, guard })),
-        {
-          signal,
-          tooLarge: (n) =>
-            new Error(
-              `A sign-in may change at most ${MAX_TRANSACTION_ITEMS} items; this one needs ${n}`,
-            ),
-        },
-      );
+      await transactWrite(db, items, {
+        signal,
+        tooLarge: (n) =>
+          new Error(
+            `A sign-in may change at most ${MAX_TRANSACTION_ITEMS} items; this one needs ${n}`,
+          ),
+      });
     } catch (error) {
       if (!(error instanceof TransactionRefused)) throw error;
-      const failed = error.failed as Guard[];
+      const failed = (error.failed as (number | 'summary')[]).map((g) =>
+        g === 'summary' ? ({ kind: 'stale' } as const) : guardOf(writes[g]!),
+      );
       const full = failed.flatMap((g) => (g.kind === 'seat' ? [g.orgId] : []));
       const usernameTaken = failed.some((g) => g.kind === 'username');
       // A conflict, a stale read, or nothing else to blame: read again and decide again.
       const stale =
         error.conflict ||
-        failed.some((g) => g.kind === 'stale' || g.kind === 'none') ||
+        failed.some((g) => g.kind === 'stale') ||
         (!full.length && !usernameTaken);
       throw new PlanConflictError(
         full,

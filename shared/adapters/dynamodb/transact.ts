@@ -1,8 +1,8 @@
 /**
  * The one way a change is written: a list of items, each with what a failure of its condition
  * means (its guard), sent as one TransactWriteItems. The sign-in store and the admin store both
- * write through here, so the transaction limit, the seat condition, the handling of
- * transaction conflicts and the reading of cancellation reasons exist once.
+ * write through here (their items made by the one translator, writes/), so the transaction
+ * limit, the handling of transaction conflicts and the reading of cancellation reasons exist once.
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html
  */
 import {
@@ -10,50 +10,12 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { keys, primaryKey } from '../../table/schema.ts';
 import { dynamo, TransactionCancelledError } from './errors.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-/**
- * Counts a team place in or out: the team item is created with its first member, and
- * `memberCount` moves by `delta`. The sign-in and the admin store write it alike.
- */
-export function teamCountUpdate(
-  tableName: string,
-  orgId: string,
-  team: string,
-  delta: 1 | -1,
-  at: string,
-): TransactItem {
-  return {
-    Update: {
-      TableName: tableName,
-      Key: primaryKey(keys.team(orgId, team)),
-      UpdateExpression:
-        'SET entity = :entity, orgId = :orgId, #name = :team, createdAt = if_not_exists(createdAt, :at) ADD memberCount :delta',
-      ExpressionAttributeNames: { '#name': 'name' },
-      ExpressionAttributeValues: {
-        ':entity': 'team',
-        ':orgId': orgId,
-        ':team': team,
-        ':at': at,
-        ':delta': delta,
-      },
-    },
-  };
-}
-
 /** DynamoDB's limit on the items of one transaction. */
 export const MAX_TRANSACTION_ITEMS = 100;
-
-/**
- * The seat invariant (SPEC §1): a seat is taken only while `seatsUsed` is below `seatLimit`
- * (absent or null: unlimited). Its `:null` value is `SEAT_FREE_VALUES`.
- */
-export const SEAT_FREE =
-  '(attribute_not_exists(seatLimit) OR attribute_type(seatLimit, :null) OR seatsUsed < seatLimit)';
-export const SEAT_FREE_VALUES = { ':null': 'NULL' } as const;
 
 /** An item and what a failure of its condition means (`undefined`: it has none that can fail). */
 export interface Guarded<G> {

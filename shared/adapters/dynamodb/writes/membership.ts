@@ -1,0 +1,67 @@
+/**
+ * Membership items (`ACCOUNT#<email>` / `MEMBER#<orgId>`): joining, role changes, suspension,
+ * removal. Each records itself in the person changes, which keep the summary and the owner entry.
+ */
+import { keys } from '../../../table/schema.ts';
+import { memberItem } from '../items.ts';
+import type { TransactItem } from '../transact.ts';
+import { ABSENT, check, del, put, update, type WriteContext, type WriteOf } from './context.ts';
+
+const ROLE = { '#role': 'role' };
+
+export function putMember(cx: WriteContext, w: WriteOf<'putMember'>): TransactItem[] {
+  const item = memberItem(w.email, w.membership);
+  cx.summary.put(item);
+  return [put(cx, item, ABSENT)];
+}
+
+export function setRole(cx: WriteContext, w: WriteOf<'setRole'>): TransactItem[] {
+  cx.summary.updated(memberItem(w.email, { ...w.membership, role: w.to }));
+  return [
+    update(
+      cx,
+      keys.member(w.orgId, w.email),
+      'SET #role = :to',
+      {
+        expression: 'attribute_exists(pk) AND #role = :from',
+        values: { ':from': w.from },
+        names: ROLE,
+      },
+      { ':to': w.to },
+    ),
+  ];
+}
+
+export function setSuspended(cx: WriteContext, w: WriteOf<'setSuspended'>): TransactItem[] {
+  cx.summary.updated(memberItem(w.email, { ...w.membership, suspended: w.suspended }));
+  return [
+    update(
+      cx,
+      keys.member(w.orgId, w.email),
+      w.suspended ? 'SET suspended = :t' : 'REMOVE suspended',
+      {
+        expression: w.suspended
+          ? 'attribute_exists(pk) AND #role = :owner AND attribute_not_exists(suspended)'
+          : 'attribute_exists(pk) AND #role = :owner AND suspended = :t',
+        values: { ':owner': 'owner', ':t': true },
+        names: ROLE,
+      },
+    ),
+  ];
+}
+
+export function deleteMember(cx: WriteContext, w: WriteOf<'deleteMember'>): TransactItem[] {
+  cx.summary.delete(keys.member(w.orgId, w.email), w.role);
+  // The role as read: the org's owner count and owner entry follow it.
+  return [
+    del(cx, keys.member(w.orgId, w.email), {
+      expression: 'attribute_exists(pk) AND #role = :role',
+      values: { ':role': w.role },
+      names: ROLE,
+    }),
+  ];
+}
+
+export function checkNotMember(cx: WriteContext, w: WriteOf<'checkNotMember'>): TransactItem[] {
+  return [check(cx, keys.member(w.orgId, w.email), ABSENT)];
+}

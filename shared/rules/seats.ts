@@ -1,0 +1,63 @@
+/**
+ * Seats (SPEC §1): an org's `seatsUsed` counts its members and its pending invitations, and is
+ * never above `seatLimit` (`null`: unlimited). This module names every change to the counter and
+ * the guard each one carries; every path (the sign-in, the admin API, SCIM, scheduled jobs) asks
+ * it for the write, and the store renders the guard as the condition of that write
+ * (shared/adapters/dynamodb/writes/org.ts), so no path can take a seat without it.
+ *
+ * | change                                             | seats | guard                         |
+ * | -------------------------------------------------- | ----- | ----------------------------- |
+ * | a member joins with a new seat (auto-provisioning, |  +1   | `free`: seatsUsed < seatLimit |
+ * |   JIT, group mapping, SCIM)                        |       |   (or no limit)               |
+ * | an invitation is created                           |  +1   | `free`                        |
+ * | an invitation is accepted by a new member          |   0   | none: the seat it held        |
+ * | an invitation is accepted by a member already      |  −1   | `held`: seatsUsed > 0         |
+ * | an invitation is revoked                           |  −1   | `held`                        |
+ * | an invitation expires (SPEC §13)                   |  −1   | `held`                        |
+ * | a member is removed (admin API, SCIM)              |  −1   | `held`                        |
+ * | the seat limit changes                             |   —   | seatsUsed ≤ the new limit     |
+ *
+ * Pure; test/unit/rules/seats.test.ts has a row per change.
+ */
+
+export type SeatChange =
+  | 'member-joins'
+  | 'invitation-created'
+  | 'invitation-accepted'
+  | 'invitation-accepted-by-member'
+  | 'invitation-revoked'
+  | 'invitation-expired'
+  | 'member-removed';
+
+/** How a seat change moves the counter. */
+export const SEAT_DELTA: Readonly<Record<SeatChange, -1 | 0 | 1>> = {
+  'member-joins': 1,
+  'invitation-created': 1,
+  'invitation-accepted': 0,
+  'invitation-accepted-by-member': -1,
+  'invitation-revoked': -1,
+  'invitation-expired': -1,
+  'member-removed': -1,
+};
+
+/**
+ * The condition a counter move carries: `free` (a seat is free: below the limit, or no limit),
+ * `held` (a seat is counted, so the counter stays ≥ 0).
+ */
+export type SeatGuard = 'free' | 'held';
+
+export const seatGuard = (delta: -1 | 1): SeatGuard => (delta > 0 ? 'free' : 'held');
+
+/** An org's seats as stored. */
+export interface Seats {
+  seatLimit: number | null;
+  seatsUsed: number;
+}
+
+/** Whether a seat is free: the `free` guard, as a read sees it (the write's condition decides). */
+export const hasFreeSeat = (org: Seats): boolean =>
+  org.seatLimit === null || org.seatsUsed < org.seatLimit;
+
+/** Whether a new limit fits the seats in use (`null`: unlimited, always). */
+export const limitFits = (org: Seats, seatLimit: number | null): boolean =>
+  seatLimit === null || org.seatsUsed <= seatLimit;
