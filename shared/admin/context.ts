@@ -13,13 +13,24 @@ import type {
   ConnectionRecord,
   DomainClaimRecord,
   EventRecord,
+  InvitationRecord,
   MemberRecord,
   NotificationRecord,
   OrgAccess,
   OrgRecord,
   ScopeContext,
+  TeamRecord,
 } from './model.ts';
-import type { DomainView, MemberView, OrgView, SsoConnectionView } from './schemas.ts';
+import type { Page } from './pagination.ts';
+import type {
+  DomainView,
+  EventView,
+  InvitationView,
+  MemberView,
+  OrgView,
+  SsoConnectionView,
+  TeamView,
+} from './schemas.ts';
 
 /** One request's caller and dependencies. */
 export interface Ctx {
@@ -151,6 +162,32 @@ export const memberView = (m: MemberRecord): MemberView => ({
   via: m.membership.via,
   joinedAt: m.membership.joinedAt,
   ...(m.membership.suspended ? { suspended: true as const } : {}),
+});
+
+export const invitationView = ({ email, invitation: i }: InvitationRecord): InvitationView => ({
+  email,
+  role: i.role,
+  team: i.team,
+  invitedBy: i.invitedBy,
+  createdAt: i.createdAt,
+});
+
+export const teamView = (t: TeamRecord): TeamView => ({ name: t.name, memberCount: t.memberCount });
+
+export const eventView = (e: EventRecord): EventView => ({
+  id: e.id,
+  type: e.type,
+  at: e.at,
+  actor: e.actor,
+  subject: e.subject,
+  orgId: e.orgId,
+  details: e.details,
+});
+
+/** A page of records as the API answers it. */
+export const pageOf = <R, V>(page: Page<R>, view: (r: R) => V): Page<V> => ({
+  items: page.items.map(view),
+  nextCursor: page.nextCursor,
 });
 
 export const domainView = (c: DomainClaimRecord): DomainView => ({

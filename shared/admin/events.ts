@@ -1,13 +1,13 @@
 /**
  * The audit trail (SPEC §5): events of an org, or of a company (its own and its orgs'), newest first.
  */
-import type { Ctx } from './context.ts';
+import { type Ctx, eventView, pageOf } from './context.ts';
 import type { ScopeContext } from './model.ts';
 import type { Page, PageRequest } from './pagination.ts';
 import type { EventView } from './schemas.ts';
 
-export const listEvents = (
+export const listEvents = async (
   ctx: Ctx,
   scope: ScopeContext,
   page: PageRequest,
-): Promise<Page<EventView>> => ctx.deps.store.listEvents(scope.ref, page);
+): Promise<Page<EventView>> => pageOf(await ctx.deps.store.listEvents(scope.ref, page), eventView);

@@ -29,7 +29,6 @@ import type { ScopeRef } from '../table/schema.ts';
 import type { OutboxTask } from '../tasks.ts';
 import type { Page, PageRequest } from './pagination.ts';
 import type { CompanyRecord, DomainClaimRecord, OrgRecord } from './records.ts';
-import type { EventView, InvitationView, MemberView, TeamView } from './schemas.ts';
 
 export type { CompanyRecord, DomainClaimRecord, OrgRecord };
 
@@ -74,6 +73,18 @@ export interface EventRecord {
 export interface NotificationRecord extends PlannedNotification {
   id: string;
   at: string;
+}
+
+/** A pending invitation as stored, with the invitee. */
+export interface InvitationRecord {
+  email: string;
+  invitation: Invitation;
+}
+
+/** A team as stored: its name and how many people it counts. */
+export interface TeamRecord {
+  name: string;
+  memberCount: number;
 }
 
 /** A member as stored in the person's partition. */
@@ -298,12 +309,12 @@ export interface AdminStore {
   /** The connection a provider name belongs to (its sign-in copy), if any. */
   getProvider(providerName: string): Promise<Connection | undefined>;
 
-  listMembers(orgId: string, page: PageRequest): Promise<Page<MemberView>>;
-  listInvitations(orgId: string, page: PageRequest): Promise<Page<InvitationView>>;
-  listTeams(orgId: string, page: PageRequest): Promise<Page<TeamView>>;
+  listMembers(orgId: string, page: PageRequest): Promise<Page<MemberRecord>>;
+  listInvitations(orgId: string, page: PageRequest): Promise<Page<InvitationRecord>>;
+  listTeams(orgId: string, page: PageRequest): Promise<Page<TeamRecord>>;
   listClaims(scope: ScopeRef, page: PageRequest): Promise<Page<DomainClaimRecord>>;
   listConnections(scope: ScopeRef, page: PageRequest): Promise<Page<ConnectionRecord>>;
-  listEvents(scope: ScopeRef, page: PageRequest): Promise<Page<EventView>>;
+  listEvents(scope: ScopeRef, page: PageRequest): Promise<Page<EventRecord>>;
 }
 
 /** What the core needs from the outside world besides the store. */

@@ -9,11 +9,14 @@ import { hasFreeSeat, limitFits } from '../rules/seats.ts';
 import type { Role } from '../sign-in/types.ts';
 import {
   type Ctx,
+  invitationView,
   memberView,
   newEvent,
   newNotification,
   orgView,
+  pageOf,
   type RecordCtx,
+  teamView,
 } from './context.ts';
 import type { MemberRecord, OrgRecord, Write } from './model.ts';
 import type { Page, PageRequest } from './pagination.ts';
@@ -386,17 +389,21 @@ export async function revokeInvitation(ctx: Ctx, org: OrgRecord, email: string):
   ]);
 }
 
-export const listMembers = (
+export const listMembers = async (
   ctx: Ctx,
   org: OrgRecord,
   page: PageRequest,
-): Promise<Page<MemberView>> => ctx.deps.store.listMembers(org.id, page);
+): Promise<Page<MemberView>> => pageOf(await ctx.deps.store.listMembers(org.id, page), memberView);
 
-export const listInvitations = (
+export const listInvitations = async (
   ctx: Ctx,
   org: OrgRecord,
   page: PageRequest,
-): Promise<Page<InvitationView>> => ctx.deps.store.listInvitations(org.id, page);
+): Promise<Page<InvitationView>> =>
+  pageOf(await ctx.deps.store.listInvitations(org.id, page), invitationView);
 
-export const listTeams = (ctx: Ctx, org: OrgRecord, page: PageRequest): Promise<Page<TeamView>> =>
-  ctx.deps.store.listTeams(org.id, page);
+export const listTeams = async (
+  ctx: Ctx,
+  org: OrgRecord,
+  page: PageRequest,
+): Promise<Page<TeamView>> => pageOf(await ctx.deps.store.listTeams(org.id, page), teamView);

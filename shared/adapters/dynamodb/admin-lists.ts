@@ -7,7 +7,7 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { AdminStore } from '../../admin/model.ts';
+import type { AdminStore, InvitationRecord, MemberRecord, TeamRecord } from '../../admin/model.ts';
 import {
   type CursorKey,
   type CursorShape,
@@ -16,12 +16,10 @@ import {
   type Page,
   type PageRequest,
 } from '../../admin/pagination.ts';
-import type { InvitationView, MemberView, TeamView } from '../../admin/schemas.ts';
-import type { Role, Via } from '../../sign-in/types.ts';
 import { attr, GSI1, keys, prefix, type ScopeRef, scopeKey } from '../../table/schema.ts';
 import { readConnectionRecord, readEvent, str, strOrNull } from './admin-records.ts';
 import { dynamo } from './errors.ts';
-import { readDomainClaim } from './items.ts';
+import { readDomainClaim, readInvitation, readMembership } from './items.ts';
 import { batchGet, foundItem } from './query.ts';
 
 /** The key attributes of a table item and of a gsi1 item, for cursors. */
@@ -117,25 +115,23 @@ export function createAdminLists(db: DynamoDBDocumentClient, tableName: string):
   }
 
   return {
-    async listMembers(orgId, page): Promise<Page<MemberView>> {
+    async listMembers(orgId, page): Promise<Page<MemberRecord>> {
       const q: ListQuery = { index: 'gsi1', partition: keys.org(orgId).pk, prefix: prefix.member };
       const out = await queryPage(q, page, (item) => item.entity === 'member');
-      const members: MemberView[] = [];
+      const members: MemberRecord[] = [];
       for (const item of out.items) {
         if (item.entity === 'member') {
           members.push({
             email: str(item.email),
+            membership: readMembership(item),
+            teams: [],
             username: null,
             name: null,
-            role: str(item.role) as Role,
-            teams: [],
-            via: str(item.via) as Via,
-            joinedAt: str(item.joinedAt),
-            ...(item.suspended === true ? { suspended: true as const } : {}),
           });
         } else if (item.entity === 'teamMember') {
           const m = members[members.length - 1];
-          if (m && m.email === item.email) m.teams.push(str(item.team));
+          if (m && m.email === item.email)
+            m.teams.push({ team: str(item.team), via: str(item.via) });
         }
       }
       const accounts = await batchGet(
@@ -147,26 +143,19 @@ export function createAdminLists(db: DynamoDBDocumentClient, tableName: string):
         const account = foundItem(accounts, keys.account(m.email));
         m.username = account ? strOrNull(account.username) : null;
         m.name = account ? strOrNull(account.name) : null;
-        m.teams.sort();
       }
       return { items: members, nextCursor: out.nextCursor };
     },
 
     listInvitations: (orgId, page) =>
-      list<InvitationView>(
+      list<InvitationRecord>(
         { index: 'gsi1', partition: keys.org(orgId).pk, prefix: prefix.invitation },
         page,
-        (item) => ({
-          email: str(item.email),
-          role: (str(item.role) as Role) || 'member',
-          team: strOrNull(item.team),
-          invitedBy: str(item.invitedBy),
-          createdAt: str(item.createdAt),
-        }),
+        (item) => ({ email: str(item.email), invitation: readInvitation(item) }),
       ),
 
     listTeams: (orgId, page) =>
-      list<TeamView>(
+      list<TeamRecord>(
         { index: 'table', partition: keys.org(orgId).pk, prefix: prefix.team },
         page,
         (item) => ({

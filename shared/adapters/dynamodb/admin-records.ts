@@ -1,8 +1,7 @@
 /**
  * The admin API's items read back into records: what the admin store's reads and lists share.
  */
-import type { ConnectionRecord, MemberRecord } from '../../admin/model.ts';
-import type { EventView } from '../../admin/schemas.ts';
+import type { ConnectionRecord, EventRecord, MemberRecord } from '../../admin/model.ts';
 import { DEFAULT_GROUPS_CLAIM, type ProviderSource } from '../../sso/identity-providers.ts';
 import { type CompanyRecord, readConnection, readPerson, str, strOrNull } from './items.ts';
 
@@ -57,14 +56,15 @@ export function readCompany(item: Record<string, unknown>): CompanyRecord {
   return { id: str(item.id), name: str(item.name), createdAt: str(item.createdAt) };
 }
 
-export function readEvent(item: Record<string, unknown>): EventView {
+export function readEvent(item: Record<string, unknown>): EventRecord {
   return {
     id: str(item.id),
-    type: str(item.type) as EventView['type'],
+    type: str(item.type) as EventRecord['type'],
     at: str(item.at),
     actor: str(item.actor),
     subject: str(item.subject),
     orgId: strOrNull(item.orgId),
+    companyId: strOrNull(item.companyId),
     details:
       item.details && typeof item.details === 'object'
         ? (item.details as Record<string, unknown>)

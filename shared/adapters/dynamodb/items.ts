@@ -170,6 +170,26 @@ export function readConnection(item: Record<string, unknown>): Connection {
 }
 
 /** Splits the items of a person's partition into their state. */
+/** A membership item's membership. */
+export const readMembership = (item: Record<string, unknown>): Membership => ({
+  orgId: str(item.orgId),
+  orgName: str(item.orgName),
+  role: str(item.role) as Role,
+  via: str(item.via) as Via,
+  joinedAt: str(item.joinedAt),
+  ...(item.suspended === true ? { suspended: true } : {}),
+});
+
+/** An invitation item's invitation. */
+export const readInvitation = (item: Record<string, unknown>): Invitation => ({
+  orgId: str(item.orgId),
+  orgName: str(item.orgName),
+  role: (str(item.role) as Role) || 'member',
+  team: strOrNull(item.team),
+  invitedBy: str(item.invitedBy),
+  createdAt: str(item.createdAt),
+});
+
 export function readPerson(items: Record<string, unknown>[]): PersonState {
   const person: PersonState = {
     account: undefined,
@@ -194,23 +214,9 @@ export function readPerson(items: Record<string, unknown>[]): PersonState {
         via: str(item.via) as Via,
       });
     } else if (sk.startsWith(prefix.member)) {
-      person.memberships.push({
-        orgId: str(item.orgId),
-        orgName: str(item.orgName),
-        role: str(item.role) as Role,
-        via: str(item.via) as Via,
-        joinedAt: str(item.joinedAt),
-        ...(item.suspended === true ? { suspended: true } : {}),
-      });
+      person.memberships.push(readMembership(item));
     } else if (sk.startsWith(prefix.invitation)) {
-      person.invitations.push({
-        orgId: str(item.orgId),
-        orgName: str(item.orgName),
-        role: (str(item.role) as Role) || 'member',
-        team: strOrNull(item.team),
-        invitedBy: str(item.invitedBy),
-        createdAt: str(item.createdAt),
-      });
+      person.invitations.push(readInvitation(item));
     } else if (sk.startsWith(prefix.scimDeactivated)) {
       person.scimDeactivated = [...(person.scimDeactivated ?? []), str(item.connectionId)];
       person.scimDeactivations = [
