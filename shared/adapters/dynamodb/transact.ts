@@ -10,6 +10,7 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { backoffMs, sleep } from '../../backoff.ts';
 import { dynamo, TransactionCancelledError } from './errors.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -66,7 +67,7 @@ export async function transactWrite<G>(
         error.conditionFailed(i) && item.guard !== undefined ? [item.guard] : [],
       );
       if (failed.length === 0 && error.isConflict && attempt < (options.conflictRetries ?? 0)) {
-        await new Promise((r) => setTimeout(r, 10 * 2 ** (attempt + 1) * (0.5 + Math.random())));
+        await sleep(backoffMs(attempt + 1, { baseMs: 10, jitter: 'centred' }));
         continue;
       }
       throw new TransactionRefused(failed, error.isConflict, { cause: error });
