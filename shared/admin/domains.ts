@@ -6,7 +6,7 @@
 
 import { normaliseDomain } from '../domains/normalise.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
-import { type Ctx, domainView, newEvent, newNotification, scopeName } from './context.ts';
+import { type Ctx, domainView, newEvent, newNotification, pageOf, scopeName } from './context.ts';
 import {
   checkClaimableDomain,
   describeTxtMiss,
@@ -17,7 +17,7 @@ import {
 import type { ConnectionRecord, DomainClaimRecord, ScopeContext, Write } from './model.ts';
 import type { Page, PageRequest } from './pagination.ts';
 import type { DomainView } from './schemas.ts';
-import { planDomainDetach } from './sso.ts';
+import { ownConfig, planDomainDetach } from './sso.ts';
 
 /** A domain named in a path: normalised; 400 naming `domain` when it is not one. */
 export function domainParam(raw: string): string {
@@ -35,18 +35,6 @@ async function requireClaim(
   if (!claim) throw new NotFoundError(`${domain} is not a domain of ${scopeName(scope)}`);
   return claim;
 }
-
-const orgCounter = (scope: ScopeContext, delta: 1 | -1): Write[] =>
-  scope.type === 'org'
-    ? [
-        {
-          kind: 'orgCounters',
-          orgId: scope.org.id,
-          ownConfig: delta,
-          conflict: `Org ${scope.org.name} has just been moved into a company; manage its domains and SSO connections there`,
-        },
-      ]
-    : [];
 
 const changedMeanwhile = (domain: string) =>
   `${domain} changed meanwhile (another change or the domain checker); read it again and retry`;
@@ -79,7 +67,7 @@ export async function addDomain(
       claim,
       conflict: `${domain} is already a domain of ${scopeName(scope)}`,
     },
-    ...orgCounter(scope, 1),
+    ...ownConfig(scope, 1, 'domains and SSO connections'),
     { kind: 'event', event: newEvent(ctx, scope, 'domain_added', domain) },
   ]);
   return domainView(claim);
@@ -91,7 +79,7 @@ export async function listDomains(
   page: PageRequest,
 ): Promise<Page<DomainView>> {
   const claims = await ctx.deps.store.listClaims(scope.ref, page);
-  return { items: claims.items.map(domainView), nextCursor: claims.nextCursor };
+  return pageOf(claims, domainView);
 }
 
 /** The name of the org that auto-provisioning targets, for the sign-in's copy. */
@@ -267,7 +255,7 @@ export function planDomainRemoval(
     });
   }
   writes.push(...planDomainDetach(ctx, scope, claim.domain, connections, 'domain_removed'));
-  writes.push(...orgCounter(scope, -1));
+  writes.push(...ownConfig(scope, -1, 'domains and SSO connections'));
   if (claim.autoProvisioning.enabled) {
     writes.push({
       kind: 'event',

@@ -25,7 +25,14 @@ import {
   providerNameFor,
 } from '../sso/identity-providers.ts';
 import { SOCIAL_PROVIDERS } from '../trust/vouch.ts';
-import { type Ctx, connectionView, newEvent, newNotification, scopeName } from './context.ts';
+import {
+  type Ctx,
+  connectionView,
+  newEvent,
+  newNotification,
+  pageOf,
+  scopeName,
+} from './context.ts';
 import type { ConnectionRecord, DomainClaimRecord, ScopeContext, Write } from './model.ts';
 import type { Page, PageRequest } from './pagination.ts';
 import type { ScimTokenView, SsoConnectionView } from './schemas.ts';
@@ -263,14 +270,23 @@ export function planDomainDetach(
   return writes;
 }
 
-const ownConfig = (scope: ScopeContext, delta: 1 | -1): Write[] =>
+/**
+ * An org's count of its own domains and SSO connections, moved by adding or removing one of
+ * `what` in an org scope (none in a company's); it refuses the change (409) when the org has
+ * just been moved into a company.
+ */
+export const ownConfig = (
+  scope: ScopeContext,
+  delta: 1 | -1,
+  what: 'domains and SSO connections' | 'SSO connections',
+): Write[] =>
   scope.type === 'org'
     ? [
         {
           kind: 'orgCounters',
           orgId: scope.org.id,
           ownConfig: delta,
-          conflict: `Org ${scope.org.name} has just been moved into a company; manage its SSO connections there`,
+          conflict: `Org ${scope.org.name} has just been moved into a company; manage its ${what} there`,
         },
       ]
     : [];
@@ -351,7 +367,7 @@ export async function createConnection(
       { kind: 'putConnection', connection },
       { kind: 'putProvider', connection, conflict: providerTaken(connection.providerName) },
       ...domains.flatMap((d) => relinkClaim(scope, claims.get(d)!, [connection.id])),
-      ...ownConfig(scope, 1),
+      ...ownConfig(scope, 1, 'SSO connections'),
       {
         kind: 'event',
         event: newEvent(ctx, scope, 'sso_connection_created', connection.id, {
@@ -574,7 +590,7 @@ export async function deleteConnection(ctx: Ctx, scope: ScopeContext, id: string
       ),
     );
   }
-  writes.push(...ownConfig(scope, -1), {
+  writes.push(...ownConfig(scope, -1, 'SSO connections'), {
     kind: 'event',
     event: newEvent(ctx, scope, 'sso_connection_deleted', id, {
       name: connection.name,
@@ -594,10 +610,7 @@ export async function listConnections(
   page: PageRequest,
 ): Promise<Page<SsoConnectionView>> {
   const out = await ctx.deps.store.listConnections(scope.ref, page);
-  return {
-    items: out.items.map((c) => connectionView(c, ctx.deps.serviceProvider)),
-    nextCursor: out.nextCursor,
-  };
+  return pageOf(out, (c) => connectionView(c, ctx.deps.serviceProvider));
 }
 
 /**

@@ -252,6 +252,15 @@ function applyAt(container: PlainObject, target: Target, i: number, op: Operatio
 
   if (def.multiValued) {
     const current = (Array.isArray(container[key]) ? container[key] : []) as PlainObject[];
+    /** The rest of the path at each of `values` (of `current`); a value it empties goes. */
+    const descend = (values: PlainObject[]) => {
+      for (const v of values) applyAt(v, target, i + 1, op);
+      setOrDelete(
+        container,
+        key,
+        current.filter((v) => Object.keys(v).length > 0),
+      );
+    };
     if (target.filter !== undefined && target.filterAt === i) {
       const filter = target.filter;
       let matched = current.filter((v) => matchesValue(filter, v, def));
@@ -288,12 +297,7 @@ function applyAt(container: PlainObject, target: Target, i: number, op: Operatio
         current.push(seed);
         matched = [seed];
       }
-      for (const v of matched) applyAt(v, target, i + 1, op);
-      setOrDelete(
-        container,
-        key,
-        current.filter((v) => Object.keys(v).length > 0),
-      );
+      descend(matched);
       return;
     }
     if (last) {
@@ -334,12 +338,7 @@ function applyAt(container: PlainObject, target: Target, i: number, op: Operatio
       if (clearing) return;
       throw noTarget(`${def.name} has no value to set ${target.label} on`);
     }
-    for (const v of current) applyAt(v, target, i + 1, op);
-    setOrDelete(
-      container,
-      key,
-      current.filter((v) => Object.keys(v).length > 0),
-    );
+    descend(current);
     return;
   }
 

@@ -89,6 +89,45 @@ async function authenticate(
   };
 }
 
+/** What a resource type (`Users`, `Groups`) does for each request on it. */
+interface ResourceOperations {
+  search(body: unknown): Promise<ScimResult>;
+  list(): Promise<ScimResult>;
+  create(body: unknown): Promise<ScimResult>;
+  get(id: string): Promise<ScimResult>;
+  replace(id: string, body: unknown): Promise<ScimResult>;
+  patch(id: string, body: unknown): Promise<ScimResult>;
+  remove(id: string): Promise<ScimResult>;
+}
+
+/**
+ * A request on a resource type, by method: `POST …/.search`, `GET`/`POST` on the type, `GET`,
+ * `PUT`, `PATCH`, `DELETE` on one resource; any other method is 405. The body is read only by
+ * the operations that take one.
+ */
+function resource(
+  method: string,
+  id: string | undefined,
+  readBody: () => unknown,
+  notAllowed: () => Error,
+  ops: ResourceOperations,
+): Promise<ScimResult> {
+  if (id === SEARCH) {
+    if (method !== 'POST') throw notAllowed();
+    return ops.search(readBody());
+  }
+  if (!id) {
+    if (method === 'GET') return ops.list();
+    if (method === 'POST') return ops.create(readBody());
+    throw notAllowed();
+  }
+  if (method === 'GET') return ops.get(id);
+  if (method === 'PUT') return ops.replace(id, readBody());
+  if (method === 'PATCH') return ops.patch(id, readBody());
+  if (method === 'DELETE') return ops.remove(id);
+  throw notAllowed();
+}
+
 /** Routes one API Gateway (payload 2.0) request to the SCIM service. */
 export async function routeScim(
   event: APIGatewayProxyEventV2,
@@ -145,47 +184,29 @@ export async function routeScim(
         if (method !== 'POST' || id) throw notAllowed();
         return respond(await service.searchAll(ctx, baseUrl, readBody()));
       case 'users':
-        if (id === SEARCH) {
-          if (method !== 'POST') throw notAllowed();
-          return respond(await service.searchUsers(ctx, baseUrl, readBody()));
-        }
-        if (!id) {
-          if (method === 'GET') return respond(await service.listUsers(ctx, baseUrl, params));
-          if (method === 'POST') {
-            return respond(await service.createUser(ctx, baseUrl, readBody()));
-          }
-          throw notAllowed();
-        }
-        if (method === 'GET') {
-          return respond(await service.getUser(ctx, baseUrl, id, params, userRead));
-        }
-        if (method === 'PUT') {
-          return respond(await service.replaceUser(ctx, baseUrl, id, readBody()));
-        }
-        if (method === 'PATCH') {
-          return respond(await service.patchUser(ctx, baseUrl, id, readBody()));
-        }
-        if (method === 'DELETE') return respond(await service.deleteUser(ctx, id));
-        throw notAllowed();
+        return respond(
+          await resource(method, id, readBody, notAllowed, {
+            search: (body) => service.searchUsers(ctx, baseUrl, body),
+            list: () => service.listUsers(ctx, baseUrl, params),
+            create: (body) => service.createUser(ctx, baseUrl, body),
+            get: (id) => service.getUser(ctx, baseUrl, id, params, userRead),
+            replace: (id, body) => service.replaceUser(ctx, baseUrl, id, body),
+            patch: (id, body) => service.patchUser(ctx, baseUrl, id, body),
+            remove: (id) => service.deleteUser(ctx, id),
+          }),
+        );
       case 'groups':
-        if (id === SEARCH) {
-          if (method !== 'POST') throw notAllowed();
-          return respond(await service.searchGroups(ctx, baseUrl, readBody()));
-        }
-        if (!id) {
-          if (method === 'GET') return respond(await service.listGroups(ctx, baseUrl, params));
-          if (method === 'POST') {
-            return respond(await service.createGroup(ctx, baseUrl, readBody()));
-          }
-          throw notAllowed();
-        }
-        if (method === 'GET') return respond(await service.getGroup(ctx, baseUrl, id, params));
-        if (method === 'PUT') {
-          return respond(await service.replaceGroup(ctx, baseUrl, id, readBody()));
-        }
-        if (method === 'PATCH') return respond(await service.patchGroup(ctx, id, readBody()));
-        if (method === 'DELETE') return respond(await service.deleteGroup(ctx, id));
-        throw notAllowed();
+        return respond(
+          await resource(method, id, readBody, notAllowed, {
+            search: (body) => service.searchGroups(ctx, baseUrl, body),
+            list: () => service.listGroups(ctx, baseUrl, params),
+            create: (body) => service.createGroup(ctx, baseUrl, body),
+            get: (id) => service.getGroup(ctx, baseUrl, id, params),
+            replace: (id, body) => service.replaceGroup(ctx, baseUrl, id, body),
+            patch: (id, body) => service.patchGroup(ctx, id, body),
+            remove: (id) => service.deleteGroup(ctx, id),
+          }),
+        );
       default:
         throw scimNotFound(`No SCIM endpoint at ${pathForError(event.rawPath)}`);
     }

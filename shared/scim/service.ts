@@ -225,7 +225,58 @@ export async function searchAll(ctx: ScimCtx, baseUrl: string, body: unknown): P
   return { status: 200, body: page(resources, (render) => render(), query) };
 }
 
+// ---- names ---------------------------------------------------------------------------------
+
+/** What a client is told when another resource of the connection holds the name. */
+const takenMessage = (what: 'user' | 'group', name: string) =>
+  what === 'user'
+    ? `userName ${name} is already taken in this connection`
+    : `displayName ${name} is already taken`;
+
+/**
+ * The writes that keep a user's `userName` or a group's `displayName` unique in the connection:
+ * claim the name it takes (`to`; 409 `uniqueness` when another holds it), release the one it
+ * leaves (`from`). None when both are given and the name's key is the same.
+ */
+function nameWrites(
+  ctx: ScimCtx,
+  what: 'user' | 'group',
+  id: string,
+  names: { from?: string; to?: string },
+): Write[] {
+  const oldKey = names.from === undefined ? undefined : nameKey(names.from);
+  const newKey = names.to === undefined ? undefined : nameKey(names.to);
+  if (oldKey === newKey) return [];
+  const connectionId = ctx.conn.id;
+  return [
+    ...(newKey === undefined
+      ? []
+      : [
+          {
+            kind: 'putScimName',
+            connectionId,
+            what,
+            key: newKey,
+            id,
+            conflict: new NameTakenError(takenMessage(what, names.to!)),
+          } as const,
+        ]),
+    ...(oldKey === undefined
+      ? []
+      : [{ kind: 'deleteScimName', connectionId, what, key: oldKey, id } as const]),
+  ];
+}
+
 // ---- users ---------------------------------------------------------------------------------
+
+/** The fields of a stored user that its attributes, its person and `active` decide. */
+const userFields = (attrs: UserAttributes, email: string, active: boolean) => ({
+  userName: attrs.userName,
+  externalId: attrs.externalId ?? null,
+  email,
+  active,
+  attributes: { ...attrs, active } as unknown as Record<string, unknown>,
+});
 
 /** Applies writes; a refused seat records `seat_limit_reached` and answers 409. */
 async function applyWithSeats(ctx: ScimCtx, writes: Write[], email: string): Promise<void> {
@@ -380,29 +431,16 @@ export async function createUser(
     ctx.deps.scim.userIdByName(ctx.conn.id, key),
     active ? planActivation(ctx, email, []) : planDeactivation(ctx, email),
   ]);
-  if (taken) throw uniqueness(`userName ${attrs.userName} is already taken in this connection`);
+  if (taken) throw uniqueness(takenMessage('user', attrs.userName));
   const user: ScimUserRecord = {
     id: ctx.deps.newId(),
-    userName: attrs.userName,
-    externalId: attrs.externalId ?? null,
-    email,
-    active,
-    attributes: { ...attrs, active } as unknown as Record<string, unknown>,
+    ...userFields(attrs, email, active),
     created: ctx.at,
     lastModified: ctx.at,
     version: 1,
   };
   const writes: Write[] = [
-    {
-      kind: 'putScimName',
-      connectionId: ctx.conn.id,
-      what: 'user',
-      key,
-      id: user.id,
-      conflict: new NameTakenError(
-        `userName ${attrs.userName} is already taken in this connection`,
-      ),
-    },
+    ...nameWrites(ctx, 'user', user.id, { to: attrs.userName }),
     { kind: 'putScimUser', connectionId: ctx.conn.id, user },
     ...effects,
   ];
@@ -439,38 +477,14 @@ async function updateUser(
   const active = attrs.active ?? before.active;
   const after: ScimUserRecord = {
     ...before,
-    userName: attrs.userName,
-    externalId: attrs.externalId ?? null,
-    email,
-    active,
-    attributes: { ...attrs, active } as unknown as Record<string, unknown>,
+    ...userFields(attrs, email, active),
     lastModified: ctx.at,
     version: before.version + 1,
   };
-  const writes: Write[] = [{ kind: 'putScimUser', connectionId: ctx.conn.id, user: after }];
-  const oldKey = nameKey(before.userName);
-  const newKey = nameKey(after.userName);
-  if (oldKey !== newKey) {
-    writes.push(
-      {
-        kind: 'putScimName',
-        connectionId: ctx.conn.id,
-        what: 'user',
-        key: newKey,
-        id: after.id,
-        conflict: new NameTakenError(
-          `userName ${after.userName} is already taken in this connection`,
-        ),
-      },
-      {
-        kind: 'deleteScimName',
-        connectionId: ctx.conn.id,
-        what: 'user',
-        key: oldKey,
-        id: after.id,
-      },
-    );
-  }
+  const writes: Write[] = [
+    { kind: 'putScimUser', connectionId: ctx.conn.id, user: after },
+    ...nameWrites(ctx, 'user', after.id, { from: before.userName, to: after.userName }),
+  ];
   const moved = before.email !== email;
   if (before.active && (!active || moved))
     writes.push(...(await planDeactivation(ctx, before.email)));
@@ -527,13 +541,7 @@ export async function deleteUser(ctx: ScimCtx, id: string): Promise<ScimResult> 
   const user = await requireUser(ctx, id);
   const writes: Write[] = [
     { kind: 'deleteScimUser', connectionId: ctx.conn.id, id, version: user.version },
-    {
-      kind: 'deleteScimName',
-      connectionId: ctx.conn.id,
-      what: 'user',
-      key: nameKey(user.userName),
-      id,
-    },
+    ...nameWrites(ctx, 'user', id, { from: user.userName }),
     ...(await planDeactivation(ctx, user.email)),
   ];
   // The user leaves the groups that name them.
@@ -689,14 +697,7 @@ export async function createGroup(
   const group = groupRecord(ctx, attrs, { id: ctx.deps.newId(), created: ctx.at, version: 1 });
   const members = await memberUsers(ctx, group.members);
   await ctx.deps.store.apply([
-    {
-      kind: 'putScimName',
-      connectionId: ctx.conn.id,
-      what: 'group',
-      key: nameKey(group.displayName),
-      id: group.id,
-      conflict: new NameTakenError(`displayName ${group.displayName} is already taken`),
-    },
+    ...nameWrites(ctx, 'group', group.id, { to: group.displayName }),
     { kind: 'putScimGroup', connectionId: ctx.conn.id, group },
   ]);
   await applyGroupEffects(ctx, undefined, { target, members });
@@ -725,33 +726,17 @@ async function updateGroup(
   const is = new Set(after.members);
   const added = after.members.filter((id) => !was.has(id));
   const addedUsers = await memberUsers(ctx, added);
-  const writes: Write[] = [{ kind: 'putScimGroup', connectionId: ctx.conn.id, group: after }];
-  const oldKey = nameKey(before.displayName);
-  const newKey = nameKey(after.displayName);
-  if (oldKey !== newKey) {
-    writes.push(
-      {
-        kind: 'putScimName',
-        connectionId: ctx.conn.id,
-        what: 'group',
-        key: newKey,
-        id: after.id,
-        conflict: new NameTakenError(`displayName ${after.displayName} is already taken`),
-      },
-      {
-        kind: 'deleteScimName',
-        connectionId: ctx.conn.id,
-        what: 'group',
-        key: oldKey,
-        id: after.id,
-      },
-    );
-  }
-  if (oldKey !== newKey) {
-    const holder = await ctx.deps.scim.groupIdByName(ctx.conn.id, newKey);
-    if (holder && holder !== after.id) {
-      throw uniqueness(`displayName ${after.displayName} is already taken`);
-    }
+  const rename = nameWrites(ctx, 'group', after.id, {
+    from: before.displayName,
+    to: after.displayName,
+  });
+  const writes: Write[] = [
+    { kind: 'putScimGroup', connectionId: ctx.conn.id, group: after },
+    ...rename,
+  ];
+  if (rename.length) {
+    const holder = await ctx.deps.scim.groupIdByName(ctx.conn.id, nameKey(after.displayName));
+    if (holder && holder !== after.id) throw uniqueness(takenMessage('group', after.displayName));
   }
   // The people first, then the group: a request that fails half-way leaves the group as it
   // was, so the client's retry finds the same difference and completes it (each person's
@@ -808,13 +793,7 @@ export async function deleteGroup(ctx: ScimCtx, id: string): Promise<ScimResult>
   const group = await requireGroup(ctx, id);
   await ctx.deps.store.apply([
     { kind: 'deleteScimGroup', connectionId: ctx.conn.id, id, version: group.version },
-    {
-      kind: 'deleteScimName',
-      connectionId: ctx.conn.id,
-      what: 'group',
-      key: nameKey(group.displayName),
-      id,
-    },
+    ...nameWrites(ctx, 'group', id, { from: group.displayName }),
   ]);
   const target = await groupTeam(ctx, group.displayName);
   if (target) {

@@ -261,6 +261,37 @@ export function createCognitoIdentityProviders(deps: {
   }
 
   /**
+   * Sets a provider's identifiers (its connection's domains), and its IdP settings when given.
+   * Answers the `ResourceNotFoundException` when the pool no longer has the provider, else
+   * undefined; any other failure is thrown as a domain error.
+   */
+  async function updateProvider(
+    providerName: string,
+    domains: readonly string[],
+    settings?: IdpSettings,
+  ): Promise<unknown> {
+    try {
+      await client.send(
+        new UpdateIdentityProviderCommand({
+          UserPoolId: userPoolId,
+          ProviderName: providerName,
+          IdpIdentifiers: idpIdentifiers(domains),
+          ...(settings
+            ? {
+                ProviderDetails: providerDetails(settings),
+                AttributeMapping: attributeMapping(settings, deps.groupsAttribute),
+              }
+            : {}),
+        }),
+      );
+      return undefined;
+    } catch (error) {
+      if (!isNotFound(error)) throw mapCognitoError(error);
+      return error;
+    }
+  }
+
+  /**
    * Undoes a half-done create, so that a retry starts from scratch. Best effort, each step on
    * its own: the create's own error is the one the caller hears; these are logged.
    */
@@ -320,41 +351,18 @@ export function createCognitoIdentityProviders(deps: {
     },
 
     async update({ providerName, settings, domains }) {
-      try {
-        await client.send(
-          new UpdateIdentityProviderCommand({
-            UserPoolId: userPoolId,
-            ProviderName: providerName,
-            IdpIdentifiers: idpIdentifiers(domains),
-            ...(settings
-              ? {
-                  ProviderDetails: providerDetails(settings),
-                  AttributeMapping: attributeMapping(settings, deps.groupsAttribute),
-                }
-              : {}),
-          }),
-        );
-      } catch (error) {
-        if (!isNotFound(error)) throw mapCognitoError(error);
+      const missing = await updateProvider(providerName, domains, settings);
+      if (missing) {
         throw new ConflictError(
           `Identity provider ${providerName} is no longer in the user pool; delete the connection and create it again`,
-          { cause: error },
+          { cause: missing },
         );
       }
     },
 
     async setIdentifiers(providerName, domains) {
-      try {
-        await client.send(
-          new UpdateIdentityProviderCommand({
-            UserPoolId: userPoolId,
-            ProviderName: providerName,
-            IdpIdentifiers: idpIdentifiers(domains),
-          }),
-        );
-      } catch (error) {
-        if (!isNotFound(error)) throw mapCognitoError(error);
-      }
+      // A provider already gone has no identifiers to set.
+      await updateProvider(providerName, domains);
     },
 
     async delete(providerName) {
