@@ -95,6 +95,12 @@ export interface ProvisioFunctionProps {
    * @default - none
    */
   readonly afterBundling?: (outputDir: string) => string[];
+  /**
+   * Also write esbuild's metafile (`index.meta.json`, the inputs and imports of the bundle) beside
+   * the handler: `npm run bench` reads it to build each function's cold-start floor.
+   * @default false
+   */
+  readonly metafile?: boolean;
 }
 
 /**
@@ -152,6 +158,7 @@ export class ProvisioFunction extends Construct {
         sourcesContent: false,
         banner: CREATE_REQUIRE_BANNER,
         bundleAwsSDK: props.bundleAwsSdk ?? BUNDLE_AWS_SDK_BY_DEFAULT,
+        metafile: props.metafile ?? false,
         esbuildArgs: { '--external': [...ON_DEMAND_PACKAGES] },
         logLevel: nodejs.LogLevel.WARNING,
         commandHooks: {
