@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { type FunctionId, functionSpecs } from '../functions/registry.ts';
+import { cdkJsonContext } from '../infra/cdk-context.ts';
 import { Provisio } from '../infra/constructs/provisio.ts';
 import { PROJECT_ROOT, ProvisioFunction } from '../infra/constructs/provisio-function.ts';
-import { cdkJsonContext } from '../test/infra/helpers.ts';
 import { type SdkUse, sdkUseOf, writeFloor } from './floors.ts';
 
 /** One bundle: the handler module (`index.mjs`) of one function as deployed, or of its floor. */

@@ -13,6 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { functionSpecs } from '../functions/registry.ts';
+import { cognitoEvent, identities, putItem } from '../local/sign-in-fixtures.ts';
 import {
   domainVerifiedItem,
   invitationItem,
@@ -21,9 +22,8 @@ import {
   ssoConnectionItem,
   ssoProviderItem,
 } from '../shared/adapters/dynamodb/items.ts';
-import type { Connection } from '../shared/sign-in/types.ts';
+import type { Connection } from '../shared/model/types.ts';
 import { keys } from '../shared/table/schema.ts';
-import { cognitoEvent, identities, putItem } from '../test/support/sign-in-fixtures.ts';
 import { type AuditReport, auditSeats } from './invariants.ts';
 
 export interface LoadOptions {

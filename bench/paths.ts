@@ -23,15 +23,15 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { createDynamoClient } from '../shared/adapters/dynamodb/client.ts';
-import { ENV } from '../shared/config.ts';
-import { keys } from '../shared/table/schema.ts';
 import {
   cognitoEvent,
   createSignInFixture,
   identities,
   lambdaContext,
-} from '../test/support/sign-in-fixtures.ts';
+} from '../local/sign-in-fixtures.ts';
+import { createDynamoClient } from '../shared/adapters/dynamodb/client.ts';
+import { ENV } from '../shared/config.ts';
+import { keys } from '../shared/table/schema.ts';
 import { installMeter, type Reading, type SentRequest, since } from './meter.ts';
 
 type Item = Record<string, unknown>;

@@ -4,10 +4,10 @@
  * a client built like the handler's. The person is a member of five orgs, with teams.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { createSignInFixture, lambdaContext } from '../local/sign-in-fixtures.ts';
 import { createDynamoClient } from '../shared/adapters/dynamodb/client.ts';
 import { ENV } from '../shared/config.ts';
 import { keys } from '../shared/table/schema.ts';
-import { createSignInFixture, lambdaContext } from '../test/support/sign-in-fixtures.ts';
 import { type VersusFloor, versusFloor } from './versus-floor.ts';
 
 type Trigger = (event: unknown, context: unknown) => Promise<{ response: unknown }>;

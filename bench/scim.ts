@@ -25,12 +25,12 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { createSignInFixture, lambdaContext } from '../local/sign-in-fixtures.ts';
 import { createDynamoClient } from '../shared/adapters/dynamodb/client.ts';
 import { scimTokenItem, scimUserItem } from '../shared/adapters/dynamodb/items.ts';
 import { ENV } from '../shared/config.ts';
-import { hashScimToken, newScimToken } from '../shared/scim/tokens.ts';
+import { hashScimToken, newScimToken } from '../shared/sso/scim-token.ts';
 import { keys } from '../shared/table/schema.ts';
-import { createSignInFixture, lambdaContext } from '../test/support/sign-in-fixtures.ts';
 import { installMeter } from './meter.ts';
 import { type VersusFloor, versusFloor } from './versus-floor.ts';
 

@@ -1,7 +1,7 @@
 /**
  * The application's error hierarchy. HTTP handlers turn these into RFC 9457 problem documents
  * in one middleware (`shared/http/problem.ts`); the SCIM endpoint renders the same errors as
- * SCIM error documents (`shared/scim/errors.ts`); the Cognito trigger throws only to deny a sign-in.
+ * SCIM error documents (`shared/scim/protocol/errors.ts`); the Cognito trigger throws only to deny a sign-in.
  */
 
 /** What an application error may carry besides its code, status and message. */

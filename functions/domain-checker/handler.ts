@@ -15,12 +15,12 @@ import { createTxtLookup } from '../../shared/adapters/dns/txt.ts';
 import { createAdminStore } from '../../shared/adapters/dynamodb/admin-store.ts';
 import { createDynamoClient } from '../../shared/adapters/dynamodb/client.ts';
 import { createDomainCheckStore } from '../../shared/adapters/dynamodb/domain-check-store.ts';
-import { type Config, loadConfig } from '../../shared/config.ts';
 import {
   type CheckRunSummary,
   type DomainCheckerDeps,
   runDomainChecks,
-} from '../../shared/domains/domain-checker.ts';
+} from '../../shared/admin/domain-checker.ts';
+import { type Config, loadConfig } from '../../shared/config.ts';
 import { invocation, log, metric } from '../../shared/observability.ts';
 
 /** Time left at which a run stops taking new claims; the rest stay due for the next run. */

@@ -29,7 +29,7 @@ const CREATE_REQUIRE_BANNER =
  * source map read, at every cold start. So esbuild leaves these out, and each is bundled on its
  * own beside the handler (`node_modules/<name>/`, by ship-on-demand.mjs) in the functions whose
  * bundle imports it; nothing of it is read until then. tldts carries the Public Suffix List
- * (~130 KB), which only adding a domain needs (shared/admin/domain-rules.ts).
+ * (~130 KB), which only adding a domain needs (shared/domains/rules.ts).
  */
 export const ON_DEMAND_PACKAGES: readonly string[] = [
   'tldts',

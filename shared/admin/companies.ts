@@ -6,8 +6,8 @@
  * The org's earlier events join the company's activity after the move.
  */
 import { ConflictError, NotFoundError } from '../errors.ts';
+import type { CompanyRecord } from '../model/writes.ts';
 import { type Ctx, ownsOrg } from './context.ts';
-import type { CompanyRecord } from './model.ts';
 import type { CompanyView } from './schemas.ts';
 
 async function companyView(ctx: Ctx, company: CompanyRecord): Promise<CompanyView> {

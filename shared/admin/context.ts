@@ -4,8 +4,7 @@
  * the API answers with. Pure apart from the store reads it is handed.
  */
 import { ConflictError, NotFoundError } from '../errors.ts';
-import { countsAsOwner } from '../rules/owners.ts';
-import { type ServiceProviderContext, serviceProviderInfo } from '../sso/identity-providers.ts';
+import type { Page } from '../model/page.ts';
 import type {
   AdminDeps,
   Caller,
@@ -20,8 +19,9 @@ import type {
   OrgRecord,
   ScopeContext,
   TeamRecord,
-} from './model.ts';
-import type { Page } from './pagination.ts';
+} from '../model/writes.ts';
+import { countsAsOwner } from '../rules/owners.ts';
+import { type ServiceProviderContext, serviceProviderInfo } from '../sso/identity-providers.ts';
 import type {
   DomainView,
   EventView,

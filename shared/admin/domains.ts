@@ -5,17 +5,17 @@
  */
 
 import { normaliseDomain } from '../domains/normalise.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
-import { type Ctx, domainView, newEvent, newNotification, pageOf, scopeName } from './context.ts';
 import {
   checkClaimableDomain,
   describeTxtMiss,
   matchTxt,
   nextCheck,
   txtValue,
-} from './domain-rules.ts';
-import type { ConnectionRecord, DomainClaimRecord, ScopeContext, Write } from './model.ts';
-import type { Page, PageRequest } from './pagination.ts';
+} from '../domains/rules.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import type { Page, PageRequest } from '../model/page.ts';
+import type { ConnectionRecord, DomainClaimRecord, ScopeContext, Write } from '../model/writes.ts';
+import { type Ctx, domainView, newEvent, newNotification, pageOf, scopeName } from './context.ts';
 import type { DomainView } from './schemas.ts';
 import { ownConfig, planDomainDetach } from './sso.ts';
 

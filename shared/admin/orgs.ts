@@ -4,9 +4,11 @@
  * whose conditions guard the invariants: unique org names, seats within the limit, a last owner.
  */
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import type { Page, PageRequest } from '../model/page.ts';
+import type { Role } from '../model/types.ts';
+import type { MemberRecord, OrgRecord, Write } from '../model/writes.ts';
 import { ownerLeaving, roleChange, takesLastOwner } from '../rules/owners.ts';
 import { hasFreeSeat, limitFits } from '../rules/seats.ts';
-import type { Role } from '../sign-in/types.ts';
 import {
   type Ctx,
   invitationView,
@@ -18,8 +20,6 @@ import {
   type RecordCtx,
   teamView,
 } from './context.ts';
-import type { MemberRecord, OrgRecord, Write } from './model.ts';
-import type { Page, PageRequest } from './pagination.ts';
 import type { InvitationView, MemberView, OrgView, TeamView } from './schemas.ts';
 
 const noSeat = (org: OrgRecord) =>

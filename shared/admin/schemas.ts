@@ -11,7 +11,7 @@
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
 import { normaliseEmail } from '../domains/normalise.ts';
-import { EVENT_TYPES } from '../events.ts';
+import { EVENT_TYPES } from '../model/events.ts';
 import { SLUG } from '../sign-in/decide.ts';
 import { SignInHookRequest } from '../sign-in/hook-body.ts';
 

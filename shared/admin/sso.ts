@@ -14,8 +14,9 @@
 
 import { normaliseDomain } from '../domains/normalise.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import type { Page, PageRequest } from '../model/page.ts';
+import type { ConnectionRecord, DomainClaimRecord, ScopeContext, Write } from '../model/writes.ts';
 import { log } from '../observability.ts';
-import { hashScimToken, newScimToken, scimBaseUrl } from '../scim/tokens.ts';
 import {
   CREATED_PROVIDER_PREFIX,
   DEFAULT_GROUPS_CLAIM,
@@ -24,6 +25,7 @@ import {
   type ProviderSource,
   providerNameFor,
 } from '../sso/identity-providers.ts';
+import { hashScimToken, newScimToken, scimBaseUrl } from '../sso/scim-token.ts';
 import { SOCIAL_PROVIDERS } from '../trust/vouch.ts';
 import {
   type Ctx,
@@ -33,8 +35,6 @@ import {
   pageOf,
   scopeName,
 } from './context.ts';
-import type { ConnectionRecord, DomainClaimRecord, ScopeContext, Write } from './model.ts';
-import type { Page, PageRequest } from './pagination.ts';
 import type { ScimTokenView, SsoConnectionView } from './schemas.ts';
 
 /** The create fields, as validated by the route's schema. */

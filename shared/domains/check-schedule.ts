@@ -14,7 +14,7 @@
  * due time plus whole intervals) after now, so an hourly run that starts a little early or late
  * still sees each claim every hour instead of every other hour.
  */
-import type { DomainClaimRecord } from '../admin/records.ts';
+import type { DomainClaimRecord } from '../model/records.ts';
 
 export const HOUR_MS = 60 * 60 * 1000;
 export const DAY_MS = 24 * HOUR_MS;

@@ -4,7 +4,7 @@
  * Pure: no I/O, no template engine.
  */
 
-import type { PlannedNotification } from '../sign-in/types.ts';
+import type { PlannedNotification } from '../model/types.ts';
 import type { Mail } from './mail.ts';
 
 /** An outbox item's notification, as the sign-in and the admin API write it. */

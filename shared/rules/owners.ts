@@ -19,15 +19,10 @@
  *
  * Pure; test/unit/rules/owners.test.ts has a row per change.
  */
-import type { Role } from '../sign-in/types.ts';
+import type { Role } from '../model/types.ts';
+import type { OwnerChange } from '../model/writes.ts';
 
-export type OwnerChange =
-  | 'owner-joins'
-  | 'promoted'
-  | 'restored'
-  | 'demoted'
-  | 'owner-removed'
-  | 'suspended';
+export type { OwnerChange };
 
 export const OWNER_DELTA: Readonly<Record<OwnerChange, -1 | 1>> = {
   'owner-joins': 1,

@@ -20,14 +20,9 @@
  * Pure; test/unit/rules/seats.test.ts has a row per change.
  */
 
-export type SeatChange =
-  | 'member-joins'
-  | 'invitation-created'
-  | 'invitation-accepted'
-  | 'invitation-accepted-by-member'
-  | 'invitation-revoked'
-  | 'invitation-expired'
-  | 'member-removed';
+import type { SeatChange } from '../model/writes.ts';
+
+export type { SeatChange };
 
 /** How a seat change moves the counter. */
 export const SEAT_DELTA: Readonly<Record<SeatChange, -1 | 0 | 1>> = {

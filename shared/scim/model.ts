@@ -2,8 +2,9 @@
  * The SCIM service's ports (SPEC §10): its own reads of the connection's SCIM partition, beside
  * the admin store whose reads and one write path (`apply`) it shares.
  */
-import type { AdminStore } from '../admin/model.ts';
-import type { ScimGroupRecord, ScimTokenRecord, ScimUserRecord } from './records.ts';
+
+import type { ScimGroupRecord, ScimTokenRecord, ScimUserRecord } from '../model/scim.ts';
+import type { AdminStore } from '../model/writes.ts';
 
 export interface ScimStore {
   getToken(connectionId: string): Promise<ScimTokenRecord | undefined>;

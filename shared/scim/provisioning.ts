@@ -15,17 +15,17 @@
  *   them gains nothing (`connectionVouches`, the trust rule of shared/trust/vouch.ts).
  */
 import { newEvent, newNotification, type RecordCtx } from '../admin/context.ts';
-import type { ConnectionRecord, MemberRecord, OrgRecord, Write } from '../admin/model.ts';
 import { planMemberRemoval, planSuspension } from '../admin/orgs.ts';
 import { normaliseEmail } from '../domains/normalise.ts';
 import { ConflictError } from '../errors.ts';
+import type { Connection, PersonState } from '../model/types.ts';
+import type { ConnectionRecord, MemberRecord, OrgRecord, Write } from '../model/writes.ts';
 import { ownerLeaving, takesLastOwner } from '../rules/owners.ts';
 import { NOTICE_QUIET_MS } from '../sign-in/decide.ts';
-import type { Connection, PersonState } from '../sign-in/types.ts';
 import { connectionServes, vouch } from '../trust/vouch.ts';
-import { invalidValue } from './errors.ts';
 import type { ScimDeps } from './model.ts';
-import type { UserAttributes } from './resource.ts';
+import { invalidValue } from './protocol/errors.ts';
+import type { UserAttributes } from './protocol/resource.ts';
 
 /** One SCIM request: the connection its token belongs to, and the records' actor and time. */
 export interface ScimCtx extends RecordCtx {

@@ -10,13 +10,17 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { AppError, NotFoundError } from '../errors.ts';
 import { bodyText } from '../http/body.ts';
 import { requestOrigin } from '../http/origin.ts';
-import { invalidSyntax, scimErrorBody, scimNotFound, scimUnauthorized } from './errors.ts';
+import { scimBaseUrl, scimTokenMatches } from '../sso/scim-token.ts';
 import type { ScimDeps } from './model.ts';
+import { invalidSyntax, scimErrorBody, scimNotFound, scimUnauthorized } from './protocol/errors.ts';
+import {
+  resourceTypesDocument,
+  schemasDocument,
+  serviceProviderConfig,
+} from './protocol/schema.ts';
 import type { ScimCtx } from './provisioning.ts';
-import { resourceTypesDocument, schemasDocument, serviceProviderConfig } from './schema.ts';
 import type { ScimResult } from './service.ts';
 import * as service from './service.ts';
-import { scimBaseUrl, scimTokenMatches } from './tokens.ts';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json';
 const PATH = /^\/scim\/v2\/([^/]+)(?:\/(.*))?$/;

@@ -4,15 +4,30 @@
  * or more transactions through the admin store's `apply`; a request that fails validation
  * writes nothing.
  */
-import type { Write } from '../admin/model.ts';
+
 import { planRestore } from '../admin/orgs.ts';
 import { normaliseEmail } from '../domains/normalise.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
+import type { ScimGroupRecord, ScimUserRecord } from '../model/scim.ts';
+import { nameKey } from '../model/scim.ts';
+import type { PersonState } from '../model/types.ts';
+import type { Write } from '../model/writes.ts';
 import { SLUG } from '../sign-in/decide.ts';
-import type { PersonState } from '../sign-in/types.ts';
-import { invalidValue, scimNotFound, uniqueness } from './errors.ts';
-import { type Filter, indexedEquality, matches } from './filter.ts';
-import { applyPatch } from './patch.ts';
+import { invalidValue, scimNotFound, uniqueness } from './protocol/errors.ts';
+import { type Filter, indexedEquality, matches } from './protocol/filter.ts';
+import { applyPatch } from './protocol/patch.ts';
+import { type ListQuery, parseListQuery, parseSearchRequest } from './protocol/query.ts';
+import {
+  type GroupAttributes,
+  normaliseGroup,
+  normaliseUser,
+  type PlainObject,
+  projectAttributes,
+  toGroupResource,
+  toUserResource,
+  type UserAttributes,
+} from './protocol/resource.ts';
+import { listResponse } from './protocol/schema.ts';
 import {
   connectionVouches,
   memberOf,
@@ -30,20 +45,6 @@ import {
   scopeOrgs,
   targetOrg,
 } from './provisioning.ts';
-import { type ListQuery, parseListQuery, parseSearchRequest } from './query.ts';
-import type { ScimGroupRecord, ScimUserRecord } from './records.ts';
-import { nameKey } from './records.ts';
-import {
-  type GroupAttributes,
-  normaliseGroup,
-  normaliseUser,
-  type PlainObject,
-  projectAttributes,
-  toGroupResource,
-  toUserResource,
-  type UserAttributes,
-} from './resource.ts';
-import { listResponse } from './schema.ts';
 
 /** A SCIM answer: status and body (none for 204). */
 export interface ScimResult {

@@ -3,9 +3,7 @@
  * No I/O; `apply` (shared/adapters/dynamodb/sign-in-store.ts) writes the plan in one transaction.
  * Every rule below names the spec paragraph it implements.
  */
-import type { ScopeRef } from '../table/schema.ts';
-import { withheldOrgs } from '../tokens/orgs-claim.ts';
-import { type Vouch, vouch } from '../trust/vouch.ts';
+
 import {
   type Connection,
   type Invitation,
@@ -18,7 +16,10 @@ import {
   type SignInState,
   SYSTEM_ACTOR,
   type Via,
-} from './types.ts';
+} from '../model/types.ts';
+import type { ScopeRef } from '../table/schema.ts';
+import { withheldOrgs } from '../tokens/orgs-claim.ts';
+import { type Vouch, vouch } from '../trust/vouch.ts';
 
 /** Org and team names (SPEC §1). */
 export const SLUG = /^[a-z0-9][a-z0-9-]{1,38}$/;

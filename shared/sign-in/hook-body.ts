@@ -5,9 +5,9 @@
  */
 import * as z from 'zod/mini';
 import { normaliseEmail } from '../domains/normalise.ts';
+import type { SignIn } from '../model/types.ts';
 import { parseBody } from '../validation.ts';
 import { cleanGroups, joinName, MAX_GROUPS } from './normalise.ts';
-import type { SignIn } from './types.ts';
 
 const text = (what: string) => z.optional(z.nullable(z.string(`must be a string (${what})`)));
 

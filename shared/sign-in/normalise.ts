@@ -3,8 +3,8 @@
  * Pure; no dependency beyond node:url (through the domain normaliser).
  */
 import { normaliseEmail } from '../domains/normalise.ts';
+import type { SignIn } from '../model/types.ts';
 import { isVerifiedFlag, primaryProvider } from '../trust/vouch.ts';
-import type { SignIn } from './types.ts';
 
 const MAX_NAME = 256;
 /** At most this many groups are taken from a sign-in. */

@@ -4,8 +4,8 @@
  */
 import { backoffMs, sleep } from '../backoff.ts';
 import { UnavailableError } from '../errors.ts';
+import type { Plan, SignIn, SignInState } from '../model/types.ts';
 import { decide } from './decide.ts';
-import type { Plan, SignIn, SignInState } from './types.ts';
 
 /** Why a plan could not be written as decided. */
 export class PlanConflictError extends Error {

@@ -2,10 +2,11 @@
  * The policy around one sign-in decision, shared by the Cognito trigger and the HTTP hook:
  * SSO sign-ins fail closed (SPEC §3.4), password and social sign-ins fail open (SPEC §3.5.6).
  */
+
+import type { Plan, SignIn } from '../model/types.ts';
 import { log, metric } from '../observability.ts';
 import { isEnterpriseProvider } from '../trust/vouch.ts';
 import { type ProcessOptions, processSignIn, type SignInStore } from './process.ts';
-import type { Plan, SignIn } from './types.ts';
 
 export type SignInResult =
   | { kind: 'allow'; plan: Plan }

@@ -1,13 +1,14 @@
 /**
- * A sign-in's plan as the writes every change is made of (the `Write`s of shared/admin/model.ts),
+ * A sign-in's plan as the writes every change is made of (the `Write`s of shared/model/writes.ts),
  * so that the sign-in, the admin API and SCIM write through one translator
  * (shared/adapters/dynamodb/writes/) under the same conditions. Pure: ids, the time and the
  * username's random digits are given.
  */
-import type { Write } from '../admin/model.ts';
+
+import type { Plan, SignIn } from '../model/types.ts';
+import type { Write } from '../model/writes.ts';
 import type { SeatChange } from '../rules/seats.ts';
 import { NOTICE_QUIET_MS } from './decide.ts';
-import type { Plan, SignIn } from './types.ts';
 import { proposeUsername } from './username.ts';
 
 export interface SignInWriteContext {

@@ -2,7 +2,7 @@
  * SPEC §9: the person's memberships as one token claim, `orgs`, for apps to authorize on
  * (as Auth0's `org_id`, Clerk's `o` or Logto's `organizations` claims). Pure.
  */
-import type { PersonState, Role } from '../sign-in/types.ts';
+import type { PersonState, Role } from '../model/types.ts';
 
 /** Entries in a token at most; `GET /v1/me` has them all. */
 export const MAX_ORGS_IN_TOKEN = 20;

@@ -2,7 +2,7 @@
  * SPEC §8, the one trust decision: whom a set of identity attributes vouches for.
  *
  * Every door asks this function and nothing else: the sign-in decision (Cognito trigger and
- * HTTP hook, shared/sign-in/decide.ts), the admin API's caller (shared/admin/caller.ts), the
+ * HTTP hook, shared/sign-in/decide.ts), the admin API's caller (shared/admin/http/caller.ts), the
  * `orgs` token claim (functions/pre-token/handler.ts), SCIM's membership effects
  * (shared/scim/provisioning.ts) and SSO enforcement. Pure: the door reads the connection that
  * names the identity's provider (when `needsConnection` says so) and hands it in.
@@ -19,7 +19,7 @@
  * trust-doors.test.ts runs the same attackers through every door.
  */
 import { type NormalisedEmail, normaliseEmail } from '../domains/normalise.ts';
-import type { Connection } from '../sign-in/types.ts';
+import type { Connection } from '../model/types.ts';
 
 /**
  * Cognito's built-in social providers. Their `email_verified` is the provider's word; any other

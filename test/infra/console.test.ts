@@ -12,12 +12,13 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { cdkJsonContext } from '../../infra/cdk-context.ts';
 import { ProvisioConsole } from '../../infra/constructs/console.ts';
 import { Provisio } from '../../infra/constructs/provisio.ts';
 import { createApp } from '../../infra/create-app.ts';
 import type { ProvisioStack } from '../../infra/provisio-stack.ts';
 import { CONSOLE_ENV } from '../../shared/console/config.ts';
-import { cdkJsonContext, SKIP_BUNDLING, SYNTH_TIMEOUT_MS } from './helpers.ts';
+import { SKIP_BUNDLING, SYNTH_TIMEOUT_MS } from './helpers.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 

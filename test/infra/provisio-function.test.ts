@@ -4,8 +4,9 @@ import { pathToFileURL } from 'node:url';
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { cdkJsonContext } from '../../infra/cdk-context.ts';
 import { ON_DEMAND_PACKAGES, ProvisioFunction } from '../../infra/constructs/provisio-function.ts';
-import { cdkJsonContext, SYNTH_TIMEOUT_MS } from './helpers.ts';
+import { SYNTH_TIMEOUT_MS } from './helpers.ts';
 
 const entry = join(import.meta.dirname, 'fixtures', 'sdk-handler.ts');
 const onDemandEntry = join(import.meta.dirname, 'fixtures', 'on-demand-handler.ts');

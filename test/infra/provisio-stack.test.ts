@@ -4,6 +4,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type FunctionId, functionSpecs } from '../../functions/registry.ts';
+import { cdkJsonContext } from '../../infra/cdk-context.ts';
 import {
   ADMIN_IDP_ACTIONS,
   DEFAULT_GROUPS_ATTRIBUTE,
@@ -13,7 +14,7 @@ import { createApp } from '../../infra/create-app.ts';
 import type { ProvisioStack } from '../../infra/provisio-stack.ts';
 import { ENV, readConfig } from '../../shared/config.ts';
 import { GSI1, OUTBOX_SK, tableDefinition } from '../../shared/table/schema.ts';
-import { cdkJsonContext, SKIP_BUNDLING, SYNTH_TIMEOUT_MS } from './helpers.ts';
+import { SKIP_BUNDLING, SYNTH_TIMEOUT_MS } from './helpers.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };

@@ -5,10 +5,11 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { cdkJsonContext } from '../../infra/cdk-context.ts';
 import { Provisio } from '../../infra/constructs/provisio.ts';
 import { ProvisioStack } from '../../infra/provisio-stack.ts';
 import { ENV } from '../../shared/config.ts';
-import { cdkJsonContext, SKIP_BUNDLING, SYNTH_TIMEOUT_MS } from './helpers.ts';
+import { SKIP_BUNDLING, SYNTH_TIMEOUT_MS } from './helpers.ts';
 
 const POOL_ID = 'eu-west-1_AbCdEfGhI';
 const CLIENT_ID = '1example23456789abcdefghij';

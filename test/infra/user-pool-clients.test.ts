@@ -10,6 +10,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { cdkJsonContext } from '../../infra/cdk-context.ts';
 import { DEFAULT_GROUPS_ATTRIBUTE, Provisio } from '../../infra/constructs/provisio.ts';
 import { createApp } from '../../infra/create-app.ts';
 import { ProvisioStack } from '../../infra/provisio-stack.ts';
@@ -19,7 +20,7 @@ import {
   mappedAttributes,
   SELF_SERVICE_SCOPE,
 } from '../../shared/sso/app-clients.ts';
-import { cdkJsonContext, SKIP_BUNDLING, SYNTH_TIMEOUT_MS } from './helpers.ts';
+import { SKIP_BUNDLING, SYNTH_TIMEOUT_MS } from './helpers.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 type Vars = Record<string, unknown>;

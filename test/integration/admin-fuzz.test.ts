@@ -4,7 +4,7 @@
  * or query, the answer is a success or a problem document with a 4xx status — never a 500,
  * never a crash — and a refused request writes nothing.
  *
- * The routes come from the route table (shared/admin/routes.ts), so a route added there is
+ * The routes come from the route table (shared/admin/http/routes.ts), so a route added there is
  * fuzzed here without a change. Bodies are built from each route's request schema: its known
  * fields with any values, a valid body with one field spoiled or one unknown field added, any
  * JSON at all, and text that is not JSON.
@@ -17,11 +17,12 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
+import { createSignInFixture, type SignInFixture } from '../../local/sign-in-fixtures.ts';
 import {
   createIdentityProviderRegistry,
   readIdentityProviderRegistry,
 } from '../../shared/adapters/cognito/registry.ts';
-import { type RouteSpec, routes } from '../../shared/admin/routes.ts';
+import { type RouteSpec, routes } from '../../shared/admin/http/routes.ts';
 import { requestSchemas } from '../../shared/admin/schemas.ts';
 import {
   type AdminApi,
@@ -33,7 +34,6 @@ import {
 import { anyValue, nastyString } from '../support/arbitraries.ts';
 import { startDnsServer, type TestDnsServer } from '../support/dns-server.ts';
 import { dynamodbEndpoint } from '../support/endpoints.ts';
-import { createSignInFixture, type SignInFixture } from '../support/sign-in-fixtures.ts';
 
 const BODY_RUNS = 40;
 const SAML = { type: 'saml', metadataUrl: 'https://idp.fuzz.example/metadata' };

@@ -6,13 +6,13 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSignInFixture, type SignInFixture } from '../../local/sign-in-fixtures.ts';
 import { checkConsistency } from '../../shared/adapters/dynamodb/consistency.ts';
 import { memberItem, orgOwnerItem } from '../../shared/adapters/dynamodb/items.ts';
 import { ENV } from '../../shared/config.ts';
 import { keys, primaryKey } from '../../shared/table/schema.ts';
 import { adminDeps, inProcessApi, uniqueSlug } from '../support/admin-harness.ts';
 import { dynamodbEndpoint } from '../support/endpoints.ts';
-import { createSignInFixture, type SignInFixture } from '../support/sign-in-fixtures.ts';
 
 let fx: SignInFixture;
 beforeAll(async () => {

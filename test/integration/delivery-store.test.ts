@@ -2,11 +2,11 @@
  * The delivery records that make notification mail exactly-once, against DynamoDB Local.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSignInFixture, type SignInFixture } from '../../local/sign-in-fixtures.ts';
 import { createDeliveryStore } from '../../shared/adapters/dynamodb/delivery-store.ts';
 import type { DeliveryStore } from '../../shared/notifications/deliver.ts';
 import { DELIVERY_LEASE_MS } from '../../shared/notifications/deliver.ts';
 import { dynamodbEndpoint } from '../support/endpoints.ts';
-import { createSignInFixture, type SignInFixture } from '../support/sign-in-fixtures.ts';
 
 let fx: SignInFixture;
 let store: DeliveryStore;

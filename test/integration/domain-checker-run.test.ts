@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScheduledChecks } from '../../functions/domain-checker/handler.ts';
+import { createSignInFixture, type SignInFixture } from '../../local/sign-in-fixtures.ts';
 import {
   createIdentityProviderRegistry,
   readIdentityProviderRegistry,
@@ -22,22 +23,21 @@ import { createAdminStore } from '../../shared/adapters/dynamodb/admin-store.ts'
 import { createDomainCheckStore } from '../../shared/adapters/dynamodb/domain-check-store.ts';
 import { createSignInStore } from '../../shared/adapters/dynamodb/sign-in-store.ts';
 import { createTaskStore } from '../../shared/adapters/dynamodb/task-store.ts';
-import type { DomainClaimRecord } from '../../shared/admin/model.ts';
+import { type DomainCheckerDeps, runDomainChecks } from '../../shared/admin/domain-checker.ts';
 import {
   DAY_MS,
   DOMAIN_CHECKER_ACTOR,
   HOUR_MS,
   isDue,
 } from '../../shared/domains/check-schedule.ts';
-import { type DomainCheckerDeps, runDomainChecks } from '../../shared/domains/domain-checker.ts';
 import { UnavailableError } from '../../shared/errors.ts';
+import type { DomainClaimRecord } from '../../shared/model/writes.ts';
 import { runSignIn } from '../../shared/sign-in/run.ts';
 import { syncProviderIdentifiers } from '../../shared/sso/sync-identifiers.ts';
 import { keys } from '../../shared/table/schema.ts';
 import { type AdminApi, adminDeps, inProcessApi, uniqueSlug } from '../support/admin-harness.ts';
 import { startDnsServer, type TestDnsServer } from '../support/dns-server.ts';
 import { dynamodbEndpoint } from '../support/endpoints.ts';
-import { createSignInFixture, type SignInFixture } from '../support/sign-in-fixtures.ts';
 
 let fx: SignInFixture;
 let dns: TestDnsServer;

@@ -17,8 +17,6 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BenchDynamoDb, startBenchDynamoDb } from '../../bench/dynamodb.ts';
 import { auditSeats } from '../../bench/invariants.ts';
-import { ENV } from '../../shared/config.ts';
-import { type AdminApi, inProcessApi } from '../support/admin-harness.ts';
 import {
   cognitoEvent,
   createSignInFixture,
@@ -26,7 +24,9 @@ import {
   lambdaContext,
   type SignInFixture,
   signedHookRequest,
-} from '../support/sign-in-fixtures.ts';
+} from '../../local/sign-in-fixtures.ts';
+import { ENV } from '../../shared/config.ts';
+import { type AdminApi, inProcessApi } from '../support/admin-harness.ts';
 
 /** The behavioural bound of issue 7: a sign-in answers within 1.5 s whatever DynamoDB does. */
 const BOUND_MS = 1500;

@@ -9,17 +9,17 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionSpecs } from '../../functions/registry.ts';
-import { ENV } from '../../shared/config.ts';
-import { uniqueSlug } from '../support/admin-harness.ts';
-import { adminStackWithDns } from '../support/admin-suite.ts';
-import { createUser, lambdaClient, localStack, signIn } from '../support/local-stack.ts';
-import { eventually, mailTo, type SesMail } from '../support/mail.ts';
 import {
   cognitoEvent,
   createSignInFixture,
   lambdaContext,
   type SignInFixture,
-} from '../support/sign-in-fixtures.ts';
+} from '../../local/sign-in-fixtures.ts';
+import { ENV } from '../../shared/config.ts';
+import { uniqueSlug } from '../support/admin-harness.ts';
+import { adminStackWithDns } from '../support/admin-suite.ts';
+import { createUser, lambdaClient, localStack, signIn } from '../support/local-stack.ts';
+import { eventually, mailTo, type SesMail } from '../support/mail.ts';
 
 const settle = () => new Promise((r) => setTimeout(r, 1500));
 

@@ -6,6 +6,11 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditSeats, summaryProblems } from '../../bench/invariants.ts';
+import {
+  createSignInFixture,
+  identities,
+  type SignInFixture,
+} from '../../local/sign-in-fixtures.ts';
 import { createAdminStore } from '../../shared/adapters/dynamodb/admin-store.ts';
 import { createDeliveryStore } from '../../shared/adapters/dynamodb/delivery-store.ts';
 import { accountItem, memberItem } from '../../shared/adapters/dynamodb/items.ts';
@@ -17,11 +22,6 @@ import { PlanConflictError, processSignIn } from '../../shared/sign-in/process.t
 import { keys, primaryKey } from '../../shared/table/schema.ts';
 import { type AdminApi, adminDeps, inProcessApi, uniqueSlug } from '../support/admin-harness.ts';
 import { dynamodbEndpoint } from '../support/endpoints.ts';
-import {
-  createSignInFixture,
-  identities,
-  type SignInFixture,
-} from '../support/sign-in-fixtures.ts';
 
 let fx: SignInFixture;
 let store: ReturnType<typeof createSignInStore>;

@@ -8,7 +8,7 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { scimUserItem } from '../../shared/adapters/dynamodb/items.ts';
 import { queryAll } from '../../shared/adapters/dynamodb/query.ts';
-import type { ScimUserRecord } from '../../shared/scim/records.ts';
+import type { ScimUserRecord } from '../../shared/model/scim.ts';
 import { keys } from '../../shared/table/schema.ts';
 import { uniqueSlug } from '../support/admin-harness.ts';
 import { adminSuite } from '../support/admin-suite.ts';

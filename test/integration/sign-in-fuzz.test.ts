@@ -7,9 +7,6 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENV } from '../../shared/config.ts';
-import { anyValue, nastyString } from '../support/arbitraries.ts';
-import { dynamodbEndpoint } from '../support/endpoints.ts';
 import {
   cognitoEvent,
   createSignInFixture,
@@ -17,7 +14,10 @@ import {
   lambdaContext,
   type SignInFixture,
   signedHookRequest,
-} from '../support/sign-in-fixtures.ts';
+} from '../../local/sign-in-fixtures.ts';
+import { ENV } from '../../shared/config.ts';
+import { anyValue, nastyString } from '../support/arbitraries.ts';
+import { dynamodbEndpoint } from '../support/endpoints.ts';
 
 const SECRET = 'fuzz-secret';
 type Hook = (

@@ -3,15 +3,15 @@
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENV } from '../../shared/config.ts';
-import { signHookBody } from '../../shared/sign-in/hook-signature.ts';
-import { dynamodbEndpoint } from '../support/endpoints.ts';
 import {
   createSignInFixture,
   hookRequest,
   lambdaContext,
   type SignInFixture,
-} from '../support/sign-in-fixtures.ts';
+} from '../../local/sign-in-fixtures.ts';
+import { ENV } from '../../shared/config.ts';
+import { signHookBody } from '../../shared/sign-in/hook-signature.ts';
+import { dynamodbEndpoint } from '../support/endpoints.ts';
 
 const SECRET = 'hook-secret-for-tests';
 type Handler = (

@@ -3,17 +3,17 @@
  * retries, and concurrent sign-ins racing for seats.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSignInStore } from '../../shared/adapters/dynamodb/sign-in-store.ts';
-import { ENV } from '../../shared/config.ts';
-import { processSignIn } from '../../shared/sign-in/process.ts';
-import { dynamodbEndpoint } from '../support/endpoints.ts';
 import {
   cognitoEvent,
   createSignInFixture,
   identities,
   lambdaContext,
   type SignInFixture,
-} from '../support/sign-in-fixtures.ts';
+} from '../../local/sign-in-fixtures.ts';
+import { createSignInStore } from '../../shared/adapters/dynamodb/sign-in-store.ts';
+import { ENV } from '../../shared/config.ts';
+import { processSignIn } from '../../shared/sign-in/process.ts';
+import { dynamodbEndpoint } from '../support/endpoints.ts';
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 

@@ -4,12 +4,12 @@
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSignInFixture, type SignInFixture } from '../../local/sign-in-fixtures.ts';
 import { usernameGuardItem } from '../../shared/adapters/dynamodb/items.ts';
 import { createSignInStore } from '../../shared/adapters/dynamodb/sign-in-store.ts';
 import { processSignIn } from '../../shared/sign-in/process.ts';
 import { keys } from '../../shared/table/schema.ts';
 import { dynamodbEndpoint } from '../support/endpoints.ts';
-import { createSignInFixture, type SignInFixture } from '../support/sign-in-fixtures.ts';
 
 let fx: SignInFixture;
 

@@ -6,11 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSignInFixture, type SignInFixture } from '../../local/sign-in-fixtures.ts';
 import { eventItem } from '../../shared/adapters/dynamodb/items.ts';
 import { createTaskStore } from '../../shared/adapters/dynamodb/task-store.ts';
 import { GSI1, keys } from '../../shared/table/schema.ts';
 import { dynamodbEndpoint } from '../support/endpoints.ts';
-import { createSignInFixture, type SignInFixture } from '../support/sign-in-fixtures.ts';
 
 let fx: SignInFixture;
 beforeAll(async () => {

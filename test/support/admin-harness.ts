@@ -22,10 +22,10 @@ import { expect } from 'vitest';
 import { createIdentityProviderRegistry } from '../../shared/adapters/cognito/registry.ts';
 import { createTxtLookup } from '../../shared/adapters/dns/txt.ts';
 import { createAdminStore } from '../../shared/adapters/dynamodb/admin-store.ts';
-import type { AdminDeps } from '../../shared/admin/model.ts';
-import { openApiDocument } from '../../shared/admin/openapi.ts';
-import { routeRequest } from '../../shared/admin/routes.ts';
+import { openApiDocument } from '../../shared/admin/http/openapi.ts';
+import { routeRequest } from '../../shared/admin/http/routes.ts';
 import { problemErrors } from '../../shared/http/problem.ts';
+import type { AdminDeps } from '../../shared/model/writes.ts';
 
 /** One answer of the API. */
 export interface ApiAnswer {

@@ -10,7 +10,7 @@
  * its own verified domain only.
  */
 
-import type { Connection } from '../../shared/sign-in/types.ts';
+import type { Connection } from '../../shared/model/types.ts';
 import type { DistrustReason } from '../../shared/trust/vouch.ts';
 
 /** The name of another tenant's connection's provider (a rogue IdP with a connection of its own). */

@@ -2,7 +2,7 @@
  * Dependencies for unit tests of the admin core: no store (each test hands in what it reads),
  * and an in-memory stand-in for the pool's identity providers that records every call.
  */
-import type { AdminDeps, AdminStore } from '../../shared/admin/model.ts';
+import type { AdminDeps, AdminStore } from '../../shared/model/writes.ts';
 import type { IdentityProviders } from '../../shared/sso/identity-providers.ts';
 
 /** Identity providers in memory: `calls` in order, `providers` as they now are. */

@@ -7,7 +7,6 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { AdminStore, InvitationRecord, MemberRecord, TeamRecord } from '../../admin/model.ts';
 import {
   type CursorKey,
   type CursorShape,
@@ -15,7 +14,8 @@ import {
   encodeCursor,
   type Page,
   type PageRequest,
-} from '../../admin/pagination.ts';
+} from '../../model/page.ts';
+import type { AdminStore, InvitationRecord, MemberRecord, TeamRecord } from '../../model/writes.ts';
 import { attr, GSI1, keys, prefix, type ScopeRef, scopeKey } from '../../table/schema.ts';
 import { readConnectionRecord, readEvent, str, strOrNull } from './admin-records.ts';
 import { dynamo } from './errors.ts';

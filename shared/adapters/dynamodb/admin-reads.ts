@@ -3,8 +3,8 @@
  * BatchGetItem, strongly consistent). Access patterns: docs/data-model.md, "Admin API".
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AdminStore, OrgAccess } from '../../admin/model.ts';
-import type { Role } from '../../sign-in/types.ts';
+import type { Role } from '../../model/types.ts';
+import type { AdminStore, OrgAccess } from '../../model/writes.ts';
 import { type Key, keys, prefix } from '../../table/schema.ts';
 import { readCompany, readConnectionRecord, readMember, str } from './admin-records.ts';
 import {

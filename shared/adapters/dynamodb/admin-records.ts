@@ -1,7 +1,7 @@
 /**
  * The admin API's items read back into records: what the admin store's reads and lists share.
  */
-import type { ConnectionRecord, EventRecord, MemberRecord } from '../../admin/model.ts';
+import type { ConnectionRecord, EventRecord, MemberRecord } from '../../model/writes.ts';
 import { DEFAULT_GROUPS_CLAIM, type ProviderSource } from '../../sso/identity-providers.ts';
 import { type CompanyRecord, readConnection, readPerson, str, strOrNull } from './items.ts';
 

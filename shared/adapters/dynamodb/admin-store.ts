@@ -4,7 +4,7 @@
  * (`admin-lists.ts`). Access patterns: docs/data-model.md, "Admin API".
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AdminStore } from '../../admin/model.ts';
+import type { AdminStore } from '../../model/writes.ts';
 import { createAdminLists } from './admin-lists.ts';
 import { createAdminReads } from './admin-reads.ts';
 import { createAdminWrites } from './admin-writes.ts';

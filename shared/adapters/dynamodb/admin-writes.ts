@@ -5,8 +5,8 @@
  * optimistic locks). A failed condition becomes the 409 (or 404) the core attached to that write.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AdminStore, Write } from '../../admin/model.ts';
 import { AppError, ConflictError } from '../../errors.ts';
+import type { AdminStore, Write } from '../../model/writes.ts';
 import { MAX_TRANSACTION_ITEMS, TransactionRefused, transactWrite } from './transact.ts';
 import { transactionOf } from './writes/index.ts';
 

@@ -4,7 +4,7 @@
  * Its writes go through the admin store's `apply`.
  */
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { DomainCheckStore } from '../../domains/domain-checker.ts';
+import type { DomainCheckStore } from '../../admin/domain-checker.ts';
 import { GSI1, keys } from '../../table/schema.ts';
 import { dynamo } from './errors.ts';
 import { readDomainClaim } from './items.ts';

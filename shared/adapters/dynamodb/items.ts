@@ -3,8 +3,8 @@
  * with one writer and one reader per entity so the attribute names live in one place.
  */
 
-import type { CompanyRecord, DomainClaimRecord, OrgRecord } from '../../admin/records.ts';
-import type { ScimGroupRecord, ScimTokenRecord, ScimUserRecord } from '../../scim/records.ts';
+import type { CompanyRecord, DomainClaimRecord, OrgRecord } from '../../model/records.ts';
+import type { ScimGroupRecord, ScimTokenRecord, ScimUserRecord } from '../../model/scim.ts';
 import type {
   Account,
   Connection,
@@ -17,7 +17,7 @@ import type {
   TeamMembership,
   VerifiedDomain,
   Via,
-} from '../../sign-in/types.ts';
+} from '../../model/types.ts';
 import { keys, prefix, type ScopeRef } from '../../table/schema.ts';
 import type { OutboxTask } from '../../tasks.ts';
 

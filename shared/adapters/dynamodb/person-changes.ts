@@ -21,8 +21,8 @@
  * views on gsi1, the admin API).
  */
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { Role } from '../../model/types.ts';
 import { countsAsOwner } from '../../rules/owners.ts';
-import type { Role } from '../../sign-in/types.ts';
 import { attr, type Key, keys, PERSON_SUMMARY_SK, prefix } from '../../table/schema.ts';
 import { type Entity, orgOwnerItem } from './items.ts';
 import { keyOf } from './query.ts';

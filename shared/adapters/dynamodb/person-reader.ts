@@ -4,7 +4,7 @@
  * token's provider (SPEC §8): asked for one, the reader fetches both in one BatchGetItem.
  */
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { Connection, PersonState } from '../../sign-in/types.ts';
+import type { Connection, PersonState } from '../../model/types.ts';
 import { keys, prefix } from '../../table/schema.ts';
 import { dynamo } from './errors.ts';
 import { readConnection, readPerson, str } from './items.ts';

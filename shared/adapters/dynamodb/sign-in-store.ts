@@ -12,11 +12,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Write } from '../../admin/model.ts';
+import type { OrgInfo, PersonState, Plan, SignIn, SignInState } from '../../model/types.ts';
+import type { Write } from '../../model/writes.ts';
 import { SEAT_DELTA } from '../../rules/seats.ts';
 import { orgsNeedingInfo, parseGroup, signInTrust } from '../../sign-in/decide.ts';
 import { PlanConflictError, type SignInStore } from '../../sign-in/process.ts';
-import type { OrgInfo, PersonState, Plan, SignIn, SignInState } from '../../sign-in/types.ts';
 import { signInWrites } from '../../sign-in/writes.ts';
 import { keys, PERSON_SUMMARY_SK } from '../../table/schema.ts';
 import { readConnection, readPerson, readVerifiedDomain } from './items.ts';

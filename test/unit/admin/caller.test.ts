@@ -4,8 +4,12 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { type CallerClaims, callerClaims, trustedCaller } from '../../../shared/admin/caller.ts';
-import type { Connection } from '../../../shared/sign-in/types.ts';
+import {
+  type CallerClaims,
+  callerClaims,
+  trustedCaller,
+} from '../../../shared/admin/http/caller.ts';
+import type { Connection } from '../../../shared/model/types.ts';
 
 const okta: Connection = {
   id: 'c1',

@@ -7,7 +7,7 @@ import {
   nextCheck,
   TXT_PREFIX,
   txtValue,
-} from '../../../shared/admin/domain-rules.ts';
+} from '../../../shared/domains/rules.ts';
 
 const refusal = async (input: string) => {
   const out = await checkClaimableDomain(input);

@@ -2,9 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { createConfig, lintFromString } from '@redocly/openapi-core';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
-import { openApiDocument } from '../../../shared/admin/openapi.ts';
-import { OPENAPI_COPY, renderOpenApi } from '../../../shared/admin/render-openapi.ts';
-import { routes } from '../../../shared/admin/routes.ts';
+import { openApiDocument } from '../../../shared/admin/http/openapi.ts';
+import { OPENAPI_COPY, renderOpenApi } from '../../../shared/admin/http/render-openapi.ts';
+import { routes } from '../../../shared/admin/http/routes.ts';
 import { requestSchemas } from '../../../shared/admin/schemas.ts';
 
 /** Every route of the table in SPEC §5, `{scope}` expanded to orgs and companies. */
@@ -119,9 +119,10 @@ describe('the OpenAPI document', () => {
 
   it('has a rendered copy in docs/openapi.json that is up to date', async () => {
     const copy = await readFile(OPENAPI_COPY, 'utf8').catch(() => '');
-    expect(copy, 'docs/openapi.json is stale: run `npx tsx shared/admin/render-openapi.ts`').toBe(
-      renderOpenApi(),
-    );
+    expect(
+      copy,
+      'docs/openapi.json is stale: run `npx tsx shared/admin/http/render-openapi.ts`',
+    ).toBe(renderOpenApi());
   });
 
   it("passes Redocly's recommended lint rules, warnings included", async () => {

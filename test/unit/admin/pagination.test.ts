@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../../shared/errors.ts';
 import {
   type CursorShape,
   DEFAULT_LIMIT,
   decodeCursor,
   encodeCursor,
   parsePageRequest,
-} from '../../../shared/admin/pagination.ts';
-import { ValidationError } from '../../../shared/errors.ts';
+} from '../../../shared/model/page.ts';
 
 const field = (f: () => unknown) => {
   try {

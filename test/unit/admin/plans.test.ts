@@ -13,13 +13,6 @@ import {
   requireOwnDomainsAndSso,
 } from '../../../shared/admin/context.ts';
 import { planDomainRemoval } from '../../../shared/admin/domains.ts';
-import type {
-  ConnectionRecord,
-  DomainClaimRecord,
-  MemberRecord,
-  OrgRecord,
-  Write,
-} from '../../../shared/admin/model.ts';
 import {
   planMemberRemoval,
   planRestore,
@@ -37,6 +30,13 @@ import {
   providerSource,
 } from '../../../shared/admin/sso.ts';
 import { AppError, ConflictError, NotFoundError } from '../../../shared/errors.ts';
+import type {
+  ConnectionRecord,
+  DomainClaimRecord,
+  MemberRecord,
+  OrgRecord,
+  Write,
+} from '../../../shared/model/writes.ts';
 import { type IdpSettings, providerNameFor } from '../../../shared/sso/identity-providers.ts';
 import { unitDeps } from '../../support/core-deps.ts';
 

@@ -1,7 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import type { AdminDeps, AdminStore, OrgAccess, OrgRecord } from '../../../shared/admin/model.ts';
-import { callerFrom, findRoute, routeRequest } from '../../../shared/admin/routes.ts';
+import { callerFrom, findRoute, routeRequest } from '../../../shared/admin/http/routes.ts';
 import {
   CreateInvitationRequest,
   CreateOrgRequest,
@@ -9,6 +8,7 @@ import {
 } from '../../../shared/admin/schemas.ts';
 import type { AppError, ValidationError } from '../../../shared/errors.ts';
 import { toProblem } from '../../../shared/http/problem.ts';
+import type { AdminDeps, AdminStore, OrgAccess, OrgRecord } from '../../../shared/model/writes.ts';
 import { parseBody } from '../../../shared/validation.ts';
 import { unitDeps } from '../../support/core-deps.ts';
 

@@ -5,11 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Ctx, domainView, orgScope } from '../../../shared/admin/context.ts';
-import type {
-  ConnectionRecord,
-  DomainClaimRecord,
-  OrgRecord,
-} from '../../../shared/admin/model.ts';
+import { lookUpClaim, planVerificationLost } from '../../../shared/admin/domain-checker.ts';
 import {
   type CheckDecision,
   DAY_MS,
@@ -20,8 +16,12 @@ import {
   nextSlot,
   type TxtLookupResult,
 } from '../../../shared/domains/check-schedule.ts';
-import { lookUpClaim, planVerificationLost } from '../../../shared/domains/domain-checker.ts';
 import { UnavailableError } from '../../../shared/errors.ts';
+import type {
+  ConnectionRecord,
+  DomainClaimRecord,
+  OrgRecord,
+} from '../../../shared/model/writes.ts';
 import { unitDeps } from '../../support/core-deps.ts';
 
 const T0 = Date.parse('2026-03-01T09:17:00.000Z');

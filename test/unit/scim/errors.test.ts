@@ -12,7 +12,7 @@ import {
   scimErrorBody,
   scimNotFound,
   uniqueness,
-} from '../../../shared/scim/errors.ts';
+} from '../../../shared/scim/protocol/errors.ts';
 
 describe('SCIM errors', () => {
   it('are application errors carrying status, scimType and detail', () => {

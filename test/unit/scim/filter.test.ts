@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { indexedEquality, matches, parseFilter, parsePath } from '../../../shared/scim/filter.ts';
-import { toGroupResource, toUserResource } from '../../../shared/scim/resource.ts';
+import {
+  indexedEquality,
+  matches,
+  parseFilter,
+  parsePath,
+} from '../../../shared/scim/protocol/filter.ts';
+import { toGroupResource, toUserResource } from '../../../shared/scim/protocol/resource.ts';
 import { ENTERPRISE, scimErrorOf } from './support.ts';
 
 const user = toUserResource(

@@ -5,15 +5,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../shared/errors.ts';
-import { matches, parseFilter, parsePath } from '../../../shared/scim/filter.ts';
-import { applyPatch } from '../../../shared/scim/patch.ts';
-import { parseListQuery } from '../../../shared/scim/query.ts';
+import { matches, parseFilter, parsePath } from '../../../shared/scim/protocol/filter.ts';
+import { applyPatch } from '../../../shared/scim/protocol/patch.ts';
+import { parseListQuery } from '../../../shared/scim/protocol/query.ts';
 import {
   normaliseGroup,
   normaliseUser,
   projectAttributes,
   toUserResource,
-} from '../../../shared/scim/resource.ts';
+} from '../../../shared/scim/protocol/resource.ts';
 import { ENTERPRISE, PATCH_OP } from './support.ts';
 
 /** Runs `f`; a 4xx AppError is an acceptable outcome, anything else thrown fails the property. */

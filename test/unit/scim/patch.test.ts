@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { applyPatch, memberChanges } from '../../../shared/scim/patch.ts';
+import { applyPatch, memberChanges } from '../../../shared/scim/protocol/patch.ts';
 import {
   type GroupAttributes,
   normaliseGroup,
   normaliseUser,
   toUserResource,
   type UserAttributes,
-} from '../../../shared/scim/resource.ts';
+} from '../../../shared/scim/protocol/resource.ts';
 import { ENTERPRISE, PATCH_OP, patchBody, scimErrorOf } from './support.ts';
 
 const user: UserAttributes = normaliseUser({

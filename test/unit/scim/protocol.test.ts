@@ -6,23 +6,23 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import type { AdminStore, ConnectionRecord, Write } from '../../../shared/admin/model.ts';
-import { MAX_FILTER_LENGTH, matches, parseFilter } from '../../../shared/scim/filter.ts';
+import type { ScimGroupRecord, ScimUserRecord } from '../../../shared/model/scim.ts';
+import type { AdminStore, ConnectionRecord, Write } from '../../../shared/model/writes.ts';
 import type { ScimDeps, ScimStore } from '../../../shared/scim/model.ts';
-import { applyPatch, MAX_PATCH_OPERATIONS } from '../../../shared/scim/patch.ts';
-import type { ScimCtx } from '../../../shared/scim/provisioning.ts';
-import { parseSearchRequest } from '../../../shared/scim/query.ts';
-import type { ScimGroupRecord, ScimUserRecord } from '../../../shared/scim/records.ts';
+import { MAX_FILTER_LENGTH, matches, parseFilter } from '../../../shared/scim/protocol/filter.ts';
+import { applyPatch, MAX_PATCH_OPERATIONS } from '../../../shared/scim/protocol/patch.ts';
+import { parseSearchRequest } from '../../../shared/scim/protocol/query.ts';
 import {
   type GroupAttributes,
   normaliseGroup,
   normaliseUser,
   type UserAttributes,
-} from '../../../shared/scim/resource.ts';
+} from '../../../shared/scim/protocol/resource.ts';
+import { serviceProviderConfig } from '../../../shared/scim/protocol/schema.ts';
+import type { ScimCtx } from '../../../shared/scim/provisioning.ts';
 import { MAX_BODY_BYTES, routeScim } from '../../../shared/scim/routes.ts';
-import { serviceProviderConfig } from '../../../shared/scim/schema.ts';
 import * as service from '../../../shared/scim/service.ts';
-import { hashScimToken, newScimToken } from '../../../shared/scim/tokens.ts';
+import { hashScimToken, newScimToken } from '../../../shared/sso/scim-token.ts';
 import { patchBody, scimErrorOf } from './support.ts';
 
 const SEARCH = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';

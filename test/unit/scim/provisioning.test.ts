@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ConnectionRecord } from '../../../shared/admin/model.ts';
+import type { ConnectionRecord } from '../../../shared/model/writes.ts';
+import { normaliseUser } from '../../../shared/scim/protocol/resource.ts';
 import { groupTarget, personEmail } from '../../../shared/scim/provisioning.ts';
-import { normaliseUser } from '../../../shared/scim/resource.ts';
-import { hashScimToken, newScimToken, scimTokenMatches } from '../../../shared/scim/tokens.ts';
+import { hashScimToken, newScimToken, scimTokenMatches } from '../../../shared/sso/scim-token.ts';
 import { scimErrorOf } from './support.ts';
 
 const conn = { domains: ['acme.com', 'xn--bcher-kva.example'] } as ConnectionRecord;

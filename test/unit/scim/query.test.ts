@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseListQuery, splitAttributeList } from '../../../shared/scim/query.ts';
+import { parseListQuery, splitAttributeList } from '../../../shared/scim/protocol/query.ts';
 import { scimErrorOf } from './support.ts';
 
 describe('parseListQuery', () => {

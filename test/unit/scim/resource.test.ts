@@ -5,7 +5,7 @@ import {
   projectAttributes,
   toGroupResource,
   toUserResource,
-} from '../../../shared/scim/resource.ts';
+} from '../../../shared/scim/protocol/resource.ts';
 import { ENTERPRISE, scimErrorOf } from './support.ts';
 
 /** Okta "Create Users" (SCIM 2.0 protocol reference): POST /Users. */

@@ -8,7 +8,7 @@ import {
   schemasDocument,
   serviceProviderConfig,
   USER_SCHEMA,
-} from '../../../shared/scim/schema.ts';
+} from '../../../shared/scim/protocol/schema.ts';
 
 const BASE = 'https://api.example.com/scim/v2/conn-1';
 

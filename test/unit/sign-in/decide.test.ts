@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { decide, orgsNeedingInfo, parseGroup } from '../../../shared/sign-in/decide.ts';
 import type {
   Connection,
   Invitation,
@@ -9,7 +8,8 @@ import type {
   SignIn,
   SignInState,
   TeamMembership,
-} from '../../../shared/sign-in/types.ts';
+} from '../../../shared/model/types.ts';
+import { decide, orgsNeedingInfo, parseGroup } from '../../../shared/sign-in/decide.ts';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
 

@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { UnavailableError } from '../../../shared/errors.ts';
+import type { SignIn, SignInState } from '../../../shared/model/types.ts';
 import {
   MAX_ATTEMPTS,
   PlanConflictError,
   processSignIn,
   type SignInStore,
 } from '../../../shared/sign-in/process.ts';
-import type { SignIn, SignInState } from '../../../shared/sign-in/types.ts';
 
 const signIn: SignIn = {
   email: 'ada@acme.com',

@@ -4,9 +4,9 @@
  * docs/performance.md); one that changes something, or denies, writes both.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SignIn, SignInState } from '../../../shared/model/types.ts';
 import type { SignInStore } from '../../../shared/sign-in/process.ts';
 import { runSignIn } from '../../../shared/sign-in/run.ts';
-import type { SignIn, SignInState } from '../../../shared/sign-in/types.ts';
 
 const signIn: SignIn = {
   email: 'ada@acme.com',

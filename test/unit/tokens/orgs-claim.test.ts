@@ -1,6 +1,6 @@
 /** SPEC §9: the orgs claim, from the person's memberships and teams. */
 import { describe, expect, it } from 'vitest';
-import type { Membership, PersonState } from '../../../shared/sign-in/types.ts';
+import type { Membership, PersonState } from '../../../shared/model/types.ts';
 import { MAX_ORGS_IN_TOKEN, orgsClaims, withheldOrgs } from '../../../shared/tokens/orgs-claim.ts';
 
 const member = (i: number): Membership => ({

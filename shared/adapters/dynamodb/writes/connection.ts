@@ -2,7 +2,7 @@
  * SSO connection items: the connection (optimistic lock `rev`), its provider copy for the
  * sign-in (`PROVIDER#<name>`, unique per provider) and its SCIM token.
  */
-import type { ConnectionRecord } from '../../../admin/model.ts';
+import type { ConnectionRecord } from '../../../model/writes.ts';
 import { keys, primaryKey } from '../../../table/schema.ts';
 import { scimTokenItem, ssoConnectionItem, ssoProviderItem } from '../items.ts';
 import type { TransactItem } from '../transact.ts';

@@ -3,7 +3,7 @@
  * (person-changes.ts: the summary and owner entries follow every person item written) and
  * builders of the three kinds of transaction item.
  */
-import type { Write } from '../../../admin/model.ts';
+import type { Write } from '../../../model/writes.ts';
 import type { Key } from '../../../table/schema.ts';
 import type { PersonChanges } from '../person-changes.ts';
 import type { TransactItem } from '../transact.ts';

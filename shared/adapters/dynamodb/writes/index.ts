@@ -1,12 +1,12 @@
 /**
- * The one translator from the core's writes (`Write`, shared/admin/model.ts) to DynamoDB
+ * The one translator from the core's writes (`Write`, shared/model/writes.ts) to DynamoDB
  * transaction items, split by entity. The sign-in store and the admin store (and through it
  * SCIM and the domain checker) both write through `transactionOf`: every condition that guards an
  * invariant (seats, the last owner, one verifier per domain, unique names, versions) is written
  * in one place, and every item of a person's partition keeps their summary and owner entries
  * (person-changes.ts).
  */
-import type { Write } from '../../../admin/model.ts';
+import type { Write } from '../../../model/writes.ts';
 import { PersonChanges } from '../person-changes.ts';
 import type { Guarded, TransactItem } from '../transact.ts';
 import * as audit from './audit.ts';

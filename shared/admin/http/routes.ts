@@ -9,14 +9,15 @@
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type * as z from 'zod/mini';
-import { normaliseEmail } from '../domains/normalise.ts';
-import { AppError, NotFoundError, ValidationError } from '../errors.ts';
-import { bodyText } from '../http/body.ts';
-import { requestOrigin } from '../http/origin.ts';
-import { json } from '../http/problem.ts';
-import { parseBody } from '../validation.ts';
-import { callerClaims, trustedCaller } from './caller.ts';
-import * as companies from './companies.ts';
+import { normaliseEmail } from '../../domains/normalise.ts';
+import { AppError, NotFoundError, ValidationError } from '../../errors.ts';
+import { bodyText } from '../../http/body.ts';
+import { requestOrigin } from '../../http/origin.ts';
+import { json } from '../../http/problem.ts';
+import { type PageRequest, parsePageRequest } from '../../model/page.ts';
+import type { AdminDeps, Caller, ScopeContext } from '../../model/writes.ts';
+import { parseBody } from '../../validation.ts';
+import * as companies from '../companies.ts';
 import {
   type Ctx,
   companyScope,
@@ -25,15 +26,14 @@ import {
   requireOwnDomainsAndSso,
   resolveCompany,
   resolveOrg,
-} from './context.ts';
-import * as domains from './domains.ts';
-import * as events from './events.ts';
-import * as me from './me.ts';
-import type { AdminDeps, Caller, ScopeContext } from './model.ts';
-import * as orgs from './orgs.ts';
-import { type PageRequest, parsePageRequest } from './pagination.ts';
-import type { RequestSchemaName, ResponseSchemaName } from './schemas.ts';
-import * as sso from './sso.ts';
+} from '../context.ts';
+import * as domains from '../domains.ts';
+import * as events from '../events.ts';
+import * as me from '../me.ts';
+import * as orgs from '../orgs.ts';
+import type { RequestSchemaName, ResponseSchemaName } from '../schemas.ts';
+import * as sso from '../sso.ts';
+import { callerClaims, trustedCaller } from './caller.ts';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -55,7 +55,7 @@ export interface RouteInput<Body = unknown> {
  * first request that has a body (`loadSchemas`), not with the handler.
  */
 type BodyOf<R> = R extends RequestSchemaName
-  ? z.output<typeof import('./schemas.ts')['requestSchemas'][R]>
+  ? z.output<typeof import('../schemas.ts')['requestSchemas'][R]>
   : undefined;
 
 export interface RouteSpec {
@@ -537,7 +537,7 @@ export const routes: readonly RouteSpec[] = [
  * are reads. Bundled, the dynamic import stays in the one file, as a module initialised on
  * first use; later requests get the same module at once.
  */
-const loadSchemas = () => import('./schemas.ts');
+const loadSchemas = () => import('../schemas.ts');
 
 function matchPath(template: string, path: string): Record<string, string> | undefined {
   const t = template.split('/');

@@ -4,8 +4,8 @@
  * problem documents of the rest of the API, so the SCIM handler renders any error with
  * `scimErrorBody`, the one SCIM renderer.
  */
-import { AppError, ConflictError, NotFoundError, UnauthorizedError } from '../errors.ts';
-import { logFailure } from '../http/problem.ts';
+import { AppError, ConflictError, NotFoundError, UnauthorizedError } from '../../errors.ts';
+import { logFailure } from '../../http/problem.ts';
 
 /** The schema URI of a SCIM error response. */
 export const SCIM_ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';

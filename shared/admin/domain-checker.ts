@@ -4,20 +4,7 @@
  * the admin store. Verifying goes through `markVerified`, the very change the admin verify
  * route makes. I/O only through the ports it is handed.
  */
-import { type Ctx, companyScope, newEvent, newNotification, orgScope } from '../admin/context.ts';
-import { matchTxt } from '../admin/domain-rules.ts';
-import { markVerified } from '../admin/domains.ts';
-import type {
-  AdminDeps,
-  CompanyRecord,
-  ConnectionRecord,
-  DomainClaimRecord,
-  ScopeContext,
-  Write,
-} from '../admin/model.ts';
-import { planDomainDetach } from '../admin/sso.ts';
-import { ConflictError, UnavailableError } from '../errors.ts';
-import type { ScopeRef } from '../table/schema.ts';
+
 import {
   type CheckDecision,
   type CheckOutcome,
@@ -25,7 +12,21 @@ import {
   decideCheck,
   isDue,
   type TxtLookupResult,
-} from './check-schedule.ts';
+} from '../domains/check-schedule.ts';
+import { matchTxt } from '../domains/rules.ts';
+import { ConflictError, UnavailableError } from '../errors.ts';
+import type {
+  AdminDeps,
+  CompanyRecord,
+  ConnectionRecord,
+  DomainClaimRecord,
+  ScopeContext,
+  Write,
+} from '../model/writes.ts';
+import type { ScopeRef } from '../table/schema.ts';
+import { type Ctx, companyScope, newEvent, newNotification, orgScope } from './context.ts';
+import { markVerified } from './domains.ts';
+import { planDomainDetach } from './sso.ts';
 
 /** Where the next page of due claims starts (the index's `LastEvaluatedKey`); opaque. */
 export type DueCursor = Record<string, unknown>;

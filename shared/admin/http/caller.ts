@@ -10,10 +10,10 @@
  *   proves nothing about the address (the "nOAuth" takeover).
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { UnauthorizedError } from '../errors.ts';
-import type { Connection } from '../sign-in/types.ts';
-import { cognitoIdentity, needsConnection, vouch } from '../trust/vouch.ts';
-import type { Caller } from './model.ts';
+import { UnauthorizedError } from '../../errors.ts';
+import type { Connection } from '../../model/types.ts';
+import type { Caller } from '../../model/writes.ts';
+import { cognitoIdentity, needsConnection, vouch } from '../../trust/vouch.ts';
 
 /** The claims the rule reads, as the authorizer hands them over (strings) or as signed. */
 export interface CallerClaims {

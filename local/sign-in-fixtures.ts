@@ -1,5 +1,5 @@
 /**
- * Fixtures for sign-in tests against DynamoDB Local: a fresh table per test file, seeding through
+ * Sign-in fixtures against DynamoDB Local, shared by the tests and the benchmark: a fresh table per test file, seeding through
  * the item writers (the repository layer), and readers to check what a sign-in wrote.
  */
 import { randomUUID } from 'node:crypto';
@@ -20,7 +20,7 @@ import type {
   PostAuthenticationTriggerEvent,
   PostConfirmationTriggerEvent,
 } from 'aws-lambda';
-import { createDynamoClient } from '../../shared/adapters/dynamodb/client.ts';
+import { createDynamoClient } from '../shared/adapters/dynamodb/client.ts';
 import {
   companyItem,
   companyOrgItem,
@@ -33,11 +33,11 @@ import {
   ssoConnectionItem,
   ssoProviderItem,
   teamMemberItem,
-} from '../../shared/adapters/dynamodb/items.ts';
-import { PersonChanges } from '../../shared/adapters/dynamodb/person-changes.ts';
-import { signHookBody } from '../../shared/sign-in/hook-signature.ts';
-import type { Connection, Role, Via } from '../../shared/sign-in/types.ts';
-import { createTableInput, keys } from '../../shared/table/schema.ts';
+} from '../shared/adapters/dynamodb/items.ts';
+import { PersonChanges } from '../shared/adapters/dynamodb/person-changes.ts';
+import type { Connection, Role, Via } from '../shared/model/types.ts';
+import { signHookBody } from '../shared/sign-in/hook-signature.ts';
+import { createTableInput, keys } from '../shared/table/schema.ts';
 
 const AT = '2026-01-01T00:00:00.000Z';
 

@@ -4,9 +4,17 @@
  */
 
 import type { AppError } from '../errors.ts';
-import type { OwnerChange } from '../rules/owners.ts';
-import type { SeatChange } from '../rules/seats.ts';
-import type { ScimGroupRecord, ScimTokenRecord, ScimUserRecord } from '../scim/records.ts';
+import type {
+  BoundProviders,
+  IdentityProviders,
+  ProviderSource,
+  ServiceProviderContext,
+} from '../sso/identity-providers.ts';
+import type { ScopeRef } from '../table/schema.ts';
+import type { OutboxTask } from '../tasks.ts';
+import type { Page, PageRequest } from './page.ts';
+import type { CompanyRecord, DomainClaimRecord, OrgRecord } from './records.ts';
+import type { ScimGroupRecord, ScimTokenRecord, ScimUserRecord } from './scim.ts';
 import type {
   Account,
   Connection,
@@ -18,17 +26,7 @@ import type {
   PlannedNotification,
   Role,
   Via,
-} from '../sign-in/types.ts';
-import type {
-  BoundProviders,
-  IdentityProviders,
-  ProviderSource,
-  ServiceProviderContext,
-} from '../sso/identity-providers.ts';
-import type { ScopeRef } from '../table/schema.ts';
-import type { OutboxTask } from '../tasks.ts';
-import type { Page, PageRequest } from './pagination.ts';
-import type { CompanyRecord, DomainClaimRecord, OrgRecord } from './records.ts';
+} from './types.ts';
 
 export type { CompanyRecord, DomainClaimRecord, OrgRecord };
 
@@ -95,6 +93,25 @@ export interface MemberRecord {
   username: string | null;
   name: string | null;
 }
+
+/** A change to an org's seat counter; its delta and guard are in shared/rules/seats.ts. */
+export type SeatChange =
+  | 'member-joins'
+  | 'invitation-created'
+  | 'invitation-accepted'
+  | 'invitation-accepted-by-member'
+  | 'invitation-revoked'
+  | 'invitation-expired'
+  | 'member-removed';
+
+/** A change to an org's owner count; its delta and guard are in shared/rules/owners.ts. */
+export type OwnerChange =
+  | 'owner-joins'
+  | 'promoted'
+  | 'restored'
+  | 'demoted'
+  | 'owner-removed'
+  | 'suspended';
 
 /**
  * One write of a change. The store turns a list of them into one TransactWriteItems; each kind

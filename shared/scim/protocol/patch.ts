@@ -38,7 +38,7 @@
  *   `id`/`meta` → `mutability`; `remove` without path → `noTarget`; a wrong type or a missing
  *   required attribute afterwards → `invalidValue`.
  */
-import { AppError } from '../errors.ts';
+import { AppError } from '../../errors.ts';
 import { badRequest, invalidPath, invalidSyntax, mutability, noTarget } from './errors.ts';
 import { type Filter, getInsensitive, matchesValue, type ParsedPath, parsePath } from './filter.ts';
 import {

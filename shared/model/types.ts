@@ -2,8 +2,9 @@
  * The sign-in decision's vocabulary (SPEC §2, §3): what comes in (`SignIn`), the state it is
  * decided on (`SignInState`), and what comes out (`Plan`).
  */
-import type { EventType } from '../events.ts';
+
 import type { ScopeRef } from '../table/schema.ts';
+import type { EventType } from './events.ts';
 
 /** How a person joined an org or a team. */
 export type Via =
@@ -149,7 +150,7 @@ export interface SignInState {
   orgIdsByName: Record<string, string>;
 }
 
-export type { EventType } from '../events.ts';
+export type { EventType } from './events.ts';
 
 /** An audit event to record (SPEC §1); ids and times are given when it is written. */
 export interface PlannedEvent {

@@ -1,13 +1,13 @@
 /**
  * Writes the rendered OpenAPI document to docs/openapi.json:
- * `npx tsx shared/admin/render-openapi.ts`. A unit test fails when the copy is stale.
+ * `npx tsx shared/admin/http/render-openapi.ts`. A unit test fails when the copy is stale.
  */
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { openApiDocument } from './openapi.ts';
 
 /** Where the rendered copy lives. */
-export const OPENAPI_COPY = fileURLToPath(new URL('../../docs/openapi.json', import.meta.url));
+export const OPENAPI_COPY = fileURLToPath(new URL('../../../docs/openapi.json', import.meta.url));
 
 /** The copy's exact text. */
 export const renderOpenApi = (): string => `${JSON.stringify(openApiDocument(), null, 2)}\n`;

@@ -2,12 +2,9 @@
  * Which domains a scope may claim (SPEC §1) and how a claim is verified (SPEC §5). Pure.
  */
 import { domainToASCII } from 'node:url';
-import {
-  PENDING_CHECK_INTERVAL_MS,
-  VERIFIED_CHECK_INTERVAL_MS,
-} from '../domains/check-schedule.ts';
-import { normaliseDomain } from '../domains/normalise.ts';
+import { PENDING_CHECK_INTERVAL_MS, VERIFIED_CHECK_INTERVAL_MS } from './check-schedule.ts';
 import { FREE_MAILBOX_PROVIDERS, SHARED_TENANT_SUFFIXES } from './free-mailbox-providers.ts';
+import { normaliseDomain } from './normalise.ts';
 
 /** The prefix of every verification TXT value. */
 export const TXT_PREFIX = 'provisio-verification=';

@@ -4,9 +4,9 @@
  * `docs/openapi.json` is a rendered copy; a test fails when it is stale.
  */
 import * as z from 'zod/mini';
-import { DEFAULT_LIMIT, MAX_LIMIT } from './pagination.ts';
+import { DEFAULT_LIMIT, MAX_LIMIT } from '../../model/page.ts';
+import { requestSchemas, responseSchemas } from '../schemas.ts';
 import { routes } from './routes.ts';
-import { requestSchemas, responseSchemas } from './schemas.ts';
 
 const REF = '#/components/schemas/';
 

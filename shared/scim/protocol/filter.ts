@@ -30,7 +30,7 @@
  *   §3.4.2.2). A multi-valued complex attribute without a sub-attribute (`emails co "x"`)
  *   compares its `value`s.
  */
-import { AppError } from '../errors.ts';
+import { AppError } from '../../errors.ts';
 import { invalidFilter, invalidPath } from './errors.ts';
 import { isPlainObject, kindOf, type PlainObject, toBoolean } from './resource.ts';
 import {
