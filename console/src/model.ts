@@ -133,9 +133,9 @@ export interface ScimToken {
   readonly createdAt: string;
 }
 
-export { EVENT_TYPES, type EventType } from '../../shared/events.ts';
+export { EVENT_TYPES, type EventType } from '../../shared/model/events.ts';
 
-import type { EventType } from '../../shared/events.ts';
+import type { EventType } from '../../shared/model/events.ts';
 
 export interface AuditEvent {
   readonly id: string;
