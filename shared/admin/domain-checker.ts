@@ -25,8 +25,8 @@ import type {
 } from '../model/writes.ts';
 import type { ScopeRef } from '../table/schema.ts';
 import { type Ctx, companyScope, newEvent, newNotification, orgScope } from './context.ts';
+import { planDomainDetach } from './domain-loss.ts';
 import { markVerified } from './domains.ts';
-import { planDomainDetach } from './sso.ts';
 
 /** Where the next page of due claims starts (the index's `LastEvaluatedKey`); opaque. */
 export type DueCursor = Record<string, unknown>;

@@ -16,8 +16,9 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { Page, PageRequest } from '../model/page.ts';
 import type { ConnectionRecord, DomainClaimRecord, ScopeContext, Write } from '../model/writes.ts';
 import { type Ctx, domainView, newEvent, newNotification, pageOf, scopeName } from './context.ts';
+import { planDomainDetach } from './domain-loss.ts';
 import type { DomainView } from './schemas.ts';
-import { ownConfig, planDomainDetach } from './sso.ts';
+import { ownConfig } from './sso.ts';
 
 /** A domain named in a path: normalised; 400 naming `domain` when it is not one. */
 export function domainParam(raw: string): string {

@@ -24,14 +24,8 @@ export async function getMe(ctx: Ctx): Promise<MeView> {
     teams: teams(m.orgId),
     via: m.via,
   }));
-  const invitations = byName(person.invitations, (i) => i.orgName).map((i) => ({
-    orgId: i.orgId,
-    orgName: i.orgName,
-    role: i.role,
-    team: i.team,
-    invitedBy: i.invitedBy,
-    createdAt: i.createdAt,
-  }));
+  // A stored invitation is the view's shape already (SPEC §9).
+  const invitations = byName(person.invitations, (i) => i.orgName).map((i) => ({ ...i }));
   const owned = byName(companies, (c) => c.name);
   return {
     email: ctx.caller.email,

@@ -139,38 +139,40 @@ export function planRoleChange(ctx: Ctx, org: OrgRecord, member: MemberRecord, t
 
 /**
  * SPEC §10: the writes that suspend an org's last owner whom a connection's SCIM client
- * deactivated: the membership stays (so the org keeps its owner of record) but counts as no
- * owner (`ownerCount` may reach 0), administers nothing and is in no token; the org's and its
- * company's owners are mailed.
+ * deactivated, or restore them: suspended, the membership stays (so the org keeps its owner of
+ * record) but counts as no owner (`ownerCount` may reach 0), administers nothing and is in no
+ * token; restored, it is an owner again. The org's and its company's owners are mailed.
  */
-export function planSuspension(
+function planSuspended(
   ctx: RecordCtx,
   org: OrgRecord,
   member: MemberRecord,
+  suspended: boolean,
   details: Record<string, unknown>,
 ): Write[] {
+  const type = suspended ? 'member_suspended' : 'member_restored';
   return [
     {
       kind: 'orgCounters',
       orgId: org.id,
-      owners: 'suspended',
-      conflict: `The owners of ${org.name} changed meanwhile; retry`,
+      owners: suspended ? 'suspended' : 'restored',
+      ...(suspended ? { conflict: `The owners of ${org.name} changed meanwhile; retry` } : {}),
     },
     {
       kind: 'setSuspended',
       orgId: org.id,
       email: member.email,
       membership: member.membership,
-      suspended: true,
+      suspended,
       conflict: `The membership of ${member.email} changed meanwhile; retry`,
     },
-    { kind: 'event', event: newEvent(ctx, org, 'member_suspended', member.email, details) },
+    { kind: 'event', event: newEvent(ctx, org, type, member.email, details) },
     {
       kind: 'outbox',
       notification: newNotification(
         ctx,
         org,
-        'member_suspended',
+        type,
         { email: member.email, name: member.name },
         details,
       ),
@@ -178,36 +180,21 @@ export function planSuspension(
   ];
 }
 
-/** SPEC §10: the writes that restore a suspended owner (an owner again); owners are mailed. */
-export function planRestore(
+/** SPEC §10: suspends an org's last owner whom a connection's SCIM client deactivated. */
+export const planSuspension = (
   ctx: RecordCtx,
   org: OrgRecord,
   member: MemberRecord,
   details: Record<string, unknown>,
-): Write[] {
-  return [
-    { kind: 'orgCounters', orgId: org.id, owners: 'restored' },
-    {
-      kind: 'setSuspended',
-      orgId: org.id,
-      email: member.email,
-      membership: member.membership,
-      suspended: false,
-      conflict: `The membership of ${member.email} changed meanwhile; retry`,
-    },
-    { kind: 'event', event: newEvent(ctx, org, 'member_restored', member.email, details) },
-    {
-      kind: 'outbox',
-      notification: newNotification(
-        ctx,
-        org,
-        'member_restored',
-        { email: member.email, name: member.name },
-        details,
-      ),
-    },
-  ];
-}
+): Write[] => planSuspended(ctx, org, member, true, details);
+
+/** SPEC §10: restores a suspended owner (an owner again). */
+export const planRestore = (
+  ctx: RecordCtx,
+  org: OrgRecord,
+  member: MemberRecord,
+  details: Record<string, unknown>,
+): Write[] => planSuspended(ctx, org, member, false, details);
 
 /**
  * `PUT /v1/orgs/{orgId}/members/{email}` on a suspended owner (SPEC §10): `owner` restores

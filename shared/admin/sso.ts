@@ -27,14 +27,7 @@ import {
 } from '../sso/identity-providers.ts';
 import { hashScimToken, newScimToken, scimBaseUrl } from '../sso/scim-token.ts';
 import { SOCIAL_PROVIDERS } from '../trust/vouch.ts';
-import {
-  type Ctx,
-  connectionView,
-  newEvent,
-  newNotification,
-  pageOf,
-  scopeName,
-} from './context.ts';
+import { type Ctx, connectionView, newEvent, pageOf, scopeName } from './context.ts';
 import type { ScimTokenView, SsoConnectionView } from './schemas.ts';
 
 /** The create fields, as validated by the route's schema. */
@@ -201,74 +194,6 @@ function relinkClaim(scope: ScopeContext, claim: DomainClaimRecord, ids: string[
 
 const providerTaken = (name: string) =>
   `The provider name ${name} is already used by another SSO connection`;
-
-/** An outbox task re-syncing a created provider's `IdpIdentifiers` after the commit. */
-const syncProvider = (ctx: Ctx, c: ConnectionRecord): Write[] =>
-  c.idp.source === 'created'
-    ? [
-        {
-          kind: 'task',
-          id: ctx.deps.newId(),
-          at: ctx.at,
-          task: { type: 'syncProviderIdentifiers', providerName: c.providerName },
-        },
-      ]
-    : [];
-
-/**
- * SPEC §8: a domain that stops being verified (removed, or its verification lost) leaves every
- * connection serving it, in the same transaction: the connection and its sign-in copy, an
- * `sso_connection_updated` event, the owners told, and the provider's `IdpIdentifiers` synced
- * after the commit. A connection left with no domain stays, inactive: its sign-ins are denied.
- */
-export function planDomainDetach(
-  ctx: Ctx,
-  scope: ScopeContext,
-  domain: string,
-  connections: readonly ConnectionRecord[],
-  reason: 'domain_removed' | 'domain_verification_lost',
-): Write[] {
-  const writes: Write[] = [];
-  for (const c of connections) {
-    if (!c.domains.includes(domain)) continue;
-    const next: ConnectionRecord = {
-      ...c,
-      domains: c.domains.filter((d) => d !== domain),
-      rev: c.rev + 1,
-    };
-    const conflict = `SSO connection ${c.id} changed meanwhile; retry`;
-    writes.push(
-      { kind: 'putConnection', connection: next, conflict },
-      { kind: 'putProvider', connection: next, conflict },
-      {
-        kind: 'event',
-        event: newEvent(ctx, scope, 'sso_connection_updated', c.id, {
-          changes: { domains: { from: c.domains, to: next.domains } },
-          reason,
-          active: next.domains.length > 0,
-        }),
-      },
-      {
-        kind: 'outbox',
-        notification: newNotification(
-          ctx,
-          scope,
-          'sso_domain_detached',
-          { email: ctx.caller.email, name: null },
-          {
-            domain,
-            reason,
-            connectionId: c.id,
-            connectionName: c.name,
-            remainingDomains: next.domains,
-          },
-        ),
-      },
-      ...syncProvider(ctx, next),
-    );
-  }
-  return writes;
-}
 
 /**
  * An org's count of its own domains and SSO connections, moved by adding or removing one of

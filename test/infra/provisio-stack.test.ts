@@ -117,7 +117,12 @@ describe('the functions', () => {
       expect(props.Architectures).toEqual(['arm64']);
       expect(props.TracingConfig).toEqual({ Mode: 'Active' });
       expect(props.Handler).toBe('index.handler');
-      expect(props.LoggingConfig).toEqual({ LogGroup: { Ref: expect.any(String) } });
+      expect(props.LoggingConfig).toEqual({
+        LogGroup: { Ref: expect.any(String) },
+        LogFormat: 'JSON',
+        ApplicationLogLevel: 'INFO',
+        SystemLogLevel: 'WARN',
+      });
       const logGroupId = (props.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
       expect(template.toJSON().Resources[logGroupId]).toMatchObject({
         Type: 'AWS::Logs::LogGroup',

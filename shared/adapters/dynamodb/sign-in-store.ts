@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { OrgInfo, PersonState, Plan, SignIn, SignInState } from '../../model/types.ts';
+import type { OrgInfo, PersonState, SignIn, SignInState } from '../../model/types.ts';
 import type { Write } from '../../model/writes.ts';
 import { SEAT_DELTA } from '../../rules/seats.ts';
 import { orgsNeedingInfo, parseGroup, signInTrust } from '../../sign-in/decide.ts';
@@ -167,14 +167,7 @@ export function createSignInStore(
     return { person, domain, connection, orgs, orgIdsByName };
   }
 
-  async function apply(
-    signIn: SignIn,
-    plan: Plan,
-    now: Date,
-    attempt: number,
-    signal?: AbortSignal,
-    repair?: readonly Record<string, unknown>[],
-  ): Promise<void> {
+  const apply: SignInStore['apply'] = async (signIn, plan, now, attempt, signal, repair) => {
     const writes = signInWrites(signIn, plan, {
       now,
       attempt,
@@ -213,7 +206,7 @@ export function createSignInStore(
         failed.length === 0 && error.conflict,
       );
     }
-  }
+  };
 
   return { load, apply, stats };
 }

@@ -12,6 +12,7 @@ import {
   orgScope,
   requireOwnDomainsAndSso,
 } from '../../../shared/admin/context.ts';
+import { planDomainDetach } from '../../../shared/admin/domain-loss.ts';
 import { planDomainRemoval } from '../../../shared/admin/domains.ts';
 import {
   planMemberRemoval,
@@ -26,7 +27,6 @@ import {
   connectionChanges,
   connectionDomains,
   planConnectionUpdate,
-  planDomainDetach,
   providerSource,
 } from '../../../shared/admin/sso.ts';
 import { AppError, ConflictError, NotFoundError } from '../../../shared/errors.ts';
