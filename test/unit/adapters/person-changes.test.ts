@@ -1,6 +1,6 @@
 /**
  * The person summary's update expression and its reading back: pure, no table. The table-backed
- * behaviour (every writer keeps it equal to the items) is in test/integration/person-summary.test.ts.
+ * behaviour (every writer keeps it equal to the items) is in test/integration/person-changes.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import {
