@@ -144,9 +144,38 @@ function scopedRoute<const R extends RequestSchemaName | undefined = undefined>(
     }) as RouteSpec;
 }
 
+/**
+ * A paged list (`limit`, `cursor`) below a scope: GET, 200 with a page; a bad query is 400, and
+ * 409 comes only with the scope rule.
+ */
+function listRoute(
+  spec: Pick<RouteSpec, 'path' | 'operationId' | 'summary' | 'ownScopeOnly'> & {
+    response: ResponseSchemaName;
+    description?: string | Readonly<Record<Scope['param'], string>>;
+    run: (input: RouteInput) => Promise<unknown>;
+  },
+): (scope: Scope) => RouteSpec {
+  return scopedRoute({
+    method: 'GET',
+    list: true,
+    status: 200,
+    problems: spec.ownScopeOnly ? [400, 404, 409] : [400, 404],
+    ...spec,
+  });
+}
+
 /** Each scope's variant of every scoped route: all the org routes, then all the company ones. */
 const atEveryScope = (scoped: readonly ((scope: Scope) => RouteSpec)[]): RouteSpec[] =>
   scopes.flatMap((scope) => scoped.map((route) => route(scope)));
+
+/** Routes one scope alone serves (`operationId` names the scope itself). */
+const atScope = (
+  param: Scope['param'],
+  scoped: readonly ((scope: Scope) => RouteSpec)[],
+): RouteSpec[] => {
+  const scope = scopes.find((s) => s.param === param)!;
+  return scoped.map((route) => route(scope));
+};
 
 export const routes: readonly RouteSpec[] = [
   defineRoute({
@@ -178,132 +207,95 @@ export const routes: readonly RouteSpec[] = [
       'The caller becomes the first owner and takes the first seat, so a seatLimit must be at least 1. Org names are unique (409).',
     run: (i) => orgs.createOrg(i.ctx, i.body),
   }),
-  defineRoute({
-    method: 'GET',
-    path: '/v1/orgs/{orgId}',
-    operationId: 'getOrg',
-    summary: 'Get an org with its seats',
-    tag: 'orgs',
-    auth: true,
-    scope: 'orgId',
-    status: 200,
-    response: 'Org',
-    problems: [404],
-    run: async (i) => orgView(org(i)),
-  }),
-  defineRoute({
-    method: 'PATCH',
-    path: '/v1/orgs/{orgId}',
-    operationId: 'updateOrg',
-    summary: 'Change the seat limit',
-    tag: 'orgs',
-    auth: true,
-    scope: 'orgId',
-    request: 'UpdateOrgRequest',
-    status: 200,
-    response: 'Org',
-    problems: [400, 404, 409],
-    description: 'A limit below seatsUsed (members and pending invitations) is 409.',
-    run: (i) => orgs.updateOrg(i.ctx, org(i), i.body),
-  }),
-  defineRoute({
-    method: 'GET',
-    path: '/v1/orgs/{orgId}/members',
-    operationId: 'listMembers',
-    summary: 'List members',
-    tag: 'orgs',
-    auth: true,
-    scope: 'orgId',
-    list: true,
-    status: 200,
-    response: 'MemberPage',
-    problems: [400, 404],
-    run: (i) => orgs.listMembers(i.ctx, org(i), i.page),
-  }),
-  defineRoute({
-    method: 'PUT',
-    path: '/v1/orgs/{orgId}/members/{email}',
-    operationId: 'setMemberRole',
-    summary: "Change a member's role",
-    tag: 'orgs',
-    auth: true,
-    scope: 'orgId',
-    request: 'SetRoleRequest',
-    status: 200,
-    response: 'Member',
-    problems: [400, 404, 409],
-    description: 'The last owner cannot be demoted (409).',
-    run: (i) => orgs.setMemberRole(i.ctx, org(i), emailParam(i.params.email), i.body),
-  }),
-  defineRoute({
-    method: 'DELETE',
-    path: '/v1/orgs/{orgId}/members/{email}',
-    operationId: 'removeMember',
-    summary: 'Remove a member, freeing a seat',
-    tag: 'orgs',
-    auth: true,
-    scope: 'orgId',
-    status: 204,
-    problems: [400, 404, 409],
-    description: 'The last owner cannot be removed (409).',
-    run: (i) => orgs.removeMember(i.ctx, org(i), emailParam(i.params.email)),
-  }),
-  defineRoute({
-    method: 'POST',
-    path: '/v1/orgs/{orgId}/invitations',
-    operationId: 'createInvitation',
-    summary: 'Invite an email (holds a seat)',
-    tag: 'orgs',
-    auth: true,
-    scope: 'orgId',
-    request: 'CreateInvitationRequest',
-    status: 201,
-    response: 'Invitation',
-    problems: [400, 404, 409],
-    description:
-      'Needs a free seat (409 otherwise); 409 when the email is already a member or invited. The invitee is emailed.',
-    run: (i) => orgs.createInvitation(i.ctx, org(i), i.body),
-  }),
-  defineRoute({
-    method: 'GET',
-    path: '/v1/orgs/{orgId}/invitations',
-    operationId: 'listInvitations',
-    summary: 'List pending invitations',
-    tag: 'orgs',
-    auth: true,
-    scope: 'orgId',
-    list: true,
-    status: 200,
-    response: 'InvitationPage',
-    problems: [400, 404],
-    run: (i) => orgs.listInvitations(i.ctx, org(i), i.page),
-  }),
-  defineRoute({
-    method: 'DELETE',
-    path: '/v1/orgs/{orgId}/invitations/{email}',
-    operationId: 'revokeInvitation',
-    summary: 'Revoke an invitation, freeing its seat',
-    tag: 'orgs',
-    auth: true,
-    scope: 'orgId',
-    status: 204,
-    problems: [400, 404],
-    run: (i) => orgs.revokeInvitation(i.ctx, org(i), emailParam(i.params.email)),
-  }),
-  defineRoute({
-    method: 'GET',
-    path: '/v1/orgs/{orgId}/teams',
-    operationId: 'listTeams',
-    summary: 'List teams with member counts',
-    tag: 'orgs',
-    auth: true,
-    scope: 'orgId',
-    list: true,
-    status: 200,
-    response: 'TeamPage',
-    problems: [400, 404],
-    run: (i) => orgs.listTeams(i.ctx, org(i), i.page),
-  }),
+  ...atScope('orgId', [
+    scopedRoute({
+      method: 'GET',
+      path: '',
+      operationId: 'getOrg',
+      summary: 'Get an org with its seats',
+      status: 200,
+      response: 'Org',
+      problems: [404],
+      run: async (i) => orgView(org(i)),
+    }),
+    scopedRoute({
+      method: 'PATCH',
+      path: '',
+      operationId: 'updateOrg',
+      summary: 'Change the seat limit',
+      request: 'UpdateOrgRequest',
+      status: 200,
+      response: 'Org',
+      problems: [400, 404, 409],
+      description: 'A limit below seatsUsed (members and pending invitations) is 409.',
+      run: (i) => orgs.updateOrg(i.ctx, org(i), i.body),
+    }),
+    listRoute({
+      path: '/members',
+      operationId: 'listMembers',
+      summary: 'List members',
+      response: 'MemberPage',
+      run: (i) => orgs.listMembers(i.ctx, org(i), i.page),
+    }),
+    scopedRoute({
+      method: 'PUT',
+      path: '/members/{email}',
+      operationId: 'setMemberRole',
+      summary: "Change a member's role",
+      request: 'SetRoleRequest',
+      status: 200,
+      response: 'Member',
+      problems: [400, 404, 409],
+      description: 'The last owner cannot be demoted (409).',
+      run: (i) => orgs.setMemberRole(i.ctx, org(i), emailParam(i.params.email), i.body),
+    }),
+    scopedRoute({
+      method: 'DELETE',
+      path: '/members/{email}',
+      operationId: 'removeMember',
+      summary: 'Remove a member, freeing a seat',
+      status: 204,
+      problems: [400, 404, 409],
+      description: 'The last owner cannot be removed (409).',
+      run: (i) => orgs.removeMember(i.ctx, org(i), emailParam(i.params.email)),
+    }),
+    scopedRoute({
+      method: 'POST',
+      path: '/invitations',
+      operationId: 'createInvitation',
+      summary: 'Invite an email (holds a seat)',
+      request: 'CreateInvitationRequest',
+      status: 201,
+      response: 'Invitation',
+      problems: [400, 404, 409],
+      description:
+        'Needs a free seat (409 otherwise); 409 when the email is already a member or invited. The invitee is emailed.',
+      run: (i) => orgs.createInvitation(i.ctx, org(i), i.body),
+    }),
+    listRoute({
+      path: '/invitations',
+      operationId: 'listInvitations',
+      summary: 'List pending invitations',
+      response: 'InvitationPage',
+      run: (i) => orgs.listInvitations(i.ctx, org(i), i.page),
+    }),
+    scopedRoute({
+      method: 'DELETE',
+      path: '/invitations/{email}',
+      operationId: 'revokeInvitation',
+      summary: 'Revoke an invitation, freeing its seat',
+      status: 204,
+      problems: [400, 404],
+      run: (i) => orgs.revokeInvitation(i.ctx, org(i), emailParam(i.params.email)),
+    }),
+    listRoute({
+      path: '/teams',
+      operationId: 'listTeams',
+      summary: 'List teams with member counts',
+      response: 'TeamPage',
+      run: (i) => orgs.listTeams(i.ctx, org(i), i.page),
+    }),
+  ]),
   defineRoute({
     method: 'POST',
     path: '/v1/companies',
@@ -317,35 +309,31 @@ export const routes: readonly RouteSpec[] = [
     problems: [400],
     run: (i) => companies.createCompany(i.ctx, i.body),
   }),
-  defineRoute({
-    method: 'GET',
-    path: '/v1/companies/{companyId}',
-    operationId: 'getCompany',
-    summary: 'Get a company with its orgs',
-    tag: 'companies',
-    auth: true,
-    scope: 'companyId',
-    status: 200,
-    response: 'Company',
-    problems: [404],
-    run: (i) => companies.getCompany(i.ctx, company(i)),
-  }),
-  defineRoute({
-    method: 'POST',
-    path: '/v1/companies/{companyId}/orgs',
-    operationId: 'addCompanyOrg',
-    summary: 'Move an org the caller owns into the company',
-    tag: 'companies',
-    auth: true,
-    scope: 'companyId',
-    request: 'AddCompanyOrgRequest',
-    status: 200,
-    response: 'Company',
-    problems: [400, 404, 409],
-    description:
-      'Answers with the company as it now is. An org the caller does not own is 404; an org in another company, or one with its own domains or SSO connections (remove them first), is 409.',
-    run: (i) => companies.addOrgToCompany(i.ctx, company(i), i.body),
-  }),
+  ...atScope('companyId', [
+    scopedRoute({
+      method: 'GET',
+      path: '',
+      operationId: 'getCompany',
+      summary: 'Get a company with its orgs',
+      status: 200,
+      response: 'Company',
+      problems: [404],
+      run: (i) => companies.getCompany(i.ctx, company(i)),
+    }),
+    scopedRoute({
+      method: 'POST',
+      path: '/orgs',
+      operationId: 'addCompanyOrg',
+      summary: 'Move an org the caller owns into the company',
+      request: 'AddCompanyOrgRequest',
+      status: 200,
+      response: 'Company',
+      problems: [400, 404, 409],
+      description:
+        'Answers with the company as it now is. An org the caller does not own is 404; an org in another company, or one with its own domains or SSO connections (remove them first), is 409.',
+      run: (i) => companies.addOrgToCompany(i.ctx, company(i), i.body),
+    }),
+  ]),
   ...atEveryScope([
     scopedRoute({
       method: 'POST',
@@ -361,16 +349,12 @@ export const routes: readonly RouteSpec[] = [
         'The domain is normalised (lower case, IDNA → punycode, no trailing dot). Public suffixes (Public Suffix List, ICANN and private sections) and free mailbox providers are 400. Publish txtRecord, then verify.',
       run: (i) => domains.addDomain(i.ctx, i.scope, i.body),
     }),
-    scopedRoute({
-      method: 'GET',
+    listRoute({
       path: '/domains',
       operationId: 'list{Scope}Domains',
       summary: 'List domains',
       ownScopeOnly: 'domains',
-      list: true,
-      status: 200,
       response: 'DomainPage',
-      problems: [400, 404, 409],
       run: (i) => domains.listDomains(i.ctx, i.scope, i.page),
     }),
     scopedRoute({
@@ -429,16 +413,12 @@ export const routes: readonly RouteSpec[] = [
         'Every domain must be verified by this scope and served by no other connection (409); provider names are unique (409). Social providers (Google, Facebook, LoginWithAmazon, SignInWithApple) are 400.',
       run: (i) => sso.createConnection(i.ctx, i.scope, i.body),
     }),
-    scopedRoute({
-      method: 'GET',
+    listRoute({
       path: '/sso-connections',
       operationId: 'list{Scope}SsoConnections',
       summary: 'List SSO connections',
       ownScopeOnly: 'SSO connections',
-      list: true,
-      status: 200,
       response: 'SsoConnectionPage',
-      problems: [400, 404, 409],
       run: (i) => sso.listConnections(i.ctx, i.scope, i.page),
     }),
     scopedRoute({
@@ -487,15 +467,11 @@ export const routes: readonly RouteSpec[] = [
       problems: [404, 409],
       run: (i) => sso.revokeScimToken(i.ctx, i.scope, i.params.connectionId ?? ''),
     }),
-    scopedRoute({
-      method: 'GET',
+    listRoute({
       path: '/events',
       operationId: 'list{Scope}Events',
       summary: 'Audit events, newest first',
-      list: true,
-      status: 200,
       response: 'EventPage',
-      problems: [400, 404],
       description: {
         orgId: "The org's events.",
         companyId:
