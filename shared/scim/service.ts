@@ -5,14 +5,11 @@
  * writes nothing.
  */
 
-import { planRestore } from '../admin/orgs.ts';
 import { normaliseEmail } from '../domains/normalise.ts';
-import { ConflictError, NotFoundError } from '../errors.ts';
+import { NotFoundError } from '../errors.ts';
 import type { ScimGroupRecord, ScimUserRecord } from '../model/scim.ts';
 import { nameKey } from '../model/scim.ts';
-import type { PersonState } from '../model/types.ts';
 import type { Write } from '../model/writes.ts';
-import { SLUG } from '../sign-in/decide.ts';
 import { invalidValue, scimNotFound, uniqueness } from './protocol/errors.ts';
 import { type Filter, indexedEquality, matches } from './protocol/filter.ts';
 import { applyPatch } from './protocol/patch.ts';
@@ -29,21 +26,17 @@ import {
 } from './protocol/resource.ts';
 import { listResponse } from './protocol/schema.ts';
 import {
+  applyGroupEffects,
+  applyWithSeats,
+  checkGroupName,
   connectionVouches,
-  memberOf,
+  groupTeam,
   NameTakenError,
-  NoSeatError,
   personEmail,
-  planJoin,
-  planLeaveScope,
-  planSeatRefusal,
-  planTeamAdd,
-  planTeamRemoval,
+  planActivation,
+  planDeactivation,
   type ScimCtx,
-  type ScopeOrg,
-  scimDetails,
-  scopeOrgs,
-  targetOrg,
+  sameTeam,
 } from './provisioning.ts';
 
 /** A SCIM answer: status and body (none for 204). */
@@ -279,142 +272,6 @@ const userFields = (attrs: UserAttributes, email: string, active: boolean) => ({
   attributes: { ...attrs, active } as unknown as Record<string, unknown>,
 });
 
-/** Applies writes; a refused seat records `seat_limit_reached` and answers 409. */
-async function applyWithSeats(ctx: ScimCtx, writes: Write[], email: string): Promise<void> {
-  try {
-    await ctx.deps.store.apply(writes);
-  } catch (error) {
-    if (!(error instanceof NoSeatError)) throw error;
-    const [org, { person }] = await Promise.all([
-      ctx.deps.store.getOrg(error.org.id),
-      ctx.deps.store.getPerson(email),
-    ]);
-    const refusal = org ? planSeatRefusal(ctx, org, email, person) : [];
-    // A concurrent refusal that recorded it first is as good.
-    if (refusal.length)
-      await ctx.deps.store.apply(refusal).catch((e) => {
-        if (!(e instanceof ConflictError)) throw e;
-      });
-    throw new ConflictError(`No seats available in ${error.org.name}`, {
-      scimType: 'tooMany',
-      cause: error,
-    });
-  }
-}
-
-/** The writes that make the person of an active user a member of the default org and of their groups' teams. */
-async function planActivation(
-  ctx: ScimCtx,
-  email: string,
-  groups: ScimGroupRecord[],
-): Promise<Write[]> {
-  // SPEC §10: an address outside the connection's current domains gains nothing, not even the
-  // lifting of its deactivation.
-  if (!connectionVouches(ctx.conn, email)) return [];
-  const [{ person }, defaultOrg] = await Promise.all([
-    ctx.deps.store.getPerson(email),
-    ctx.deps.store.getOrg(ctx.conn.defaultOrg.id),
-  ]);
-  const writes: Write[] = [];
-  if (person.scimDeactivated?.includes(ctx.conn.id)) {
-    writes.push({
-      kind: 'scimDeactivated',
-      email,
-      connectionId: ctx.conn.id,
-      on: false,
-      at: ctx.at,
-    });
-  }
-  // A membership restored here is written in this change: its team places need no check of it.
-  const restored = await planRestorations(ctx, email, person);
-  writes.push(...restored.writes);
-  const joined = new Set<string>(restored.orgIds);
-  if (defaultOrg) {
-    const join = planJoin(ctx, defaultOrg, email, person);
-    if (join.length) joined.add(defaultOrg.id);
-    writes.push(...join);
-  }
-  for (const g of groups) {
-    const target = await groupTeam(ctx, g.displayName);
-    if (!target) continue;
-    writes.push(...(await planGroupJoin(ctx, target, email, person, joined)));
-  }
-  return writes;
-}
-
-/** Membership of a group's org (when new to it) and its team. */
-async function planGroupJoin(
-  ctx: ScimCtx,
-  target: { org: ScopeOrg; team: string },
-  email: string,
-  person: Awaited<ReturnType<ScimCtx['deps']['store']['getPerson']>>['person'],
-  joined: Set<string>,
-): Promise<Write[]> {
-  const writes: Write[] = [];
-  const member = person.memberships.some((m) => m.orgId === target.org.id);
-  if (!member && !joined.has(target.org.id)) {
-    const org = await ctx.deps.store.getOrg(target.org.id);
-    if (!org) return [];
-    writes.push(...planJoin(ctx, org, email, person));
-    joined.add(org.id);
-  }
-  writes.push(
-    ...planTeamAdd(
-      ctx,
-      target.org,
-      target.team,
-      email,
-      person,
-      !member || joined.has(target.org.id),
-    ),
-  );
-  return writes;
-}
-
-/**
- * The writes of deactivation: memberships in scope removed (a last owner's suspended), the
- * person marked with what the mark covers: the scope and its orgs (SPEC §10, every door).
- */
-async function planDeactivation(ctx: ScimCtx, email: string): Promise<Write[]> {
-  const [{ person }, orgs] = await Promise.all([ctx.deps.store.getPerson(email), scopeOrgs(ctx)]);
-  return [
-    ...(await planLeaveScope(ctx, email, person, orgs)),
-    ...(person.scimDeactivated?.includes(ctx.conn.id)
-      ? []
-      : [
-          {
-            kind: 'scimDeactivated' as const,
-            email,
-            connectionId: ctx.conn.id,
-            on: true,
-            at: ctx.at,
-            cover: { scope: ctx.conn.scope, orgIds: orgs.map((o) => o.id) },
-          },
-        ]),
-  ];
-}
-
-/** The writes that restore the person's suspended memberships of the scope (SPEC §10). */
-async function planRestorations(
-  ctx: ScimCtx,
-  email: string,
-  person: PersonState,
-): Promise<{ writes: Write[]; orgIds: string[] }> {
-  const suspended = person.memberships.filter((m) => m.suspended);
-  if (!suspended.length) return { writes: [], orgIds: [] };
-  const inScope = new Set((await scopeOrgs(ctx)).map((o) => o.id));
-  const writes: Write[] = [];
-  const orgIds: string[] = [];
-  for (const m of suspended) {
-    if (!inScope.has(m.orgId)) continue;
-    const org = await ctx.deps.store.getOrg(m.orgId);
-    if (!org) continue;
-    writes.push(...planRestore(ctx, org, memberOf(email, person, m), scimDetails(ctx)));
-    orgIds.push(org.id);
-  }
-  return { writes, orgIds };
-}
-
 const groupsOf = async (ctx: ScimCtx, userId: string) =>
   (await ctx.deps.scim.listGroups(ctx.conn.id)).filter((g) => g.members.includes(userId));
 
@@ -595,79 +452,6 @@ async function memberUsers(ctx: ScimCtx, ids: readonly string[]): Promise<ScimUs
     );
   }
   return users;
-}
-
-/** The org and team a group maps to (SPEC §10), the team lower-cased as the sign-in reads it. */
-type GroupTeam = { org: ScopeOrg; team: string };
-
-/**
- * The team a group named `<org>:<team>` maps to, for an org of the connection's scope; a team
- * that is not a slug (SPEC §1) maps to nothing here (`checkGroupName` refuses it on write).
- */
-async function groupTeam(ctx: ScimCtx, displayName: string): Promise<GroupTeam | undefined> {
-  const target = await targetOrg(ctx, displayName);
-  if (!target) return undefined;
-  const team = target.team.toLowerCase();
-  return SLUG.test(team) ? { org: target.org, team } : undefined;
-}
-
-/**
- * A group named `<org>:<team>` whose org is in the connection's scope names a team, which must
- * be a slug (SPEC §1, §10): otherwise 400 `invalidValue`, before anything is written. Other
- * names (no colon, an org outside the scope) are plain SCIM groups.
- */
-async function checkGroupName(ctx: ScimCtx, displayName: string): Promise<GroupTeam | undefined> {
-  const target = await targetOrg(ctx, displayName);
-  if (!target) return undefined;
-  const team = target.team.toLowerCase();
-  if (!SLUG.test(team)) {
-    throw invalidValue(
-      `displayName ${JSON.stringify(displayName.slice(0, 100))} maps to org ${target.org.name}, but its team is not a team name: lower case letters, digits and hyphens, 2 to 39 characters, starting with a letter or digit`,
-    );
-  }
-  return { org: target.org, team };
-}
-
-const sameTeam = (a: GroupTeam | undefined, b: GroupTeam | undefined) =>
-  !!a && !!b && a.org.id === b.org.id && a.team === b.team;
-
-/**
- * The membership effects of a group change, one transaction per person so that a large push
- * stays within the transaction limit; a person refused a seat is recorded and skipped.
- */
-async function applyGroupEffects(
-  ctx: ScimCtx,
-  before: { target: GroupTeam | undefined; members: ScimUserRecord[] } | undefined,
-  after: { target: GroupTeam | undefined; members: ScimUserRecord[] } | undefined,
-): Promise<void> {
-  const oldTarget = before?.target;
-  const newTarget = after?.target;
-  const same = sameTeam(oldTarget, newTarget);
-  const oldIds = new Set(before?.members.map((u) => u.id));
-  const newIds = new Set(after?.members.map((u) => u.id));
-  const leaving = (before?.members ?? []).filter((u) => !same || !newIds.has(u.id));
-  const arriving = (after?.members ?? []).filter((u) => !same || !oldIds.has(u.id));
-  if (oldTarget) {
-    for (const u of leaving) {
-      const { person } = await ctx.deps.store.getPerson(u.email);
-      const writes = planTeamRemoval(ctx, oldTarget.org, oldTarget.team, u.email, person);
-      if (writes.length) await ctx.deps.store.apply(writes);
-    }
-  }
-  if (newTarget) {
-    for (const u of arriving) {
-      if (!u.active) continue;
-      const { person } = await ctx.deps.store.getPerson(u.email);
-      const writes = await planGroupJoin(ctx, newTarget, u.email, person, new Set());
-      if (!writes.length) continue;
-      try {
-        await applyWithSeats(ctx, writes, u.email);
-      } catch (error) {
-        // Recorded (`seat_limit_reached`); the group keeps the member, the org does not.
-        if (!(error instanceof ConflictError && error.scimType === 'tooMany')) throw error;
-      }
-    }
-  }
 }
 
 function groupRecord(
