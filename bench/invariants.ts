@@ -4,9 +4,9 @@
  * write (a member without its seat, a seat without its member) shows up here, and so does a
  * person summary that no longer mirrors the person's items.
  */
-import { type DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { personDrift } from '../shared/adapters/dynamodb/consistency.ts';
-import { queryAll, queryPartition } from '../shared/adapters/dynamodb/query.ts';
+import { queryAll, queryPartition, scanAll } from '../shared/adapters/dynamodb/query.ts';
 import { GSI1, keys, prefix } from '../shared/table/schema.ts';
 
 /** One org's counters and the items they count. */
@@ -36,22 +36,13 @@ export interface AuditReport {
 
 /** The ids of every org in the table (a Scan: for a table only this caller writes to). */
 export async function allOrgIds(db: DynamoDBDocumentClient, tableName: string): Promise<string[]> {
-  const ids: string[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const out = await db.send(
-      new ScanCommand({
-        TableName: tableName,
-        FilterExpression: 'entity = :org',
-        ExpressionAttributeValues: { ':org': 'org' },
-        ConsistentRead: true,
-        ExclusiveStartKey,
-      }),
-    );
-    for (const item of out.Items ?? []) ids.push(String(item.id));
-    ExclusiveStartKey = out.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return ids;
+  const orgs = await scanAll(db, {
+    TableName: tableName,
+    FilterExpression: 'entity = :org',
+    ExpressionAttributeValues: { ':org': 'org' },
+    ConsistentRead: true,
+  });
+  return orgs.map((item) => String(item.id));
 }
 
 /** Reads one org's counters and counts the items behind them. */

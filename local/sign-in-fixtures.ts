@@ -11,8 +11,7 @@ import {
 import {
   type DynamoDBDocumentClient,
   GetCommand,
-  QueryCommand,
-  ScanCommand,
+  type QueryCommandInput,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type {
@@ -35,6 +34,7 @@ import {
   teamMemberItem,
 } from '../shared/adapters/dynamodb/items.ts';
 import { PersonChanges } from '../shared/adapters/dynamodb/person-changes.ts';
+import { queryAll as queryAllItems, scanAll } from '../shared/adapters/dynamodb/query.ts';
 import type { Connection, Role, Via } from '../shared/model/types.ts';
 import { signHookBody } from '../shared/sign-in/hook-signature.ts';
 import { createTableInput, keys } from '../shared/table/schema.ts';
@@ -116,20 +116,8 @@ export async function createSignInFixture(
   const put = (Item: Record<string, unknown>) =>
     putItem(db, tableName, Item as Record<string, unknown> & { pk: string; sk: string });
 
-  const queryAll = async (
-    input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>,
-  ) => {
-    const items: Record<string, unknown>[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const out = await db.send(
-        new QueryCommand({ TableName: tableName, ...input, ExclusiveStartKey }),
-      );
-      items.push(...(out.Items ?? []));
-      ExclusiveStartKey = out.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return items;
-  };
+  const queryAll = (input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>) =>
+    queryAllItems(db, { TableName: tableName, ...input });
 
   const fixture: SignInFixture = {
     db,
@@ -249,23 +237,13 @@ export async function createSignInFixture(
       });
     },
     async outbox() {
-      const items: Record<string, unknown>[] = [];
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const out = await db.send(
-          new ScanCommand({
-            TableName: tableName,
-            // Notifications only: outbox tasks (SPEC §8 provider syncs) carry no mail.
-            FilterExpression: 'entity = :o AND attribute_exists(notification)',
-            ExpressionAttributeValues: { ':o': 'outbox' },
-            ConsistentRead: true,
-            ExclusiveStartKey,
-          }),
-        );
-        items.push(...(out.Items ?? []));
-        ExclusiveStartKey = out.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-      return items;
+      return scanAll(db, {
+        TableName: tableName,
+        // Notifications only: outbox tasks (SPEC §8 provider syncs) carry no mail.
+        FilterExpression: 'entity = :o AND attribute_exists(notification)',
+        ExpressionAttributeValues: { ':o': 'outbox' },
+        ConsistentRead: true,
+      });
     },
     async drop() {
       await db.send(new DeleteTableCommand({ TableName: tableName }));

@@ -8,6 +8,8 @@ import {
   GetCommand,
   QueryCommand,
   type QueryCommandInput,
+  ScanCommand,
+  type ScanCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { backoffMs, sleep } from '../../backoff.ts';
 import type { Key } from '../../table/schema.ts';
@@ -34,22 +36,39 @@ export async function getItem(
 /** How `batchGet` files an item: by its primary key. */
 export const keyOf = (k: Key): string => `${k.pk}\u0000${k.sk}`;
 
-/** Every item a query matches (all pages). */
-export async function queryAll(
-  db: DynamoDBDocumentClient,
-  input: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
-  signal?: AbortSignal,
+/** Every item of a paged read (a Query or a Scan), page after page from the start. */
+async function allPages(
+  page: (
+    start: Record<string, unknown> | undefined,
+  ) => Promise<{ Items?: Record<string, unknown>[]; LastEvaluatedKey?: Record<string, unknown> }>,
 ): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const out = await dynamo(() =>
-      db.send(new QueryCommand({ ...input, ExclusiveStartKey: start }), { abortSignal: signal }),
-    );
+    const out = await dynamo(() => page(start));
     items.push(...(out.Items ?? []));
     start = out.LastEvaluatedKey;
   } while (start);
   return items;
+}
+
+/** Every item a query matches (all pages). */
+export function queryAll(
+  db: DynamoDBDocumentClient,
+  input: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
+  signal?: AbortSignal,
+): Promise<Record<string, unknown>[]> {
+  return allPages((start) =>
+    db.send(new QueryCommand({ ...input, ExclusiveStartKey: start }), { abortSignal: signal }),
+  );
+}
+
+/** Every item a scan matches (all pages): for a table only its caller writes to. */
+export function scanAll(
+  db: DynamoDBDocumentClient,
+  input: Omit<ScanCommandInput, 'ExclusiveStartKey'>,
+): Promise<Record<string, unknown>[]> {
+  return allPages((start) => db.send(new ScanCommand({ ...input, ExclusiveStartKey: start })));
 }
 
 /** Gets many items by key in one BatchGet per 100 keys, retrying what DynamoDB leaves unprocessed. */
