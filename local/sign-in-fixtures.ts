@@ -119,6 +119,18 @@ export async function createSignInFixture(
   const queryAll = (input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>) =>
     queryAllItems(db, { TableName: tableName, ...input });
 
+  /** Whose seat a membership or an invitation is: the org's id and name, and the role. */
+  const seatIn = (org: { id: string; name: string }, role: Role) => ({
+    orgId: org.id,
+    orgName: org.name,
+    role,
+  });
+  /** A membership and an invitation each hold a seat (SPEC §1). */
+  const takeSeat = async (orgId: string) => {
+    const o = await db.send(new GetCommand({ TableName: tableName, Key: keys.org(orgId) }));
+    await put({ ...o.Item!, seatsUsed: Number(o.Item!.seatsUsed) + 1 });
+  };
+
   const fixture: SignInFixture = {
     db,
     tableName,
@@ -176,34 +188,23 @@ export async function createSignInFixture(
       return connection;
     },
     async invitation(email, org, options = {}) {
+      const { role = 'member', team = null } = options;
       await put(
         invitationItem(email, {
-          orgId: org.id,
-          orgName: org.name,
-          role: options.role ?? 'member',
-          team: options.team ?? null,
+          ...seatIn(org, role),
+          team,
           invitedBy: 'owner@example.com',
           createdAt: AT,
         }),
       );
-      // An invitation holds a seat (SPEC §1).
-      const o = await db.send(new GetCommand({ TableName: tableName, Key: keys.org(org.id) }));
-      await put({ ...o.Item!, seatsUsed: Number(o.Item!.seatsUsed) + 1 });
+      await takeSeat(org.id);
     },
     async member(email, org, options = {}) {
-      await put(
-        memberItem(email, {
-          orgId: org.id,
-          orgName: org.name,
-          role: options.role ?? 'member',
-          via: options.via ?? 'admin',
-          joinedAt: AT,
-        }),
-      );
+      const { role = 'member', via = 'admin' } = options;
+      await put(memberItem(email, { ...seatIn(org, role), via, joinedAt: AT }));
       for (const t of options.teams ?? [])
         await put(teamMemberItem(email, { orgId: org.id, team: t.team, via: t.via }, AT));
-      const o = await db.send(new GetCommand({ TableName: tableName, Key: keys.org(org.id) }));
-      await put({ ...o.Item!, seatsUsed: Number(o.Item!.seatsUsed) + 1 });
+      await takeSeat(org.id);
     },
     async person(email) {
       return readPerson(
