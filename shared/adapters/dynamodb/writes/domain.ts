@@ -6,15 +6,8 @@ import type { ScopeRef } from '../../../table/schema.ts';
 import { keys } from '../../../table/schema.ts';
 import { type DomainClaimRecord, domainClaimItem, domainVerifiedItem } from '../items.ts';
 import type { TransactItem } from '../transact.ts';
-import {
-  ABSENT,
-  type Condition,
-  del,
-  put,
-  update,
-  type WriteContext,
-  type WriteOf,
-} from './context.ts';
+import type { Condition, WriteContext, WriteOf } from './context.ts';
+import { ABSENT, del, put, update } from './context.ts';
 
 /** A claim is still as read: its status, auto-provisioning and connections. */
 const claimAsRead = (c: DomainClaimRecord): Condition => ({

@@ -8,15 +8,8 @@ import { SEAT_DELTA, seatGuard } from '../../../rules/seats.ts';
 import { keys } from '../../../table/schema.ts';
 import { orgItem, orgNameGuardItem } from '../items.ts';
 import type { TransactItem } from '../transact.ts';
-import {
-  ABSENT,
-  type Condition,
-  EXISTS,
-  put,
-  update,
-  type WriteContext,
-  type WriteOf,
-} from './context.ts';
+import type { Condition, WriteContext, WriteOf } from './context.ts';
+import { ABSENT, EXISTS, put, update } from './context.ts';
 
 /**
  * The seat guard `free` (SPEC §1): a seat is taken only while `seatsUsed` is below `seatLimit`

@@ -5,16 +5,8 @@
 import { keys } from '../../../table/schema.ts';
 import { teamMemberItem } from '../items.ts';
 import type { TransactItem } from '../transact.ts';
-import {
-  ABSENT,
-  check,
-  del,
-  EXISTS,
-  put,
-  update,
-  type WriteContext,
-  type WriteOf,
-} from './context.ts';
+import type { WriteContext, WriteOf } from './context.ts';
+import { ABSENT, check, del, EXISTS, put, update } from './context.ts';
 
 /** Counts a team place in or out: the team item is created with its first member. */
 function teamCount(
