@@ -4,9 +4,10 @@
  * the API answers with. Pure apart from the store reads it is handed.
  */
 import { ConflictError, NotFoundError } from '../errors.ts';
-import type { Page } from '../model/page.ts';
+import type { Page, PageRequest } from '../model/page.ts';
 import type {
   AdminDeps,
+  AdminStore,
   Caller,
   CompanyRecord,
   ConnectionRecord,
@@ -185,10 +186,22 @@ export const eventView = (e: EventRecord): EventView => ({
 });
 
 /** A page of records as the API answers it. */
-export const pageOf = <R, V>(page: Page<R>, view: (r: R) => V): Page<V> => ({
+const pageOf = <R, V>(page: Page<R>, view: (r: R) => V): Page<V> => ({
   items: page.items.map(view),
   nextCursor: page.nextCursor,
 });
+
+/**
+ * A list operation of the API: the page the store lists under an org or a scope, as views
+ * (`view` is handed the request's context too).
+ */
+export const listOf =
+  <Under, R, V>(
+    list: (store: AdminStore, under: Under, page: PageRequest) => Promise<Page<R>>,
+    view: (record: R, ctx: Ctx) => V,
+  ) =>
+  async (ctx: Ctx, under: Under, page: PageRequest): Promise<Page<V>> =>
+    pageOf(await list(ctx.deps.store, under, page), (record) => view(record, ctx));
 
 export const domainView = (c: DomainClaimRecord): DomainView => ({
   domain: c.domain,

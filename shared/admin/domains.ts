@@ -13,9 +13,8 @@ import {
   txtValue,
 } from '../domains/rules.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
-import type { Page, PageRequest } from '../model/page.ts';
 import type { ConnectionRecord, DomainClaimRecord, ScopeContext, Write } from '../model/writes.ts';
-import { type Ctx, domainView, newEvent, newNotification, pageOf, scopeName } from './context.ts';
+import { type Ctx, domainView, listOf, newEvent, newNotification, scopeName } from './context.ts';
 import { planDomainDetach } from './domain-loss.ts';
 import type { DomainView } from './schemas.ts';
 import { ownConfig } from './sso.ts';
@@ -74,14 +73,10 @@ export async function addDomain(
   return domainView(claim);
 }
 
-export async function listDomains(
-  ctx: Ctx,
-  scope: ScopeContext,
-  page: PageRequest,
-): Promise<Page<DomainView>> {
-  const claims = await ctx.deps.store.listClaims(scope.ref, page);
-  return pageOf(claims, domainView);
-}
+export const listDomains = listOf(
+  (store, scope: ScopeContext, page) => store.listClaims(scope.ref, page),
+  domainView,
+);
 
 /** The name of the org that auto-provisioning targets, for the sign-in's copy. */
 async function targetOrgName(ctx: Ctx, scope: ScopeContext, orgId: string): Promise<string> {

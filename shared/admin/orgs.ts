@@ -4,7 +4,6 @@
  * whose conditions guard the invariants: unique org names, seats within the limit, a last owner.
  */
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
-import type { Page, PageRequest } from '../model/page.ts';
 import type { Role } from '../model/types.ts';
 import type { MemberRecord, OrgRecord, Write } from '../model/writes.ts';
 import { ownerLeaving, roleChange, takesLastOwner } from '../rules/owners.ts';
@@ -12,15 +11,15 @@ import { hasFreeSeat, limitFits } from '../rules/seats.ts';
 import {
   type Ctx,
   invitationView,
+  listOf,
   memberView,
   newEvent,
   newNotification,
   orgView,
-  pageOf,
   type RecordCtx,
   teamView,
 } from './context.ts';
-import type { InvitationView, MemberView, OrgView, TeamView } from './schemas.ts';
+import type { InvitationView, MemberView, OrgView } from './schemas.ts';
 
 const noSeat = (org: OrgRecord) =>
   `No free seat in ${org.name}: ${org.seatsUsed} of ${org.seatLimit} seats are used (members and pending invitations); raise seatLimit or remove someone first`;
@@ -376,21 +375,17 @@ export async function revokeInvitation(ctx: Ctx, org: OrgRecord, email: string):
   ]);
 }
 
-export const listMembers = async (
-  ctx: Ctx,
-  org: OrgRecord,
-  page: PageRequest,
-): Promise<Page<MemberView>> => pageOf(await ctx.deps.store.listMembers(org.id, page), memberView);
+export const listMembers = listOf(
+  (store, org: OrgRecord, page) => store.listMembers(org.id, page),
+  memberView,
+);
 
-export const listInvitations = async (
-  ctx: Ctx,
-  org: OrgRecord,
-  page: PageRequest,
-): Promise<Page<InvitationView>> =>
-  pageOf(await ctx.deps.store.listInvitations(org.id, page), invitationView);
+export const listInvitations = listOf(
+  (store, org: OrgRecord, page) => store.listInvitations(org.id, page),
+  invitationView,
+);
 
-export const listTeams = async (
-  ctx: Ctx,
-  org: OrgRecord,
-  page: PageRequest,
-): Promise<Page<TeamView>> => pageOf(await ctx.deps.store.listTeams(org.id, page), teamView);
+export const listTeams = listOf(
+  (store, org: OrgRecord, page) => store.listTeams(org.id, page),
+  teamView,
+);

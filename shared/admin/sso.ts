@@ -14,7 +14,6 @@
 
 import { normaliseDomain } from '../domains/normalise.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
-import type { Page, PageRequest } from '../model/page.ts';
 import type { ConnectionRecord, DomainClaimRecord, ScopeContext, Write } from '../model/writes.ts';
 import { log } from '../observability.ts';
 import {
@@ -27,7 +26,7 @@ import {
 } from '../sso/identity-providers.ts';
 import { hashScimToken, newScimToken, scimBaseUrl } from '../sso/scim-token.ts';
 import { SOCIAL_PROVIDERS } from '../trust/vouch.ts';
-import { type Ctx, connectionView, newEvent, pageOf, scopeName } from './context.ts';
+import { type Ctx, connectionView, listOf, newEvent, scopeName } from './context.ts';
 import type { ScimTokenView, SsoConnectionView } from './schemas.ts';
 
 /** The create fields, as validated by the route's schema. */
@@ -529,14 +528,10 @@ export async function deleteConnection(ctx: Ctx, scope: ScopeContext, id: string
   await ctx.deps.store.apply(writes);
 }
 
-export async function listConnections(
-  ctx: Ctx,
-  scope: ScopeContext,
-  page: PageRequest,
-): Promise<Page<SsoConnectionView>> {
-  const out = await ctx.deps.store.listConnections(scope.ref, page);
-  return pageOf(out, (c) => connectionView(c, ctx.deps.serviceProvider));
-}
+export const listConnections = listOf(
+  (store, scope: ScopeContext, page) => store.listConnections(scope.ref, page),
+  (c, ctx) => connectionView(c, ctx.deps.serviceProvider),
+);
 
 /**
  * `POST …/sso-connections/{id}/scim-token` (SPEC §10): generates or rotates the connection's
