@@ -52,15 +52,13 @@ import {
 } from './resource.ts';
 import {
   type AttributeDefinition,
+  coreSchema,
   ENTERPRISE_USER_ATTRIBUTE,
   ENTERPRISE_USER_SCHEMA,
   findAttribute,
-  GROUP_SCHEMA,
-  GROUP_SCHEMA_DEFINITION,
   PATCH_OP_SCHEMA,
   type ResourceKind,
-  USER_SCHEMA,
-  USER_SCHEMA_DEFINITION,
+  writableAttributes,
 } from './schema.ts';
 
 export interface PatchResult<T> {
@@ -154,19 +152,14 @@ function readOperations(body: unknown): Operation[] {
   });
 }
 
-const topAttributes = (kind: ResourceKind): readonly AttributeDefinition[] =>
-  kind === 'User'
-    ? [...USER_SCHEMA_DEFINITION.attributes, ENTERPRISE_USER_ATTRIBUTE]
-    : GROUP_SCHEMA_DEFINITION.attributes;
-
 /** Resolves a parsed path against the schema; 400 `invalidPath`/`mutability` when it cannot be written. */
 function resolveTarget(parsed: ParsedPath, kind: ResourceKind, text: string): Target {
   const { path, filter, subAttribute } = parsed;
   const steps: AttributeDefinition[] = [];
-  let scope = topAttributes(kind);
+  let scope = writableAttributes(kind);
   if (path.uri !== undefined) {
     const uri = path.uri.toLowerCase();
-    const core = (kind === 'User' ? USER_SCHEMA : GROUP_SCHEMA).toLowerCase();
+    const core = coreSchema(kind).id.toLowerCase();
     if (kind === 'User' && uri === ENTERPRISE_USER_SCHEMA.toLowerCase()) {
       steps.push(ENTERPRISE_USER_ATTRIBUTE);
       scope = ENTERPRISE_USER_ATTRIBUTE.subAttributes ?? [];

@@ -14,14 +14,13 @@
 import { invalidSyntax, invalidValue } from './errors.ts';
 import {
   type AttributeDefinition,
-  ENTERPRISE_USER_ATTRIBUTE,
+  coreSchema,
   ENTERPRISE_USER_SCHEMA,
   findAttribute,
   GROUP_SCHEMA,
-  GROUP_SCHEMA_DEFINITION,
   type ResourceKind,
   USER_SCHEMA,
-  USER_SCHEMA_DEFINITION,
+  writableAttributes,
 } from './schema.ts';
 
 /** One value of `emails`, `phoneNumbers`, `ims` or `photos`. */
@@ -262,7 +261,7 @@ function normaliseObject(
  * department`) to the plain shape and drops `id`, `meta`, `schemas`.
  */
 function unqualify(kind: ResourceKind, input: PlainObject): PlainObject {
-  const core = (kind === 'User' ? USER_SCHEMA : GROUP_SCHEMA).toLowerCase();
+  const core = coreSchema(kind).id.toLowerCase();
   const ext = ENTERPRISE_USER_SCHEMA.toLowerCase();
   // Null-prototype objects: a client's `"__proto__"` key stays a plain (ignored) key.
   const out: PlainObject = Object.create(null);
@@ -294,11 +293,7 @@ function unqualify(kind: ResourceKind, input: PlainObject): PlainObject {
 
 function normaliseResource(kind: ResourceKind, input: unknown): PlainObject {
   if (!isPlainObject(input)) throw invalidSyntax(`A ${kind} must be a JSON object`);
-  const attributes =
-    kind === 'User'
-      ? [...USER_SCHEMA_DEFINITION.attributes, ENTERPRISE_USER_ATTRIBUTE]
-      : GROUP_SCHEMA_DEFINITION.attributes;
-  const out = normaliseObject(attributes, unqualify(kind, input), '') ?? {};
+  const out = normaliseObject(writableAttributes(kind), unqualify(kind, input), '') ?? {};
   const required = kind === 'User' ? 'userName' : 'displayName';
   const value = out[required];
   if (typeof value !== 'string' || value.trim() === '') {

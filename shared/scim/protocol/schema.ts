@@ -388,6 +388,16 @@ const USER_RESOURCE_ATTRIBUTES = [
 ];
 const GROUP_RESOURCE_ATTRIBUTES = [ID_ATTRIBUTE, ...GROUP_ATTRIBUTES, META_ATTRIBUTE];
 
+/**
+ * The top-level attributes a client writes to a resource of this kind (a POST, PUT or PATCH):
+ * its core schema's and, for users, the enterprise extension as one complex attribute.
+ */
+export function writableAttributes(kind: ResourceKind): readonly AttributeDefinition[] {
+  return kind === 'User' ? USER_WRITABLE_ATTRIBUTES : GROUP_ATTRIBUTES;
+}
+
+const USER_WRITABLE_ATTRIBUTES = [...USER_ATTRIBUTES, ENTERPRISE_USER_ATTRIBUTE];
+
 /** Finds an attribute by name, case-insensitively (RFC 7643 §2.1). */
 export function findAttribute(
   attributes: readonly AttributeDefinition[],
