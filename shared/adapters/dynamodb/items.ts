@@ -424,16 +424,21 @@ export const scimUserItem = (connectionId: string, u: ScimUserRecord): Item => (
   ...u,
 });
 
-export const readScimUser = (item: Record<string, unknown>): ScimUserRecord => ({
+/** What a stored SCIM user and group both keep: the resource as written, its times, its version. */
+const readScimResource = (item: Record<string, unknown>) => ({
   id: str(item.id),
-  userName: str(item.userName),
   externalId: strOrNull(item.externalId),
-  email: str(item.email),
-  active: item.active === true,
   attributes: (item.attributes ?? {}) as Record<string, unknown>,
   created: str(item.created),
   lastModified: str(item.lastModified),
   version: Number(item.version ?? 1),
+});
+
+export const readScimUser = (item: Record<string, unknown>): ScimUserRecord => ({
+  ...readScimResource(item),
+  userName: str(item.userName),
+  email: str(item.email),
+  active: item.active === true,
 });
 
 export const scimGroupItem = (connectionId: string, g: ScimGroupRecord): Item => ({
@@ -443,14 +448,9 @@ export const scimGroupItem = (connectionId: string, g: ScimGroupRecord): Item =>
 });
 
 export const readScimGroup = (item: Record<string, unknown>): ScimGroupRecord => ({
-  id: str(item.id),
+  ...readScimResource(item),
   displayName: str(item.displayName),
-  externalId: strOrNull(item.externalId),
   members: Array.isArray(item.members) ? item.members.map(str) : [],
-  attributes: (item.attributes ?? {}) as Record<string, unknown>,
-  created: str(item.created),
-  lastModified: str(item.lastModified),
-  version: Number(item.version ?? 1),
 });
 
 export const scimNameItem = (
