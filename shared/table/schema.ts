@@ -73,6 +73,13 @@ export const scopeKey = (scope: ScopeRef): string =>
 /** The sort key of the person summary (`shared/adapters/dynamodb/person-changes.ts`). */
 export const PERSON_SUMMARY_SK = 'SUMMARY';
 
+const scimPartition = (connectionId: string): string => `SCIM#${connectionId}`;
+/** A key in a connection's SCIM partition. */
+const scimKey = (connectionId: string, sk: string): Key => ({
+  pk: scimPartition(connectionId),
+  sk,
+});
+
 /** One key builder per entity of SPEC §1. Emails and domains must already be normalised. */
 export const keys = {
   account: (email: string): Key => ({ pk: `ACCOUNT#${email}`, sk: 'ACCOUNT' }),
@@ -168,26 +175,17 @@ export const keys = {
     sk: `DELIVERY#${recipient}`,
   }),
   /** A connection's SCIM bearer token, as a hash (SPEC §10). */
-  scimToken: (connectionId: string): Key => ({ pk: `SCIM#${connectionId}`, sk: 'TOKEN' }),
-  scimUser: (connectionId: string, id: string): Key => ({
-    pk: `SCIM#${connectionId}`,
-    sk: `${prefix.scimUser}${id}`,
-  }),
+  scimToken: (connectionId: string) => scimKey(connectionId, 'TOKEN'),
+  scimUser: (connectionId: string, id: string) => scimKey(connectionId, `${prefix.scimUser}${id}`),
   /** A SCIM userName's owner in a connection (`userNameKey`: lower case, trimmed). */
-  scimUserName: (connectionId: string, userNameKey: string): Key => ({
-    pk: `SCIM#${connectionId}`,
-    sk: `USERNAME#${userNameKey}`,
-  }),
-  scimGroup: (connectionId: string, id: string): Key => ({
-    pk: `SCIM#${connectionId}`,
-    sk: `${prefix.scimGroup}${id}`,
-  }),
-  scimGroupName: (connectionId: string, displayNameKey: string): Key => ({
-    pk: `SCIM#${connectionId}`,
-    sk: `GROUPNAME#${displayNameKey}`,
-  }),
+  scimUserName: (connectionId: string, userNameKey: string) =>
+    scimKey(connectionId, `USERNAME#${userNameKey}`),
+  scimGroup: (connectionId: string, id: string) =>
+    scimKey(connectionId, `${prefix.scimGroup}${id}`),
+  scimGroupName: (connectionId: string, displayNameKey: string) =>
+    scimKey(connectionId, `GROUPNAME#${displayNameKey}`),
   /** The partition of a connection's SCIM resources. */
-  scim: (connectionId: string): string => `SCIM#${connectionId}`,
+  scim: scimPartition,
   /** A person SCIM deactivated or deleted in a connection: denied at its SSO sign-in (mirrored). */
   scimDeactivated: (email: string, connectionId: string): Key => ({
     pk: `ACCOUNT#${email}`,
