@@ -229,21 +229,22 @@ class Parser {
 
   /** filter := and ("or" and)* */
   filter(context: readonly AttributeDefinition[], inValuePath: boolean): Filter {
-    const filters = [this.and(context, inValuePath)];
-    while (this.isWord('or')) {
-      this.next();
-      filters.push(this.and(context, inValuePath));
-    }
-    return filters.length === 1 ? (filters[0] as Filter) : { op: 'or', filters };
+    return this.joined('or', () => this.and(context, inValuePath));
   }
 
+  /** and := unary ("and" unary)* */
   private and(context: readonly AttributeDefinition[], inValuePath: boolean): Filter {
-    const filters = [this.unary(context, inValuePath)];
-    while (this.isWord('and')) {
+    return this.joined('and', () => this.unary(context, inValuePath));
+  }
+
+  /** operand (op operand)*: the one operand alone, or all of them joined by `op`. */
+  private joined(op: 'and' | 'or', operand: () => Filter): Filter {
+    const filters = [operand()];
+    while (this.isWord(op)) {
       this.next();
-      filters.push(this.unary(context, inValuePath));
+      filters.push(operand());
     }
-    return filters.length === 1 ? (filters[0] as Filter) : { op: 'and', filters };
+    return filters.length === 1 ? (filters[0] as Filter) : { op, filters };
   }
 
   private unary(context: readonly AttributeDefinition[], inValuePath: boolean): Filter {
