@@ -62,31 +62,23 @@ async function processRecord(record: DynamoDBRecord, context: Context): Promise<
   const item = unmarshall(image as Record<string, AttributeValue>);
   if (item.sk !== OUTBOX_SK) return;
   const id = String(item.id);
-  if (item.task) {
+  /** Runs the record's work; a failure is logged as `failed`, then thrown on (Lambda retries). */
+  const logFailure = async <T>(failed: string, work: () => Promise<T>): Promise<T> => {
     try {
-      await perform(item.task as OutboxTask, id, context);
+      return await work();
     } catch (error) {
-      log.error('outbox task failed', {
-        requestId: context.awsRequestId,
-        outboxId: id,
-        error: String(error),
-      });
+      log.error(failed, { requestId: context.awsRequestId, outboxId: id, error: String(error) });
       throw error;
     }
+  };
+  if (item.task) {
+    await logFailure('outbox task failed', () => perform(item.task as OutboxTask, id, context));
     return;
   }
   const notification = item.notification as Notification;
-  let report: Awaited<ReturnType<typeof deliver>>;
-  try {
-    report = await deliver({ id, notification }, store, mailer);
-  } catch (error) {
-    log.error('notification failed', {
-      requestId: context.awsRequestId,
-      outboxId: id,
-      error: String(error),
-    });
-    throw error;
-  }
+  const report = await logFailure('notification failed', () =>
+    deliver({ id, notification }, store, mailer),
+  );
   log.info('notification delivered', {
     requestId: context.awsRequestId,
     outboxId: id,
