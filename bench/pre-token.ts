@@ -5,6 +5,7 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createSignInFixture, lambdaContext } from '../local/sign-in-fixtures.ts';
+import { preTokenEvent } from '../local/tokens.ts';
 import { createDynamoClient } from '../shared/adapters/dynamodb/client.ts';
 import { ENV } from '../shared/config.ts';
 import { keys } from '../shared/table/schema.ts';
@@ -32,21 +33,12 @@ export async function measurePreToken(
     const handler = (await import('../functions/pre-token/handler.ts'))
       .handler as unknown as Trigger;
     const floorDb = createDynamoClient({ region: 'us-east-1', dynamodbEndpoint: endpoint });
-    const event = () => ({
-      version: '2',
-      triggerSource: 'TokenGeneration_RefreshTokens',
-      region: 'us-east-1',
-      userPoolId: 'us-east-1_bench',
-      userName: email,
-      callerContext: { awsSdkVersion: 'bench', clientId: 'bench' },
-      // A password user with a verified email: the trust rule asks for no connection (one GetItem).
-      request: {
-        userAttributes: { email, email_verified: 'true' },
-        groupConfiguration: {},
-        scopes: ['openid'],
-      },
-      response: { claimsAndScopeOverrideDetails: null },
-    });
+    // A password user with a verified email: the trust rule asks for no connection (one GetItem).
+    const event = () =>
+      preTokenEvent(
+        { email, email_verified: 'true' },
+        { triggerSource: 'TokenGeneration_RefreshTokens' },
+      );
     // The claim must be there, or the bench measures the fail-open path.
     const first = (await handler(event(), lambdaContext('provisio-pre-token'))) as {
       response: {

@@ -100,26 +100,24 @@ export async function localSignIn(
     throw new Error(`sign-in failed: ${answer.__type ?? response.status} ${answer.message ?? ''}`);
   }
   const id = decode(result.IdToken).payload;
-  const out = (await invoke(config, functionSpecs.preToken.localName, {
-    version: '2',
-    triggerSource: 'TokenGeneration_Authentication',
-    region: 'local',
-    userPoolId: config.cognito.userPoolId,
-    userName: String(id['cognito:username'] ?? email),
-    callerContext: { awsSdkVersion: 'provisio-local', clientId: config.cognito.clientId },
-    request: {
+  const out = (await invoke(
+    config,
+    functionSpecs.preToken.localName,
+    preTokenEvent(
       // The user's attributes as Cognito hands them to the trigger (strings), from the ID token.
-      userAttributes: {
+      {
         sub: String(id.sub ?? ''),
         email: String(id.email ?? email),
         ...(id.email_verified !== undefined ? { email_verified: String(id.email_verified) } : {}),
         ...(id.identities !== undefined ? { identities: JSON.stringify(id.identities) } : {}),
       },
-      groupConfiguration: { groupsToOverride: [], iamRolesToOverride: [] },
-      scopes: ['openid', 'email'],
-    },
-    response: { claimsAndScopeOverrideDetails: null },
-  })) as ClaimsOverride;
+      {
+        userName: String(id['cognito:username'] ?? email),
+        userPoolId: config.cognito.userPoolId,
+        clientId: config.cognito.clientId,
+      },
+    ),
+  )) as ClaimsOverride;
   const details = out.response?.claimsAndScopeOverrideDetails;
   return {
     idToken: withClaims(result.IdToken, details?.idTokenGeneration?.claimsToAddOrOverride ?? {}),
@@ -128,6 +126,36 @@ export async function localSignIn(
       details?.accessTokenGeneration?.claimsToAddOrOverride ?? {},
     ),
     refreshToken: result.RefreshToken,
+  };
+}
+
+/**
+ * A Pre Token Generation event, version 2, as Cognito sends it to the trigger: the local stack's
+ * sign-in, the tests and the benchmark build theirs here.
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-token-generation.html
+ */
+export function preTokenEvent(
+  userAttributes: Record<string, string>,
+  options: {
+    triggerSource?: string;
+    userName?: string;
+    userPoolId?: string;
+    clientId?: string;
+  } = {},
+) {
+  return {
+    version: '2',
+    triggerSource: options.triggerSource ?? 'TokenGeneration_Authentication',
+    region: 'us-east-1',
+    userPoolId: options.userPoolId ?? 'us-east-1_local',
+    userName: options.userName ?? userAttributes.email ?? '',
+    callerContext: { awsSdkVersion: 'provisio-local', clientId: options.clientId ?? 'client' },
+    request: {
+      userAttributes,
+      groupConfiguration: { groupsToOverride: [], iamRolesToOverride: [] },
+      scopes: ['openid', 'email'],
+    },
+    response: { claimsAndScopeOverrideDetails: null },
   };
 }
 

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { createServer, type Server } from 'node:net';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { functionSpecs } from '../../functions/registry.ts';
-import { localSignIn, tokenClaims } from '../../local/tokens.ts';
+import { localSignIn, preTokenEvent, tokenClaims } from '../../local/tokens.ts';
 import { ENV } from '../../shared/config.ts';
 import { uniqueSlug } from '../support/admin-harness.ts';
 import { adminSuite } from '../support/admin-suite.ts';
@@ -21,20 +21,8 @@ const lambda = lambdaClient();
 afterAll(() => lambda.destroy());
 
 /** A V2 event as Cognito sends it on a password user's sign-in (a verified email). */
-const event = (email: string, attributes: Record<string, string> = { email_verified: 'true' }) => ({
-  version: '2',
-  triggerSource: 'TokenGeneration_Authentication',
-  region: 'us-east-1',
-  userPoolId: 'us-east-1_local',
-  userName: email,
-  callerContext: { awsSdkVersion: 'aws-sdk-unknown', clientId: 'client' },
-  request: {
-    userAttributes: { email, ...attributes },
-    groupConfiguration: {},
-    scopes: ['openid'],
-  },
-  response: { claimsAndScopeOverrideDetails: null },
-});
+const event = (email: string, attributes: Record<string, string> = { email_verified: 'true' }) =>
+  preTokenEvent({ email, ...attributes });
 
 type Claims = { orgs: { id: string; name: string; role: string; teams: string[] }[] } & Record<
   string,

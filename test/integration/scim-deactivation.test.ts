@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module';
 import { afterAll, describe, expect, it } from 'vitest';
 import { functionSpecs } from '../../functions/registry.ts';
+import { preTokenEvent } from '../../local/tokens.ts';
 import { uniqueSlug } from '../support/admin-harness.ts';
 import { adminSuite, uniqueDomain } from '../support/admin-suite.ts';
 import { lambdaClient } from '../support/local-stack.ts';
@@ -47,22 +48,7 @@ async function orgsClaim(email: string): Promise<{ id: string; role: string }[]>
   const out = await lambda.send(
     new lambdaSdk.InvokeCommand({
       FunctionName: functionSpecs.preToken.localName,
-      Payload: Buffer.from(
-        JSON.stringify({
-          version: '2',
-          triggerSource: 'TokenGeneration_Authentication',
-          region: 'us-east-1',
-          userPoolId: 'us-east-1_local',
-          userName: email,
-          callerContext: { awsSdkVersion: 'aws-sdk-unknown', clientId: 'client' },
-          request: {
-            userAttributes: { email, email_verified: 'true' },
-            groupConfiguration: {},
-            scopes: ['openid'],
-          },
-          response: { claimsAndScopeOverrideDetails: null },
-        }),
-      ),
+      Payload: Buffer.from(JSON.stringify(preTokenEvent({ email, email_verified: 'true' }))),
     }),
   );
   expect(out.FunctionError).toBeUndefined();

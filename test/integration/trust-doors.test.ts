@@ -12,7 +12,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionSpecs } from '../../functions/registry.ts';
-import { signHookBody } from '../../shared/sign-in/hook-signature.ts';
+import { preTokenEvent } from '../../local/tokens.ts';
 import { keys, primaryKey } from '../../shared/table/schema.ts';
 import { uniqueSlug } from '../support/admin-harness.ts';
 import { adminSuite, type Created, uniqueDomain } from '../support/admin-suite.ts';
@@ -24,7 +24,7 @@ import {
   type Tenants,
   trustTable,
 } from '../support/attackers.ts';
-import { api, lambdaClient, localStack } from '../support/local-stack.ts';
+import { api, hookSignIn, lambdaClient, localStack } from '../support/local-stack.ts';
 import { oktaUser, SCIM_USER, scimClient } from '../support/scim.ts';
 
 const require = createRequire(import.meta.url);
@@ -65,16 +65,10 @@ function signInTrigger(attributes: Attributes) {
 
 /** The pre-token trigger (event version 2): the `orgs` claim it adds, if any. */
 async function orgsClaim(attributes: Attributes) {
-  const { error, payload } = await invoke(functionSpecs.preToken.localName, {
-    version: '2',
-    triggerSource: 'TokenGeneration_Authentication',
-    region: 'us-east-1',
-    userPoolId: 'us-east-1_local',
-    userName: randomUUID(),
-    callerContext: { awsSdkVersion: 'aws-sdk-unknown', clientId: 'client' },
-    request: { userAttributes: attributes, groupConfiguration: {}, scopes: ['openid'] },
-    response: { claimsAndScopeOverrideDetails: null },
-  });
+  const { error, payload } = await invoke(
+    functionSpecs.preToken.localName,
+    preTokenEvent({ ...attributes }, { userName: randomUUID() }),
+  );
   expect(error).toBeUndefined();
   const details = payload.response.claimsAndScopeOverrideDetails;
   return details?.idTokenGeneration?.claimsToAddOrOverride?.orgs as
@@ -82,17 +76,8 @@ async function orgsClaim(attributes: Attributes) {
     | undefined;
 }
 
-/** The HTTP sign-in hook, signed with the deployment's secret (the operator's code sends it). */
-async function hook(body: Record<string, unknown>) {
-  const raw = JSON.stringify({ ...body, name: TAKEOVER_NAME });
-  const t = Math.floor(Date.now() / 1000);
-  const res = await api('/v1/hooks/sign-in', {
-    method: 'POST',
-    body: raw,
-    headers: { 'provisio-signature': signHookBody(localStack().hookSecret, raw, t) },
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
+/** The HTTP sign-in hook (the operator's code signs it), with the attacker's name in the body. */
+const hook = (body: Record<string, unknown>) => hookSignIn({ ...body, name: TAKEOVER_NAME });
 
 /** An ID token as the local pool issues them, carrying exactly the attributes given. */
 async function idToken(attributes: Attributes): Promise<string> {

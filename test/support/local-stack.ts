@@ -8,6 +8,7 @@ import { inject } from 'vitest';
 import type { InvocationRecord } from '../../local/lambda-runtime.ts';
 import { localClientConfig } from '../../local/sdk.ts';
 import type { LocalStackConfig } from '../../local/stack.ts';
+import { signHookBody } from '../../shared/sign-in/hook-signature.ts';
 import { remoteDns } from './dns-server.ts';
 
 declare module 'vitest' {
@@ -209,6 +210,18 @@ export function api(path: string, init: RequestInit & { token?: string } = {}): 
       ...(headers as Record<string, string> | undefined),
     },
   });
+}
+
+/** `POST /v1/hooks/sign-in` with `body`, signed with the stack's hook secret as of now (SPEC §5). */
+export async function hookSignIn(body: Record<string, unknown>) {
+  const raw = JSON.stringify(body);
+  const t = Math.floor(Date.now() / 1000);
+  const res = await api('/v1/hooks/sign-in', {
+    method: 'POST',
+    body: raw,
+    headers: { 'provisio-signature': signHookBody(localStack().hookSecret, raw, t) },
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
 /** The DNS server the local stack's handlers resolve through: publish and withdraw TXT records. */

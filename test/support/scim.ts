@@ -4,9 +4,8 @@
  * client that talks to the stack's `/scim/v2/{connectionId}` over HTTP as an IdP would.
  */
 import { expect } from 'vitest';
-import { signHookBody } from '../../shared/sign-in/hook-signature.ts';
 import type { AdminSuite, Created } from './admin-suite.ts';
-import { api, localStack } from './local-stack.ts';
+import { hookSignIn, localStack } from './local-stack.ts';
 
 export const SCIM_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const SCIM_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
@@ -138,13 +137,5 @@ export function oktaUser(email: string, extra: Record<string, unknown> = {}) {
 }
 
 /** Signs in through the HTTP hook as the connection's IdP would (SPEC §5). */
-export async function ssoSignIn(providerName: string, email: string) {
-  const raw = JSON.stringify({ email, emailVerified: true, connection: providerName });
-  const t = Math.floor(Date.now() / 1000);
-  const res = await api('/v1/hooks/sign-in', {
-    method: 'POST',
-    body: raw,
-    headers: { 'provisio-signature': signHookBody(localStack().hookSecret, raw, t) },
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
+export const ssoSignIn = (providerName: string, email: string) =>
+  hookSignIn({ email, emailVerified: true, connection: providerName });

@@ -1,35 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { UnavailableError } from '../../../shared/errors.ts';
-import type { SignIn, SignInState } from '../../../shared/model/types.ts';
 import {
   MAX_ATTEMPTS,
   PlanConflictError,
   processSignIn,
   type SignInStore,
 } from '../../../shared/sign-in/process.ts';
+import { adaSignIn, stateOf } from '../../support/sign-in-state.ts';
 
-const signIn: SignIn = {
-  email: 'ada@acme.com',
-  domain: 'acme.com',
-  emailVerified: true,
-  name: 'Ada',
-  connection: undefined,
-  groups: [],
-};
-
-const emptyState: SignInState = {
-  person: {
-    account: undefined,
-    memberships: [],
-    teamMemberships: [],
-    invitations: [],
-    notices: [],
-  },
-  domain: undefined,
-  connection: undefined,
-  orgs: {},
-  orgIdsByName: {},
-};
+const signIn = adaSignIn;
+const emptyState = stateOf();
 
 /** A request that takes `ms` of (fake) time, or fails at once when the signal aborts. */
 function request<T>(ms: number, signal: AbortSignal | undefined, outcome: () => T): Promise<T> {

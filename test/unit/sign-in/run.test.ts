@@ -4,32 +4,14 @@
  * docs/performance.md); one that changes something, or denies, writes both.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SignIn, SignInState } from '../../../shared/model/types.ts';
+import type { SignInState } from '../../../shared/model/types.ts';
 import type { SignInStore } from '../../../shared/sign-in/process.ts';
 import { runSignIn } from '../../../shared/sign-in/run.ts';
+import { adaSignIn, stateOf } from '../../support/sign-in-state.ts';
 
-const signIn: SignIn = {
-  email: 'ada@acme.com',
-  domain: 'acme.com',
-  emailVerified: true,
-  name: 'Ada',
-  connection: undefined,
-  groups: [],
-};
-
-const stateWith = (account: boolean): SignInState => ({
-  person: {
-    account: account ? { email: 'ada@acme.com', username: 'ada1234', name: 'Ada' } : undefined,
-    memberships: [],
-    teamMemberships: [],
-    invitations: [],
-    notices: [],
-  },
-  domain: undefined,
-  connection: undefined,
-  orgs: {},
-  orgIdsByName: {},
-});
+const signIn = adaSignIn;
+const stateWith = (account: boolean): SignInState =>
+  stateOf(account ? { email: 'ada@acme.com', username: 'ada1234', name: 'Ada' } : undefined);
 
 const store = (state: SignInState): SignInStore => ({
   load: async () => state,
