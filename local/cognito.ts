@@ -24,9 +24,9 @@ import {
   answersHttp,
   type ManagedChild,
   manageChild,
-  type Reaper,
+  type ServiceOptions,
   spawnChild,
-  waitUntil,
+  untilReady,
 } from './processes.ts';
 import { cognitoSdk, localClientConfig } from './sdk.ts';
 
@@ -67,14 +67,9 @@ export function cognitoLocalConfig(options: {
 }
 
 /** Writes cognito-local's config and starts it; resolves once it answers `/health`. */
-export async function startCognito(options: {
-  port: number;
-  dataDir: string;
-  lambdaEndpoint: string;
-  triggerFunction: string;
-  reaper: Reaper;
-  echo?: ((line: string) => void) | undefined;
-}): Promise<CognitoService> {
+export async function startCognito(
+  options: ServiceOptions & { lambdaEndpoint: string; triggerFunction: string },
+): Promise<CognitoService> {
   const cwd = join(options.dataDir, 'cognito');
   const logDir = join(options.dataDir, 'logs');
   await Promise.all([
@@ -103,15 +98,7 @@ export async function startCognito(options: {
     { logFile: join(logDir, 'cognito.log'), reaper: options.reaper, echo: options.echo },
   );
   const endpoint = `http://localhost:${options.port}`;
-  try {
-    await waitUntil('cognito-local', () => answersHttp(`${endpoint}/health`), {
-      timeoutMs: 30_000,
-      failed: child.exited.then((how) => `${how}\n${child.tail()}`),
-    });
-  } catch (error) {
-    await child.stop();
-    throw error;
-  }
+  await untilReady(child, 'cognito-local', () => answersHttp(`${endpoint}/health`), 30_000);
   return { ...child, endpoint };
 }
 

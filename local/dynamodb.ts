@@ -10,8 +10,8 @@ import {
   answersHttp,
   type ManagedChild,
   manageChild,
-  type Reaper,
-  waitUntil,
+  type ServiceOptions,
+  untilReady,
 } from './processes.ts';
 import { dynamoDbSdk, localClientConfig } from './sdk.ts';
 
@@ -29,12 +29,7 @@ export interface DynamoDbService extends ManagedChild {
  * answers HTTP. `-sharedDb` makes every access key and region see the same tables, so the
  * handlers, the tests and the AWS CLI all share one table.
  */
-export async function startDynamoDb(options: {
-  port: number;
-  dataDir: string;
-  reaper: Reaper;
-  echo?: ((line: string) => void) | undefined;
-}): Promise<DynamoDbService> {
+export async function startDynamoDb(options: ServiceOptions): Promise<DynamoDbService> {
   const dbPath = join(options.dataDir, 'dynamodb');
   const logDir = join(options.dataDir, 'logs');
   await Promise.all([mkdir(dbPath, { recursive: true }), mkdir(logDir, { recursive: true })]);
@@ -53,16 +48,13 @@ export async function startDynamoDb(options: {
     { logFile: join(logDir, 'dynamodb.log'), reaper: options.reaper, echo: options.echo },
   );
   const endpoint = `http://localhost:${options.port}`;
-  try {
-    // Any HTTP answer (DynamoDB answers 400 to a request without a target) means it is up.
-    await waitUntil('DynamoDB Local', () => answersHttp(endpoint, { method: 'POST' }), {
-      timeoutMs: 60_000,
-      failed: child.exited.then((how) => `${how}\n${child.tail()}`),
-    });
-  } catch (error) {
-    await child.stop();
-    throw error;
-  }
+  // Any HTTP answer (DynamoDB answers 400 to a request without a target) means it is up.
+  await untilReady(
+    child,
+    'DynamoDB Local',
+    () => answersHttp(endpoint, { method: 'POST' }),
+    60_000,
+  );
   return { ...child, endpoint };
 }
 

@@ -69,6 +69,15 @@ export function startReaper(): Reaper {
   };
 }
 
+/** How the stack starts one of its services. */
+export interface ServiceOptions {
+  port: number;
+  /** The stack's data folder: the service's files and the `logs` folder are below it. */
+  dataDir: string;
+  reaper: Reaper;
+  echo?: ((line: string) => void) | undefined;
+}
+
 /** A child process of the stack, with its exit as a promise. */
 export interface ManagedChild {
   readonly name: string;
@@ -164,6 +173,27 @@ export async function waitUntil(
     if (await probe().catch(() => false)) return;
     if (Date.now() > deadline) throw new Error(`${what}: no answer after ${options.timeoutMs} ms`);
     await sleep(options.intervalMs ?? 100);
+  }
+}
+
+/**
+ * Waits until a started child answers `probe` (`waitUntil`, failing early when it exits, with
+ * its last lines); stops it when it does not.
+ */
+export async function untilReady(
+  child: ManagedChild,
+  what: string,
+  probe: () => Promise<boolean>,
+  timeoutMs: number,
+): Promise<void> {
+  try {
+    await waitUntil(what, probe, {
+      timeoutMs,
+      failed: child.exited.then((how) => `${how}\n${child.tail()}`),
+    });
+  } catch (error) {
+    await child.stop();
+    throw error;
   }
 }
 
