@@ -115,6 +115,29 @@ export interface VerifiedDomain {
   autoProvisioning: { orgId: string; orgName: string } | null;
   /** SSO connections serving this domain; any makes JIT take precedence. */
   ssoConnectionIds: string[];
+  /**
+   * SPEC §12: the enforcement of the connection serving this domain, mirrored here whenever the
+   * connection changes so that a sign-in's enforcement check reads this one item; absent when
+   * the connection enforces nothing (`off`) or no connection serves the domain.
+   */
+  enforcement?: DomainEnforcement | null | undefined;
+}
+
+/** SSO enforcement of a connection (SPEC §12): `off` (default), `report` or `on`. */
+export type EnforcementMode = 'off' | 'report' | 'on';
+
+/** What a verified domain's item says of the enforcing connection (SPEC §12). */
+export interface DomainEnforcement {
+  connectionId: string;
+  connectionName: string;
+  /** The connection's provider: a sign-in through it is the SSO sign-in enforcement asks for. */
+  providerName: string;
+  mode: 'report' | 'on';
+  /** Owners who may still sign in with a password (at most 3). */
+  breakGlass: string[];
+  /** Where enforcement events are recorded (the connection's default org) and whose owners are told. */
+  defaultOrg: { id: string; name: string };
+  companyId: string | null;
 }
 
 /** The sign-in's view of an SSO connection (SPEC §1). */
@@ -128,6 +151,10 @@ export interface Connection {
   scim: boolean;
   defaultOrg: { id: string; name: string };
   defaultTeam: string | null;
+  /** SPEC §12 (absent: `off`). */
+  enforcement?: EnforcementMode | undefined;
+  /** SPEC §12: owners who may still sign in with a password while enforcement is `on`. */
+  breakGlass?: string[] | undefined;
 }
 
 /** What is known of an org the decision may touch. */

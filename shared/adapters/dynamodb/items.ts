@@ -8,6 +8,7 @@ import type { ScimGroupRecord, ScimTokenRecord, ScimUserRecord } from '../../mod
 import type {
   Account,
   Connection,
+  DomainEnforcement,
   Invitation,
   Membership,
   Notice,
@@ -132,6 +133,7 @@ export const domainVerifiedItem = (d: VerifiedDomain & { verifiedAt: string }): 
   scope: d.scope,
   autoProvisioning: d.autoProvisioning,
   ssoConnectionIds: d.ssoConnectionIds,
+  ...(d.enforcement ? { enforcement: d.enforcement } : {}),
   verifiedAt: d.verifiedAt,
 });
 
@@ -143,6 +145,24 @@ export function readVerifiedDomain(item: Record<string, unknown>): VerifiedDomai
     autoProvisioning:
       ap && typeof ap.orgId === 'string' ? { orgId: ap.orgId, orgName: str(ap.orgName) } : null,
     ssoConnectionIds: Array.isArray(item.ssoConnectionIds) ? item.ssoConnectionIds.map(str) : [],
+    enforcement: readDomainEnforcement(item.enforcement),
+  };
+}
+
+/** A verified domain's mirror of its connection's enforcement (SPEC §12), if it enforces. */
+function readDomainEnforcement(raw: unknown): DomainEnforcement | null {
+  if (!raw || typeof raw !== 'object') return null;
+  const e = raw as Record<string, unknown>;
+  if (e.mode !== 'report' && e.mode !== 'on') return null;
+  const d = (e.defaultOrg ?? {}) as { id?: unknown; name?: unknown };
+  return {
+    connectionId: str(e.connectionId),
+    connectionName: str(e.connectionName),
+    providerName: str(e.providerName),
+    mode: e.mode,
+    breakGlass: Array.isArray(e.breakGlass) ? e.breakGlass.map(str) : [],
+    defaultOrg: { id: str(d.id), name: str(d.name) },
+    companyId: strOrNull(e.companyId),
   };
 }
 
@@ -166,6 +186,13 @@ export function readConnection(item: Record<string, unknown>): Connection {
     scim: item.scim === true,
     defaultOrg: { id: str(d?.id), name: str(d?.name) },
     defaultTeam: strOrNull(item.defaultTeam),
+    // SPEC §12: present only when the connection enforces or names break-glass owners.
+    ...(item.enforcement === 'report' || item.enforcement === 'on'
+      ? { enforcement: item.enforcement }
+      : {}),
+    ...(Array.isArray(item.breakGlass) && item.breakGlass.length
+      ? { breakGlass: item.breakGlass.map(str) }
+      : {}),
   };
 }
 
