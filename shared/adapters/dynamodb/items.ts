@@ -145,24 +145,26 @@ export function readVerifiedDomain(item: Record<string, unknown>): VerifiedDomai
     autoProvisioning:
       ap && typeof ap.orgId === 'string' ? { orgId: ap.orgId, orgName: str(ap.orgName) } : null,
     ssoConnectionIds: Array.isArray(item.ssoConnectionIds) ? item.ssoConnectionIds.map(str) : [],
-    enforcement: readDomainEnforcement(item.enforcement),
+    ...enforcementOf(item.enforcement),
   };
 }
 
-/** A verified domain's mirror of its connection's enforcement (SPEC §12), if it enforces. */
-function readDomainEnforcement(raw: unknown): DomainEnforcement | null {
-  if (!raw || typeof raw !== 'object') return null;
+/** A verified domain's mirror of its connection's enforcement (SPEC §12), when it enforces. */
+function enforcementOf(raw: unknown): { enforcement?: DomainEnforcement } {
+  if (!raw || typeof raw !== 'object') return {};
   const e = raw as Record<string, unknown>;
-  if (e.mode !== 'report' && e.mode !== 'on') return null;
+  if (e.mode !== 'report' && e.mode !== 'on') return {};
   const d = (e.defaultOrg ?? {}) as { id?: unknown; name?: unknown };
   return {
-    connectionId: str(e.connectionId),
-    connectionName: str(e.connectionName),
-    providerName: str(e.providerName),
-    mode: e.mode,
-    breakGlass: Array.isArray(e.breakGlass) ? e.breakGlass.map(str) : [],
-    defaultOrg: { id: str(d.id), name: str(d.name) },
-    companyId: strOrNull(e.companyId),
+    enforcement: {
+      connectionId: str(e.connectionId),
+      connectionName: str(e.connectionName),
+      providerName: str(e.providerName),
+      mode: e.mode,
+      breakGlass: Array.isArray(e.breakGlass) ? e.breakGlass.map(str) : [],
+      defaultOrg: { id: str(d.id), name: str(d.name) },
+      companyId: strOrNull(e.companyId),
+    },
   };
 }
 
