@@ -34,6 +34,8 @@
  * | SCIM: users / groups, in id order         | table | pk=SCIM#<connectionId>, sk begins_with USER#/GROUP# | Query               |
  * | SCIM: userName / displayName uniqueness   | table | pk=SCIM#<connectionId>, sk=USERNAME#/GROUPNAME#<k>  | conditional Put     |
  * | SCIM: a person deactivated by SCIM        | table | pk=ACCOUNT#<email>, sk=SCIMOFF#<connectionId>       | in the summary      |
+ * | SSO enforcement: a person's last sign-in  | table | pk=SSO#<connectionId>, sk=NONSSO#<email>            | conditional Put;    |
+ * |   on the connection's domains without it  |       |   (`on`: the date; TTL 31 days)                     | Query (the count)   |
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
@@ -149,6 +151,14 @@ export const keys = {
     sk: `SSO#${connectionId}`,
   }),
   /** Copy of a connection under its provider name, read by the sign-in path; also keeps provider names unique. */
+  /**
+   * SPEC §12: the last day `email` signed in on the connection's domains without it (a password,
+   * social or other provider's sign-in), for the no-lockout count; written at most once a day.
+   */
+  nonSsoSignIn: (connectionId: string, email: string): Key => ({
+    pk: `SSO#${connectionId}`,
+    sk: `${prefix.nonSsoSignIn}${email}`,
+  }),
   ssoProvider: (providerName: string): Key => ({
     pk: `PROVIDER#${providerName}`,
     sk: 'PROVIDER',
@@ -215,6 +225,7 @@ export const prefix = {
   scimUser: 'USER#',
   scimGroup: 'GROUP#',
   scimDeactivated: 'SCIMOFF#',
+  nonSsoSignIn: 'NONSSO#',
 } as const;
 
 /** The sort key value of outbox items; the notifier's stream filter matches on it. */
