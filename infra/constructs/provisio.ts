@@ -164,6 +164,18 @@ interface FunctionWiring {
   readonly errorsAlarmThreshold?: number;
 }
 
+/** What a sign-in reads: the table and the groups attribute. */
+const signInEnvironment = (ctx: WiringContext) => ({
+  ...envFor.table(ctx.tableName),
+  ...envFor.groupsAttribute(ctx.groupsAttribute),
+});
+
+/** What a TXT lookup needs besides the table: the DNS servers, when any are given. */
+const lookupEnvironment = (ctx: WiringContext) => ({
+  ...envFor.table(ctx.tableName),
+  ...(ctx.dnsServers.length > 0 ? envFor.dnsServers(ctx.dnsServers) : {}),
+});
+
 /**
  * One entry per function of the registry: adding a function to `functionSpecs` does not
  * compile until it is wired here.
@@ -171,10 +183,7 @@ interface FunctionWiring {
 const functionWiring = {
   signIn: {
     tableAccess: tableAccess.readWrite,
-    environment: (ctx) => ({
-      ...envFor.table(ctx.tableName),
-      ...envFor.groupsAttribute(ctx.groupsAttribute),
-    }),
+    environment: signInEnvironment,
     memorySize: 512,
     // Cognito waits 5 seconds for a trigger and then fails the sign-in:
     // https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-working-with-lambda-triggers.html
@@ -186,8 +195,7 @@ const functionWiring = {
   signInHook: {
     tableAccess: tableAccess.readWrite,
     environment: (ctx) => ({
-      ...envFor.table(ctx.tableName),
-      ...envFor.groupsAttribute(ctx.groupsAttribute),
+      ...signInEnvironment(ctx),
       ...envFor.hookSecretArn(ctx.hookSecretArn),
     }),
     memorySize: 512,
@@ -202,10 +210,7 @@ const functionWiring = {
   },
   admin: {
     tableAccess: tableAccess.readWriteBatch,
-    environment: (ctx) => ({
-      ...envFor.table(ctx.tableName),
-      ...(ctx.dnsServers.length > 0 ? envFor.dnsServers(ctx.dnsServers) : {}),
-    }),
+    environment: lookupEnvironment,
   },
   preToken: {
     tableAccess: tableAccess.getItem,
@@ -223,10 +228,7 @@ const functionWiring = {
   },
   domainChecker: {
     tableAccess: tableAccess.readWrite,
-    environment: (ctx) => ({
-      ...envFor.table(ctx.tableName),
-      ...(ctx.dnsServers.length > 0 ? envFor.dnsServers(ctx.dnsServers) : {}),
-    }),
+    environment: lookupEnvironment,
     // A run checks every due claim a few at a time and stops taking new ones 15 s before this;
     // what is left stays due for the next hourly run.
     timeout: Duration.minutes(5),
