@@ -65,13 +65,20 @@ export class ConflictError extends AppError {
   }
 }
 
+/** The problem `type` of each refusal of a sign-in. */
+const DENIAL_CODES = {
+  'Access denied': 'access-denied',
+  'No seats available': 'no-seats',
+  'SSO required': 'sso-required',
+} as const;
+
 /** A sign-in that policy refuses (SPEC §3.4): 403 on the HTTP hook, a thrown error in Cognito. */
 export class SignInDeniedError extends AppError {
   constructor(
-    readonly title: 'Access denied' | 'No seats available',
+    readonly title: 'Access denied' | 'No seats available' | 'SSO required',
     message: string,
   ) {
-    super(title === 'Access denied' ? 'access-denied' : 'no-seats', 403, message);
+    super(DENIAL_CODES[title], 403, message);
   }
 }
 

@@ -24,6 +24,7 @@ export const EVENT_TYPES = [
   'sso_connection_created',
   'sso_connection_updated',
   'sso_connection_deleted',
+  'sso_enforcement_bypassed',
   'seats_changed',
 ] as const;
 

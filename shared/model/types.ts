@@ -202,6 +202,8 @@ export type NotificationType =
   | 'member_suspended'
   /** A suspended membership was restored (SPEC §10). */
   | 'member_restored'
+  /** A break-glass owner signed in without SSO on an enforced domain (SPEC §12). */
+  | 'sso_enforcement_bypassed'
   | 'invitation';
 
 /** An outbox item: the notifier mails it after the transaction commits. */
@@ -224,9 +226,12 @@ export interface PlannedJoin {
   takesSeat: boolean;
 }
 
+/** How a refused sign-in is titled: the hook's problem title, the start of the trigger's error. */
+export type DenialTitle = 'Access denied' | 'No seats available' | 'SSO required';
+
 export type Decision =
   | { decision: 'allow' }
-  | { decision: 'deny'; title: 'Access denied' | 'No seats available'; message: string };
+  | { decision: 'deny'; title: DenialTitle; message: string };
 
 /** What one sign-in changes; `apply` writes it in one transaction. */
 export interface Plan {

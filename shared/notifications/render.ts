@@ -130,6 +130,16 @@ function content(n: Notification, ctx: RenderContext): Content {
         ],
       };
     }
+    case 'sso_enforcement_bypassed': {
+      const connection = str('connectionName') ?? 'your SSO connection';
+      return {
+        subject: `${who} signed in without SSO (break-glass)`,
+        paragraphs: [
+          `${who} signed in without the SSO connection ${connection}, which your organization ${org} requires for their domain. They are one of the connection's break-glass owners, so the sign-in was let through.`,
+          `If you did not expect this, review the connection's break-glass owners or the person's access.${link('sso')}`,
+        ],
+      };
+    }
     case 'invitation':
       return {
         subject: `You are invited to join ${org}`,

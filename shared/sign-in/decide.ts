@@ -6,6 +6,8 @@
 
 import {
   type Connection,
+  type DenialTitle,
+  type DomainEnforcement,
   type Invitation,
   type NoticeKind,
   type OrgInfo,
@@ -19,6 +21,7 @@ import {
 } from '../model/types.ts';
 import type { ScopeRef } from '../table/schema.ts';
 import { withheldOrgs } from '../tokens/orgs-claim.ts';
+import { enforce } from '../trust/enforcement.ts';
 import { type Vouch, vouch } from '../trust/vouch.ts';
 
 /** Org and team names (SPEC §1). */
@@ -120,7 +123,7 @@ class PlanBuilder {
   }
 
   private notify(
-    type: 'member_added' | 'seat_limit_reached',
+    type: 'member_added' | 'seat_limit_reached' | 'sso_enforcement_bypassed',
     org: OrgInfo,
     details: Record<string, unknown>,
   ): void {
@@ -222,12 +225,21 @@ class PlanBuilder {
     if (invitation.team) this.addTeam(org.id, invitation.team, 'invitation');
   }
 
-  deny(
-    title: 'Access denied' | 'No seats available',
-    message: string,
-    eventOrg: OrgInfo,
-    reason: string,
-  ): Plan {
+  /** SPEC §12: a break-glass owner signed in without SSO: recorded, and the owners told. */
+  ssoEnforcementBypassed(enforcement: DomainEnforcement): void {
+    const org = enforcementOrg(enforcement);
+    const details = {
+      connection: enforcement.connectionName,
+      provider: this.signIn.connection ?? null,
+    };
+    this.event('sso_enforcement_bypassed', org, details);
+    this.notify('sso_enforcement_bypassed', org, {
+      ...details,
+      connectionName: enforcement.connectionName,
+    });
+  }
+
+  deny(title: DenialTitle, message: string, eventOrg: OrgInfo, reason: string): Plan {
     const connection = this.state.connection;
     // A denied sign-in changes nothing but the audit trail (SPEC §3.4).
     this.plan.account = { create: false, name: null, updateName: false };
@@ -264,6 +276,14 @@ class PlanBuilder {
     return this.plan;
   }
 }
+
+/** The org enforcement events are recorded in: the enforcing connection's default org. */
+const enforcementOrg = (e: DomainEnforcement): OrgInfo => ({
+  id: e.defaultOrg.id,
+  name: e.defaultOrg.name,
+  companyId: e.companyId,
+  seatAvailable: true,
+});
 
 function inScope(orgId: string, scope: ScopeRef, orgs: Record<string, OrgInfo>): boolean {
   if (scope.type === 'org') return orgId === scope.id;
@@ -439,9 +459,36 @@ export const signInTrust = (signIn: SignIn, connection: Connection | undefined):
     connection,
   );
 
+export interface DecideOptions {
+  /**
+   * SPEC §12: refuse a sign-in that enforcement refuses. Only the HTTP hook asks: its callers
+   * have no PreAuthentication, while Cognito's PreAuthentication trigger refuses such a sign-in
+   * before it authenticates (and records it), so the PostAuthentication decision leaves it be.
+   */
+  enforceSso?: boolean;
+}
+
 /** Decides one sign-in (SPEC §3) over the state read for it. Pure. */
-export function decide(signIn: SignIn, state: SignInState, now: Date): Plan {
+export function decide(
+  signIn: SignIn,
+  state: SignInState,
+  now: Date,
+  options: DecideOptions = {},
+): Plan {
   const b = new PlanBuilder(signIn, state, now);
+  if (options.enforceSso) {
+    // §12: the verified domain's item, read in the first round, mirrors its connection's enforcement.
+    const enforcement = enforce(signIn.email, signIn.connection ?? null, state.domain?.enforcement);
+    if (enforcement.action === 'deny') {
+      return b.deny(
+        'SSO required',
+        enforcement.message,
+        enforcementOrg(enforcement.enforcement),
+        'sso_required',
+      );
+    }
+    if (enforcement.action === 'bypass') b.ssoEnforcementBypassed(enforcement.enforcement);
+  }
   const trust = signInTrust(signIn, state.connection);
   // A sign-in through a connection's provider is an SSO sign-in (§3.2–3.4), trusted or denied.
   return trust.connection

@@ -5,7 +5,7 @@
 import { backoffMs, sleep } from '../backoff.ts';
 import { UnavailableError } from '../errors.ts';
 import type { Plan, SignIn, SignInState } from '../model/types.ts';
-import { decide } from './decide.ts';
+import { type DecideOptions, decide } from './decide.ts';
 
 /** Why a plan could not be written as decided. */
 export class PlanConflictError extends Error {
@@ -62,7 +62,7 @@ export interface SignInStore {
  */
 export const MAX_ATTEMPTS = 10;
 
-export interface ProcessOptions {
+export interface ProcessOptions extends DecideOptions {
   /** Give up (and fail) after this long. @default 3500 ms, inside Cognito's 5 s trigger limit */
   readonly deadlineMs?: number;
   readonly now?: () => Date;
@@ -102,7 +102,7 @@ export async function processSignIn(
       } catch (error) {
         throw deadline.signal.aborted ? outOfTime(error) : error;
       }
-      const plan = decide(signIn, state, now());
+      const plan = decide(signIn, state, now(), options);
       try {
         await store.apply(signIn, plan, now(), attempt, deadline.signal, state.person.items);
         return plan;

@@ -3,7 +3,7 @@
  * SSO sign-ins fail closed (SPEC §3.4), password and social sign-ins fail open (SPEC §3.5.6).
  */
 
-import type { Plan, SignIn } from '../model/types.ts';
+import type { DenialTitle, Plan, SignIn } from '../model/types.ts';
 import { log, metric } from '../observability.ts';
 import { isEnterpriseProvider } from '../trust/vouch.ts';
 import { type ProcessOptions, processSignIn, type SignInStore } from './process.ts';
@@ -12,7 +12,7 @@ export type SignInResult =
   | { kind: 'allow'; plan: Plan }
   /** Let through without a decision: an internal failure on the password path. */
   | { kind: 'allow-degraded' }
-  | { kind: 'deny'; title: 'Access denied' | 'No seats available'; message: string }
+  | { kind: 'deny'; title: DenialTitle; message: string }
   /** Refused because of an internal failure on a possibly-SSO path (fail closed). */
   | { kind: 'unavailable'; message: string };
 
@@ -41,7 +41,11 @@ export async function runSignIn(
   const started = performance.now();
   const path = signIn.connection ? 'federated' : 'password';
   try {
-    const plan = await processSignIn(signIn, store, options);
+    // SPEC §12: only the hook refuses what enforcement refuses (Cognito's PreAuthentication does).
+    const plan = await processSignIn(signIn, store, {
+      ...options,
+      enforceSso: context.entry === 'hook',
+    });
     const ms = Math.round(performance.now() - started);
     const outcome = plan.outcome;
     const fields = {
