@@ -26,11 +26,13 @@ export function domainParam(raw: string): string {
   return domain;
 }
 
+/** The scope's claim of the domain a path names (`domainParam`); 404 when it has none. */
 async function requireClaim(
   ctx: Ctx,
   scope: ScopeContext,
-  domain: string,
+  rawDomain: string,
 ): Promise<DomainClaimRecord> {
+  const domain = domainParam(rawDomain);
   const claim = await ctx.deps.store.getClaim(scope.ref, domain);
   if (!claim) throw new NotFoundError(`${domain} is not a domain of ${scopeName(scope)}`);
   return claim;
@@ -94,8 +96,8 @@ export async function verifyDomain(
   scope: ScopeContext,
   rawDomain: string,
 ): Promise<DomainView> {
-  const domain = domainParam(rawDomain);
-  const claim = await requireClaim(ctx, scope, domain);
+  const claim = await requireClaim(ctx, scope, rawDomain);
+  const domain = claim.domain;
   const records = await ctx.deps.lookupTxt(domain);
   const match = matchTxt(records, claim.txtValue);
   if (!match.verified) {
@@ -168,8 +170,8 @@ export async function setAutoProvisioning(
   rawDomain: string,
   body: { enabled: boolean; orgId?: string | null | undefined },
 ): Promise<DomainView> {
-  const domain = domainParam(rawDomain);
-  const claim = await requireClaim(ctx, scope, domain);
+  const claim = await requireClaim(ctx, scope, rawDomain);
+  const domain = claim.domain;
   let target: { id: string; name: string } | null = null;
   if (body.enabled) {
     if (scope.type === 'org') {
@@ -278,8 +280,7 @@ export async function removeDomain(
   scope: ScopeContext,
   rawDomain: string,
 ): Promise<void> {
-  const domain = domainParam(rawDomain);
-  const claim = await requireClaim(ctx, scope, domain);
+  const claim = await requireClaim(ctx, scope, rawDomain);
   const connections = await ctx.deps.store.getConnections(scope.ref, claim.ssoConnectionIds);
   await ctx.deps.store.apply(planDomainRemoval(ctx, scope, claim, connections));
 }
