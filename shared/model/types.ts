@@ -68,7 +68,11 @@ export interface Invitation {
 }
 
 /** Kinds of per-person notices throttled to one per org per 24 h. */
-export type NoticeKind = 'seat-limit' | 'auto-provisioning-skipped';
+export type NoticeKind =
+  | 'seat-limit'
+  | 'auto-provisioning-skipped'
+  /** SPEC §12 report mode: `sso_enforcement_would_deny`, at most once per person per 24 h. */
+  | 'sso-would-deny';
 
 export interface Notice {
   kind: NoticeKind;

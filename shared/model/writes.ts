@@ -204,6 +204,12 @@ export type Write = { conflict?: string | AppError } /** Put a new org (conditio
   | { kind: 'putProvider'; connection: Connection }
   /** Delete a provider copy (condition: it is this connection's). */
   | { kind: 'deleteProvider'; providerName: string; connectionId: string }
+  /**
+   * SPEC §12 no lockout: the day `email` signed in on the connection's domains without it
+   * (`on`, YYYY-MM-DD; kept 31 days). Condition: none for that connection and person, or one
+   * of an earlier day (so at most one write a day succeeds).
+   */
+  | { kind: 'markNonSsoSignIn'; connectionId: string; email: string; on: string }
   /** Put an audit event. */
   | { kind: 'event'; event: EventRecord }
   /** Put an outbox item. */

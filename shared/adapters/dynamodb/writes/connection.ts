@@ -59,3 +59,29 @@ export function putScimToken(cx: WriteContext, w: WriteOf<'putScimToken'>): Tran
 export function deleteScimToken(cx: WriteContext, w: WriteOf<'deleteScimToken'>): TransactItem[] {
   return [del(cx, primaryKey(keys.scimToken(w.connectionId)), w.ifExists ? undefined : EXISTS)];
 }
+
+/** How long a no-lockout marker is kept: the count looks back 30 days (SPEC §12). */
+const NON_SSO_SIGN_IN_RETENTION_S = 31 * 24 * 60 * 60;
+
+/**
+ * SPEC §12 no lockout: the day a person signed in on the connection's domains without it, put
+ * at most once a day (a marker of today already there fails the condition, which the writer
+ * ignores), expiring after 31 days.
+ */
+export function markNonSsoSignIn(cx: WriteContext, w: WriteOf<'markNonSsoSignIn'>): TransactItem[] {
+  const item = {
+    ...keys.nonSsoSignIn(w.connectionId, w.email),
+    entity: 'nonSsoSignIn',
+    connectionId: w.connectionId,
+    email: w.email,
+    on: w.on,
+    ttl: Math.floor(Date.parse(`${w.on}T00:00:00Z`) / 1000) + NON_SSO_SIGN_IN_RETENTION_S,
+  };
+  return [
+    put(cx, item, {
+      expression: 'attribute_not_exists(pk) OR #on < :on',
+      values: { ':on': w.on },
+      names: { '#on': 'on' },
+    }),
+  ];
+}
