@@ -198,30 +198,18 @@ export async function measurePaths(
     const companyId = await fx.company('Bench Co');
     const eng = await fx.org('bench-eng', { companyId });
     const ops = await fx.org('bench-ops', { companyId });
-    const conn = await fx.connection({
+    await fx.ssoDomain('sso.bench', {
       providerName: 'BenchIdp',
       scope: { type: 'company', id: companyId },
-      domains: ['sso.bench'],
       defaultOrg: eng,
     });
-    await fx.verifiedDomain(
-      'sso.bench',
-      { type: 'company', id: companyId },
-      { ssoConnectionIds: [conn.id] },
-    );
     const closed = await fx.org('bench-closed');
-    const closedConn = await fx.connection({
+    await fx.ssoDomain('closed.bench', {
       providerName: 'BenchClosed',
       scope: { type: 'org', id: closed.id },
-      domains: ['closed.bench'],
       defaultOrg: closed,
       jit: false,
     });
-    await fx.verifiedDomain(
-      'closed.bench',
-      { type: 'org', id: closed.id },
-      { ssoConnectionIds: [closedConn.id] },
-    );
     for (const org of [acme, eng, ops, closed])
       await fx.member(`owner@${org.name}.bench`, org, { role: 'owner' });
 

@@ -18,6 +18,7 @@ import type { ScimGroupRecord, ScimTokenRecord, ScimUserRecord } from './scim.ts
 import type {
   Account,
   Connection,
+  DomainEnforcement,
   EventType,
   Invitation,
   Membership,
@@ -29,6 +30,14 @@ import type {
 } from './types.ts';
 
 export type { CompanyRecord, DomainClaimRecord, OrgRecord };
+
+/** What the admin API's door reads for a token (SPEC §8, §12). */
+export interface CallerLookup {
+  /** The connection naming the token's provider, when one was asked for and one does. */
+  connection: Connection | undefined;
+  /** The enforcement the email's verified domain mirrors, when its connection enforces. */
+  enforcement: DomainEnforcement | undefined;
+}
 
 /** The authenticated caller: the normalised `email` claim of their token. */
 export interface Caller {
@@ -331,6 +340,11 @@ export interface AdminStore {
   ): Promise<{ person: PersonState; companies: { id: string; name: string }[] }>;
   /** The connection a provider name belongs to (its sign-in copy), if any. */
   getProvider(providerName: string): Promise<Connection | undefined>;
+  /**
+   * SPEC §8 and §12 at the admin API's door, in one BatchGetItem: the connection naming
+   * `providerName` (when given) and the enforcement the verified-domain item of `domain` mirrors.
+   */
+  callerLookup(domain: string, providerName: string | undefined): Promise<CallerLookup>;
 
   listMembers(orgId: string, page: PageRequest): Promise<Page<MemberRecord>>;
   listInvitations(orgId: string, page: PageRequest): Promise<Page<InvitationRecord>>;

@@ -13,6 +13,7 @@ import {
   readDomainClaim,
   readOrg,
   readPerson,
+  readVerifiedDomain,
 } from './items.ts';
 import { readSummary } from './person-changes.ts';
 import { createPersonReader } from './person-reader.ts';
@@ -123,6 +124,22 @@ export function createAdminReads(db: DynamoDBDocumentClient, tableName: string):
     async getProvider(providerName) {
       const item = await getItem(keys.ssoProvider(providerName));
       return item ? readConnection(item) : undefined;
+    },
+
+    async callerLookup(domain, providerName) {
+      const domainKey = keys.domainVerified(domain);
+      const providerKey = providerName ? keys.ssoProvider(providerName) : undefined;
+      const found = await batchGet(
+        db,
+        tableName,
+        providerKey ? [domainKey, providerKey] : [domainKey],
+      );
+      const provider = providerKey && foundItem(found, providerKey);
+      const domainItem = foundItem(found, domainKey);
+      return {
+        connection: provider ? readConnection(provider) : undefined,
+        enforcement: (domainItem && readVerifiedDomain(domainItem).enforcement) || undefined,
+      };
     },
 
     async getConnections(scope, ids) {

@@ -8,11 +8,15 @@
  *   whatever it says about verification;
  * - nothing else: an unbound federated provider, or a provider vouching outside its domains,
  *   proves nothing about the address (the "nOAuth" takeover).
+ *
+ * SPEC §12: a trusted token of an address whose domain enforces SSO (`on`) is 401 `SSO required`
+ * unless it comes from the enforcing connection's provider or names a break-glass owner.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { normaliseEmail } from '../../domains/normalise.ts';
 import { UnauthorizedError } from '../../errors.ts';
-import type { Connection } from '../../model/types.ts';
-import type { Caller } from '../../model/writes.ts';
+import type { Caller, CallerLookup } from '../../model/writes.ts';
+import { enforce } from '../../trust/enforcement.ts';
 import { cognitoIdentity, needsConnection, vouch } from '../../trust/vouch.ts';
 
 /** The claims the rule reads, as the authorizer hands them over (strings) or as signed. */
@@ -54,21 +58,24 @@ export function callerClaims(event: APIGatewayProxyEventV2): CallerClaims {
 }
 
 /**
- * SPEC §8's rule (shared/trust/vouch.ts) at the admin API's door. `providerConnection` looks a
- * provider name up among the SSO connections (their sign-in copies); it is asked only for a
- * federated provider that is not a social one. A token the rule does not trust is 401, saying why.
+ * SPEC §8's rule (shared/trust/vouch.ts) and §12's (shared/trust/enforcement.ts) at the admin
+ * API's door. `lookup` reads, in one round trip, the verified-domain item of the email's domain
+ * and, for a federated provider that is not a social one, the SSO connection naming it (its
+ * sign-in copy). A token either rule refuses is 401, saying why.
  */
 export async function trustedCaller(
   claims: CallerClaims,
-  providerConnection: (providerName: string) => Promise<Connection | undefined>,
+  lookup: (domain: string, providerName: string | undefined) => Promise<Partial<CallerLookup>>,
 ): Promise<Caller> {
   const identity = cognitoIdentity(claims);
   if (identity.email === undefined || identity.email === null) {
     throw new UnauthorizedError('A bearer token with an email claim is required (an ID token)');
   }
-  const connection = needsConnection(identity.provider)
-    ? await providerConnection(identity.provider)
-    : undefined;
+  const address = normaliseEmail(identity.email);
+  const provider = needsConnection(identity.provider) ? identity.provider : undefined;
+  // An email that does not parse is refused by the rule below, whatever the table says.
+  const { connection, enforcement } =
+    address || provider ? await lookup(address?.domain ?? '', provider) : {};
   const trust = vouch(identity, connection);
   if (!trust.trusted) {
     throw new UnauthorizedError(
@@ -79,5 +86,7 @@ export async function trustedCaller(
           : trust.message,
     );
   }
+  const enforced = enforce(trust.email, identity.provider ?? null, enforcement);
+  if (enforced.action === 'deny') throw new UnauthorizedError(enforced.message);
   return { email: trust.email };
 }

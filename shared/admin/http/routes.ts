@@ -541,7 +541,9 @@ function matchPath(template: string, path: string): Record<string, string> | und
  * (`caller.ts`); 401 saying why otherwise.
  */
 export function callerFrom(event: APIGatewayProxyEventV2, deps: AdminDeps): Promise<Caller> {
-  return trustedCaller(callerClaims(event), (name) => deps.store.getProvider(name));
+  return trustedCaller(callerClaims(event), (domain, provider) =>
+    deps.store.callerLookup(domain, provider),
+  );
 }
 
 function readJson(event: APIGatewayProxyEventV2): unknown {

@@ -9,7 +9,7 @@ import {
   callerClaims,
   trustedCaller,
 } from '../../../shared/admin/http/caller.ts';
-import type { Connection } from '../../../shared/model/types.ts';
+import type { Connection, DomainEnforcement } from '../../../shared/model/types.ts';
 
 const okta: Connection = {
   id: 'c1',
@@ -23,10 +23,16 @@ const okta: Connection = {
   defaultTeam: null,
 };
 
+/** SPEC §12: what the verified-domain item of each domain mirrors. */
+const enforcements: Record<string, DomainEnforcement> = {};
+
 const lookups: string[] = [];
-const providers = async (name: string) => {
-  lookups.push(name);
-  return name === okta.providerName ? okta : undefined;
+const providers = async (domain: string, name: string | undefined) => {
+  if (name) lookups.push(name);
+  return {
+    connection: name === okta.providerName ? okta : undefined,
+    enforcement: enforcements[domain],
+  };
 };
 
 const identities = (providerName: string, extra: Record<string, unknown> = {}) =>
@@ -119,6 +125,48 @@ describe('who calls the admin API (SPEC §8)', () => {
       identities: identities('Google'),
     });
     expect(lookups).toEqual([]);
+  });
+});
+
+describe('SSO enforcement at the admin API (SPEC §12)', () => {
+  const on: DomainEnforcement = {
+    connectionId: okta.id,
+    connectionName: okta.name,
+    providerName: okta.providerName,
+    mode: 'on',
+    breakGlass: ['owner@acme.com'],
+    defaultOrg: okta.defaultOrg,
+    companyId: null,
+  };
+  const password = (email: string) => ({ email, email_verified: 'true' });
+
+  it('refuses a password or social token of an enforced address: 401 SSO required', async () => {
+    enforcements['acme.com'] = on;
+    await expect(caller(password('ada@acme.com'))).rejects.toMatchObject({
+      statusCode: 401,
+      message: expect.stringMatching(/^SSO required/),
+    });
+    await expect(
+      caller({ ...password('ada@acme.com'), identities: identities('Google') }),
+    ).rejects.toMatchObject({ statusCode: 401, message: expect.stringMatching(/^SSO required/) });
+  });
+
+  it("lets the enforcing connection's tokens, break-glass owners and other domains through", async () => {
+    enforcements['acme.com'] = on;
+    await expect(
+      caller({ email: 'ada@acme.com', identities: identities(okta.providerName) }),
+    ).resolves.toEqual({ email: 'ada@acme.com' });
+    await expect(caller(password('owner@acme.com'))).resolves.toEqual({
+      email: 'owner@acme.com',
+    });
+    await expect(caller(password('grace@elsewhere.org'))).resolves.toEqual({
+      email: 'grace@elsewhere.org',
+    });
+  });
+
+  it('refuses nothing in report mode', async () => {
+    enforcements['acme.com'] = { ...on, mode: 'report' };
+    await expect(caller(password('ada@acme.com'))).resolves.toEqual({ email: 'ada@acme.com' });
   });
 });
 

@@ -33,6 +33,8 @@ function fakeStore(
   };
   return new Proxy({} as AdminStore, {
     get: (_, name) => {
+      // The caller's door (SPEC §8, §12): no connection, no enforcement.
+      if (name === 'callerLookup') return async () => ({});
       if (name === 'orgAccess')
         return async (orgId: string, email: string) =>
           access[`${orgId}/${email}`] ??
@@ -221,7 +223,7 @@ describe('the caller', () => {
       },
     }) as unknown as APIGatewayProxyEventV2;
 
-  const noProviders = deps({ getProvider: async () => undefined } as unknown as AdminStore);
+  const noProviders = deps({ callerLookup: async () => ({}) } as unknown as AdminStore);
 
   it('is the normalised email claim', async () => {
     await expect(
