@@ -159,6 +159,11 @@ export interface Connection {
   enforcement?: EnforcementMode | undefined;
   /** SPEC §12: owners who may still sign in with a password while enforcement is `on`. */
   breakGlass?: string[] | undefined;
+  /**
+   * SPEC §12 no lockout: the day (YYYY-MM-DD) someone last signed in through the connection,
+   * kept on the provider copy only (the sign-in writes it at most once a day).
+   */
+  lastSignInOn?: string | undefined;
 }
 
 /** What is known of an org the decision may touch. */
@@ -254,6 +259,11 @@ export interface Plan {
   notifications: PlannedNotification[];
   /** The person's memberships once the plan is applied (the HTTP hook's answer). */
   memberships: { orgId: string; orgName: string; role: Role; teams: string[] }[];
+  /**
+   * SPEC §12 no lockout: an SSO sign-in let through records the day on the connection's
+   * provider copy, when the copy does not say today already.
+   */
+  touchConnection?: { providerName: string; on: string } | undefined;
 }
 
 /** The actor recorded for changes the sign-in makes on its own. */

@@ -213,6 +213,8 @@ export type Write = { conflict?: string | AppError } /** Put a new org (conditio
   | { kind: 'putProvider'; connection: Connection }
   /** Delete a provider copy (condition: it is this connection's). */
   | { kind: 'deleteProvider'; providerName: string; connectionId: string }
+  /** Record the day of a sign-in through a provider (SPEC §12 no lockout; condition: the copy exists). */
+  | { kind: 'touchProvider'; providerName: string; on: string }
   /**
    * SPEC §12 no lockout: the day `email` signed in on the connection's domains without it
    * (`on`, YYYY-MM-DD; kept 31 days). Condition: none for that connection and person, or one

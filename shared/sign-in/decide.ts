@@ -275,6 +275,19 @@ class PlanBuilder {
       }));
     return this.plan;
   }
+
+  /**
+   * An SSO sign-in let through: as `finish`, and the day is recorded on the connection's
+   * provider copy unless it says today already (SPEC §12 no lockout), so a returning member's
+   * sign-in still writes nothing on most days.
+   */
+  finishSso(conn: Connection): Plan {
+    const on = this.now.toISOString().slice(0, 10);
+    if (conn.lastSignInOn !== on) {
+      this.plan.touchConnection = { providerName: conn.providerName, on };
+    }
+    return this.finish();
+  }
 }
 
 /** The org enforcement events are recorded in: the enforcing connection's default org. */
@@ -403,7 +416,7 @@ function decideSso(
         'no_seats',
       );
     }
-    return b.finish();
+    return b.finishSso(conn);
   }
 
   // §3.3.2: with JIT off only members and invitees get in.
@@ -417,7 +430,7 @@ function decideSso(
   }
   // §3.3.3: group mapping only with SCIM on, and only for teams of orgs already joined.
   if (conn.scim) applyGroupMapping(b, signIn, state, conn, false);
-  return b.finish();
+  return b.finishSso(conn);
 }
 
 function decidePassword(b: PlanBuilder, state: SignInState, trust: Vouch): Plan {

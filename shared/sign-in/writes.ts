@@ -110,5 +110,7 @@ export function signInWrites(signIn: SignIn, plan: Plan, cx: SignInWriteContext)
   for (const n of plan.notifications) {
     writes.push({ kind: 'outbox', notification: { ...n, id: cx.newId(), at } });
   }
+  // §12 no lockout: the day of an SSO sign-in through the connection, at most once a day.
+  if (plan.touchConnection) writes.push({ kind: 'touchProvider', ...plan.touchConnection });
   return writes;
 }

@@ -169,7 +169,7 @@ function enforcementOf(raw: unknown): { enforcement?: DomainEnforcement } {
 }
 
 /** The sign-in's copy of an SSO connection (`PROVIDER#<name>` / `PROVIDER`). */
-export const ssoProviderItem = (c: Connection): Item => ({
+export const ssoProviderItem = ({ lastSignInOn: _kept, ...c }: Connection): Item => ({
   ...keys.ssoProvider(c.providerName),
   entity: 'ssoProvider',
   ...c,
@@ -195,6 +195,8 @@ export function readConnection(item: Record<string, unknown>): Connection {
     ...(Array.isArray(item.breakGlass) && item.breakGlass.length
       ? { breakGlass: item.breakGlass.map(str) }
       : {}),
+    // SPEC §12 no lockout: on the provider copy, once someone signed in through it.
+    ...(typeof item.lastSignInOn === 'string' ? { lastSignInOn: item.lastSignInOn } : {}),
   };
 }
 
@@ -403,7 +405,10 @@ export function readDomainClaim(item: Record<string, unknown>): DomainClaimRecor
 }
 
 /** An SSO connection's own item, under its scope (the provider item is its sign-in copy). */
-export const ssoConnectionItem = (c: Connection & { createdAt: string }): Item => ({
+export const ssoConnectionItem = ({
+  lastSignInOn: _providerOnly,
+  ...c
+}: Connection & { createdAt: string }): Item => ({
   ...keys.ssoConnection(c.scope, c.id),
   entity: 'ssoConnection',
   ...c,

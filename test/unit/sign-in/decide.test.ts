@@ -794,3 +794,33 @@ describe('what round 2 reads', () => {
     ]);
   });
 });
+
+describe('§12 no lockout: an SSO sign-in records its day on the connection', () => {
+  const sso = signIn({ connection: 'AcmeOkta' });
+  const returning = { account: { email: 'ada@acme.com', username: 'ada1', name: 'Ada Lovelace' } };
+
+  it('records the day of an SSO sign-in let through, unless the connection says today already', () => {
+    const first = decide(sso, state({ ...returning, connection: connection() }), NOW);
+    expect(first.touchConnection).toEqual({ providerName: 'AcmeOkta', on: '2026-11-23' });
+    const yesterday = connection({ lastSignInOn: '2026-11-22' });
+    expect(
+      decide(sso, state({ ...returning, connection: yesterday }), NOW).touchConnection,
+    ).toEqual({ providerName: 'AcmeOkta', on: '2026-11-23' });
+    const today = connection({ lastSignInOn: '2026-11-23' });
+    const p = decide(
+      sso,
+      state({ ...returning, memberships: [member('o-acme')], connection: today }),
+      NOW,
+    );
+    expect(p.touchConnection).toBeUndefined();
+    expect(p.joins).toEqual([]);
+  });
+
+  it('records nothing for a denied SSO sign-in, nor a password sign-in', () => {
+    const outside = signIn({ connection: 'AcmeOkta', email: 'eve@evil.com', domain: 'evil.com' });
+    const denied = decide(outside, state({ connection: connection() }), NOW);
+    expect(denied.outcome.decision).toBe('deny');
+    expect(denied.touchConnection).toBeUndefined();
+    expect(decide(signIn(), state(), NOW).touchConnection).toBeUndefined();
+  });
+});

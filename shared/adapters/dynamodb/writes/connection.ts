@@ -6,7 +6,7 @@ import type { ConnectionRecord } from '../../../model/writes.ts';
 import { keys, primaryKey } from '../../../table/schema.ts';
 import { scimTokenItem, ssoConnectionItem, ssoProviderItem } from '../items.ts';
 import type { TransactItem } from '../transact.ts';
-import { ABSENT, del, EXISTS, put, type WriteContext, type WriteOf } from './context.ts';
+import { ABSENT, del, EXISTS, put, update, type WriteContext, type WriteOf } from './context.ts';
 
 const isConnection = (id: string) => ({
   expression: '#id = :id',
@@ -36,14 +36,48 @@ export function deleteConnection(cx: WriteContext, w: WriteOf<'deleteConnection'
   ];
 }
 
+/** Attributes of the provider copy a connection may leave out: removed when absent. */
+const OPTIONAL_PROVIDER_ATTRIBUTES = ['enforcement', 'breakGlass'] as const;
+
 export function putProvider(cx: WriteContext, w: WriteOf<'putProvider'>): TransactItem[] {
   const { rev: _rev, createdAt: _createdAt, ...connection } = w.connection as ConnectionRecord;
   // Provider names are unique: the copy is new, or already this connection's.
   const mine = isConnection(connection.id);
+  // An update rather than a put: the day of the last sign-in through the provider, which the
+  // sign-in keeps on this copy (SPEC §12 no lockout), survives every change of the connection.
+  const { pk, sk, ...attributes } = ssoProviderItem(connection);
+  const sets: string[] = [];
+  const values: Record<string, unknown> = {};
+  const names: Record<string, string> = {};
+  Object.entries(attributes).forEach(([name, value], i) => {
+    if (value === undefined) return;
+    names[`#a${i}`] = name;
+    values[`:a${i}`] = value;
+    sets.push(`#a${i} = :a${i}`);
+  });
+  const removes = OPTIONAL_PROVIDER_ATTRIBUTES.filter((a) => attributes[a] === undefined);
+  const expression = [
+    `SET ${sets.join(', ')}`,
+    removes.length ? `REMOVE ${removes.join(', ')}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
   return [
-    put(cx, ssoProviderItem(connection), {
-      ...mine,
-      expression: `attribute_not_exists(pk) OR ${mine.expression}`,
+    update(
+      cx,
+      { pk, sk },
+      expression,
+      { ...mine, expression: `attribute_not_exists(pk) OR ${mine.expression}` },
+      values,
+      names,
+    ),
+  ];
+}
+
+export function touchProvider(cx: WriteContext, w: WriteOf<'touchProvider'>): TransactItem[] {
+  return [
+    update(cx, keys.ssoProvider(w.providerName), 'SET lastSignInOn = :on', EXISTS, {
+      ':on': w.on,
     }),
   ];
 }
