@@ -8,8 +8,15 @@
  * the user's attributes; a federated user's connection is read beside the person summary, in
  * the same round trip (one GetItem for a password or social user, one BatchGetItem otherwise).
  *
+ * SPEC §12: on a refresh (`TokenGeneration_RefreshTokens`) it also reads the verified-domain item
+ * of the email's domain, in the same round trip, and throws an error starting `SSO required` when
+ * enforcement refuses the session (not an SSO session through the enforcing connection, not a
+ * break-glass owner): that is how a session opened before enforcement ends. It throws for nothing
+ * else, and never on another trigger source.
+ *
  * It fails open: with the table slow (budget 1 s) or unavailable, the tokens are issued without
- * the claim, a metric counts it, and a line is logged. It never refuses a sign-in.
+ * the claim (and without the enforcement check: a policy, not a proof), a metric counts it, and
+ * a line is logged.
  */
 import middy from '@middy/core';
 import type { Context, PreTokenGenerationV2TriggerEvent } from 'aws-lambda';
@@ -19,6 +26,7 @@ import { loadConfig } from '../../shared/config.ts';
 import { normaliseEmail } from '../../shared/domains/normalise.ts';
 import { invocation, log, metric } from '../../shared/observability.ts';
 import { orgsClaims } from '../../shared/tokens/orgs-claim.ts';
+import { enforce } from '../../shared/trust/enforcement.ts';
 import { cognitoIdentity, needsConnection, vouch } from '../../shared/trust/vouch.ts';
 
 /** How long the claim may take before the tokens go without it. */
@@ -51,21 +59,23 @@ async function run(
   const identity = cognitoIdentity(event.request.userAttributes ?? {});
   const email = normaliseEmail(identity.email);
   if (!email) return event;
-  let claims: Claims;
+  // SPEC §12: only a refresh is refused; a new sign-in met PreAuthentication already.
+  const refresh = event.triggerSource === 'TokenGeneration_RefreshTokens';
+  let claims: Claims | undefined;
+  let refusal: string | undefined;
   try {
     const provider = needsConnection(identity.provider) ? identity.provider : undefined;
-    const { person, connection } = await readPerson(
+    const { person, connection, enforcement } = await readPerson(
       email.email,
       AbortSignal.timeout(CLAIM_BUDGET_MS),
-      { provider },
+      { provider, domain: refresh ? email.domain : undefined },
     );
+    const enforced = refresh ? enforce(email.email, identity.provider ?? null, enforcement) : null;
     const trust = vouch(identity, connection);
-    if (!trust.trusted) {
-      // SPEC §8: a token the rule does not trust carries no orgs claim.
-      metric('OrgsClaimWithheld', { Reason: trust.reason });
-      return event;
-    }
-    claims = orgsClaims(person);
+    if (enforced?.action === 'deny') refusal = enforced.message;
+    // SPEC §8: a token the rule does not trust carries no orgs claim.
+    else if (!trust.trusted) metric('OrgsClaimWithheld', { Reason: trust.reason });
+    else claims = orgsClaims(person);
   } catch (error) {
     log.warn('tokens issued without the orgs claim', {
       requestId: context.awsRequestId,
@@ -74,6 +84,12 @@ async function run(
     metric('OrgsClaimFailures', {});
     return event;
   }
+  if (refusal) {
+    // Outside the fail-open net above: Cognito refuses the refresh with this message.
+    metric('SsoEnforcementRefused', { Door: 'refresh' });
+    throw new Error(refusal);
+  }
+  if (!claims) return event;
   const response = event.response as unknown as TokenClaimsOverride;
   const details = response.claimsAndScopeOverrideDetails ?? {};
   response.claimsAndScopeOverrideDetails = {
