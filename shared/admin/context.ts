@@ -237,5 +237,7 @@ export const connectionView = (
   scim: c.scim,
   defaultOrgId: c.defaultOrg.id,
   defaultTeam: c.defaultTeam,
+  enforcement: c.enforcement ?? 'off',
+  breakGlass: [...(c.breakGlass ?? [])],
   createdAt: c.createdAt,
 });

@@ -14,6 +14,7 @@ import { normaliseEmail } from '../domains/normalise.ts';
 import { EVENT_TYPES } from '../model/events.ts';
 import { SLUG } from '../sign-in/decide.ts';
 import { SignInHookRequest } from '../sign-in/hook-body.ts';
+import { MAX_BREAK_GLASS } from '../trust/enforcement.ts';
 
 // The default messages of zod's own checks (e.g. an enum's), in English; `zod/mini` leaves
 // them unset, the classic API sets them when its first schema is built.
@@ -113,6 +114,9 @@ const Name = () =>
     );
 
 const ConnectionName = Name();
+
+/** SPEC §12: how an SSO connection enforces itself on its domains. */
+const EnforcementMode = z.enum(['off', 'report', 'on']);
 
 /** An https URL (no credentials, no fragment), at most 2048 characters. */
 function httpsUrl(what: string) {
@@ -226,6 +230,20 @@ export const CreateSsoConnectionRequest = z.strictObject({
     description: 'Defaults to the org at org scope; required at company scope',
   }),
   defaultTeam: z.optional(z.nullable(TeamName)),
+  enforcement: meta(z.optional(EnforcementMode), {
+    description:
+      "SPEC §12, defaults to off. on: people on the connection's domains must sign in through it (409 unless someone signed in through it in the last 30 days); report: nothing is refused, would-be refusals are recorded",
+  }),
+  breakGlass: meta(
+    z.optional(
+      z
+        .array(Email)
+        .check(z.maxLength(MAX_BREAK_GLASS, `must name at most ${MAX_BREAK_GLASS} owners`)),
+    ),
+    {
+      description: `At most ${MAX_BREAK_GLASS} owners of the default org (or, at company scope, of the company) who may still sign in with a password while enforcement is on`,
+    },
+  ),
 });
 
 export const UpdateSsoConnectionRequest = z.partial(CreateSsoConnectionRequest);
@@ -379,6 +397,28 @@ export const SsoConnection = z.object({
   scim: z.boolean(),
   defaultOrgId: z.string(),
   defaultTeam: z.nullable(z.string()),
+  enforcement: meta(EnforcementMode, { description: 'SPEC §12 SSO enforcement' }),
+  breakGlass: meta(z.array(z.string()), {
+    description: 'Owners who may still sign in with a password while enforcement is on',
+  }),
+  enforcementCheck: meta(
+    z.optional(
+      z.object({
+        lastSsoSignInOn: meta(z.nullable(z.string()), {
+          format: 'date',
+          description: 'The day someone last signed in through the connection',
+        }),
+        peopleWithoutSso: meta(z.int(), {
+          description:
+            "People who signed in on the connection's domains without SSO in the last 30 days: from now on they must use SSO",
+        }),
+      }),
+    ),
+    {
+      description:
+        'Only in the answer of the change that switched enforcement to on (a refused switch answers the same fields in its 409)',
+    },
+  ),
   createdAt: Timestamp,
 });
 

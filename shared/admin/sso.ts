@@ -14,6 +14,7 @@
 
 import { normaliseDomain } from '../domains/normalise.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import type { DomainEnforcement, EnforcementMode } from '../model/types.ts';
 import type { ConnectionRecord, DomainClaimRecord, ScopeContext, Write } from '../model/writes.ts';
 import { log } from '../observability.ts';
 import {
@@ -28,6 +29,17 @@ import { hashScimToken, newScimToken, scimBaseUrl } from '../sso/scim-token.ts';
 import { SOCIAL_PROVIDERS } from '../trust/vouch.ts';
 import { type Ctx, connectionView, listOf, newEvent, scopeName } from './context.ts';
 import type { ScimTokenView, SsoConnectionView } from './schemas.ts';
+import {
+  breakGlassEmails,
+  checkBreakGlassOwners,
+  checkNoLockout,
+  domainEnforcement,
+  enforcementChange,
+  enforcementChanged,
+  type LockoutCheck,
+  mirrorChanges,
+  storedEnforcement,
+} from './sso-enforcement.ts';
 
 /** The create fields, as validated by the route's schema. */
 export interface ConnectionInput {
@@ -41,6 +53,10 @@ export interface ConnectionInput {
   scim?: boolean | undefined;
   defaultOrgId?: string | undefined;
   defaultTeam?: string | null | undefined;
+  /** SPEC §12: `off` (default), `report` or `on`. */
+  enforcement?: EnforcementMode | undefined;
+  /** SPEC §12: owners who may still sign in with a password while enforcement is `on`. */
+  breakGlass?: string[] | undefined;
 }
 
 /**
@@ -172,8 +188,16 @@ export function checkDomainsServable(
 
 const changed = (what: string) => `${what} changed meanwhile; read it again and retry`;
 
-/** The writes that point a claim (and its sign-in copy) at a new set of connections. */
-function relinkClaim(scope: ScopeContext, claim: DomainClaimRecord, ids: string[]): Write[] {
+/**
+ * The writes that point a claim (and its sign-in copy) at a new set of connections, the copy
+ * mirroring the enforcement of the connection now serving it (SPEC §12; `null`: none).
+ */
+function relinkClaim(
+  scope: ScopeContext,
+  claim: DomainClaimRecord,
+  ids: string[],
+  enforcement: DomainEnforcement | null,
+): Write[] {
   const after: DomainClaimRecord = { ...claim, ssoConnectionIds: ids };
   return [
     { kind: 'updateClaim', before: claim, after, conflict: changed(claim.domain) },
@@ -184,6 +208,7 @@ function relinkClaim(scope: ScopeContext, claim: DomainClaimRecord, ids: string[
             domain: claim.domain,
             scope: scope.ref,
             ssoConnectionIds: ids,
+            enforcement,
             conflict: changed(claim.domain),
           } satisfies Write,
         ]
@@ -268,6 +293,8 @@ export async function createConnection(
   const org = await defaultOrg(ctx, scope, body.defaultOrgId);
   const claims = await ctx.deps.store.getClaims(scope.ref, domains);
   checkDomainsServable(scope, domains, claims, null);
+  const breakGlass = breakGlassEmails(body.breakGlass ?? []);
+  await checkBreakGlassOwners(ctx, scope, org, breakGlass);
   const id = ctx.deps.newId();
   const connection: ConnectionRecord = {
     id,
@@ -280,9 +307,12 @@ export async function createConnection(
     scim: body.scim ?? false,
     defaultOrg: org,
     defaultTeam: body.defaultTeam ?? null,
+    ...storedEnforcement(body.enforcement ?? 'off', breakGlass),
     createdAt: ctx.at,
     rev: 1,
   };
+  // SPEC §12: a new connection has had no sign-in, so `on` is refused (no lockout).
+  if (connection.enforcement === 'on') await checkNoLockout(ctx, connection);
   const create = body.idp
     ? { providerName: connection.providerName, settings: body.idp, domains }
     : null;
@@ -290,7 +320,9 @@ export async function createConnection(
     ctx.deps.store.apply([
       { kind: 'putConnection', connection },
       { kind: 'putProvider', connection, conflict: providerTaken(connection.providerName) },
-      ...domains.flatMap((d) => relinkClaim(scope, claims.get(d)!, [connection.id])),
+      ...domains.flatMap((d) =>
+        relinkClaim(scope, claims.get(d)!, [connection.id], domainEnforcement(connection)),
+      ),
       ...ownConfig(scope, 1, 'SSO connections'),
       {
         kind: 'event',
@@ -305,6 +337,20 @@ export async function createConnection(
           defaultTeam: connection.defaultTeam,
         }),
       },
+      ...(enforcementChanged({}, connection)
+        ? [
+            {
+              kind: 'event',
+              event: newEvent(
+                ctx,
+                scope,
+                'sso_enforcement_changed',
+                connection.id,
+                enforcementChange({}, connection),
+              ),
+            } satisfies Write,
+          ]
+        : []),
     ]),
   );
   return connectionView(connection, ctx.deps.serviceProvider);
@@ -337,6 +383,12 @@ export function connectionChanges(
   }
   if (JSON.stringify(before.idp) !== JSON.stringify(after.idp)) {
     changes.idp = { from: before.idp, to: after.idp };
+  }
+  if ((before.enforcement ?? 'off') !== (after.enforcement ?? 'off')) {
+    changes.enforcement = { from: before.enforcement ?? 'off', to: after.enforcement ?? 'off' };
+  }
+  if ((before.breakGlass ?? []).join(',') !== (after.breakGlass ?? []).join(',')) {
+    changes.breakGlass = { from: before.breakGlass ?? [], to: after.breakGlass ?? [] };
   }
   return changes;
 }
@@ -373,9 +425,21 @@ export function planConnectionUpdate(
       conflict: changed(`SSO connection ${before.id}`),
     });
   }
+  // SPEC §12: every domain the connection serves mirrors its enforcement; one it left, none.
+  const mirror = domainEnforcement(after);
   for (const d of after.domains) {
-    if (before.domains.includes(d)) continue;
-    writes.push(...relinkClaim(scope, claims.get(d)!, [after.id]));
+    const claim = claims.get(d);
+    if (!before.domains.includes(d)) {
+      writes.push(...relinkClaim(scope, claim!, [after.id], mirror));
+    } else if (claim?.status === 'verified' && mirrorChanges(before, after)) {
+      writes.push({
+        kind: 'updateVerified',
+        domain: d,
+        scope: scope.ref,
+        enforcement: mirror,
+        conflict: changed(d),
+      });
+    }
   }
   for (const d of before.domains) {
     if (after.domains.includes(d)) continue;
@@ -386,6 +450,7 @@ export function planConnectionUpdate(
         scope,
         claim,
         claim.ssoConnectionIds.filter((id) => id !== before.id),
+        null,
       ),
     );
   }
@@ -393,13 +458,32 @@ export function planConnectionUpdate(
   if (before.scim && !after.scim) {
     writes.push({ kind: 'deleteScimToken', connectionId: before.id, ifExists: true });
   }
-  writes.push({
-    kind: 'event',
-    event: newEvent(ctx, scope, 'sso_connection_updated', before.id, {
-      changes: connectionChanges(before, after),
-      ...(before.scim && !after.scim ? { scimToken: 'revoked' } : {}),
-    }),
-  });
+  const {
+    enforcement: _mode,
+    breakGlass: _breakGlass,
+    ...changes
+  } = connectionChanges(before, after);
+  if (Object.keys(changes).length > 0) {
+    writes.push({
+      kind: 'event',
+      event: newEvent(ctx, scope, 'sso_connection_updated', before.id, {
+        changes,
+        ...(before.scim && !after.scim ? { scimToken: 'revoked' } : {}),
+      }),
+    });
+  }
+  if (enforcementChanged(before, after)) {
+    writes.push({
+      kind: 'event',
+      event: newEvent(
+        ctx,
+        scope,
+        'sso_enforcement_changed',
+        before.id,
+        enforcementChange(before, after),
+      ),
+    });
+  }
   return writes;
 }
 
@@ -432,6 +516,12 @@ export async function updateConnection(
     patch.defaultOrgId !== undefined
       ? await defaultOrg(ctx, scope, patch.defaultOrgId)
       : before.defaultOrg;
+  const breakGlass =
+    patch.breakGlass !== undefined ? breakGlassEmails(patch.breakGlass) : (before.breakGlass ?? []);
+  // Named owners are checked when named, and again when the default org they own changes.
+  if (patch.breakGlass !== undefined || org.id !== before.defaultOrg.id) {
+    await checkBreakGlassOwners(ctx, scope, org, breakGlass);
+  }
   const after: ConnectionRecord = {
     ...before,
     name: patch.name ?? before.name,
@@ -448,6 +538,7 @@ export async function updateConnection(
     scim: patch.scim ?? before.scim,
     defaultOrg: org,
     defaultTeam: patch.defaultTeam !== undefined ? patch.defaultTeam : before.defaultTeam,
+    ...storedEnforcement(patch.enforcement ?? before.enforcement ?? 'off', breakGlass),
     rev: before.rev + 1,
   };
   // New settings always reach the provider (a rotated OIDC secret changes nothing Provisio keeps).
@@ -462,6 +553,11 @@ export async function updateConnection(
     claims,
     before.id,
   );
+  // SPEC §12 no lockout: switching to `on` needs a recent sign-in through the connection.
+  const switchedOn: LockoutCheck | null =
+    after.enforcement === 'on' && before.enforcement !== 'on'
+      ? await checkNoLockout(ctx, after)
+      : null;
   const writes = planConnectionUpdate(ctx, scope, before, after, claims);
   const idps = ctx.deps.identityProviders;
   const keepsCreated = before.idp.source === 'created' && after.idp.source === 'created';
@@ -478,7 +574,8 @@ export async function updateConnection(
   if (before.idp.source === 'created' && after.idp.source !== 'created') {
     await idps.delete(before.providerName);
   }
-  return connectionView(after, ctx.deps.serviceProvider);
+  const view = connectionView(after, ctx.deps.serviceProvider);
+  return switchedOn ? { ...view, enforcementCheck: switchedOn } : view;
 }
 
 /**
@@ -511,6 +608,7 @@ export async function deleteConnection(ctx: Ctx, scope: ScopeContext, id: string
         scope,
         claim,
         claim.ssoConnectionIds.filter((c) => c !== id),
+        null,
       ),
     );
   }

@@ -24,6 +24,7 @@ export const EVENT_TYPES = [
   'sso_connection_created',
   'sso_connection_updated',
   'sso_connection_deleted',
+  'sso_enforcement_changed',
   'sso_enforcement_bypassed',
   'sso_enforcement_would_deny',
   'seats_changed',

@@ -195,13 +195,17 @@ export type Write = { conflict?: string | AppError } /** Put a new org (conditio
       ssoConnectionIds: string[];
       verifiedAt: string;
     }
-  /** Update fields of the verified copy (condition: it is this scope's). */
+  /**
+   * Update fields of the verified copy (condition: it is this scope's). `enforcement` mirrors
+   * the serving connection's (SPEC §12); `null` removes it.
+   */
   | {
       kind: 'updateVerified';
       domain: string;
       scope: ScopeRef;
       autoProvisioning?: { orgId: string; orgName: string } | null;
       ssoConnectionIds?: string[];
+      enforcement?: DomainEnforcement | null;
     }
   /** Delete the verified copy (condition: it is this scope's). */
   | { kind: 'deleteVerified'; domain: string; scope: ScopeRef }
@@ -347,6 +351,11 @@ export interface AdminStore {
    * `providerName` (when given) and the enforcement the verified-domain item of `domain` mirrors.
    */
   callerLookup(domain: string, providerName: string | undefined): Promise<CallerLookup>;
+  /**
+   * SPEC §12 no lockout: how many people signed in on the connection's domains without SSO on
+   * or after `since` (a YYYY-MM-DD day).
+   */
+  countNonSsoSignIns(connectionId: string, since: string): Promise<number>;
 
   listMembers(orgId: string, page: PageRequest): Promise<Page<MemberRecord>>;
   listInvitations(orgId: string, page: PageRequest): Promise<Page<InvitationRecord>>;

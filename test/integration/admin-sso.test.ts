@@ -68,6 +68,8 @@ describe('POST /v1/{scope}/sso-connections', () => {
       scim: false,
       defaultOrgId: org.id,
       defaultTeam: 'staff',
+      enforcement: 'off',
+      breakGlass: [],
       createdAt: expect.any(String),
     });
     // The provider, created in the pool under the derived name, routes by the connection's domains.

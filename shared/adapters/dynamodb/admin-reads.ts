@@ -142,6 +142,21 @@ export function createAdminReads(db: DynamoDBDocumentClient, tableName: string):
       };
     },
 
+    async countNonSsoSignIns(connectionId, since) {
+      // One partition per connection; its items expire after 31 days (TTL), so it stays small.
+      const key = keys.nonSsoSignIn(connectionId, '');
+      const items = await queryAll(db, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :p AND begins_with(sk, :prefix)',
+        FilterExpression: '#on >= :since',
+        ProjectionExpression: 'sk',
+        ExpressionAttributeNames: { '#on': 'on' },
+        ExpressionAttributeValues: { ':p': key.pk, ':prefix': key.sk, ':since': since },
+        ConsistentRead: true,
+      });
+      return items.length;
+    },
+
     async getConnections(scope, ids) {
       if (!ids.length) return [];
       const found = await batchGet(

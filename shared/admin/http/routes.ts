@@ -431,7 +431,8 @@ export const routes: readonly RouteSpec[] = [
       status: 200,
       response: 'SsoConnection',
       problems: [400, 404, 409],
-      description: 'Any of the create fields, e.g. {"jit": false} to disable JIT.',
+      description:
+        'Any of the create fields, e.g. {"jit": false} to disable JIT. Switching enforcement to on is 409 unless someone signed in through the connection in the last 30 days (SPEC §12): the 409 carries lastSsoSignInOn and peopleWithoutSso, and a successful switch answers them in enforcementCheck.',
       run: (i) => sso.updateConnection(i.ctx, i.scope, i.params.connectionId ?? '', i.body),
     }),
     scopedRoute({

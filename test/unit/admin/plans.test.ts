@@ -29,6 +29,11 @@ import {
   planConnectionUpdate,
   providerSource,
 } from '../../../shared/admin/sso.ts';
+import {
+  breakGlassEmails,
+  domainEnforcement,
+  recentSince,
+} from '../../../shared/admin/sso-enforcement.ts';
 import { AppError, ConflictError, NotFoundError } from '../../../shared/errors.ts';
 import type {
   ConnectionRecord,
@@ -473,4 +478,110 @@ describe('domain view', () => {
 it('conflicts that are really absences are 404s', () => {
   const writes = planMemberRemoval(ctx, org(), member('member'));
   expect(writes.find((w) => w.kind === 'deleteMember')!.conflict).toBeInstanceOf(AppError);
+});
+
+describe('SSO enforcement on a connection (SPEC §12)', () => {
+  const mirrorOf = (c: ConnectionRecord) => ({
+    connectionId: c.id,
+    connectionName: c.name,
+    providerName: c.providerName,
+    mode: c.enforcement,
+    breakGlass: c.breakGlass ?? [],
+    defaultOrg: c.defaultOrg,
+    companyId: null,
+  });
+
+  it('mirrors report and on on every domain it serves, and nothing for off', () => {
+    expect(domainEnforcement(connection())).toBeNull();
+    const on = connection({ enforcement: 'on', breakGlass: ['ada@acme.com'] });
+    expect(domainEnforcement(on)).toEqual(mirrorOf(on));
+    const company = connection({ enforcement: 'report', scope: { type: 'company', id: 'k1' } });
+    expect(domainEnforcement(company)).toMatchObject({ mode: 'report', companyId: 'k1' });
+  });
+
+  it('an update of the mode rewrites the mirror of kept domains and records sso_enforcement_changed', () => {
+    const before = connection({ domains: ['acme.com', 'acme.org'] });
+    const after = connection({
+      domains: ['acme.com', 'acme.org'],
+      enforcement: 'report',
+      breakGlass: ['ada@acme.com'],
+      rev: 4,
+    });
+    const claims = new Map([
+      ['acme.com', claim({ ssoConnectionIds: ['c1'] })],
+      ['acme.org', claim({ domain: 'acme.org', ssoConnectionIds: ['c1'] })],
+    ]);
+    const writes = planConnectionUpdate(ctx, orgScope(org()), before, after, claims);
+    expect(kinds(writes)).toEqual([
+      'putConnection',
+      'putProvider',
+      'updateVerified',
+      'updateVerified',
+      'event',
+    ]);
+    expect(writes[2]).toEqual(
+      expect.objectContaining({ domain: 'acme.com', enforcement: mirrorOf(after) }),
+    );
+    expect(writes[2]).not.toHaveProperty('ssoConnectionIds');
+    expect(writes[4]).toMatchObject({
+      event: {
+        type: 'sso_enforcement_changed',
+        subject: 'c1',
+        details: { from: 'off', to: 'report', breakGlass: ['ada@acme.com'] },
+      },
+    });
+  });
+
+  it('a domain leaving the connection loses the mirror; one joining gains it in its one write', () => {
+    const before = connection({ domains: ['acme.com', 'old.com'], enforcement: 'on' });
+    const after = { ...before, domains: ['acme.com', 'new.com'], rev: 4 };
+    const claims = new Map([
+      ['acme.com', claim({ ssoConnectionIds: ['c1'] })],
+      ['old.com', claim({ domain: 'old.com', ssoConnectionIds: ['c1'] })],
+      ['new.com', claim({ domain: 'new.com' })],
+    ]);
+    const writes = planConnectionUpdate(ctx, orgScope(org()), before, after, claims);
+    const verified = writes.filter((w) => w.kind === 'updateVerified');
+    // The kept domain's mirror is unchanged: not written again.
+    expect(verified).toEqual([
+      expect.objectContaining({
+        domain: 'new.com',
+        ssoConnectionIds: ['c1'],
+        enforcement: mirrorOf(after),
+      }),
+      expect.objectContaining({ domain: 'old.com', ssoConnectionIds: [], enforcement: null }),
+    ]);
+    expect(writes.map((w) => (w.kind === 'event' ? w.event.type : null)).filter(Boolean)).toEqual([
+      'sso_connection_updated',
+    ]);
+  });
+
+  it('switching off removes the mirror; a rename rewrites it', () => {
+    const before = connection({ enforcement: 'on' });
+    const claims = new Map([['acme.com', claim({ ssoConnectionIds: ['c1'] })]]);
+    const off = planConnectionUpdate(ctx, orgScope(org()), before, connection({ rev: 4 }), claims);
+    expect(off.find((w) => w.kind === 'updateVerified')).toMatchObject({ enforcement: null });
+    const renamed = connection({ enforcement: 'on', name: 'Okta SSO', rev: 4 });
+    const rename = planConnectionUpdate(ctx, orgScope(org()), before, renamed, claims);
+    expect(rename.find((w) => w.kind === 'updateVerified')).toMatchObject({
+      enforcement: { connectionName: 'Okta SSO', mode: 'on' },
+    });
+  });
+
+  it('takes at most three break-glass emails, normalised and de-duplicated', () => {
+    expect(breakGlassEmails([' Ada@Acme.com ', 'ada@acme.com', 'bob@acme.com'])).toEqual([
+      'ada@acme.com',
+      'bob@acme.com',
+    ]);
+    expect(() => breakGlassEmails(['a@x.com', 'b@x.com', 'c@x.com', 'd@x.com'])).toThrow(
+      expect.objectContaining({ statusCode: 400, field: 'breakGlass' }),
+    );
+    expect(() => breakGlassEmails(['a@x.com', 'nope'])).toThrow(
+      expect.objectContaining({ field: 'breakGlass[1]' }),
+    );
+  });
+
+  it('counts the last 30 days from the request', () => {
+    expect(recentSince('2026-03-31T12:00:00.000Z')).toBe('2026-03-01');
+  });
 });

@@ -110,16 +110,22 @@ export function updateVerified(cx: WriteContext, w: WriteOf<'updateVerified'>): 
     sets.push('ssoConnectionIds = :ids');
     values[':ids'] = w.ssoConnectionIds;
   }
-  if (!sets.length) return [];
-  return [
-    update(
-      cx,
-      keys.domainVerified(w.domain),
-      `SET ${sets.join(', ')}`,
-      verifiedBy(w.scope),
-      values,
-    ),
-  ];
+  // SPEC §12: the serving connection's enforcement, or none.
+  const removes: string[] = [];
+  if (w.enforcement) {
+    sets.push('enforcement = :enforcement');
+    values[':enforcement'] = w.enforcement;
+  } else if (w.enforcement === null) {
+    removes.push('enforcement');
+  }
+  if (!sets.length && !removes.length) return [];
+  const expression = [
+    sets.length ? `SET ${sets.join(', ')}` : '',
+    removes.length ? `REMOVE ${removes.join(', ')}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return [update(cx, keys.domainVerified(w.domain), expression, verifiedBy(w.scope), values)];
 }
 
 export function deleteVerified(cx: WriteContext, w: WriteOf<'deleteVerified'>): TransactItem[] {
