@@ -37,6 +37,12 @@ export const functionSpecs = {
     description:
       'Cognito Pre Token Generation trigger (V2): the orgs claim in ID and access tokens',
   },
+  preAuth: {
+    localName: 'provisio-pre-auth',
+    entry: 'functions/pre-auth/handler.ts',
+    description:
+      'Cognito PreAuthentication and PreSignUp triggers: SSO enforcement refuses sign-ins without SSO',
+  },
   scim: {
     localName: 'provisio-scim',
     entry: 'functions/scim/handler.ts',

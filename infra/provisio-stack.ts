@@ -161,6 +161,11 @@ export class ProvisioStack extends Stack {
       description:
         'Pre Token Generation trigger (event version 2) of the user pool: the orgs claim',
     });
+    new CfnOutput(this, 'PreAuthFunctionArn', {
+      value: p.functions.preAuth.functionArn,
+      description:
+        'PreAuthentication and PreSignUp trigger of the user pool: SSO enforcement (SPEC §12)',
+    });
     new CfnOutput(this, 'SignInFunctionArn', {
       value: p.functions.signIn.functionArn,
       description: 'PostAuthentication and PostConfirmation trigger of the user pool',

@@ -1,5 +1,6 @@
 /**
- * CloudWatch alarms on what needs a person: function errors and throttles, dead letters.
+ * CloudWatch alarms on what needs a person: function errors and throttles, dead letters, and
+ * checks that failed open.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -10,6 +11,8 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 const PERIOD = Duration.minutes(5);
+/** The namespace shared/observability.ts emits its metrics in. */
+const METRICS_NAMESPACE = 'Provisio';
 
 export interface ProvisioAlarmsProps {
   /**
@@ -49,6 +52,23 @@ export class ProvisioAlarms extends Construct {
       metric: fn.metricThrottles({ period: PERIOD, statistic: cloudwatch.Stats.SUM }),
       threshold: 1,
       alarmDescription: `${id}: throttled invocations`,
+    });
+  }
+
+  /**
+   * Alarms on a count the functions emit themselves (Embedded Metric Format, no dimensions;
+   * shared/observability.ts): one in five minutes is enough, as for a check that failed open.
+   */
+  watchCount(id: string, metricName: string, alarmDescription: string): void {
+    this.add(id, {
+      metric: new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName,
+        period: PERIOD,
+        statistic: cloudwatch.Stats.SUM,
+      }),
+      threshold: 1,
+      alarmDescription,
     });
   }
 

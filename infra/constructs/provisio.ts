@@ -219,6 +219,17 @@ const functionWiring = {
     // Cognito waits 5 seconds for a trigger; the claim's own budget is 1 s (it fails open).
     timeout: Duration.seconds(5),
   },
+  preAuth: {
+    tableAccess: tableAccess.enforcement,
+    environment: (ctx) => envFor.table(ctx.tableName),
+    memorySize: 512,
+    // Cognito waits 5 seconds for a trigger; the check's own budget is 1 s (it fails open), and
+    // recording what it did another 1 s.
+    timeout: Duration.seconds(5),
+    // A refused sign-in is a thrown error by Cognito's contract (SPEC §12): expected, like the
+    // sign-in's denials.
+    errorsAlarmThreshold: 10,
+  },
   scim: {
     // Reads whole SCIM partitions (Query) and people's items; writes transactions.
     tableAccess: tableAccess.readWriteBatch,
@@ -348,6 +359,12 @@ export class Provisio extends Construct {
       functions[fid] = construct.function;
     }
     this.functions = functions;
+    // SPEC §12: enforcement lets sign-ins through when the table cannot answer; someone must know.
+    this.alarms.watchCount(
+      'EnforcementCheckFailures',
+      'EnforcementCheckFailures',
+      'PreAuth: sign-ins let through without the SSO enforcement check (the table did not answer in time)',
+    );
 
     this.hookSecret.grantRead(functions.signInHook);
     this.notifierDeadLetterQueue = new ProvisioNotifier(this, 'NotifierStream', {
@@ -376,6 +393,11 @@ export class Provisio extends Construct {
         functions.preToken,
         'PreTokenGeneration (event version 2)',
       );
+      this.allowImportedPoolToInvoke(
+        props.userPool,
+        functions.preAuth,
+        'PreAuthentication and PreSignUp',
+      );
       this.cognitoDomainUrl = props.cognitoDomain;
     } else {
       const created = new ProvisioUserPool(this, 'Users', {
@@ -397,6 +419,10 @@ export class Provisio extends Construct {
         functions.preToken,
         cognito.LambdaVersion.V2_0,
       );
+      // SPEC §12: SSO enforcement refuses a sign-in without SSO before it authenticates, and a
+      // self-service sign-up of an enforced address.
+      created.userPool.addTrigger(cognito.UserPoolOperation.PRE_AUTHENTICATION, functions.preAuth);
+      created.userPool.addTrigger(cognito.UserPoolOperation.PRE_SIGN_UP, functions.preAuth);
       this.userPool = created.userPool;
       this.userPoolClient = created.userPoolClient;
       this.federationClient = created.federationClient;

@@ -32,6 +32,14 @@ const ALL_INDEXES = tableDefinition.globalSecondaryIndexes.map((g) => g.indexNam
 export const tableAccess = {
   /** GetItem only: one person's summary (the pre-token trigger). */
   getItem: { itemActions: ['dynamodb:GetItem'], queryIndexes: [] },
+  /**
+   * One GetItem (the verified domain) and the puts and updates SSO enforcement records (events,
+   * outbox items, a throttled notice and the person summary it mirrors into, no-lockout markers).
+   */
+  enforcement: {
+    itemActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    queryIndexes: [],
+  },
   /** Reads items and indexes; writes with single-item calls or transactions. */
   readWrite: { itemActions: [...READ, ...TRANSACT_WRITE], queryIndexes: ALL_INDEXES },
   /** As `readWrite`, plus BatchWriteItem for bulk clean-up (e.g. removing a domain's items). */

@@ -442,6 +442,35 @@ describe('the user pool', () => {
     );
     expect(dynamo.flatMap(actionsOf)).toEqual(['dynamodb:GetItem']);
   });
+
+  it('calls the pre-auth function before authentication and sign-up, and alarms when it fails open (SPEC §12)', () => {
+    const preAuth = { 'Fn::GetAtt': [functionLogicalId('preAuth'), 'Arn'] };
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      LambdaConfig: { PreAuthentication: preAuth, PreSignUp: preAuth },
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'cognito-idp.amazonaws.com',
+      FunctionName: preAuth,
+    });
+    template.hasOutput('PreAuthFunctionArn', {});
+    // One GetItem and the puts and updates it records: no query, no delete, no batch.
+    const dynamo = statementsOf('preAuth').filter((st) =>
+      actionsOf(st).some((a) => a.startsWith('dynamodb:')),
+    );
+    expect(dynamo.flatMap(actionsOf).sort()).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ]);
+    expect(dynamo.map((st) => st.Resource)).toEqual([{ 'Fn::GetAtt': [tableRef(), 'Arn'] }]);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'Provisio',
+      MetricName: 'EnforcementCheckFailures',
+      Statistic: 'Sum',
+      Threshold: 1,
+    });
+  });
 });
 
 describe('the stream notifier', () => {
@@ -597,6 +626,7 @@ describe('cdk-nag AwsSolutions', () => {
             'Notifier',
             'Admin',
             'PreToken',
+            'PreAuth',
             'Scim',
             'DomainChecker',
           ] as const

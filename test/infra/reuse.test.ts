@@ -68,6 +68,13 @@ describe('another CDK app reusing Provisio with its own user pool', () => {
       Match.stringLikeRegexp('PostAuthentication and PostConfirmation trigger'),
     );
     expect(infos).toHaveLength(1);
+    // SPEC §12: SSO enforcement's triggers, attached by the pool's owner too.
+    expect(
+      Annotations.fromStack(stack).findInfo(
+        '*',
+        Match.stringLikeRegexp('PreAuthentication and PreSignUp trigger'),
+      ),
+    ).toHaveLength(1);
   });
 
   it('passes its settings to the functions', () => {
@@ -100,9 +107,9 @@ describe('another CDK app reusing Provisio with its own user pool', () => {
 
   it('sends every alarm and its recovery to the topic', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    // Errors and throttles of each of the 7 functions and the console's, and the notifier's
-    // dead letters.
-    expect(alarms).toHaveLength(17);
+    // Errors and throttles of each of the 8 functions and the console's, the notifier's dead
+    // letters, and sign-ins let through without the SSO enforcement check.
+    expect(alarms).toHaveLength(20);
     for (const alarm of alarms) {
       const props = (alarm as { Properties: Record<string, unknown> }).Properties;
       expect(props.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^Alarms/) }]);

@@ -1,0 +1,300 @@
+/**
+ * SPEC §12 at Cognito's PreAuthentication and PreSignUp (functions/pre-auth/handler.ts), invoked
+ * through the local stack's Lambda Invoke API: an enforced password sign-in is refused with
+ * `SSO required`, naming the connection, and recorded; guests, break-glass owners and the
+ * connection's own provider pass; report mode refuses nothing and records once a day; the
+ * no-lockout marker is written once a day; with DynamoDB hung, the sign-in goes through in time.
+ *
+ * The connection's enforcement is written onto the verified domain's item directly (the item
+ * the trigger reads), not through the connection API, which is built beside this trigger.
+ */
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { createServer, type Server, type Socket } from 'node:net';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { functionSpecs } from '../../functions/registry.ts';
+import { ENV } from '../../shared/config.ts';
+import type { DomainEnforcement } from '../../shared/model/types.ts';
+import { keys, primaryKey } from '../../shared/table/schema.ts';
+import { uniqueSlug } from '../support/admin-harness.ts';
+import { adminSuite, type Created, uniqueDomain } from '../support/admin-suite.ts';
+import { lambdaClient } from '../support/local-stack.ts';
+import { eventually, mailTo } from '../support/mail.ts';
+
+const require = createRequire(import.meta.url);
+const lambdaSdk = require('@aws-sdk/client-lambda') as typeof import('@aws-sdk/client-lambda');
+const suite = adminSuite();
+const { env, call, dns, local } = suite;
+const lambda = lambdaClient();
+afterAll(() => lambda.destroy());
+
+type Attributes = Record<string, string>;
+
+/** A Cognito PreAuthentication or PreSignUp event, as Cognito sends it. */
+function triggerEvent(triggerSource: string, attributes: Attributes) {
+  return {
+    version: '1',
+    region: 'us-east-1',
+    userPoolId: 'us-east-1_local',
+    userName: randomUUID(),
+    callerContext: { awsSdkVersion: 'aws-sdk-unknown', clientId: 'local' },
+    triggerSource,
+    request: { userAttributes: { sub: randomUUID(), email_verified: 'true', ...attributes } },
+    response: {},
+  };
+}
+
+/** Invokes the trigger; `error` is the message Cognito would show, when it refuses. */
+async function invoke(triggerSource: string, attributes: Attributes) {
+  const out = await lambda.send(
+    new lambdaSdk.InvokeCommand({
+      FunctionName: functionSpecs.preAuth.localName,
+      Payload: Buffer.from(JSON.stringify(triggerEvent(triggerSource, attributes))),
+    }),
+  );
+  const payload = JSON.parse(Buffer.from(out.Payload!).toString('utf8'));
+  return { error: out.FunctionError ? String(payload.errorMessage) : undefined, payload };
+}
+
+const signIn = (email: string, attributes: Attributes = {}) =>
+  invoke('PreAuthentication_Authentication', { email, ...attributes });
+
+let org: Created;
+let boss: string;
+let coOwner: string;
+let domain: string;
+let connection: { id: string; name: string; providerName: string };
+
+const onDomain = (label: string) => `${label}-${randomUUID().slice(0, 8)}@${domain}`;
+
+/** Sets the enforcement the verified domain's item mirrors (as the connection API will). */
+async function enforce(mode: 'on' | 'report', breakGlass: string[] = []) {
+  const enforcement: DomainEnforcement = {
+    connectionId: connection.id,
+    connectionName: connection.name,
+    providerName: connection.providerName,
+    mode,
+    breakGlass,
+    defaultOrg: { id: org.id, name: org.name },
+    companyId: null,
+  };
+  await env.db.send(
+    new UpdateCommand({
+      TableName: env.tableName,
+      Key: primaryKey(keys.domainVerified(domain)),
+      UpdateExpression: 'SET enforcement = :e',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':e': enforcement },
+    }),
+  );
+}
+
+async function orgEvents(type: string, subject: string) {
+  const res = await call('GET', `/v1/orgs/${org.id}/events`, { as: boss, query: { limit: '100' } });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return (
+    res.body.items as { type: string; subject: string; details: Record<string, unknown> }[]
+  ).filter((e) => e.type === type && e.subject === subject);
+}
+
+async function marker(email: string) {
+  const out = await env.db.send(
+    new GetCommand({
+      TableName: env.tableName,
+      Key: primaryKey(keys.nonSsoSignIn(connection.id, email)),
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item;
+}
+
+beforeAll(async () => {
+  domain = uniqueDomain();
+  boss = await env.signInAs(`boss-${randomUUID().slice(0, 8)}@${domain}`);
+  org = await suite.newOrg({ as: boss });
+  const added = await suite.addDomain(`orgs/${org.id}`, domain, boss);
+  dns.setTxt(added.txtRecord.name, [added.txtRecord.value]);
+  const verified = await local.call(
+    'POST',
+    `/v1/orgs/${org.id}/domains/${encodeURIComponent(domain)}/verify`,
+    { as: boss },
+  );
+  expect(verified.status, JSON.stringify(verified.body)).toBe(200);
+  const name = `Acme SSO ${uniqueSlug('c')}`;
+  const created = await call('POST', `/v1/orgs/${org.id}/sso-connections`, {
+    as: boss,
+    body: {
+      name,
+      domains: [domain],
+      idp: { type: 'saml', metadataUrl: 'https://idp.example.test/metadata' },
+    },
+  });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  connection = { id: created.body.id, name, providerName: created.body.providerName };
+  // A second owner, from another domain: every owner is told of a break-glass sign-in.
+  coOwner = `co-owner-${randomUUID().slice(0, 8)}@example.test`;
+  const invited = await call('POST', `/v1/orgs/${org.id}/invitations`, {
+    as: boss,
+    body: { email: coOwner, role: 'owner' },
+  });
+  expect(invited.status, JSON.stringify(invited.body)).toBe(201);
+  await env.signInAs(coOwner);
+});
+
+describe('SSO enforcement on: PreAuthentication', () => {
+  beforeEach(() => enforce('on', [boss]));
+
+  it("refuses a password sign-in on the connection's domain with SSO required, naming the connection, and records it", async () => {
+    const email = onDomain('pw');
+    const { error } = await signIn(email);
+    expect(error).toMatch(/^SSO required/);
+    expect(error).toContain(connection.name);
+    const denied = await orgEvents('sign_in_denied', email);
+    expect(denied).toHaveLength(1);
+    expect(denied[0]!.details).toMatchObject({
+      reason: 'sso_required',
+      connection: connection.name,
+    });
+  });
+
+  it('refuses a social sign-in on the domain too', async () => {
+    const identities = JSON.stringify([{ providerName: 'Google', primary: 'true' }]);
+    const { error } = await signIn(onDomain('social'), { identities });
+    expect(error).toMatch(/^SSO required/);
+  });
+
+  it("lets through the connection's own provider: that is the SSO sign-in, and marks nothing", async () => {
+    const email = onDomain('sso');
+    const identities = JSON.stringify([{ providerName: connection.providerName, primary: 'true' }]);
+    const { error } = await signIn(email, { identities });
+    expect(error).toBeUndefined();
+    expect(await marker(email)).toBeUndefined();
+  });
+
+  it('lets through a guest from another domain', async () => {
+    const { error, payload } = await signIn(`guest-${randomUUID().slice(0, 8)}@example.test`);
+    expect(error).toBeUndefined();
+    expect(payload.triggerSource).toBe('PreAuthentication_Authentication');
+  });
+
+  it('lets a break-glass owner through, records sso_enforcement_bypassed and mails every owner once', async () => {
+    const { error } = await signIn(boss);
+    expect(error).toBeUndefined();
+    const bypassed = await orgEvents('sso_enforcement_bypassed', boss);
+    expect(bypassed).toHaveLength(1);
+    expect(bypassed[0]!.details).toMatchObject({ connection: connection.name });
+    for (const owner of [boss, coOwner]) {
+      const told = (mails: Awaited<ReturnType<typeof mailTo>>) =>
+        mails.filter((m) => m.subject.includes('without SSO'));
+      const mails = told(
+        await eventually(
+          () => mailTo(owner),
+          (m) => told(m).length > 0,
+        ),
+      );
+      expect(mails, owner).toHaveLength(1);
+      expect(mails[0]!.body.text).toContain(connection.name);
+    }
+  });
+
+  it('writes the no-lockout marker of a sign-in without SSO once a day', async () => {
+    const email = onDomain('marker');
+    await signIn(email);
+    const first = await marker(email);
+    const today = new Date().toISOString().slice(0, 10);
+    expect(first).toMatchObject({ on: today, ttl: expect.any(Number) });
+    expect(first!.ttl * 1000 - Date.parse(today)).toBe(31 * 24 * 3600 * 1000);
+    // A marker of an earlier day is replaced; one of today stays as it is.
+    await env.db.send(
+      new UpdateCommand({
+        TableName: env.tableName,
+        Key: primaryKey(keys.nonSsoSignIn(connection.id, email)),
+        UpdateExpression: 'SET #on = :old, probe = :p',
+        ExpressionAttributeNames: { '#on': 'on' },
+        ExpressionAttributeValues: { ':old': '2000-01-01', ':p': 1 },
+      }),
+    );
+    await signIn(email);
+    const rewritten = await marker(email);
+    expect(rewritten).toMatchObject({ on: today });
+    expect(rewritten!.probe).toBeUndefined();
+    await env.db.send(
+      new UpdateCommand({
+        TableName: env.tableName,
+        Key: primaryKey(keys.nonSsoSignIn(connection.id, email)),
+        UpdateExpression: 'SET probe = :p',
+        ExpressionAttributeValues: { ':p': 2 },
+      }),
+    );
+    await signIn(email);
+    expect((await marker(email))!.probe).toBe(2);
+  });
+});
+
+describe('SSO enforcement on: PreSignUp', () => {
+  beforeEach(() => enforce('on'));
+
+  it('refuses a self-service sign-up of an enforced address', async () => {
+    const { error } = await invoke('PreSignUp_SignUp', { email: onDomain('signup') });
+    expect(error).toMatch(/^SSO required/);
+    expect(error).toContain(connection.name);
+  });
+
+  it("never refuses an external provider's sign-up or an operator's AdminCreateUser", async () => {
+    for (const source of ['PreSignUp_ExternalProvider', 'PreSignUp_AdminCreateUser']) {
+      const { error } = await invoke(source, { email: onDomain('exempt') });
+      expect(error, source).toBeUndefined();
+    }
+  });
+});
+
+describe('SSO enforcement in report mode', () => {
+  beforeEach(() => enforce('report'));
+
+  it('refuses nothing and records sso_enforcement_would_deny once a day per person', async () => {
+    const email = onDomain('report');
+    for (let i = 0; i < 3; i++) expect((await signIn(email)).error).toBeUndefined();
+    expect(await orgEvents('sso_enforcement_would_deny', email)).toHaveLength(1);
+    expect(await orgEvents('sign_in_denied', email)).toHaveLength(0);
+    const other = onDomain('report');
+    expect((await signIn(other)).error).toBeUndefined();
+    expect(await orgEvents('sso_enforcement_would_deny', other)).toHaveLength(1);
+  });
+});
+
+describe('the table slow or down', () => {
+  it('lets the sign-in through within about 1 s, counting EnforcementCheckFailures', async () => {
+    // A table endpoint that accepts connections and never answers.
+    const sockets: Socket[] = [];
+    const server: Server = createServer((s) => sockets.push(s));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as import('node:net').AddressInfo).port;
+    const saved = process.env[ENV.dynamodbEndpoint];
+    process.env[ENV.dynamodbEndpoint] = `http://127.0.0.1:${port}`;
+    const lines: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk, ...rest) => {
+      lines.push(String(chunk));
+      return write(chunk, ...(rest as []));
+    });
+    try {
+      vi.resetModules();
+      const { handler } = await import('../../functions/pre-auth/handler.ts');
+      const input = triggerEvent('PreAuthentication_Authentication', { email: onDomain('slow') });
+      const started = Date.now();
+      const result = await (handler as unknown as (e: unknown, c: unknown) => Promise<unknown>)(
+        structuredClone(input),
+        { awsRequestId: 'test', functionName: functionSpecs.preAuth.localName },
+      );
+      expect(Date.now() - started).toBeLessThan(1800);
+      expect(result).toEqual(input);
+      expect(lines.some((l) => l.includes('"EnforcementCheckFailures":1'))).toBe(true);
+    } finally {
+      spy.mockRestore();
+      process.env[ENV.dynamodbEndpoint] = saved;
+      for (const s of sockets) s.destroy();
+      server.close();
+    }
+  });
+});
