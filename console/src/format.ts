@@ -40,6 +40,9 @@ export const EVENT_LABELS: Record<EventType, string> = {
   sso_connection_created: 'SSO connection created',
   sso_connection_updated: 'SSO connection updated',
   sso_connection_deleted: 'SSO connection deleted',
+  sso_enforcement_changed: 'SSO enforcement changed',
+  sso_enforcement_bypassed: 'SSO enforcement bypassed (break-glass)',
+  sso_enforcement_would_deny: 'Would be refused by SSO enforcement',
   seats_changed: 'Seat limit changed',
 };
 
@@ -82,6 +85,10 @@ export function eventSummary(event: AuditEvent): string {
       return d.changes && typeof d.changes === 'object'
         ? `changed ${Object.keys(d.changes).join(', ')}`
         : '';
+    case 'sso_enforcement_changed': {
+      const owners = list(d.breakGlass);
+      return `from ${str(d.from)} to ${str(d.to)}${owners.length ? `; break-glass ${owners.join(', ')}` : ''}`;
+    }
     case 'domain_removed':
       return d.autoProvisioningDisabled ? 'auto-provisioning turned off' : '';
     default:

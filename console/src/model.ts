@@ -123,7 +123,22 @@ export interface SsoConnection {
   readonly scim: boolean;
   readonly defaultOrgId: string;
   readonly defaultTeam: string | null;
+  /** SPEC §12: whether people on its domains must sign in through it. */
+  readonly enforcement: EnforcementMode;
+  /** Owners who may still sign in with a password while enforcement is on. */
+  readonly breakGlass: string[];
+  /** Only in the answer of the change that switched enforcement on. */
+  readonly enforcementCheck?: LockoutCheck;
   readonly createdAt: string;
+}
+
+/** SSO enforcement of a connection (SPEC §12). */
+export type EnforcementMode = 'off' | 'report' | 'on';
+
+/** What switching enforcement on found (the 409's fields, or the answer's `enforcementCheck`). */
+export interface LockoutCheck {
+  readonly lastSsoSignInOn: string | null;
+  readonly peopleWithoutSso: number;
 }
 
 /** A connection's new SCIM token, shown once (SPEC §10). */

@@ -2,11 +2,19 @@
  * SSO connections: create and edit (the IdP's SAML or OIDC settings, domains, JIT, SCIM, default
  * org and team). Provisio creates the identity provider (SPEC §8) and shows what to paste into
  * the IdP, with copy buttons. Turning JIT off asks for confirmation and says who will still get
- * in: members and invitees only. A connection without a domain shows as inactive.
+ * in: members and invitees only. A connection without a domain shows as inactive. SSO
+ * enforcement (SPEC §12) shows its mode and break-glass owners; turning it on asks for
+ * confirmation and says how many people signed in without SSO lately.
  */
 import { useId, useState } from 'preact/hooks';
 import { api } from '../api.ts';
-import type { Domain, ScimToken, ServiceProvider, SsoConnection } from '../model.ts';
+import type {
+  Domain,
+  EnforcementMode,
+  ScimToken,
+  ServiceProvider,
+  SsoConnection,
+} from '../model.ts';
 import { usePaged } from '../paged.ts';
 import { href } from '../router.ts';
 import {
@@ -48,6 +56,7 @@ export function SsoConnections({ scope }: { scope: Scope }) {
         connection: SsoConnection;
       }
     | { kind: 'jit'; connection: SsoConnection; on: boolean }
+    | { kind: 'enforcement'; connection: SsoConnection }
     | { kind: 'scim-values'; connection: SsoConnection; token: ScimToken }
     | null
   >(null);
@@ -100,7 +109,14 @@ export function SsoConnections({ scope }: { scope: Scope }) {
         >
           <Table
             caption={`SSO connections of ${scope.name}`}
-            columns={['Connection', 'Domains', 'Just-in-Time', 'SCIM', 'Default org and team']}
+            columns={[
+              'Connection',
+              'Domains',
+              'Just-in-Time',
+              'SCIM',
+              'SSO enforcement',
+              'Default org and team',
+            ]}
             actions
             items={connections.items}
             row={(c) => (
@@ -125,6 +141,12 @@ export function SsoConnections({ scope }: { scope: Scope }) {
                 </td>
                 <td data-label="SCIM">
                   {c.scim ? <Badge tone="ok">On</Badge> : <Badge tone="off">Off</Badge>}
+                </td>
+                <td data-label="SSO enforcement">
+                  <EnforcementBadge mode={c.enforcement} />
+                  {c.breakGlass.length ? (
+                    <span class="who-email"> Break-glass: {c.breakGlass.join(', ')}</span>
+                  ) : null}
                 </td>
                 <td data-label="Default org and team">
                   {orgName(scope, c.defaultOrgId)}
@@ -158,6 +180,10 @@ export function SsoConnections({ scope }: { scope: Scope }) {
                             },
                           ]
                         : []),
+                      {
+                        label: 'SSO enforcement',
+                        onSelect: () => setDialog({ kind: 'enforcement', connection: c }),
+                      },
                       {
                         label: `Turn ${c.jit ? 'off' : 'on'} Just-in-Time`,
                         onSelect: () => setDialog({ kind: 'jit', connection: c, on: !c.jit }),
@@ -266,6 +292,18 @@ export function SsoConnections({ scope }: { scope: Scope }) {
             </>
           )}
         </ConfirmDialog>
+      ) : null}
+      {dialog?.kind === 'enforcement' ? (
+        <EnforcementForm
+          connection={dialog.connection}
+          url={one(dialog.connection.id)}
+          onClose={close}
+          onSaved={async (message) => {
+            await connections.reload();
+            announce(message);
+            close();
+          }}
+        />
       ) : null}
       {dialog?.kind === 'delete' ? (
         <ConfirmDialog
@@ -674,6 +712,107 @@ function ConnectionForm(props: {
         value={defaultTeam}
         onValue={setDefaultTeam}
         error={submit.fieldError('defaultTeam')}
+      />
+    </FormDialog>
+  );
+}
+
+const MODES: readonly { value: EnforcementMode; label: string }[] = [
+  { value: 'off', label: 'Off: people may sign in any way' },
+  { value: 'report', label: 'Report: refuse nothing, record who would be refused' },
+  { value: 'on', label: 'On: people on its domains must sign in through this connection' },
+];
+
+function EnforcementBadge({ mode }: { mode: EnforcementMode }) {
+  if (mode === 'on') return <Badge tone="ok">On</Badge>;
+  if (mode === 'report') return <Badge tone="warn">Report</Badge>;
+  return <Badge tone="off">Off</Badge>;
+}
+
+const people = (n: number) => `${n} ${n === 1 ? 'person' : 'people'}`;
+
+/**
+ * SPEC §12: the connection's enforcement mode and break-glass owners. Turning it on asks to
+ * confirm; the API refuses (409) when nobody signed in through the connection in the last 30
+ * days, and either way says how many people signed in without SSO meanwhile.
+ */
+function EnforcementForm(props: {
+  connection: SsoConnection;
+  url: string;
+  onClose: () => void;
+  onSaved: (message: string) => Promise<void>;
+}) {
+  const { connection } = props;
+  const [mode, setMode] = useState<EnforcementMode>(connection.enforcement);
+  const [breakGlass, setBreakGlass] = useState(connection.breakGlass.join(', '));
+  const [confirming, setConfirming] = useState(false);
+  const turningOn = mode === 'on' && connection.enforcement !== 'on';
+  const submit = useSubmit(async () => {
+    const emails = breakGlass
+      .split(/[\s,;]+/)
+      .map((e) => e.trim())
+      .filter(Boolean);
+    const saved = await api.patch<SsoConnection>(props.url, {
+      enforcement: mode,
+      breakGlass: emails,
+    });
+    const check = saved.enforcementCheck;
+    await props.onSaved(
+      check
+        ? `SSO enforcement is on for ${connection.name}. ${people(check.peopleWithoutSso)} signed in on its domains without SSO in the last 30 days and must now use it.`
+        : `SSO enforcement of ${connection.name} saved`,
+    );
+  });
+  const save = () => {
+    if (turningOn && !confirming) {
+      setConfirming(true);
+      return;
+    }
+    setConfirming(false);
+    void submit.run();
+  };
+  return (
+    <FormDialog
+      title={`SSO enforcement of ${connection.name}`}
+      onClose={props.onClose}
+      submit={submit}
+      fields={['enforcement', 'breakGlass']}
+      action={confirming ? 'Turn enforcement on' : 'Save'}
+      busyLabel="Saving…"
+      variant={confirming ? 'danger' : 'primary'}
+      note={
+        confirming ? (
+          <div class="confirm-box" role="alert">
+            <p>
+              <strong>Require SSO?</strong> Everyone with an address on{' '}
+              {connection.domains.join(', ') || 'its domains'} must then sign in through{' '}
+              {connection.name}: password and social sign-ins are refused, and sessions opened
+              without SSO end at their next refresh. Only the break-glass owners may still use a
+              password. Provisio refuses this unless someone signed in through the connection in the
+              last 30 days, and tells you how many people signed in without SSO. Select the button
+              again to confirm.
+            </p>
+          </div>
+        ) : null
+      }
+      onSubmit={save}
+    >
+      <RadioGroup
+        legend="Enforcement"
+        value={mode}
+        onValue={(v) => {
+          setMode(v);
+          setConfirming(false);
+        }}
+        options={MODES}
+      />
+      <TextField
+        label="Break-glass owners"
+        hint="Up to 3 owners' emails, separated by commas: they may still sign in with a password while enforcement is on. Each sign-in of theirs is recorded and the owners are told."
+        autocomplete="off"
+        value={breakGlass}
+        onValue={setBreakGlass}
+        error={submit.fieldError('breakGlass')}
       />
     </FormDialog>
   );
