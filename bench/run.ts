@@ -26,6 +26,7 @@ import { type ColdStart, measureColdStarts } from './cold-start.ts';
 import { costPerMillion, PRICES } from './cost.ts';
 import { startBenchDynamoDb } from './dynamodb.ts';
 import { measurePaths } from './paths.ts';
+import { measurePreAuth } from './pre-auth.ts';
 import { measurePreToken } from './pre-token.ts';
 import { measureScim } from './scim.ts';
 import type { VersusFloor } from './versus-floor.ts';
@@ -249,13 +250,18 @@ async function main(): Promise<void> {
     );
     let paths: Awaited<ReturnType<typeof measurePaths>>;
     const handlers: VersusFloor[] = [];
-    /** Reported against their floors, without a target (bench/scim.ts). */
+    /** Reported against their floors, without a target (bench/scim.ts, a pre-auth refusal). */
     const scim: VersusFloor[] = [];
     try {
       const options = { iterations: ITERATIONS, warmup: WARMUP, tableName: 'provisio-bench' };
       paths = await measurePaths(dynamo.endpoint, options);
       console.log('Measuring the pre-token trigger against its floor…');
       handlers.push(await measurePreToken(dynamo.endpoint, options));
+      console.log('Measuring the pre-auth trigger (SSO enforcement) against its floor…');
+      const preAuth = await measurePreAuth(dynamo.endpoint, options);
+      handlers.push(preAuth.notEnforced);
+      // A refusal's writes (its event, the no-lockout marker) come after the check: reported.
+      scim.push(preAuth.refused);
       console.log('Measuring SCIM create, read and a 1,000-add group PATCH against their floors…');
       scim.push(...(await measureScim(dynamo.endpoint, options)));
     } finally {
