@@ -405,6 +405,26 @@ describe('admin console', { timeout: 60_000 }, () => {
     expect(await page.content()).not.toContain(secret);
     const listed = (await (await call('GET', '/sso-connections')).text()) as string;
     expect(listed).not.toContain(secret);
+
+    // SPEC §12: turning enforcement on asks to confirm, and is refused while nobody has signed
+    // in through the connection lately, saying how many signed in without SSO.
+    await page.getByRole('button', { name: 'Actions for Acme Okta' }).click();
+    await page.getByRole('button', { name: 'SSO enforcement' }).click();
+    const enforcement = page.getByRole('dialog', { name: 'SSO enforcement of Acme Okta' });
+    await enforcement
+      .getByLabel('On: people on its domains must sign in through this connection')
+      .check();
+    await enforcement.getByRole('button', { name: 'Save' }).click();
+    await enforcement.getByText('Require SSO?').waitFor();
+    await enforcement.getByRole('button', { name: 'Turn enforcement on' }).click();
+    await expect
+      .poll(() => enforcement.getByText(/Nobody signed in through SSO connection/).textContent())
+      .toMatch(/0 people signed in on its domains without SSO/);
+    await checkScreen('11b-sso-enforcement', page);
+    await enforcement.getByLabel('Report: refuse nothing, record who would be refused').check();
+    await enforcement.getByRole('button', { name: 'Save' }).click();
+    await enforcement.waitFor({ state: 'detached' });
+    await expect.poll(() => row('Acme Okta').textContent()).toContain('Report');
   });
 
   it('groups orgs in a company, explaining why an org with its own domains cannot move', async () => {
