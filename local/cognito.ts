@@ -10,10 +10,15 @@
  * `LambdaClient` (so `LambdaClient.endpoint` points at our API port). It ignores errors from
  * PostAuthentication (real Cognito fails the sign-in), so denials are observed through the
  * Invoke API.
+ *
+ * cognito-local has no PreAuthentication trigger (SPEC §12): it listens on an internal port
+ * behind the stack's Cognito endpoint, a front (`cognito-front.ts`) that runs PreAuthentication
+ * and PreSignUp as Cognito does before forwarding.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { startCognitoFront } from './cognito-front.ts';
 import {
   LOCAL_APP_CLIENT_NAME,
   LOCAL_CREDENTIALS,
@@ -22,6 +27,7 @@ import {
 } from './options.ts';
 import {
   answersHttp,
+  freePorts,
   type ManagedChild,
   manageChild,
   type ServiceOptions,
@@ -46,6 +52,8 @@ export interface LocalUserPool {
 /** cognito-local's `.cognito/config.json`; see its README, "Configuration". */
 export function cognitoLocalConfig(options: {
   port: number;
+  /** Where cognito-local itself listens (behind the front on `port`). @default port */
+  internalPort?: number;
   lambdaEndpoint: string;
   triggerFunction: string;
 }) {
@@ -62,14 +70,23 @@ export function cognitoLocalConfig(options: {
     // The token issuer is `<IssuerDomain>/<userPoolId>`, as in AWS with the Cognito domain.
     TokenConfig: { IssuerDomain: `http://localhost:${options.port}` },
     UserPoolDefaults: { UsernameAttributes: ['email'] },
-    ServerConfig: { port: options.port, hostname: 'localhost' },
+    ServerConfig: { port: options.internalPort ?? options.port, hostname: 'localhost' },
   };
 }
 
-/** Writes cognito-local's config and starts it; resolves once it answers `/health`. */
+/**
+ * Writes cognito-local's config and starts it behind the front on `port`; resolves once both
+ * answer `/health`.
+ */
 export async function startCognito(
-  options: ServiceOptions & { lambdaEndpoint: string; triggerFunction: string },
+  options: ServiceOptions & {
+    lambdaEndpoint: string;
+    triggerFunction: string;
+    /** The PreAuthentication/PreSignUp function the front runs; none: it only forwards. */
+    preAuthFunction?: string | undefined;
+  },
 ): Promise<CognitoService> {
+  const [internalPort] = await freePorts(1);
   const cwd = join(options.dataDir, 'cognito');
   const logDir = join(options.dataDir, 'logs');
   await Promise.all([
@@ -79,7 +96,7 @@ export async function startCognito(
   // Rewritten on every start: the ports may have changed since the last one.
   await writeFile(
     join(cwd, '.cognito', 'config.json'),
-    `${JSON.stringify(cognitoLocalConfig(options), null, 2)}\n`,
+    `${JSON.stringify(cognitoLocalConfig({ ...options, internalPort }), null, 2)}\n`,
   );
   const { NODE_OPTIONS: _loaders, ...env } = process.env;
   const child = manageChild(
@@ -88,7 +105,7 @@ export async function startCognito(
       cwd,
       env: {
         ...env,
-        PORT: String(options.port),
+        PORT: String(internalPort),
         HOST: 'localhost',
         // It uses the AWS SDK v2 for the Lambda client, which warns about its end of support.
         AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
@@ -97,9 +114,25 @@ export async function startCognito(
     }),
     { logFile: join(logDir, 'cognito.log'), reaper: options.reaper, echo: options.echo },
   );
-  const endpoint = `http://localhost:${options.port}`;
-  await untilReady(child, 'cognito-local', () => answersHttp(`${endpoint}/health`), 30_000);
-  return { ...child, endpoint };
+  const upstream = `http://localhost:${internalPort}`;
+  await untilReady(child, 'cognito-local', () => answersHttp(`${upstream}/health`), 30_000);
+  const front = await startCognitoFront({
+    port: options.port,
+    upstream,
+    lambdaEndpoint: options.lambdaEndpoint,
+    preAuthFunction: options.preAuthFunction,
+  }).catch(async (error: unknown) => {
+    await child.stop();
+    throw error;
+  });
+  return {
+    ...child,
+    endpoint: front.endpoint,
+    stop: async (graceMs?: number) => {
+      await front.stop();
+      await child.stop(graceMs);
+    },
+  };
 }
 
 /**

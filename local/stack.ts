@@ -234,6 +234,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dataDir: o.dataDir,
       lambdaEndpoint: partial.lambdaEndpoint,
       triggerFunction: functionSpecs.signIn.localName,
+      // SPEC §12: PreAuthentication and PreSignUp, which cognito-local cannot run itself.
+      preAuthFunction: functionSpecs.preAuth.localName,
       reaper,
       echo,
     });
