@@ -21,7 +21,15 @@ import { keys, primaryKey } from '../../shared/table/schema.ts';
 import { uniqueSlug } from '../support/admin-harness.ts';
 import { adminSuite, type Created, uniqueDomain } from '../support/admin-suite.ts';
 import { identitiesOf } from '../support/attackers.ts';
-import { api, hookSignIn, lambdaClient, localStack } from '../support/local-stack.ts';
+import {
+  api,
+  createUser,
+  hookSignIn,
+  lambdaClient,
+  localStack,
+  signIn,
+  signUp,
+} from '../support/local-stack.ts';
 
 const require = createRequire(import.meta.url);
 const lambdaSdk = require('@aws-sdk/client-lambda') as typeof import('@aws-sdk/client-lambda');
@@ -214,6 +222,39 @@ describe('SSO enforcement on: the doors after authentication', () => {
     expect((await me(sso(onDomain('api-sso')))).status).toBe(200);
     expect((await me(password(boss))).status).toBe(200);
     expect((await me(password(`guest-${randomUUID().slice(0, 8)}@example.test`))).status).toBe(200);
+  });
+});
+
+describe('SSO enforcement on: the local Cognito endpoint runs PreAuthentication and PreSignUp', () => {
+  const keeper = () => onDomain('keeper');
+  let breakGlass: string;
+  beforeAll(() => {
+    breakGlass = keeper();
+  });
+  beforeEach(() => enforce('on', [boss, breakGlass]));
+
+  it("refuses a password InitiateAuth with the trigger's message, as Cognito does", async () => {
+    const user = await createUser({ email: onDomain('cognito') });
+    await expect(signIn(user)).rejects.toMatchObject({
+      name: 'UserLambdaValidationException',
+      message: expect.stringMatching(/^PreAuthentication failed with error SSO required/),
+    });
+  });
+
+  it('refuses a self-service SignUp with the PreSignUp message', async () => {
+    await expect(signUp({ email: onDomain('signup') })).rejects.toMatchObject({
+      name: 'UserLambdaValidationException',
+      message: expect.stringMatching(/^PreSignUp failed with error SSO required/),
+    });
+  });
+
+  it('lets a break-glass owner and a guest sign in with a password', async () => {
+    await expect(signIn(await createUser({ email: breakGlass }))).resolves.toMatchObject({
+      idToken: expect.any(String),
+    });
+    await expect(signIn(await createUser())).resolves.toMatchObject({
+      idToken: expect.any(String),
+    });
   });
 });
 
