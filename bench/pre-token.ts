@@ -1,9 +1,11 @@
 /**
  * The Pre Token Generation trigger (functions/pre-token/handler.ts, its client built at module
- * scope as deployed) against its floor: one consistent GetItem of the person summary, sent with
- * a client built like the handler's. The person is a member of five orgs, with teams.
+ * scope as deployed) against its floors, sent with a client built like the handler's: at a
+ * sign-in, one consistent GetItem of the person summary; at a refresh, which also asks SSO
+ * enforcement (SPEC §12), one BatchGetItem of the summary and the email's verified domain. The
+ * person, a password user, is a member of five orgs, with teams.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createSignInFixture, lambdaContext } from '../local/sign-in-fixtures.ts';
 import { preTokenEvent } from '../local/tokens.ts';
 import { createDynamoClient } from '../shared/adapters/dynamodb/client.ts';
@@ -16,7 +18,7 @@ type Trigger = (event: unknown, context: unknown) => Promise<{ response: unknown
 export async function measurePreToken(
   endpoint: string,
   options: { iterations: number; warmup: number; tableName: string },
-): Promise<VersusFloor> {
+): Promise<VersusFloor[]> {
   // The same table name as the sign-in paths: the handlers read their configuration once.
   const fx = await createSignInFixture(endpoint, { tableName: options.tableName });
   const email = 'tokens@pre-token.bench';
@@ -33,12 +35,9 @@ export async function measurePreToken(
     const handler = (await import('../functions/pre-token/handler.ts'))
       .handler as unknown as Trigger;
     const floorDb = createDynamoClient({ region: 'us-east-1', dynamodbEndpoint: endpoint });
-    // A password user with a verified email: the trust rule asks for no connection (one GetItem).
-    const event = () =>
-      preTokenEvent(
-        { email, email_verified: 'true' },
-        { triggerSource: 'TokenGeneration_RefreshTokens' },
-      );
+    // A password user with a verified email: the trust rule asks for no connection.
+    const event = (triggerSource = 'TokenGeneration_Authentication') =>
+      preTokenEvent({ email, email_verified: 'true' }, { triggerSource });
     // The claim must be there, or the bench measures the fail-open path.
     const first = (await handler(event(), lambdaContext('provisio-pre-token'))) as {
       response: {
@@ -51,7 +50,7 @@ export async function measurePreToken(
       first.response.claimsAndScopeOverrideDetails?.idTokenGeneration?.claimsToAddOrOverride?.orgs;
     if (orgs?.length !== 5) throw new Error(`pre-token: expected 5 orgs, got ${orgs?.length}`);
     try {
-      return await versusFloor(
+      const signIn = await versusFloor(
         {
           name: 'pre-token trigger (5 orgs)',
           floor: 'GetItem of the person summary',
@@ -67,6 +66,27 @@ export async function measurePreToken(
         },
         options,
       );
+      const refresh = await versusFloor(
+        {
+          name: 'pre-token trigger at a refresh (5 orgs, SSO enforcement asked)',
+          floor: 'BatchGetItem of the person summary and the verified domain',
+          run: () =>
+            handler(event('TokenGeneration_RefreshTokens'), lambdaContext('provisio-pre-token')),
+          floorRun: () =>
+            floorDb.send(
+              new BatchGetCommand({
+                RequestItems: {
+                  [fx.tableName]: {
+                    Keys: [keys.personSummary(email), keys.domainVerified(email.split('@')[1]!)],
+                    ConsistentRead: true,
+                  },
+                },
+              }),
+            ),
+        },
+        options,
+      );
+      return [signIn, refresh];
     } finally {
       floorDb.destroy();
     }

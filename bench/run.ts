@@ -256,7 +256,7 @@ async function main(): Promise<void> {
       const options = { iterations: ITERATIONS, warmup: WARMUP, tableName: 'provisio-bench' };
       paths = await measurePaths(dynamo.endpoint, options);
       console.log('Measuring the pre-token trigger against its floor…');
-      handlers.push(await measurePreToken(dynamo.endpoint, options));
+      handlers.push(...(await measurePreToken(dynamo.endpoint, options)));
       console.log('Measuring the pre-auth trigger (SSO enforcement) against its floor…');
       const preAuth = await measurePreAuth(dynamo.endpoint, options);
       handlers.push(preAuth.notEnforced);

@@ -293,3 +293,58 @@ describe('every door still lets the right people in (SPEC §8)', () => {
     });
   }
 });
+
+describe('with SSO enforcement on, the enforcement door refuses every attacker before authentication (SPEC §12)', () => {
+  /** Cognito's PreAuthentication trigger, as it is invoked before a sign-in authenticates. */
+  const preAuthentication = (attributes: Attributes) =>
+    invoke(functionSpecs.preAuth.localName, {
+      version: '1',
+      region: 'us-east-1',
+      userPoolId: 'us-east-1_local',
+      userName: randomUUID(),
+      callerContext: { awsSdkVersion: 'aws-sdk-unknown', clientId: 'local' },
+      triggerSource: 'PreAuthentication_Authentication',
+      request: { userAttributes: { sub: randomUUID(), ...attributes } },
+      response: {},
+    });
+
+  beforeAll(async () => {
+    // No lockout: an SSO sign-in through the connection comes first, then enforcement goes on.
+    const sso = await hookSignIn({
+      email: newcomer(),
+      emailVerified: true,
+      connection: tenants.connection.providerName,
+    });
+    expect(sso.status, JSON.stringify(sso.body)).toBe(200);
+    const on = await call(
+      'PATCH',
+      `/v1/orgs/${victimOrg.id}/sso-connections/${tenants.connection.id}`,
+      { as: boss, body: { enforcement: 'on' } },
+    );
+    expect(on.status, JSON.stringify(on.body)).toBe(200);
+  });
+
+  for (const attacker of ATTACKERS) {
+    it(`refuses ${attacker.name}: SSO required, naming the connection`, async () => {
+      const refused = await preAuthentication(attacker.attributes(tenants, boss));
+      expect(refused.error).toMatch(/^SSO required.*Victim SSO/);
+      const stranger = await preAuthentication(attacker.attributes(tenants, newcomer()));
+      expect(stranger.error).toMatch(/^SSO required/);
+    });
+  }
+
+  it("lets the connection's own provider through, and a guest of another domain", async () => {
+    const own = await preAuthentication({
+      email: newcomer(),
+      identities: JSON.stringify([
+        { providerName: tenants.connection.providerName, primary: 'true' },
+      ]),
+    });
+    expect(own.error).toBeUndefined();
+    const guest = await preAuthentication({
+      email: `guest-${randomUUID().slice(0, 8)}@example.test`,
+      email_verified: 'true',
+    });
+    expect(guest.error).toBeUndefined();
+  });
+});
