@@ -239,6 +239,17 @@ class PlanBuilder {
     });
   }
 
+  /** SPEC §12, report mode: who enforcement would refuse, at most once per person a day. */
+  ssoEnforcementWouldDeny(enforcement: DomainEnforcement): void {
+    const org = enforcementOrg(enforcement);
+    if (this.recentlyNoticed('sso-would-deny', org.id)) return;
+    this.plan.notices.push({ kind: 'sso-would-deny', orgId: org.id });
+    this.event('sso_enforcement_would_deny', org, {
+      connection: enforcement.connectionName,
+      provider: this.signIn.connection ?? null,
+    });
+  }
+
   deny(title: DenialTitle, message: string, eventOrg: OrgInfo, reason: string): Plan {
     const connection = this.state.connection;
     // A denied sign-in changes nothing but the audit trail (SPEC §3.4).
@@ -501,6 +512,7 @@ export function decide(
       );
     }
     if (enforcement.action === 'bypass') b.ssoEnforcementBypassed(enforcement.enforcement);
+    if (enforcement.action === 'report') b.ssoEnforcementWouldDeny(enforcement.enforcement);
   }
   const trust = signInTrust(signIn, state.connection);
   // A sign-in through a connection's provider is an SSO sign-in (§3.2–3.4), trusted or denied.

@@ -102,6 +102,20 @@ describe('SSO enforcement in the sign-in decision (SPEC §12)', () => {
     }
   });
 
+  it('report mode records who it would refuse, at most once per person a day', () => {
+    const report = { ...on, mode: 'report' as const };
+    const first = hook(adaSignIn, enforced(report));
+    expect(first.events.map((e) => e.type)).toEqual(['sso_enforcement_would_deny']);
+    expect(first.notices).toEqual([{ kind: 'sso-would-deny', orgId: 'o-acme' }]);
+    const noticed = enforced(report);
+    noticed.person.notices = [
+      { kind: 'sso-would-deny', orgId: 'o-acme', at: '2026-11-23T08:00:00.000Z' },
+    ];
+    const again = hook(adaSignIn, noticed);
+    expect(again.events).toEqual([]);
+    expect(again.notices).toEqual([]);
+  });
+
   it('leaves people of other domains alone', () => {
     const guest = { ...adaSignIn, email: 'grace@elsewhere.org', domain: 'elsewhere.org' };
     const state = { ...enforced(on), domain: undefined };
