@@ -6,7 +6,16 @@ import type { ConnectionRecord } from '../../../model/writes.ts';
 import { keys, primaryKey } from '../../../table/schema.ts';
 import { scimTokenItem, ssoConnectionItem, ssoProviderItem } from '../items.ts';
 import type { TransactItem } from '../transact.ts';
-import { ABSENT, del, EXISTS, put, update, type WriteContext, type WriteOf } from './context.ts';
+import {
+  ABSENT,
+  del,
+  EXISTS,
+  put,
+  setRemove,
+  update,
+  type WriteContext,
+  type WriteOf,
+} from './context.ts';
 
 const isConnection = (id: string) => ({
   expression: '#id = :id',
@@ -56,12 +65,7 @@ export function putProvider(cx: WriteContext, w: WriteOf<'putProvider'>): Transa
     sets.push(`#a${i} = :a${i}`);
   });
   const removes = OPTIONAL_PROVIDER_ATTRIBUTES.filter((a) => attributes[a] === undefined);
-  const expression = [
-    `SET ${sets.join(', ')}`,
-    removes.length ? `REMOVE ${removes.join(', ')}` : '',
-  ]
-    .filter(Boolean)
-    .join(' ');
+  const expression = setRemove(sets, removes);
   return [
     update(
       cx,

@@ -78,3 +78,12 @@ export const check = (cx: WriteContext, key: Key, condition: Condition): Transac
       : {}),
   },
 });
+
+/** An update expression of SET and REMOVE clauses (either may be empty). */
+export const setRemove = (sets: readonly string[], removes: readonly string[]): string =>
+  [
+    sets.length ? `SET ${sets.join(', ')}` : '',
+    removes.length ? `REMOVE ${removes.join(', ')}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');

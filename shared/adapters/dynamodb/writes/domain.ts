@@ -7,7 +7,7 @@ import { keys } from '../../../table/schema.ts';
 import { type DomainClaimRecord, domainClaimItem, domainVerifiedItem } from '../items.ts';
 import type { TransactItem } from '../transact.ts';
 import type { Condition, WriteContext, WriteOf } from './context.ts';
-import { ABSENT, del, put, update } from './context.ts';
+import { ABSENT, del, put, setRemove, update } from './context.ts';
 
 /** A claim is still as read: its status, auto-provisioning and connections. */
 const claimAsRead = (c: DomainClaimRecord): Condition => ({
@@ -65,12 +65,7 @@ export function updateClaim(cx: WriteContext, w: WriteOf<'updateClaim'>): Transa
     }
   }
   if (!sets.length && !removes.length) return [];
-  const expression = [
-    sets.length ? `SET ${sets.join(', ')}` : '',
-    removes.length ? `REMOVE ${removes.join(', ')}` : '',
-  ]
-    .filter(Boolean)
-    .join(' ');
+  const expression = setRemove(sets, removes);
   return [
     update(
       cx,
@@ -119,12 +114,7 @@ export function updateVerified(cx: WriteContext, w: WriteOf<'updateVerified'>): 
     removes.push('enforcement');
   }
   if (!sets.length && !removes.length) return [];
-  const expression = [
-    sets.length ? `SET ${sets.join(', ')}` : '',
-    removes.length ? `REMOVE ${removes.join(', ')}` : '',
-  ]
-    .filter(Boolean)
-    .join(' ');
+  const expression = setRemove(sets, removes);
   return [update(cx, keys.domainVerified(w.domain), expression, verifiedBy(w.scope), values)];
 }
 
