@@ -381,6 +381,24 @@ export const ServiceProvider = z.nullable(
   ]),
 );
 
+const LastSsoSignInOn = meta(z.nullable(z.string()), {
+  format: 'date',
+  description: 'The day someone last signed in through the connection',
+});
+
+/** SPEC §12 no lockout, read before switching enforcement on. */
+export const EnforcementCheck = z.object({
+  lastSsoSignInOn: LastSsoSignInOn,
+  peopleWithoutSso: meta(z.int(), {
+    description:
+      "People who signed in on the connection's domains without SSO in the last 30 days: with enforcement on they must use SSO",
+  }),
+  canEnforce: meta(z.boolean(), {
+    description:
+      'Whether switching enforcement to on would be accepted: someone signed in through the connection in the last 30 days',
+  }),
+});
+
 export const SsoConnection = z.object({
   id: z.string(),
   name: z.string(),
@@ -404,10 +422,7 @@ export const SsoConnection = z.object({
   enforcementCheck: meta(
     z.optional(
       z.object({
-        lastSsoSignInOn: meta(z.nullable(z.string()), {
-          format: 'date',
-          description: 'The day someone last signed in through the connection',
-        }),
+        lastSsoSignInOn: LastSsoSignInOn,
         peopleWithoutSso: meta(z.int(), {
           description:
             "People who signed in on the connection's domains without SSO in the last 30 days: from now on they must use SSO",
@@ -507,6 +522,7 @@ export const responseSchemas = {
   SsoConnection,
   SsoConnectionPage,
   ScimToken,
+  EnforcementCheck,
   EventPage,
   SignInHookResponse,
   Problem,
@@ -518,6 +534,7 @@ export type ResponseSchemaName = keyof typeof responseSchemas;
 export type OrgView = z.infer<typeof Org>;
 export type MeView = z.infer<typeof Me>;
 export type ScimTokenView = z.infer<typeof ScimToken>;
+export type EnforcementCheckView = z.infer<typeof EnforcementCheck>;
 export type MemberView = z.infer<typeof Member>;
 export type InvitationView = z.infer<typeof Invitation>;
 export type TeamView = z.infer<typeof Team>;

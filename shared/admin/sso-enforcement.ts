@@ -106,12 +106,18 @@ export interface LockoutCheck {
 export const recentSince = (at: string): string =>
   new Date(Date.parse(at) - RECENT_SSO_SIGN_IN_DAYS * 86_400_000).toISOString().slice(0, 10);
 
+/** The no-lockout check as the enforcement-check route answers it (SPEC §12). */
+export interface EnforcementCheck extends LockoutCheck {
+  /** Whether switching to `on` would pass: someone signed in through it in the last 30 days. */
+  canEnforce: boolean;
+}
+
 /**
- * SPEC §12 no lockout: switching `c` to `on` is 409 unless someone signed in through its
- * provider in the last 30 days; either way the answer says how many people signed in on its
- * domains without SSO meanwhile.
+ * SPEC §12 no lockout, read only: the day someone last signed in through `c`'s provider, how
+ * many people signed in on its domains without SSO in the last 30 days, and whether `on` may
+ * follow. The switch to `on` (`checkNoLockout`) and the enforcement-check route both ask it.
  */
-export async function checkNoLockout(ctx: Ctx, c: ConnectionRecord): Promise<LockoutCheck> {
+export async function lockoutCheck(ctx: Ctx, c: ConnectionRecord): Promise<EnforcementCheck> {
   const since = recentSince(ctx.at);
   const [provider, peopleWithoutSso] = await Promise.all([
     ctx.deps.store.getProvider(c.providerName),
@@ -119,8 +125,18 @@ export async function checkNoLockout(ctx: Ctx, c: ConnectionRecord): Promise<Loc
   ]);
   // Only this connection's copy counts (a provider renamed in the same change has none).
   const last = provider?.id === c.id ? (provider.lastSignInOn ?? null) : null;
-  const check = { lastSsoSignInOn: last, peopleWithoutSso };
-  if (!last || last < since) {
+  return { lastSsoSignInOn: last, peopleWithoutSso, canEnforce: !!last && last >= since };
+}
+
+/**
+ * SPEC §12 no lockout: switching `c` to `on` is 409 unless someone signed in through its
+ * provider in the last 30 days; either way the answer says how many people signed in on its
+ * domains without SSO meanwhile.
+ */
+export async function checkNoLockout(ctx: Ctx, c: ConnectionRecord): Promise<LockoutCheck> {
+  const { canEnforce, ...check } = await lockoutCheck(ctx, c);
+  if (!canEnforce) {
+    const { lastSsoSignInOn: last, peopleWithoutSso } = check;
     throw new ConflictError(
       `Nobody signed in through SSO connection ${c.name} in the last ${RECENT_SSO_SIGN_IN_DAYS} days (last: ${last ?? 'never'}); sign in through it once before turning enforcement on, so nobody is locked out. ${peopleWithoutSso} ${peopleWithoutSso === 1 ? 'person' : 'people'} signed in on its domains without SSO in that time.`,
       { extra: check },

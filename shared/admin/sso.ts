@@ -28,7 +28,7 @@ import {
 import { hashScimToken, newScimToken, scimBaseUrl } from '../sso/scim-token.ts';
 import { SOCIAL_PROVIDERS } from '../trust/vouch.ts';
 import { type Ctx, connectionView, listOf, newEvent, scopeName } from './context.ts';
-import type { ScimTokenView, SsoConnectionView } from './schemas.ts';
+import type { EnforcementCheckView, ScimTokenView, SsoConnectionView } from './schemas.ts';
 import {
   breakGlassEmails,
   checkBreakGlassOwners,
@@ -37,6 +37,7 @@ import {
   enforcementChange,
   enforcementChanged,
   type LockoutCheck,
+  lockoutCheck,
   mirrorChanges,
   storedEnforcement,
 } from './sso-enforcement.ts';
@@ -576,6 +577,18 @@ export async function updateConnection(
   }
   const view = connectionView(after, ctx.deps.serviceProvider);
   return switchedOn ? { ...view, enforcementCheck: switchedOn } : view;
+}
+
+/**
+ * `GET …/sso-connections/{id}/enforcement-check` (SPEC §12): what switching to `on` would find,
+ * read before switching (the console's confirmation), without changing anything.
+ */
+export async function checkEnforcement(
+  ctx: Ctx,
+  scope: ScopeContext,
+  id: string,
+): Promise<EnforcementCheckView> {
+  return lockoutCheck(ctx, await requireConnection(ctx, scope, id));
 }
 
 /**

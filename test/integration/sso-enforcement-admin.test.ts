@@ -203,3 +203,70 @@ describe('enforcement and break-glass on SSO connections (SPEC §12)', () => {
     expect(await mirrored(domain)).toBeUndefined();
   });
 });
+
+describe('GET …/sso-connections/{id}/enforcement-check (SPEC §12 no lockout, read first)', () => {
+  it('counts who signed in without SSO, and says on may follow only after an SSO sign-in', async () => {
+    const { domain, res, base } = await orgWithConnection();
+    const connectionId: string = res.body.id;
+    for (const [who, on] of [
+      ['ann', daysAgo(2)],
+      ['cy', daysAgo(40)],
+    ] as const) {
+      await env.db.send(
+        new PutCommand({
+          TableName: env.tableName,
+          Item: { ...keys.nonSsoSignIn(connectionId, `${who}@${domain}`), on },
+        }),
+      );
+    }
+    const before = await call('GET', `${base}/enforcement-check`, { as: owner });
+    expect(before.status, JSON.stringify(before.body)).toBe(200);
+    expect(before.body).toEqual({ lastSsoSignInOn: null, peopleWithoutSso: 1, canEnforce: false });
+
+    const signIn = await hookSignIn({
+      email: `sso-${uniqueSlug('u')}@${domain}`,
+      emailVerified: true,
+      connection: res.body.providerName,
+    });
+    expect(signIn.status).toBe(200);
+    const today = new Date().toISOString().slice(0, 10);
+    const after = await call('GET', `${base}/enforcement-check`, { as: owner });
+    expect(after.body).toEqual({ lastSsoSignInOn: today, peopleWithoutSso: 1, canEnforce: true });
+    // The check changed nothing; the switch it foretold is then accepted.
+    expect(
+      (await call('GET', base.replace(/\/[^/]+$/, ''), { as: owner })).body.items[0],
+    ).toMatchObject({
+      enforcement: 'off',
+    });
+    const switched = await call('PATCH', base, { as: owner, body: { enforcement: 'on' } });
+    expect(switched.status, JSON.stringify(switched.body)).toBe(200);
+  });
+
+  it('answers at company scope too', async () => {
+    const company = await newCompanyWithOrg();
+    const domain = await verifiedDomain(`companies/${company.id}`);
+    const res = await call('POST', `/v1/companies/${company.id}/sso-connections`, {
+      as: owner,
+      body: { name: 'Entra', idp: saml(), domains: [domain], defaultOrgId: company.org.id },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const check = await call(
+      'GET',
+      `/v1/companies/${company.id}/sso-connections/${res.body.id}/enforcement-check`,
+      { as: owner },
+    );
+    expect(check.body).toEqual({ lastSsoSignInOn: null, peopleWithoutSso: 0, canEnforce: false });
+  });
+
+  it('answers 401 without a token, 404 to a stranger and for an unknown connection', async () => {
+    const { org, base } = await orgWithConnection();
+    expectProblem(await call('GET', `${base}/enforcement-check`), 401);
+    expectProblem(await call('GET', `${base}/enforcement-check`, { as: stranger }), 404);
+    expectProblem(
+      await call('GET', `/v1/orgs/${org.id}/sso-connections/nope/enforcement-check`, {
+        as: owner,
+      }),
+      404,
+    );
+  });
+});

@@ -436,6 +436,19 @@ export const routes: readonly RouteSpec[] = [
       run: (i) => sso.updateConnection(i.ctx, i.scope, i.params.connectionId ?? '', i.body),
     }),
     scopedRoute({
+      method: 'GET',
+      path: '/sso-connections/{connectionId}/enforcement-check',
+      operationId: 'check{Scope}SsoEnforcement',
+      summary: 'What switching SSO enforcement on would find',
+      ownScopeOnly: 'SSO connections',
+      status: 200,
+      response: 'EnforcementCheck',
+      problems: [404, 409],
+      description:
+        'Changes nothing (SPEC §12 no lockout): the day someone last signed in through the connection, how many people signed in on its domains without SSO in the last 30 days, and canEnforce, whether switching enforcement to on would be accepted (someone signed in through the connection in the last 30 days).',
+      run: (i) => sso.checkEnforcement(i.ctx, i.scope, i.params.connectionId ?? ''),
+    }),
+    scopedRoute({
       method: 'DELETE',
       path: '/sso-connections/{connectionId}',
       operationId: 'delete{Scope}SsoConnection',

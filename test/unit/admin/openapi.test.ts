@@ -36,6 +36,8 @@ const SPEC_ROUTES = [
       // SPEC §10
       'POST /v1/{scope}/sso-connections/{id}/scim-token',
       'DELETE /v1/{scope}/sso-connections/{id}/scim-token',
+      // SPEC §12: the no-lockout check, read before switching enforcement on
+      'GET /v1/{scope}/sso-connections/{id}/enforcement-check',
       'GET /v1/{scope}/events',
     ].map((r) => r.replace('{scope}', scope)),
   ),
@@ -76,7 +78,7 @@ describe('the OpenAPI document', () => {
     expect(() => validator.resolveRefs()).not.toThrow();
   });
 
-  it('lists every route of SPEC §5, §9 and §10, and nothing else', () => {
+  it('lists every route of SPEC §5, §9, §10 and §12, and nothing else', () => {
     const documented = operations().map((o) => shape(o.route));
     expect(documented.sort()).toEqual(SPEC_ROUTES.map(shape).sort());
   });
