@@ -633,6 +633,17 @@ export async function deleteConnection(ctx: Ctx, scope: ScopeContext, id: string
       domains: connection.domains,
     }),
   });
+  // SPEC §12: the connection's domains enforce nothing any more; say so as any switch off does.
+  if ((connection.enforcement ?? 'off') !== 'off') {
+    writes.push({
+      kind: 'event',
+      event: newEvent(ctx, scope, 'sso_enforcement_changed', id, {
+        from: connection.enforcement,
+        to: 'off',
+        reason: 'connection_deleted',
+      }),
+    });
+  }
   if (connection.idp.source === 'created') {
     await ctx.deps.identityProviders.delete(connection.providerName);
   }

@@ -196,11 +196,30 @@ describe('enforcement and break-glass on SSO connections (SPEC §12)', () => {
     expect(await getItem(keys.domainVerified(second))).toBeUndefined();
   });
 
-  it('deleting the connection removes the mirror from its domains', async () => {
-    const { domain, base } = await orgWithConnection({ enforcement: 'report' });
+  it('deleting the connection removes the mirror from its domains and records the switch off', async () => {
+    const { org, domain, res, base } = await orgWithConnection({ enforcement: 'report' });
     expect(await mirrored(domain)).toMatchObject({ mode: 'report' });
     expect((await call('DELETE', base, { as: owner })).status).toBe(204);
     expect(await mirrored(domain)).toBeUndefined();
+    const events = await call('GET', `/v1/orgs/${org.id}/events`, { as: owner });
+    expect(events.body.items).toContainEqual(
+      expect.objectContaining({
+        type: 'sso_enforcement_changed',
+        subject: res.body.id,
+        details: { from: 'report', to: 'off', reason: 'connection_deleted' },
+      }),
+    );
+  });
+
+  it('deleting a connection with enforcement off records no enforcement change', async () => {
+    const { org, res, base } = await orgWithConnection();
+    expect((await call('DELETE', base, { as: owner })).status).toBe(204);
+    const events = await call('GET', `/v1/orgs/${org.id}/events`, { as: owner });
+    const types = events.body.items
+      .filter((e: { subject: string }) => e.subject === res.body.id)
+      .map((e: { type: string }) => e.type);
+    expect(types).toContain('sso_connection_deleted');
+    expect(types).not.toContain('sso_enforcement_changed');
   });
 });
 
