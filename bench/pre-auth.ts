@@ -4,8 +4,9 @@
  * sent with a client built like the handler's. Two password sign-ins: one of an address on a
  * domain whose connection enforces SSO (refused, and the refusal recorded), one on a verified
  * domain no connection serves (let through after the one read). The check is the read (SPEC §12:
- * within 1.25× of it); a refusal also writes its event and the no-lockout marker before Cognito
- * is answered (in parallel: one more round trip), so that figure is reported beside it.
+ * within 1.25× of it); a refusal also records itself before Cognito is answered (one more round
+ * trip: each address here is refused for the first time, so its notice and `sign_in_denied` are
+ * written in one transaction), so that figure is reported beside it.
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createSignInFixture, lambdaContext } from '../local/sign-in-fixtures.ts';

@@ -260,7 +260,7 @@ async function main(): Promise<void> {
       console.log('Measuring the pre-auth trigger (SSO enforcement) against its floor…');
       const preAuth = await measurePreAuth(dynamo.endpoint, options);
       handlers.push(preAuth.notEnforced);
-      // A refusal's writes (its event, the no-lockout marker) come after the check: reported.
+      // A refusal's record (its notice and event) comes after the check: reported.
       scim.push(preAuth.refused);
       console.log('Measuring SCIM create, read and a 1,000-add group PATCH against their floors…');
       scim.push(...(await measureScim(dynamo.endpoint, options)));

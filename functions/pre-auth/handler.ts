@@ -70,7 +70,9 @@ async function run(event: Event, context: Context): Promise<Event> {
   if (outcome.decision.action !== 'allow') {
     metric('SsoEnforcement', { Outcome: outcome.decision.action });
   }
-  // The records and the markers in parallel: a refusal waits for one round trip, not two.
+  // The records and the markers in parallel: one round trip after the read. A refusal marks
+  // nothing; its record's condition refuses it (nothing written) if the address was refused
+  // through the connection within the hour.
   const signal = AbortSignal.timeout(RECORD_BUDGET_MS);
   const writes = [
     ...(outcome.records.length ? [store.record(outcome.records, signal)] : []),

@@ -67,12 +67,17 @@ export interface Invitation {
   createdAt: string;
 }
 
-/** Kinds of per-person notices throttled to one per org per 24 h. */
+/** Kinds of per-person notices throttled to one per org per 24 h (one exception below). */
 export type NoticeKind =
   | 'seat-limit'
   | 'auto-provisioning-skipped'
   /** SPEC §12 report mode: `sso_enforcement_would_deny`, at most once per person per 24 h. */
-  | 'sso-would-deny';
+  | 'sso-would-deny'
+  /**
+   * SPEC §12 at PreAuthentication: `sign_in_denied` (`sso_required`), at most once per address
+   * and connection an hour; its `orgId` is the enforcing connection's id.
+   */
+  | 'sso-denied';
 
 export interface Notice {
   kind: NoticeKind;

@@ -4,6 +4,10 @@
  * authenticates, and what that records. Pure: the trigger reads the verified-domain item of the
  * email's domain (one GetItem), asks `decidePreAuthentication`, writes `records` in one
  * transaction and each of `markers` on its own, and throws `refusal` when there is one.
+ *
+ * Cognito runs PreAuthentication before it checks the password, so anyone who knows an address
+ * can make it refuse: a refusal is recorded at most once per address and connection an hour
+ * (a throttled notice, as report mode's), and it marks no sign-in without SSO.
  */
 import type { VerifiedDomain } from '../model/types.ts';
 import { SYSTEM_ACTOR } from '../model/types.ts';
@@ -43,12 +47,19 @@ export interface PreAuthenticationOutcome {
   refusal: string | undefined;
   /**
    * What to record, in one transaction. A report's notice fails its condition when the person
-   * was reported within 24 h: the whole transaction is then refused, and nothing is recorded.
+   * was reported within 24 h, a refusal's when the address was refused through the same
+   * connection within the hour: the whole transaction is then refused, and nothing is recorded.
    */
   records: Write[];
-  /** No-lockout markers (SPEC §12), each written on its own: at most one a day succeeds. */
+  /**
+   * No-lockout markers (SPEC §12), each written on its own: at most one a day succeeds. None
+   * for a refusal.
+   */
   markers: Write[];
 }
+
+/** How long a refusal's record (`sign_in_denied`) stays quiet for an address and connection. */
+export const REFUSAL_QUIET_MS = 60 * 60 * 1000;
 
 /** The day of `at` (UTC), as markers carry it. */
 export const dayOf = (at: Date): string => at.toISOString().slice(0, 10);
@@ -89,10 +100,20 @@ export function decidePreAuthentication(
   const via = p.kind === 'sign-up' ? { via: 'sign-up' } : {};
   let refusal: string | undefined;
   switch (decision.action) {
-    case 'deny':
+    case 'deny': {
       refusal = decision.message;
+      // The notice's condition fails within the hour: the whole record is then refused.
+      records.push({
+        kind: 'putNotice',
+        email: p.email,
+        notice: 'sso-denied',
+        orgId: decision.enforcement.connectionId,
+        at,
+        cutoff: new Date(ctx.now.getTime() - REFUSAL_QUIET_MS).toISOString(),
+      });
       event('sign_in_denied', { reason: 'sso_required', message: decision.message, ...via });
       break;
+    }
     case 'report': {
       const e = decision.enforcement;
       records.push({
@@ -130,12 +151,14 @@ export function decidePreAuthentication(
     case 'allow':
       break;
   }
-  return { decision, refusal, records, markers: markersOf(p, domain, dayOf(ctx.now)) };
+  const markers = decision.action === 'deny' ? [] : markersOf(p, domain, dayOf(ctx.now));
+  return { decision, refusal, records, markers };
 }
 
 /**
- * SPEC §12 no lockout: a sign-in without SSO on a domain an SSO connection serves (whatever its
- * enforcement, `off` included) marks the day for each such connection. A sign-in through the
+ * SPEC §12 no lockout: a sign-in without SSO let through on a domain an SSO connection serves
+ * (enforcement `off`, `report`, or a break-glass owner's under `on`) marks the day for each such
+ * connection; a refused one is no sign-in and marks nothing. A sign-in through the
  * enforcing connection's own provider is the SSO sign-in; so, presumably, is one through any
  * enterprise provider while the domain's item names no enforcing provider to compare with
  * (Cognito runs no PreAuthentication for federated sign-ins in any case).

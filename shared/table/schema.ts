@@ -201,7 +201,11 @@ export const keys = {
     pk: `ACCOUNT#${email}`,
     sk: `${prefix.scimDeactivated}${connectionId}`,
   }),
-  /** A throttled per-person notice (seat limit reached, auto-provisioning skipped), read with the person. */
+  /**
+   * A throttled per-person notice (seat limit reached, auto-provisioning skipped, SSO
+   * enforcement's report; its refusal, keyed by the connection's id in place of the org's), read
+   * with the person.
+   */
   notice: (email: string, kind: string, orgId: string): Key => ({
     pk: `ACCOUNT#${email}`,
     sk: `NOTICE#${kind}#${orgId}`,

@@ -1,9 +1,10 @@
 /**
  * SPEC §12 at Cognito's PreAuthentication and PreSignUp (functions/pre-auth/handler.ts), invoked
  * through the local stack's Lambda Invoke API: an enforced password sign-in is refused with
- * `SSO required`, naming the connection, and recorded; guests, break-glass owners and the
- * connection's own provider pass; report mode refuses nothing and records once a day; the
- * no-lockout marker is written once a day; with DynamoDB hung, the sign-in goes through in time.
+ * `SSO required`, naming the connection, and recorded at most once an hour per address; guests,
+ * break-glass owners and the connection's own provider pass; report mode refuses nothing and
+ * records once a day; the no-lockout marker of a sign-in let through without SSO is written once
+ * a day, and none for a refusal; with DynamoDB hung, the sign-in goes through in time.
  *
  * The connection's enforcement is written onto the verified domain's item directly (the item
  * the trigger reads), not through the connection API, which is built beside this trigger.
@@ -90,6 +91,18 @@ async function enforce(mode: 'on' | 'report', breakGlass: string[] = []) {
   );
 }
 
+/** Sets no enforcement on the verified domain's item (the connection's `off`). */
+async function unenforce() {
+  await env.db.send(
+    new UpdateCommand({
+      TableName: env.tableName,
+      Key: primaryKey(keys.domainVerified(domain)),
+      UpdateExpression: 'REMOVE enforcement',
+      ConditionExpression: 'attribute_exists(pk)',
+    }),
+  );
+}
+
 async function orgEvents(type: string, subject: string) {
   const res = await call('GET', `/v1/orgs/${org.id}/events`, { as: boss, query: { limit: '100' } });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -158,6 +171,46 @@ describe('SSO enforcement on: PreAuthentication', () => {
     });
   });
 
+  it('records the refusals of an address at most once an hour, and marks no sign-in without SSO', async () => {
+    const email = onDomain('again');
+    for (let i = 0; i < 3; i++) expect((await signIn(email)).error).toMatch(/^SSO required/);
+    expect(await orgEvents('sign_in_denied', email)).toHaveLength(1);
+    expect(await marker(email)).toBeUndefined();
+    // The throttle is a notice of the person's, mirrored in their summary like every notice.
+    const sk = keys.notice(email, 'sso-denied', connection.id).sk;
+    const summary = await env.db.send(
+      new GetCommand({
+        TableName: env.tableName,
+        Key: primaryKey(keys.personSummary(email)),
+        ConsistentRead: true,
+      }),
+    );
+    expect(summary.Item?.[sk]).toMatchObject({ kind: 'sso-denied', orgId: connection.id });
+    // An hour later, the next refusal is recorded again.
+    const anHourAgo = new Date(Date.now() - 61 * 60 * 1000).toISOString();
+    await env.db.send(
+      new UpdateCommand({
+        TableName: env.tableName,
+        Key: primaryKey(keys.notice(email, 'sso-denied', connection.id)),
+        UpdateExpression: 'SET #at = :old',
+        ExpressionAttributeNames: { '#at': 'at' },
+        ExpressionAttributeValues: { ':old': anHourAgo },
+      }),
+    );
+    await env.db.send(
+      new UpdateCommand({
+        TableName: env.tableName,
+        Key: primaryKey(keys.personSummary(email)),
+        UpdateExpression: 'SET #n.#at = :old',
+        ExpressionAttributeNames: { '#n': sk, '#at': 'at' },
+        ExpressionAttributeValues: { ':old': anHourAgo },
+      }),
+    );
+    expect((await signIn(email)).error).toMatch(/^SSO required/);
+    expect(await orgEvents('sign_in_denied', email)).toHaveLength(2);
+    expect(await marker(email)).toBeUndefined();
+  });
+
   it('refuses a social sign-in on the domain too', async () => {
     const identities = JSON.stringify([{ providerName: 'Google', primary: 'true' }]);
     const { error } = await signIn(onDomain('social'), { identities });
@@ -197,10 +250,14 @@ describe('SSO enforcement on: PreAuthentication', () => {
       expect(mails[0]!.body.text).toContain(connection.name);
     }
   });
+});
+
+describe('SSO enforcement off: the no-lockout marker', () => {
+  beforeEach(() => unenforce());
 
   it('writes the no-lockout marker of a sign-in without SSO once a day', async () => {
     const email = onDomain('marker');
-    await signIn(email);
+    expect((await signIn(email)).error).toBeUndefined();
     const first = await marker(email);
     const today = new Date().toISOString().slice(0, 10);
     expect(first).toMatchObject({ on: today, ttl: expect.any(Number) });

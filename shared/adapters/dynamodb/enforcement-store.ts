@@ -22,7 +22,8 @@ export interface EnforcementStore {
   readDomain(domain: string, signal: AbortSignal): Promise<VerifiedDomain | undefined>;
   /**
    * Writes `writes` in one transaction (a single item as a plain PutItem); `false` when a
-   * condition refused it (a throttled notice already there: nothing is written, as intended).
+   * condition refused it (a throttled notice already there, as for a refusal or a report within
+   * its quiet time: nothing is written, as intended).
    */
   record(writes: readonly Write[], signal: AbortSignal): Promise<boolean>;
   /** Writes a no-lockout marker (one PutItem); `false` when it was written today already. */
@@ -35,7 +36,7 @@ export function createEnforcementStore(
 ): EnforcementStore {
   async function record(writes: readonly Write[], signal: AbortSignal): Promise<boolean> {
     const items = transactionOf(tableName, writes);
-    // One item (a refusal's event, a marker) is one PutItem: half a transaction's write cost.
+    // One item (a marker) is one PutItem: half a transaction's write cost.
     const single = items.length === 1 ? items[0]!.item.Put : undefined;
     try {
       if (single) {

@@ -53,11 +53,19 @@ describe('preAuthenticationKind', () => {
 });
 
 describe('decidePreAuthentication', () => {
-  it('refuses an enforced password sign-in with SSO required naming the connection, recording sign_in_denied', () => {
+  it('refuses an enforced password sign-in with SSO required naming the connection, recording sign_in_denied once an hour', () => {
     const out = decidePreAuthentication(password(), domain(enforcement('on')), ctx);
     expect(out.refusal).toMatch(/^SSO required/);
     expect(out.refusal).toContain('Acme SSO');
     expect(out.records).toEqual([
+      {
+        kind: 'putNotice',
+        email: 'ada@acme.com',
+        notice: 'sso-denied',
+        orgId: 'c1',
+        at: '2025-03-04T10:00:00.000Z',
+        cutoff: '2025-03-04T09:00:00.000Z',
+      },
       {
         kind: 'event',
         event: expect.objectContaining({
@@ -68,9 +76,8 @@ describe('decidePreAuthentication', () => {
         }),
       },
     ]);
-    expect(out.markers).toEqual([
-      { kind: 'markNonSsoSignIn', connectionId: 'c1', email: 'ada@acme.com', on: '2025-03-04' },
-    ]);
+    // A refused sign-in is no sign-in without SSO: the no-lockout count is of those let through.
+    expect(out.markers).toEqual([]);
   });
 
   it("lets the connection's own provider through, recording and marking nothing", () => {
@@ -107,6 +114,18 @@ describe('decidePreAuthentication', () => {
     expect(out.records[1]).toMatchObject({ event: { type: 'sso_enforcement_would_deny' } });
   });
 
+  it('marks a sign-in without SSO let through in report mode or by break-glass', () => {
+    const marker = {
+      kind: 'markNonSsoSignIn',
+      connectionId: 'c1',
+      email: 'ada@acme.com',
+      on: '2025-03-04',
+    };
+    for (const e of [enforcement('report'), enforcement('on', ['ada@acme.com'])]) {
+      expect(decidePreAuthentication(password(), domain(e), ctx).markers, e.mode).toEqual([marker]);
+    }
+  });
+
   it('marks a sign-in without SSO on a domain a connection serves with enforcement off', () => {
     const out = decidePreAuthentication(password(), domain(), ctx);
     expect(out).toMatchObject({ refusal: undefined, records: [] });
@@ -123,6 +142,8 @@ describe('decidePreAuthentication', () => {
       ctx,
     );
     expect(signUp.refusal).toMatch(/^SSO required/);
+    expect(kinds(signUp.records)).toEqual(['putNotice', 'event']);
+    expect(signUp.records[1]).toMatchObject({ event: { details: { via: 'sign-up' } } });
     expect(signUp.markers).toEqual([]);
     const exempt = decidePreAuthentication(
       { ...password(), kind: 'exempt' },
