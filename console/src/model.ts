@@ -141,6 +141,12 @@ export interface LockoutCheck {
   readonly peopleWithoutSso: number;
 }
 
+/** What switching enforcement on would find, read before switching (`…/enforcement-check`). */
+export interface EnforcementCheck extends LockoutCheck {
+  /** Whether the switch would be accepted: someone signed in through it in the last 30 days. */
+  readonly canEnforce: boolean;
+}
+
 /** A connection's new SCIM token, shown once (SPEC §10). */
 export interface ScimToken {
   readonly token: string;

@@ -277,24 +277,39 @@ export function RadioGroup<T extends string>(props: {
   legend: string;
   value: T;
   onValue: (value: T) => void;
-  options: readonly { value: T; label: string }[];
+  /** A `disabled` option is shown, not offered; its `why` is said under it. */
+  options: readonly { value: T; label: string; disabled?: boolean; why?: string | undefined }[];
 }) {
   const name = useId();
   return (
     <fieldset class="fieldset radio-group">
       <legend>{props.legend}</legend>
-      {props.options.map((o) => (
-        <label key={o.value} class="radio">
-          <input
-            type="radio"
-            name={name}
-            value={o.value}
-            checked={props.value === o.value}
-            onChange={() => props.onValue(o.value)}
-          />{' '}
-          {o.label}
-        </label>
-      ))}
+      {props.options.map((o) => {
+        const whyId = o.why ? `${name}-${o.value}-why` : undefined;
+        const radio = (
+          <label key={o.value} class="radio">
+            <input
+              type="radio"
+              name={name}
+              value={o.value}
+              checked={props.value === o.value}
+              disabled={o.disabled}
+              aria-describedby={whyId}
+              onChange={() => props.onValue(o.value)}
+            />{' '}
+            {o.label}
+          </label>
+        );
+        if (!o.why) return radio;
+        return (
+          <div key={o.value} class="radio-with-why">
+            {radio}
+            <p id={whyId} class="hint">
+              {o.why}
+            </p>
+          </div>
+        );
+      })}
     </fieldset>
   );
 }

@@ -24,6 +24,7 @@ import {
 import {
   api,
   createUser,
+  hookSignIn,
   localStack,
   signIn,
   stackDns,
@@ -406,25 +407,67 @@ describe('admin console', { timeout: 60_000 }, () => {
     const listed = (await (await call('GET', '/sso-connections')).text()) as string;
     expect(listed).not.toContain(secret);
 
-    // SPEC §12: turning enforcement on asks to confirm, and is refused while nobody has signed
-    // in through the connection lately, saying how many signed in without SSO.
+    // SPEC §12: the dialog reads the no-lockout check first. While nobody has signed in through
+    // the connection lately, "On" is not offered, and says why; report mode is.
     await page.getByRole('button', { name: 'Actions for Acme Okta' }).click();
     await page.getByRole('button', { name: 'SSO enforcement' }).click();
     const enforcement = page.getByRole('dialog', { name: 'SSO enforcement of Acme Okta' });
-    await enforcement
-      .getByLabel('On: people on its domains must sign in through this connection')
-      .check();
-    await enforcement.getByRole('button', { name: 'Save' }).click();
-    await enforcement.getByText('Require SSO?').waitFor();
-    await enforcement.getByRole('button', { name: 'Turn enforcement on' }).click();
-    await expect
-      .poll(() => enforcement.getByText(/Nobody signed in through SSO connection/).textContent())
-      .toMatch(/0 people signed in on its domains without SSO/);
+    const onChoice = enforcement.getByLabel(
+      'On: people on its domains must sign in through this connection',
+    );
+    await expect.poll(() => onChoice.isDisabled()).toBe(true);
+    expect(await enforcement.textContent()).toContain(
+      'Not available yet: nobody signed in through Acme Okta in the last 30 days (last: never).',
+    );
     await checkScreen('11b-sso-enforcement', page);
     await enforcement.getByLabel('Report: refuse nothing, record who would be refused').check();
     await enforcement.getByRole('button', { name: 'Save' }).click();
     await enforcement.waitFor({ state: 'detached' });
     await expect.poll(() => row('Acme Okta').textContent()).toContain('Report');
+
+    // In report mode a password sign-in on its domain is recorded as one enforcement would
+    // refuse, and the screen lists it. Then a member signs in through the connection itself.
+    const okta = (
+      (await (await call('GET', '/sso-connections')).json()) as {
+        items: { name: string; providerName: string }[];
+      }
+    ).items.find((c) => c.name === 'Acme Okta')!;
+    const outsider = `password.user@${domain}`;
+    // A password sign-in through Cognito (PreAuthentication records it, and counts it).
+    await signIn(await createUser({ email: outsider }));
+    expect(
+      (
+        await hookSignIn({
+          email: hire, // a member: Just-in-Time is off by now
+          emailVerified: true,
+          connection: okta.providerName,
+        })
+      ).status,
+    ).toBe(200);
+    await tab('Domains').click();
+    await tab('SSO').click();
+    const report = page.getByRole('region', { name: /Acme Okta/ });
+    await expect.poll(() => report.textContent()).toContain(outsider);
+    expect(await report.textContent()).toContain('Would be refused: signed in without Acme Okta');
+    await checkScreen('21-sso-enforcement-report');
+
+    // Now "On" is offered, and the confirmation says beforehand how many must switch to SSO.
+    await page.getByRole('button', { name: 'Actions for Acme Okta' }).click();
+    await page.getByRole('button', { name: 'SSO enforcement' }).click();
+    await expect.poll(() => onChoice.isDisabled()).toBe(false);
+    await onChoice.check();
+    await enforcement.getByRole('button', { name: 'Save' }).click();
+    await enforcement.getByText('Require SSO?').waitFor();
+    expect(await enforcement.locator('.enforcement-count').textContent()).toMatch(
+      new RegExp(
+        `^1 person signed in on ${domain.replaceAll('.', '\\.')} without SSO in the last 30 days`,
+      ),
+    );
+    await checkScreen('20-sso-enforcement-confirm', page);
+    await enforcement.getByRole('button', { name: 'Cancel' }).click();
+    await enforcement.waitFor({ state: 'detached' });
+    const connectionRow = page.getByRole('row', { name: /^Acme Okta SAML/ });
+    expect(await connectionRow.textContent()).toContain('Report');
   });
 
   it('groups orgs in a company, explaining why an org with its own domains cannot move', async () => {

@@ -4,18 +4,25 @@
  * the IdP, with copy buttons. Turning JIT off asks for confirmation and says who will still get
  * in: members and invitees only. A connection without a domain shows as inactive. SSO
  * enforcement (SPEC §12) shows its mode and break-glass owners; turning it on asks for
- * confirmation and says how many people signed in without SSO lately.
+ * confirmation, saying beforehand how many people signed in without SSO lately, and is not
+ * offered while nobody signed in through the connection in the last 30 days. For a connection in
+ * report mode (or on), the screen lists whom enforcement would refuse (or let through by
+ * break-glass), from the scope's events.
  */
-import { useId, useState } from 'preact/hooks';
+import { useEffect, useId, useState } from 'preact/hooks';
 import { api } from '../api.ts';
+import { formatDate, formatDateTime } from '../format.ts';
 import type {
+  AuditEvent,
   Domain,
+  EnforcementCheck,
   EnforcementMode,
   ScimToken,
   ServiceProvider,
   SsoConnection,
 } from '../model.ts';
-import { usePaged } from '../paged.ts';
+import { type Paged, usePaged } from '../paged.ts';
+import { explain } from '../problems.ts';
 import { href } from '../router.ts';
 import {
   ActionsMenu,
@@ -201,6 +208,14 @@ export function SsoConnections({ scope }: { scope: Scope }) {
           />
         </PagedList>
       </Panel>
+
+      {connections.items.some((c) => c.enforcement !== 'off') ? (
+        <EnforcementReport
+          key={connections.items.map((c) => `${c.id}:${c.enforcement}`).join(',')}
+          scope={scope}
+          connections={connections.items.filter((c) => c.enforcement !== 'off')}
+        />
+      ) : null}
 
       {dialog?.kind === 'form' ? (
         <ConnectionForm
@@ -731,10 +746,17 @@ function EnforcementBadge({ mode }: { mode: EnforcementMode }) {
 
 const people = (n: number) => `${n} ${n === 1 ? 'person' : 'people'}`;
 
+/** Why "On" is not offered: nobody signed in through the connection in the last 30 days. */
+const cannotEnforce = (connection: SsoConnection, check: EnforcementCheck) =>
+  `Not available yet: nobody signed in through ${connection.name} in the last 30 days (last: ${
+    check.lastSsoSignInOn ? formatDate(check.lastSsoSignInOn) : 'never'
+  }). Sign in through it once, so turning enforcement on locks nobody out.`;
+
 /**
- * SPEC §12: the connection's enforcement mode and break-glass owners. Turning it on asks to
- * confirm; the API refuses (409) when nobody signed in through the connection in the last 30
- * days, and either way says how many people signed in without SSO meanwhile.
+ * SPEC §12: the connection's enforcement mode and break-glass owners. Before anything is chosen it
+ * reads the no-lockout check: "On" is not offered while nobody signed in through the connection
+ * in the last 30 days, and the confirmation says how many people signed in without SSO meanwhile.
+ * The API refuses (409) on its own too, should the check have changed since.
  */
 function EnforcementForm(props: {
   connection: SsoConnection;
@@ -746,7 +768,21 @@ function EnforcementForm(props: {
   const [mode, setMode] = useState<EnforcementMode>(connection.enforcement);
   const [breakGlass, setBreakGlass] = useState(connection.breakGlass.join(', '));
   const [confirming, setConfirming] = useState(false);
+  const [check, setCheck] = useState<EnforcementCheck | null>(null);
+  const [checkError, setCheckError] = useState<string>();
+  useEffect(() => {
+    let current = true;
+    api.get<EnforcementCheck>(`${props.url}/enforcement-check`).then(
+      (c) => current && setCheck(c),
+      (e) => current && setCheckError(explain(e).message),
+    );
+    return () => {
+      current = false;
+    };
+  }, [props.url]);
   const turningOn = mode === 'on' && connection.enforcement !== 'on';
+  // A connection already on keeps its mode on offer; otherwise "On" waits for a recent SSO sign-in.
+  const onRefused = check !== null && !check.canEnforce && connection.enforcement !== 'on';
   const submit = useSubmit(async () => {
     const emails = breakGlass
       .split(/[\s,;]+/)
@@ -756,10 +792,10 @@ function EnforcementForm(props: {
       enforcement: mode,
       breakGlass: emails,
     });
-    const check = saved.enforcementCheck;
+    const switched = saved.enforcementCheck;
     await props.onSaved(
-      check
-        ? `SSO enforcement is on for ${connection.name}. ${people(check.peopleWithoutSso)} signed in on its domains without SSO in the last 30 days and must now use it.`
+      switched
+        ? `SSO enforcement is on for ${connection.name}. ${people(switched.peopleWithoutSso)} signed in on its domains without SSO in the last 30 days and must now use it.`
         : `SSO enforcement of ${connection.name} saved`,
     );
   });
@@ -771,6 +807,7 @@ function EnforcementForm(props: {
     setConfirming(false);
     void submit.run();
   };
+  const domains = connection.domains.join(', ') || 'its domains';
   return (
     <FormDialog
       title={`SSO enforcement of ${connection.name}`}
@@ -784,15 +821,23 @@ function EnforcementForm(props: {
         confirming ? (
           <div class="confirm-box" role="alert">
             <p>
-              <strong>Require SSO?</strong> Everyone with an address on{' '}
-              {connection.domains.join(', ') || 'its domains'} must then sign in through{' '}
-              {connection.name}: password and social sign-ins are refused, and sessions opened
-              without SSO end at their next refresh. Only the break-glass owners may still use a
-              password. Provisio refuses this unless someone signed in through the connection in the
-              last 30 days, and tells you how many people signed in without SSO. Select the button
-              again to confirm.
+              <strong>Require SSO?</strong> Everyone with an address on {domains} must then sign in
+              through {connection.name}: password and social sign-ins are refused, and sessions
+              opened without SSO end at their next refresh. Only the break-glass owners may still
+              use a password.{' '}
+              {check ? (
+                <strong class="enforcement-count">
+                  {people(check.peopleWithoutSso)} signed in on {domains} without SSO in the last 30
+                  days and will have to use it.
+                </strong>
+              ) : (
+                'Provisio refuses this unless someone signed in through the connection in the last 30 days, and tells you how many people signed in without SSO.'
+              )}{' '}
+              Select the button again to confirm.
             </p>
           </div>
+        ) : checkError ? (
+          <p class="hint">Could not check who signed in without SSO: {checkError}</p>
         ) : null
       }
       onSubmit={save}
@@ -804,7 +849,11 @@ function EnforcementForm(props: {
           setMode(v);
           setConfirming(false);
         }}
-        options={MODES}
+        options={MODES.map((m) =>
+          m.value === 'on' && onRefused
+            ? { ...m, disabled: true, why: cannotEnforce(connection, check) }
+            : m,
+        )}
       />
       <TextField
         label="Break-glass owners"
@@ -815,5 +864,105 @@ function EnforcementForm(props: {
         error={submit.fieldError('breakGlass')}
       />
     </FormDialog>
+  );
+}
+
+/** Events of the scope read for the report: the newest, in one page. */
+const REPORT_EVENTS = 100;
+/** People listed per connection; the rest are in Activity. */
+const REPORT_CAP = 10;
+
+const REPORTED: readonly AuditEvent['type'][] = [
+  'sso_enforcement_would_deny',
+  'sso_enforcement_bypassed',
+];
+
+/** Whom a connection's enforcement refused in report mode, or let through by break-glass. */
+const reportOf = (events: readonly AuditEvent[], c: SsoConnection) =>
+  events.filter((e) => REPORTED.includes(e.type) && e.details.connection === c.name);
+
+/**
+ * SPEC §12 report mode, as owners read it: for each connection in report mode (or on), the people
+ * its `sso_enforcement_would_deny` and `sso_enforcement_bypassed` events name, newest first, from
+ * the newest page of the scope's events (the API filters nothing), capped; Activity has the rest.
+ */
+function EnforcementReport(props: { scope: Scope; connections: readonly SsoConnection[] }) {
+  const { scope } = props;
+  const events = usePaged<AuditEvent>(`${scope.base}/events`, REPORT_EVENTS);
+  const activity =
+    scope.kind === 'org' ? href.org(scope.id, 'activity') : href.company(scope.id, 'activity');
+  return (
+    <Panel id="sso-report-title" title="Who SSO enforcement affects" heading="h2">
+      <p class="hint">
+        In report mode nothing is refused: each person who signs in on the connection's domains
+        without it is recorded, at most once a day, so you see who enforcement would refuse. With
+        enforcement on, the break-glass owners' password sign-ins are listed.
+      </p>
+      {events.error ? (
+        <ErrorMessage>{events.error}</ErrorMessage>
+      ) : events.loading && events.items.length === 0 ? (
+        <p class="hint">Loading recent sign-ins…</p>
+      ) : (
+        props.connections.map((c) => (
+          <ConnectionReport key={c.id} connection={c} events={events} activity={activity} />
+        ))
+      )}
+    </Panel>
+  );
+}
+
+function ConnectionReport(props: {
+  connection: SsoConnection;
+  events: Paged<AuditEvent>;
+  activity: string;
+}) {
+  const { connection: c, events } = props;
+  const id = `sso-report-${useId()}`;
+  const all = reportOf(events.items, c);
+  const shown = all.slice(0, REPORT_CAP);
+  const more = all.length > REPORT_CAP || events.more;
+  return (
+    <section class="sso-report" aria-labelledby={id} data-connection={c.name}>
+      <h3 id={id}>
+        {c.name} <EnforcementBadge mode={c.enforcement} />
+      </h3>
+      {shown.length === 0 ? (
+        <p class="hint">
+          {c.enforcement === 'report'
+            ? 'Nobody would have been refused among the recent sign-ins.'
+            : 'No break-glass sign-ins or would-be refusals among the recent events.'}
+        </p>
+      ) : (
+        <Table
+          caption={`People SSO enforcement of ${c.name} would refuse or let through, newest first`}
+          columns={['Person', 'What happened', 'When']}
+          items={shown}
+          row={(e) => (
+            <tr key={e.id} data-event-type={e.type}>
+              <th scope="row" data-label="Person">
+                {e.subject}
+              </th>
+              <td data-label="What happened">
+                {e.type === 'sso_enforcement_bypassed'
+                  ? 'Signed in with a password as a break-glass owner'
+                  : `Would be refused: signed ${e.details.via === 'sign-up' ? 'up' : 'in'} without ${c.name}`}
+              </td>
+              <td data-label="When">
+                <time dateTime={e.at}>{formatDateTime(e.at)}</time>
+              </td>
+            </tr>
+          )}
+        />
+      )}
+      {more ? (
+        <p>
+          <a href={props.activity}>
+            {all.length > REPORT_CAP
+              ? `${all.length - REPORT_CAP} more, and older sign-ins, in Activity`
+              : 'Older sign-ins in Activity'}
+          </a>
+        </p>
+      ) : null}
+    </section>
   );
 }
