@@ -77,7 +77,12 @@ export type NoticeKind =
    * SPEC §12 at PreAuthentication: `sign_in_denied` (`sso_required`), at most once per address
    * and connection an hour; its `orgId` is the enforcing connection's id.
    */
-  | 'sso-denied';
+  | 'sso-denied'
+  /**
+   * SPEC §12 no lockout: a sign-in through the HTTP hook without SSO on a connection's domain,
+   * marked at most once per person and connection a day; its `orgId` is the connection's id.
+   */
+  | 'non-sso-sign-in';
 
 export interface Notice {
   kind: NoticeKind;
@@ -269,6 +274,8 @@ export interface Plan {
    * provider copy, when the copy does not say today already.
    */
   touchConnection?: { providerName: string; on: string } | undefined;
+  /** SPEC §12: mark the day this person signed in without SSO on the connection's domains. */
+  nonSsoSignIn?: { connectionId: string; on: string } | undefined;
 }
 
 /** The actor recorded for changes the sign-in makes on its own. */

@@ -224,7 +224,14 @@ export type Write = { conflict?: string | AppError } /** Put a new org (conditio
    * (`on`, YYYY-MM-DD; kept 31 days). Condition: none for that connection and person, or one
    * of an earlier day (so at most one write a day succeeds).
    */
-  | { kind: 'markNonSsoSignIn'; connectionId: string; email: string; on: string }
+  | {
+      kind: 'markNonSsoSignIn';
+      connectionId: string;
+      email: string;
+      on: string;
+      /** No condition (inside a sign-in's transaction, where a failed one would refuse it all). */
+      unconditional?: true;
+    }
   /** Put an audit event. */
   | { kind: 'event'; event: EventRecord }
   /** Put an outbox item. */

@@ -239,6 +239,16 @@ class PlanBuilder {
     });
   }
 
+  /**
+   * SPEC §12 no lockout: a trusted sign-in without SSO on a domain a connection serves marks the
+   * day for the connection's count of people signing in without it, at most once a day.
+   */
+  markNonSsoSignIn(connectionId: string): void {
+    if (this.recentlyNoticed('non-sso-sign-in', connectionId)) return;
+    this.plan.notices.push({ kind: 'non-sso-sign-in', orgId: connectionId });
+    this.plan.nonSsoSignIn = { connectionId, on: this.now.toISOString().slice(0, 10) };
+  }
+
   /** SPEC §12, report mode: who enforcement would refuse, at most once per person a day. */
   ssoEnforcementWouldDeny(enforcement: DomainEnforcement): void {
     const org = enforcementOrg(enforcement);
@@ -263,6 +273,7 @@ class PlanBuilder {
       notifications: [],
       events: [],
       memberships: [],
+      nonSsoSignIn: undefined,
     });
     this.event('sign_in_denied', eventOrg, {
       reason,
@@ -515,6 +526,12 @@ export function decide(
     if (enforcement.action === 'report') b.ssoEnforcementWouldDeny(enforcement.enforcement);
   }
   const trust = signInTrust(signIn, state.connection);
+  // §12: the hook's sign-ins without SSO count toward a connection's no-lockout figure, as
+  // PreAuthentication counts Cognito's (the hook has none).
+  const servedBy = state.domain?.ssoConnectionIds[0];
+  if (options.enforceSso && servedBy && trust.trusted && !trust.connection) {
+    b.markNonSsoSignIn(servedBy);
+  }
   // A sign-in through a connection's provider is an SSO sign-in (§3.2–3.4), trusted or denied.
   return trust.connection
     ? decideSso(b, signIn, state, trust.connection, trust)

@@ -112,5 +112,8 @@ export function signInWrites(signIn: SignIn, plan: Plan, cx: SignInWriteContext)
   }
   // §12 no lockout: the day of an SSO sign-in through the connection, at most once a day.
   if (plan.touchConnection) writes.push({ kind: 'touchProvider', ...plan.touchConnection });
+  if (plan.nonSsoSignIn) {
+    writes.push({ kind: 'markNonSsoSignIn', ...plan.nonSsoSignIn, email, unconditional: true });
+  }
   return writes;
 }

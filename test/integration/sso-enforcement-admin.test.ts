@@ -261,6 +261,25 @@ describe('GET …/sso-connections/{id}/enforcement-check (SPEC §12 no lockout, 
     expect(switched.status, JSON.stringify(switched.body)).toBe(200);
   });
 
+  it('counts a sign-in through the HTTP hook without SSO on its domains, once a day per person', async () => {
+    const { domain, base } = await orgWithConnection();
+    const check = async () => (await call('GET', `${base}/enforcement-check`, { as: owner })).body;
+    expect((await check()).peopleWithoutSso).toBe(0);
+    const email = `pw-${uniqueSlug('u')}@${domain}`;
+    for (let i = 0; i < 2; i++) {
+      const signIn = await hookSignIn({ email, emailVerified: true });
+      expect(signIn.status, JSON.stringify(signIn.body)).toBe(200);
+    }
+    expect((await check()).peopleWithoutSso).toBe(1);
+    // An unproven sign-in writes nothing about the person (SPEC §8): it is not counted.
+    const unproven = await hookSignIn({
+      email: `un-${uniqueSlug('u')}@${domain}`,
+      emailVerified: false,
+    });
+    expect(unproven.status).toBe(200);
+    expect((await check()).peopleWithoutSso).toBe(1);
+  });
+
   it('answers at company scope too', async () => {
     const company = await newCompanyWithOrg();
     const domain = await verifiedDomain(`companies/${company.id}`);

@@ -106,14 +106,30 @@ describe('SSO enforcement in the sign-in decision (SPEC §12)', () => {
     const report = { ...on, mode: 'report' as const };
     const first = hook(adaSignIn, enforced(report));
     expect(first.events.map((e) => e.type)).toEqual(['sso_enforcement_would_deny']);
-    expect(first.notices).toEqual([{ kind: 'sso-would-deny', orgId: 'o-acme' }]);
+    expect(first.notices).toContainEqual({ kind: 'sso-would-deny', orgId: 'o-acme' });
     const noticed = enforced(report);
     noticed.person.notices = [
       { kind: 'sso-would-deny', orgId: 'o-acme', at: '2026-11-23T08:00:00.000Z' },
     ];
     const again = hook(adaSignIn, noticed);
     expect(again.events).toEqual([]);
-    expect(again.notices).toEqual([]);
+    expect(again.notices.filter((n) => n.kind === 'sso-would-deny')).toEqual([]);
+  });
+
+  it("marks a trusted hook sign-in without SSO on a connection's domain once a day, whatever the mode", () => {
+    for (const e of [undefined, { ...on, mode: 'report' as const }]) {
+      const p = hook(adaSignIn, enforced(e));
+      expect(p.nonSsoSignIn).toEqual({ connectionId: 'c1', on: '2026-11-23' });
+      expect(p.notices).toContainEqual({ kind: 'non-sso-sign-in', orgId: 'c1' });
+    }
+    const marked = enforced(undefined);
+    marked.person.notices = [
+      { kind: 'non-sso-sign-in', orgId: 'c1', at: '2026-11-23T06:00:00.000Z' },
+    ];
+    expect(hook(adaSignIn, marked).nonSsoSignIn).toBeUndefined();
+    const unverified = hook({ ...adaSignIn, emailVerified: false }, enforced(undefined));
+    expect(unverified.nonSsoSignIn).toBeUndefined();
+    expect(hook(adaSignIn, enforced(on)).nonSsoSignIn).toBeUndefined();
   });
 
   it('leaves people of other domains alone', () => {

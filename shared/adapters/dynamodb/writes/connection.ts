@@ -116,10 +116,16 @@ export function markNonSsoSignIn(cx: WriteContext, w: WriteOf<'markNonSsoSignIn'
     ttl: Math.floor(Date.parse(`${w.on}T00:00:00Z`) / 1000) + NON_SSO_SIGN_IN_RETENTION_S,
   };
   return [
-    put(cx, item, {
-      expression: 'attribute_not_exists(pk) OR #on < :on',
-      values: { ':on': w.on },
-      names: { '#on': 'on' },
-    }),
+    put(
+      cx,
+      item,
+      w.unconditional
+        ? undefined
+        : {
+            expression: 'attribute_not_exists(pk) OR #on < :on',
+            values: { ':on': w.on },
+            names: { '#on': 'on' },
+          },
+    ),
   ];
 }
