@@ -4,9 +4,10 @@
  * in this process against the stack's table and a DNS server on loopback, which the test
  * publishes and withdraws TXT records on (no stubbed resolver).
  */
-import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { readDomainClaim, readVerifiedDomain } from '../../shared/adapters/dynamodb/items.ts';
+import { scanAll } from '../../shared/adapters/dynamodb/query.ts';
 import { keys } from '../../shared/table/schema.ts';
 import { expectProblem, uniqueSlug } from '../support/admin-harness.ts';
 import { adminSuite, uniqueDomain } from '../support/admin-suite.ts';
@@ -244,15 +245,13 @@ describe('POST /v1/{scope}/domains/{domain}/verify', () => {
       subject: domain,
       actor: owner,
     });
-    const outbox = await env.db.send(
-      new ScanCommand({
-        TableName: env.tableName,
-        FilterExpression: 'entity = :outbox AND notification.details.#domain = :domain',
-        ExpressionAttributeNames: { '#domain': 'domain' },
-        ExpressionAttributeValues: { ':outbox': 'outbox', ':domain': domain },
-      }),
-    );
-    expect(outbox.Items?.map((i) => i.notification)).toEqual([
+    const outbox = await scanAll(env.db, {
+      TableName: env.tableName,
+      FilterExpression: 'entity = :outbox AND notification.details.#domain = :domain',
+      ExpressionAttributeNames: { '#domain': 'domain' },
+      ExpressionAttributeValues: { ':outbox': 'outbox', ':domain': domain },
+    });
+    expect(outbox.map((i) => i.notification)).toEqual([
       {
         type: 'domain_verified',
         orgId: org.id,

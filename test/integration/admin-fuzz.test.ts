@@ -13,7 +13,6 @@ import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
@@ -22,6 +21,7 @@ import {
   createIdentityProviderRegistry,
   readIdentityProviderRegistry,
 } from '../../shared/adapters/cognito/registry.ts';
+import { scanAll } from '../../shared/adapters/dynamodb/query.ts';
 import { type RouteSpec, routes } from '../../shared/admin/http/routes.ts';
 import { requestSchemas } from '../../shared/admin/schemas.ts';
 import {
@@ -158,10 +158,8 @@ const served = routes.filter((r) => r.run && !r.external);
 const withBody = served.filter((r) => r.request);
 
 async function itemCount(): Promise<number> {
-  const out = await fx.db.send(
-    new ScanCommand({ TableName: fx.tableName, Select: 'COUNT', ConsistentRead: true }),
-  );
-  return out.Count ?? 0;
+  const items = await scanAll(fx.db, { TableName: fx.tableName, ConsistentRead: true });
+  return items.length;
 }
 
 /** The real path of a route, with `override` replacing some parameters (raw, then encoded). */

@@ -2,8 +2,9 @@
  * Admin API (SPEC §5), org routes, through the local stack's HTTP API with cognito-local tokens:
  * orgs and seats, members, invitations, teams.
  */
-import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { scanAll } from '../../shared/adapters/dynamodb/query.ts';
 import { keys } from '../../shared/table/schema.ts';
 import { expectProblem, uniqueSlug } from '../support/admin-harness.ts';
 import { adminSuite } from '../support/admin-suite.ts';
@@ -446,19 +447,17 @@ describe('invitations', () => {
       subject: 'new.person@example.test',
       details: { role: 'owner', team: 'eng' },
     });
-    const outbox = await env.db.send(
-      new ScanCommand({
-        TableName: env.tableName,
-        FilterExpression:
-          'entity = :outbox AND notification.email = :email AND notification.orgId = :org',
-        ExpressionAttributeValues: {
-          ':outbox': 'outbox',
-          ':email': 'new.person@example.test',
-          ':org': org.id,
-        },
-      }),
-    );
-    expect(outbox.Items?.map((i) => i.notification)).toEqual([
+    const outbox = await scanAll(env.db, {
+      TableName: env.tableName,
+      FilterExpression:
+        'entity = :outbox AND notification.email = :email AND notification.orgId = :org',
+      ExpressionAttributeValues: {
+        ':outbox': 'outbox',
+        ':email': 'new.person@example.test',
+        ':org': org.id,
+      },
+    });
+    expect(outbox.map((i) => i.notification)).toEqual([
       {
         type: 'invitation',
         orgId: org.id,

@@ -10,7 +10,7 @@ import { createSocket } from 'node:dgram';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScheduledChecks } from '../../functions/domain-checker/handler.ts';
 import { createSignInFixture, type SignInFixture } from '../../local/sign-in-fixtures.ts';
@@ -21,6 +21,7 @@ import {
 import { createTxtLookup } from '../../shared/adapters/dns/txt.ts';
 import { createAdminStore } from '../../shared/adapters/dynamodb/admin-store.ts';
 import { createDomainCheckStore } from '../../shared/adapters/dynamodb/domain-check-store.ts';
+import { scanAll } from '../../shared/adapters/dynamodb/query.ts';
 import { createSignInStore } from '../../shared/adapters/dynamodb/sign-in-store.ts';
 import { createTaskStore } from '../../shared/adapters/dynamodb/task-store.ts';
 import { type DomainCheckerDeps, runDomainChecks } from '../../shared/admin/domain-checker.ts';
@@ -501,16 +502,11 @@ describe('losing verification (clock injected)', () => {
     );
     // The owners are told, and the provider's identifiers are synced by the stream worker.
     expect((await outboxFor(orgId, domain)).map((n) => n.type)).toContain('sso_domain_detached');
-    const tasks =
-      (
-        await fx.db.send(
-          new ScanCommand({
-            TableName: fx.tableName,
-            FilterExpression: 'attribute_exists(task)',
-            ConsistentRead: true,
-          }),
-        )
-      ).Items ?? [];
+    const tasks = await scanAll(fx.db, {
+      TableName: fx.tableName,
+      FilterExpression: 'attribute_exists(task)',
+      ConsistentRead: true,
+    });
     expect(tasks.map((t) => t.task)).toContainEqual({
       type: 'syncProviderIdentifiers',
       providerName,

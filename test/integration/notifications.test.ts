@@ -15,6 +15,7 @@ import {
   lambdaContext,
   type SignInFixture,
 } from '../../local/sign-in-fixtures.ts';
+import { scanAll } from '../../shared/adapters/dynamodb/query.ts';
 import { ENV } from '../../shared/config.ts';
 import { uniqueSlug } from '../support/admin-harness.ts';
 import { adminStackWithDns } from '../support/admin-suite.ts';
@@ -133,22 +134,19 @@ describe('through the local stack', () => {
       () => mailTo(invitee),
       (m) => m.length > 0,
     );
-    const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
-    const outbox = await env.db.send(
-      new ScanCommand({
-        TableName: env.tableName,
-        FilterExpression: 'entity = :o AND notification.email = :e',
-        ExpressionAttributeValues: { ':o': 'outbox', ':e': invitee },
-      }),
-    );
-    expect(outbox.Items).toHaveLength(1);
+    const outbox = await scanAll(env.db, {
+      TableName: env.tableName,
+      FilterExpression: 'entity = :o AND notification.email = :e',
+      ExpressionAttributeValues: { ':o': 'outbox', ':e': invitee },
+    });
+    expect(outbox).toHaveLength(1);
     const lambda = lambdaClient();
     try {
       for (let i = 0; i < 2; i++) {
         const out = await lambda.send(
           new InvokeCommand({
             FunctionName: functionSpecs.notifier.localName,
-            Payload: Buffer.from(JSON.stringify(streamEvent(outbox.Items!))),
+            Payload: Buffer.from(JSON.stringify(streamEvent(outbox))),
           }),
         );
         expect(out.FunctionError).toBeUndefined();

@@ -3,7 +3,6 @@
  * the hook answers 200, 400 or 403 (never 500) and writes nothing on a 400; the Cognito trigger
  * returns the event or refuses with one of its documented messages, never anything else.
  */
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +14,7 @@ import {
   type SignInFixture,
   signedHookRequest,
 } from '../../local/sign-in-fixtures.ts';
+import { scanAll } from '../../shared/adapters/dynamodb/query.ts';
 import { ENV } from '../../shared/config.ts';
 import { anyValue, nastyString } from '../support/arbitraries.ts';
 import { dynamodbEndpoint } from '../support/endpoints.ts';
@@ -53,10 +53,8 @@ afterAll(async () => {
 });
 
 async function itemCount(): Promise<number> {
-  const out = await fx.db.send(
-    new ScanCommand({ TableName: fx.tableName, Select: 'COUNT', ConsistentRead: true }),
-  );
-  return out.Count ?? 0;
+  const items = await scanAll(fx.db, { TableName: fx.tableName, ConsistentRead: true });
+  return items.length;
 }
 
 describe('fuzzing the HTTP hook', () => {
