@@ -19,7 +19,7 @@ import { preTokenEvent } from '../../local/tokens.ts';
 import type { DomainEnforcement } from '../../shared/model/types.ts';
 import { keys, primaryKey } from '../../shared/table/schema.ts';
 import { uniqueSlug } from '../support/admin-harness.ts';
-import { adminSuite, type Created, uniqueDomain } from '../support/admin-suite.ts';
+import { adminSuite, type Created } from '../support/admin-suite.ts';
 import { identitiesOf } from '../support/attackers.ts';
 import {
   api,
@@ -34,7 +34,7 @@ import {
 const require = createRequire(import.meta.url);
 const lambdaSdk = require('@aws-sdk/client-lambda') as typeof import('@aws-sdk/client-lambda');
 const suite = adminSuite();
-const { env, call, dns, local } = suite;
+const { env, call } = suite;
 const lambda = lambdaClient();
 afterAll(() => lambda.destroy());
 
@@ -126,28 +126,7 @@ async function orgEvents(type: string, subject: string) {
 }
 
 beforeAll(async () => {
-  domain = uniqueDomain();
-  boss = await env.signInAs(`boss-${randomUUID().slice(0, 8)}@${domain}`);
-  org = await suite.newOrg({ as: boss });
-  const added = await suite.addDomain(`orgs/${org.id}`, domain, boss);
-  dns.setTxt(added.txtRecord.name, [added.txtRecord.value]);
-  const verified = await local.call(
-    'POST',
-    `/v1/orgs/${org.id}/domains/${encodeURIComponent(domain)}/verify`,
-    { as: boss },
-  );
-  expect(verified.status, JSON.stringify(verified.body)).toBe(200);
-  const name = `Acme SSO ${uniqueSlug('c')}`;
-  const created = await call('POST', `/v1/orgs/${org.id}/sso-connections`, {
-    as: boss,
-    body: {
-      name,
-      domains: [domain],
-      idp: { type: 'saml', metadataUrl: 'https://idp.example.test/metadata' },
-    },
-  });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  connection = { id: created.body.id, name, providerName: created.body.providerName };
+  ({ boss, org, domain, connection } = await suite.ssoTenant());
 });
 
 afterAll(() => enforce('off'));

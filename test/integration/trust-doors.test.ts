@@ -15,7 +15,7 @@ import { functionSpecs } from '../../functions/registry.ts';
 import { preTokenEvent } from '../../local/tokens.ts';
 import { keys, primaryKey } from '../../shared/table/schema.ts';
 import { uniqueSlug } from '../support/admin-harness.ts';
-import { adminSuite, type Created, uniqueDomain } from '../support/admin-suite.ts';
+import { adminSuite, type Created } from '../support/admin-suite.ts';
 import {
   ATTACKERS,
   type Attacker,
@@ -30,7 +30,7 @@ import { oktaUser, SCIM_USER, scimClient } from '../support/scim.ts';
 const require = createRequire(import.meta.url);
 const lambdaSdk = require('@aws-sdk/client-lambda') as typeof import('@aws-sdk/client-lambda');
 const suite = adminSuite();
-const { env, call, dns, local } = suite;
+const { env, call } = suite;
 const lambda = lambdaClient();
 afterAll(() => lambda.destroy());
 
@@ -133,21 +133,9 @@ async function createConnection(
 }
 
 beforeAll(async () => {
-  victimDomain = uniqueDomain();
-  boss = await env.signInAs(`boss-${randomUUID().slice(0, 8)}@${victimDomain}`);
-  victimOrg = await suite.newOrg({ as: boss });
-  const added = await suite.addDomain(`orgs/${victimOrg.id}`, victimDomain, boss);
-  dns.setTxt(added.txtRecord.name, [added.txtRecord.value]);
-  const verified = await local.call(
-    'POST',
-    `/v1/orgs/${victimOrg.id}/domains/${encodeURIComponent(victimDomain)}/verify`,
-    { as: boss },
-  );
-  expect(verified.status, JSON.stringify(verified.body)).toBe(200);
-  const victimConn = await createConnection(`orgs/${victimOrg.id}`, boss, {
-    name: 'Victim SSO',
-    domains: [victimDomain],
-  });
+  const victim = await suite.ssoTenant('Victim SSO');
+  ({ boss, org: victimOrg, domain: victimDomain } = victim);
+  const victimConn = victim.connection;
 
   const rogueOrg = await suite.newOrg({ as: suite.stranger });
   const rogueDomain = await suite.verifiedDomain(`orgs/${rogueOrg.id}`, suite.stranger);

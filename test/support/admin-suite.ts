@@ -10,6 +10,7 @@
  * - `adminSuite`: that, plus two signed-in people, `owner` and `stranger` (another tenant), and
  *   the orgs, companies and domains most tests start from.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { type AdminApi, adminDeps, inProcessApi, uniqueSlug } from './admin-harness.ts';
 import { type AdminStackEnv, adminStackEnv, personEmail } from './admin-http.ts';
@@ -75,6 +76,20 @@ export interface AdminSuite extends AdminStackWithDns {
   ): Promise<{ domain: string; txtRecord: { name: string; value: string } }>;
   /** Adds a domain, publishes its TXT record on `dns` and verifies it through `local`. */
   verifiedDomain(scope: string, as?: string): Promise<string>;
+  /**
+   * A tenant whose owner's own address is on its verified domain, with an SSO connection (a
+   * SAML provider Provisio creates) serving that domain: the victim of the trust and
+   * enforcement tests.
+   */
+  ssoTenant(connectionName?: string): Promise<SsoTenant>;
+}
+
+export interface SsoTenant {
+  /** The org's owner, signed in with a password, on `domain`. */
+  boss: string;
+  org: Created;
+  domain: string;
+  connection: { id: string; name: string; providerName: string };
 }
 
 /** A domain under `example.test` no other test uses. */
@@ -130,6 +145,36 @@ export function adminSuite(): AdminSuite {
     return added.domain;
   }
 
+  async function ssoTenant(connectionName = `Acme SSO ${uniqueSlug('c')}`): Promise<SsoTenant> {
+    const domain = uniqueDomain();
+    const boss = await env.signInAs(`boss-${randomUUID().slice(0, 8)}@${domain}`);
+    const org = await newOrg({ as: boss });
+    const added = await addDomain(`orgs/${org.id}`, domain, boss);
+    dns.setTxt(added.txtRecord.name, [added.txtRecord.value]);
+    const path = `/v1/orgs/${org.id}/domains/${encodeURIComponent(domain)}/verify`;
+    const verified = await local.call('POST', path, { as: boss });
+    expect(verified.status, JSON.stringify(verified.body)).toBe(200);
+    const created = await call('POST', `/v1/orgs/${org.id}/sso-connections`, {
+      as: boss,
+      body: {
+        name: connectionName,
+        domains: [domain],
+        idp: { type: 'saml', metadataUrl: 'https://idp.example.test/metadata' },
+      },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    return {
+      boss,
+      org,
+      domain,
+      connection: {
+        id: created.body.id,
+        name: connectionName,
+        providerName: created.body.providerName,
+      },
+    };
+  }
+
   return {
     ...stack,
     owner,
@@ -139,5 +184,6 @@ export function adminSuite(): AdminSuite {
     newCompanyWithOrg,
     addDomain,
     verifiedDomain,
+    ssoTenant,
   };
 }
