@@ -295,10 +295,15 @@ export function signedHookRequest(secret: string, body: string): APIGatewayProxy
 /** A Cognito trigger event as Cognito sends it. */
 export function cognitoEvent(
   attributes: Record<string, string>,
+  /** Any Cognito trigger source of a version 1 event (sign-in, confirmation, pre-authentication, sign-up). */
   triggerSource:
     | 'PostAuthentication_Authentication'
     | 'PostConfirmation_ConfirmSignUp'
-    | 'PostConfirmation_ConfirmForgotPassword' = 'PostAuthentication_Authentication',
+    | 'PostConfirmation_ConfirmForgotPassword'
+    | 'PreAuthentication_Authentication'
+    | 'PreSignUp_SignUp'
+    | 'PreSignUp_ExternalProvider'
+    | 'PreSignUp_AdminCreateUser' = 'PostAuthentication_Authentication',
 ): PostAuthenticationTriggerEvent | PostConfirmationTriggerEvent {
   return {
     version: '1',

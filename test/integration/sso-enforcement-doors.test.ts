@@ -25,18 +25,15 @@ import {
   api,
   createUser,
   hookSignIn,
-  lambdaClient,
+  invokeFunction,
   localStack,
   signIn,
   signUp,
 } from '../support/local-stack.ts';
 
 const require = createRequire(import.meta.url);
-const lambdaSdk = require('@aws-sdk/client-lambda') as typeof import('@aws-sdk/client-lambda');
 const suite = adminSuite();
 const { env, call } = suite;
-const lambda = lambdaClient();
-afterAll(() => lambda.destroy());
 
 type Attributes = Record<string, string>;
 
@@ -79,16 +76,8 @@ async function enforce(mode: 'on' | 'report' | 'off', breakGlass: string[] = [])
 }
 
 /** Invokes a function; `error` is the message Cognito would show when it throws. */
-async function invoke(fn: FunctionId, event: unknown) {
-  const out = await lambda.send(
-    new lambdaSdk.InvokeCommand({
-      FunctionName: functionSpecs[fn].localName,
-      Payload: Buffer.from(JSON.stringify(event)),
-    }),
-  );
-  const payload = JSON.parse(Buffer.from(out.Payload!).toString('utf8'));
-  return { error: out.FunctionError ? String(payload.errorMessage) : undefined, payload };
-}
+const invoke = (fn: FunctionId, event: unknown) =>
+  invokeFunction(functionSpecs[fn].localName, event);
 
 /** Pre Token Generation on a refresh (or another trigger source) of a session with `attributes`. */
 const refresh = (attributes: Attributes, triggerSource = 'TokenGeneration_RefreshTokens') =>

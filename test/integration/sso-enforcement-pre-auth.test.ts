@@ -10,52 +10,29 @@
  * the trigger reads), not through the connection API, which is built beside this trigger.
  */
 import { randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { createServer, type Server, type Socket } from 'node:net';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { functionSpecs } from '../../functions/registry.ts';
+import { cognitoEvent } from '../../local/sign-in-fixtures.ts';
 import { ENV } from '../../shared/config.ts';
 import type { DomainEnforcement } from '../../shared/model/types.ts';
 import { keys, primaryKey } from '../../shared/table/schema.ts';
 import { adminSuite, type Created } from '../support/admin-suite.ts';
-import { lambdaClient } from '../support/local-stack.ts';
+import { invokeFunction } from '../support/local-stack.ts';
 import { eventually, mailTo } from '../support/mail.ts';
 
-const require = createRequire(import.meta.url);
-const lambdaSdk = require('@aws-sdk/client-lambda') as typeof import('@aws-sdk/client-lambda');
 const suite = adminSuite();
 const { env, call } = suite;
-const lambda = lambdaClient();
-afterAll(() => lambda.destroy());
 
 type Attributes = Record<string, string>;
 
-/** A Cognito PreAuthentication or PreSignUp event, as Cognito sends it. */
-function triggerEvent(triggerSource: string, attributes: Attributes) {
-  return {
-    version: '1',
-    region: 'us-east-1',
-    userPoolId: 'us-east-1_local',
-    userName: randomUUID(),
-    callerContext: { awsSdkVersion: 'aws-sdk-unknown', clientId: 'local' },
-    triggerSource,
-    request: { userAttributes: { sub: randomUUID(), email_verified: 'true', ...attributes } },
-    response: {},
-  };
-}
-
-/** Invokes the trigger; `error` is the message Cognito would show, when it refuses. */
-async function invoke(triggerSource: string, attributes: Attributes) {
-  const out = await lambda.send(
-    new lambdaSdk.InvokeCommand({
-      FunctionName: functionSpecs.preAuth.localName,
-      Payload: Buffer.from(JSON.stringify(triggerEvent(triggerSource, attributes))),
-    }),
+/** Invokes the trigger with a Cognito event; `error` is the message Cognito would show, when it refuses. */
+const invoke = (triggerSource: Parameters<typeof cognitoEvent>[1], attributes: Attributes) =>
+  invokeFunction(
+    functionSpecs.preAuth.localName,
+    cognitoEvent({ email_verified: 'true', ...attributes }, triggerSource),
   );
-  const payload = JSON.parse(Buffer.from(out.Payload!).toString('utf8'));
-  return { error: out.FunctionError ? String(payload.errorMessage) : undefined, payload };
-}
 
 const signIn = (email: string, attributes: Attributes = {}) =>
   invoke('PreAuthentication_Authentication', { email, ...attributes });
@@ -277,7 +254,7 @@ describe('SSO enforcement on: PreSignUp', () => {
   });
 
   it("never refuses an external provider's sign-up or an operator's AdminCreateUser", async () => {
-    for (const source of ['PreSignUp_ExternalProvider', 'PreSignUp_AdminCreateUser']) {
+    for (const source of ['PreSignUp_ExternalProvider', 'PreSignUp_AdminCreateUser'] as const) {
       const { error } = await invoke(source, { email: onDomain('exempt') });
       expect(error, source).toBeUndefined();
     }
@@ -316,7 +293,10 @@ describe('the table slow or down', () => {
     try {
       vi.resetModules();
       const { handler } = await import('../../functions/pre-auth/handler.ts');
-      const input = triggerEvent('PreAuthentication_Authentication', { email: onDomain('slow') });
+      const input = cognitoEvent(
+        { email_verified: 'true', email: onDomain('slow') },
+        'PreAuthentication_Authentication',
+      );
       const started = Date.now();
       const result = await (handler as unknown as (e: unknown, c: unknown) => Promise<unknown>)(
         structuredClone(input),

@@ -10,8 +10,9 @@ import { createPrivateKey, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { functionSpecs } from '../../functions/registry.ts';
+import { cognitoEvent } from '../../local/sign-in-fixtures.ts';
 import { preTokenEvent } from '../../local/tokens.ts';
 import { keys, primaryKey } from '../../shared/table/schema.ts';
 import { uniqueSlug } from '../support/admin-harness.ts';
@@ -24,43 +25,25 @@ import {
   type Tenants,
   trustTable,
 } from '../support/attackers.ts';
-import { api, hookSignIn, lambdaClient, localStack } from '../support/local-stack.ts';
+import { api, hookSignIn, invokeFunction, localStack } from '../support/local-stack.ts';
 import { oktaUser, SCIM_USER, scimClient } from '../support/scim.ts';
 
 const require = createRequire(import.meta.url);
-const lambdaSdk = require('@aws-sdk/client-lambda') as typeof import('@aws-sdk/client-lambda');
 const suite = adminSuite();
 const { env, call } = suite;
-const lambda = lambdaClient();
-afterAll(() => lambda.destroy());
 
 const TAKEOVER_NAME = 'Mallory Takeover';
 
 // ---- the doors -------------------------------------------------------------------------------
 
-async function invoke(functionName: string, event: unknown) {
-  const out = await lambda.send(
-    new lambdaSdk.InvokeCommand({
-      FunctionName: functionName,
-      Payload: Buffer.from(JSON.stringify(event)),
-    }),
-  );
-  const payload = JSON.parse(Buffer.from(out.Payload!).toString('utf8'));
-  return { error: out.FunctionError ? String(payload.errorMessage) : undefined, payload };
-}
+const invoke = invokeFunction;
 
 /** The Cognito PostAuthentication trigger, with the attacker's name in the attributes. */
 function signInTrigger(attributes: Attributes) {
-  return invoke(functionSpecs.signIn.localName, {
-    version: '1',
-    region: 'us-east-1',
-    userPoolId: 'us-east-1_local',
-    userName: randomUUID(),
-    callerContext: { awsSdkVersion: 'aws-sdk-unknown', clientId: 'local' },
-    triggerSource: 'PostAuthentication_Authentication',
-    request: { userAttributes: { sub: randomUUID(), name: TAKEOVER_NAME, ...attributes } },
-    response: {},
-  });
+  return invoke(
+    functionSpecs.signIn.localName,
+    cognitoEvent({ name: TAKEOVER_NAME, ...attributes }, 'PostAuthentication_Authentication'),
+  );
 }
 
 /** The pre-token trigger (event version 2): the `orgs` claim it adds, if any. */
@@ -285,16 +268,10 @@ describe('every door still lets the right people in (SPEC §8)', () => {
 describe('with SSO enforcement on, the enforcement door refuses every attacker before authentication (SPEC §12)', () => {
   /** Cognito's PreAuthentication trigger, as it is invoked before a sign-in authenticates. */
   const preAuthentication = (attributes: Attributes) =>
-    invoke(functionSpecs.preAuth.localName, {
-      version: '1',
-      region: 'us-east-1',
-      userPoolId: 'us-east-1_local',
-      userName: randomUUID(),
-      callerContext: { awsSdkVersion: 'aws-sdk-unknown', clientId: 'local' },
-      triggerSource: 'PreAuthentication_Authentication',
-      request: { userAttributes: { sub: randomUUID(), ...attributes } },
-      response: {},
-    });
+    invoke(
+      functionSpecs.preAuth.localName,
+      cognitoEvent({ ...attributes }, 'PreAuthentication_Authentication'),
+    );
 
   beforeAll(async () => {
     // No lockout: an SSO sign-in through the connection comes first, then enforcement goes on.

@@ -47,6 +47,26 @@ export function lambdaClient(): InstanceType<LambdaSdk['LambdaClient']> {
   return new LambdaClient(localClientConfig(localStack().lambdaEndpoint));
 }
 
+let sharedLambda: InstanceType<LambdaSdk['LambdaClient']> | undefined;
+
+/**
+ * Invokes one of the stack's functions through its Lambda Invoke API, as Cognito or any AWS
+ * client would; `error` is the message of what the function threw (what Cognito would show).
+ */
+export async function invokeFunction(
+  functionName: string,
+  event: unknown,
+  // biome-ignore lint/suspicious/noExplicitAny: a function's answer is checked field by field
+): Promise<{ error: string | undefined; payload: any }> {
+  const { InvokeCommand } = require('@aws-sdk/client-lambda') as LambdaSdk;
+  sharedLambda ??= lambdaClient();
+  const out = await sharedLambda.send(
+    new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from(JSON.stringify(event)) }),
+  );
+  const payload = JSON.parse(Buffer.from(out.Payload!).toString('utf8'));
+  return { error: out.FunctionError ? String(payload.errorMessage) : undefined, payload };
+}
+
 /** A Cognito client for cognito-local. */
 export function cognitoClient(): InstanceType<CognitoSdk['CognitoIdentityProviderClient']> {
   const { CognitoIdentityProviderClient } =
