@@ -102,7 +102,7 @@ const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.l
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
 /** Counts and drops the handlers' JSON log lines (the bench's own output is not JSON). */
-function captureJsonLogs(): { bytes(): number; reset(): void; restore(): void } {
+export function captureJsonLogs(): { bytes(): number; reset(): void; restore(): void } {
   const write = process.stdout.write.bind(process.stdout);
   let bytes = 0;
   process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {

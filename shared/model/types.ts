@@ -79,6 +79,12 @@ export type NoticeKind =
    */
   | 'sso-denied'
   /**
+   * SPEC §12 break-glass: `sso_enforcement_bypassed`, every time; the notice only makes writing
+   * the same sign-in's record twice (a redelivered log line) write nothing. `orgId` is the
+   * connection's id.
+   */
+  | 'sso-bypassed'
+  /**
    * SPEC §12 no lockout: a sign-in through the HTTP hook without SSO on a connection's domain,
    * marked at most once per person and connection a day; its `orgId` is the connection's id.
    */
