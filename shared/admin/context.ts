@@ -61,14 +61,20 @@ export const ownsOrg = (access: OrgAccess): boolean =>
   countsAsOwner(access) && !access.scimDeactivated;
 
 /** The org, when the caller administers it; 404 otherwise (existence is not revealed). */
-export async function resolveOrg(ctx: Ctx, orgId: string): Promise<OrgRecord> {
+export async function resolveOrg(
+  ctx: Pick<Ctx, 'deps' | 'caller'>,
+  orgId: string,
+): Promise<OrgRecord> {
   const access = await ctx.deps.store.orgAccess(orgId, ctx.caller.email);
   if (!access || !administersOrg(access)) throw new NotFoundError(`Org ${orgId} not found`);
   return access.org;
 }
 
 /** The company, when the caller owns it; 404 otherwise. */
-export async function resolveCompany(ctx: Ctx, companyId: string): Promise<CompanyRecord> {
+export async function resolveCompany(
+  ctx: Pick<Ctx, 'deps' | 'caller'>,
+  companyId: string,
+): Promise<CompanyRecord> {
   const company = await ctx.deps.store.ownedCompany(companyId, ctx.caller.email);
   if (!company) throw new NotFoundError(`Company ${companyId} not found`);
   return company;

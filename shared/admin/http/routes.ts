@@ -16,6 +16,7 @@ import { requestOrigin } from '../../http/origin.ts';
 import { json } from '../../http/problem.ts';
 import { type PageRequest, parsePageRequest } from '../../model/page.ts';
 import type { AdminDeps, Caller, ScopeContext } from '../../model/writes.ts';
+import { cognitoIdentity } from '../../trust/vouch.ts';
 import { parseBody } from '../../validation.ts';
 import * as companies from '../companies.ts';
 import {
@@ -33,7 +34,7 @@ import * as me from '../me.ts';
 import * as orgs from '../orgs.ts';
 import type { RequestSchemaName, ResponseSchemaName } from '../schemas.ts';
 import * as sso from '../sso.ts';
-import { callerClaims, trustedCaller } from './caller.ts';
+import { type CallerClaims, callerClaims, trustedCaller } from './caller.ts';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -554,10 +555,12 @@ function matchPath(template: string, path: string): Record<string, string> | und
  * The caller (SPEC §8): the token's email, when the token's provider may speak for it
  * (`caller.ts`); 401 saying why otherwise.
  */
-export function callerFrom(event: APIGatewayProxyEventV2, deps: AdminDeps): Promise<Caller> {
-  return trustedCaller(callerClaims(event), (domain, provider) =>
-    deps.store.callerLookup(domain, provider),
-  );
+export function callerFrom(
+  event: APIGatewayProxyEventV2,
+  deps: AdminDeps,
+  claims: CallerClaims = callerClaims(event),
+): Promise<Caller> {
+  return trustedCaller(claims, (domain, provider) => deps.store.callerLookup(domain, provider));
 }
 
 function readJson(event: APIGatewayProxyEventV2): unknown {
@@ -594,6 +597,19 @@ export function findRoute(
   return found;
 }
 
+/** The scope a route acts on, when the caller administers it; 404 otherwise. */
+async function scopeOf(
+  route: RouteSpec,
+  params: Record<string, string>,
+  ctx: Pick<Ctx, 'deps' | 'caller'>,
+): Promise<ScopeContext | undefined> {
+  if (route.scope === 'orgId') return orgScope(await resolveOrg(ctx, params.orgId ?? ''));
+  if (route.scope === 'companyId') {
+    return companyScope(await resolveCompany(ctx, params.companyId ?? ''));
+  }
+  return undefined;
+}
+
 /** Routes one API Gateway (payload 2.0) request through the checks to its operation. */
 export async function routeRequest(
   event: APIGatewayProxyEventV2,
@@ -604,16 +620,17 @@ export async function routeRequest(
   if (route.operationId === 'getOpenApi') return json(200, await openApi());
   if (route.external || !route.run) throw new NotFoundError(`${route.path} is not served here`);
 
-  // 401
-  const caller = await callerFrom(event, deps);
+  // 401, then 404. The scope's access read goes out beside the caller's lookup, for the address
+  // the token claims; its answer is looked at only once the caller is trusted (401 before 404),
+  // and only if the trusted address is the one it was read for.
+  const claims = callerClaims(event);
+  const claimed = normaliseEmail(cognitoIdentity(claims).email)?.email;
+  const readScope = (email: string) => scopeOf(route, params, { deps, caller: { email } });
+  const early = claimed === undefined ? undefined : readScope(claimed);
+  early?.catch(() => {});
+  const caller = await callerFrom(event, deps, claims);
   const ctx: Ctx = { deps, caller, at: deps.now().toISOString() };
-
-  // 404: the scope the caller administers
-  let scope: ScopeContext | undefined;
-  if (route.scope === 'orgId') scope = orgScope(await resolveOrg(ctx, params.orgId ?? ''));
-  if (route.scope === 'companyId') {
-    scope = companyScope(await resolveCompany(ctx, params.companyId ?? ''));
-  }
+  const scope = await (early && caller.email === claimed ? early : readScope(caller.email));
 
   // 409: scope rules
   if (scope && route.ownScopeOnly) requireOwnDomainsAndSso(scope, route.ownScopeOnly);
