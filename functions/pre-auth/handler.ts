@@ -17,7 +17,7 @@ import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import type { Context, PreAuthenticationTriggerEvent, PreSignUpTriggerEvent } from 'aws-lambda';
 import { createDynamoClient } from '../../shared/adapters/dynamodb/client.ts';
-import { createEnforcementStore } from '../../shared/adapters/dynamodb/enforcement-store.ts';
+import { createEnforcementReader } from '../../shared/adapters/dynamodb/enforcement-store.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { normaliseEmail } from '../../shared/domains/normalise.ts';
 import { invocation, log, logRecord, metric } from '../../shared/observability.ts';
@@ -35,7 +35,7 @@ type Event = PreAuthenticationTriggerEvent | PreSignUpTriggerEvent;
 
 // Built once per execution environment, at cold start: one attempt, within the budget.
 const config = loadConfig();
-const store = createEnforcementStore(
+const store = createEnforcementReader(
   createDynamoClient(config, { maxAttempts: 1, requestTimeoutMs: CHECK_BUDGET_MS }),
   config.tableName,
 );
