@@ -26,6 +26,7 @@ import type {
   PersonState,
   PlannedNotification,
   Role,
+  SignInMethod,
   Via,
 } from './types.ts';
 
@@ -232,6 +233,11 @@ export type Write = { conflict?: string | AppError } /** Put a new org (conditio
       /** No condition (inside a sign-in's transaction, where a failed one would refuse it all). */
       unconditional?: true;
     }
+  /**
+   * SPEC §13: the day (`on`, YYYY-MM-DD) and method of a person's sign-in, on their summary
+   * with the domain audit's index key (no condition: the same day written twice is the same).
+   */
+  | { kind: 'recordSignIn'; email: string; on: string; method: SignInMethod }
   /** Put an audit event. */
   | { kind: 'event'; event: EventRecord }
   /** Put an outbox item. */
