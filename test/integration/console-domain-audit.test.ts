@@ -28,6 +28,7 @@ import {
 let browser: TestBrowser;
 let page: Page;
 let owner: TestUser;
+let ownerToken: string;
 let orgId: string;
 let domain: string;
 const people: Record<'ann' | 'bob' | 'evil' | 'invited', string> = {
@@ -42,6 +43,7 @@ beforeAll(async () => {
   page = browser.page;
   page.setDefaultTimeout(15_000);
   const { idToken } = await signIn(owner);
+  ownerToken = idToken;
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await api(path, {
       method,
@@ -169,5 +171,46 @@ describe('console: domain audit', { timeout: 60_000 }, () => {
       await page.locator('.error-message, [role="alert"]').first().waitFor();
       expect(await page.getByText(/^Invited \d+/).count()).toBe(0);
     }
+  });
+
+  it("shows a company's audit, with the org to invite to, accessibly", async () => {
+    const call = async (method: string, path: string, body?: unknown) => {
+      const res = await api(path, {
+        method,
+        token: ownerToken,
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const t = randomUUID().slice(0, 8);
+    const company = await call('POST', '/v1/companies', { name: `Audit Co ${t}` });
+    const companyId = company.body.id as string;
+    const org = await call('POST', '/v1/orgs', { name: `audit-co-${t}` });
+    expect(
+      (await call('POST', `/v1/companies/${companyId}/orgs`, { orgId: org.body.id })).status,
+    ).toBe(200);
+    const coDomain = `audit-co-${t}.example.test`;
+    const added = await call('POST', `/v1/companies/${companyId}/domains`, { domain: coDomain });
+    const txt = added.body.txtRecord as { name: string; value: string };
+    await stackDns().setTxt(txt.name, [txt.value]);
+    expect(
+      (await call('POST', `/v1/companies/${companyId}/domains/${coDomain}/verify`)).status,
+    ).toBe(200);
+    const outsider = `dana-${t}@${coDomain}`;
+    expect((await hookSignIn({ email: outsider, emailVerified: true, name: 'Dana' })).status).toBe(
+      200,
+    );
+
+    await page.goto(`${localStack().apiUrl}/console/#/companies/${companyId}/audit`);
+    await row(outsider).waitFor();
+    expect(await page.locator('tbody tr').count()).toBe(1);
+    expect(await page.getByLabel('Invite to').inputValue()).toBe(org.body.id);
+    const violations = await seriousAxeViolations(page);
+    expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
+    await screenshot(page, '23-domain-audit-company');
+
+    // The org in the company points to the company's audit.
+    await page.goto(`${localStack().apiUrl}/console/#/orgs/${org.body.id}/audit`);
+    await page.getByRole('link', { name: "Open the company's domain audit" }).waitFor();
   });
 });

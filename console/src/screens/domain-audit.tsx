@@ -146,7 +146,7 @@ export function DomainAudit({ scope }: { scope: Scope }) {
         <p class="hint" aria-live="polite">
           {audit.loading && audit.items.length === 0
             ? ''
-            : `${audit.items.length} accounts${audit.more ? ' loaded so far' : ''}, ${chosen.length} selected.`}
+            : `${audit.items.length} ${audit.items.length === 1 ? 'account' : 'accounts'}${audit.more ? ' loaded so far' : ''}, ${chosen.length} selected.`}
         </p>
       </div>
       {inviting.error ? <ErrorMessage>{inviting.error.message}</ErrorMessage> : null}
