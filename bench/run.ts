@@ -294,7 +294,7 @@ async function main(): Promise<void> {
     for (const p of paths) {
       checks.push({
         figure: `${p.name}: round trips`,
-        measured: `${p.readRoundTrips} read + ${p.writes} transaction`,
+        measured: `${p.readRoundTrips} read + ${p.writes} write`,
         target: p.target.text,
         pass:
           p.roundTrips <= p.target.roundTrips &&

@@ -97,7 +97,9 @@ export function requireOwnDomainsAndSso(scope: ScopeContext, what: string): void
   if (scope.type === 'org' && scope.org.companyId) {
     const companyId = scope.org.companyId;
     throw new ConflictError(
-      `Org ${scope.org.name} belongs to company ${companyId}: its ${what} are managed by the company; use /v1/companies/${companyId}/${what === 'domains' ? 'domains' : 'sso-connections'}`,
+      what === 'domain audit'
+        ? `Org ${scope.org.name} belongs to company ${companyId}: its domains are the company's; use /v1/companies/${companyId}/domain-audit`
+        : `Org ${scope.org.name} belongs to company ${companyId}: its ${what} are managed by the company; use /v1/companies/${companyId}/${what === 'domains' ? 'domains' : 'sso-connections'}`,
       { extra: { companyId } },
     );
   }

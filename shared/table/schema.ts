@@ -36,6 +36,8 @@
  * | SCIM: a person deactivated by SCIM        | table | pk=ACCOUNT#<email>, sk=SCIMOFF#<connectionId>       | in the summary      |
  * | SSO enforcement: a person's last sign-in  | table | pk=SSO#<connectionId>, sk=NONSSO#<email>            | conditional Put;    |
  * |   on the connection's domains without it  |       |   (`on`: the date; TTL 31 days)                     | Query (the count)   |
+ * | domain audit: accounts by email domain    | gsi1  | gsi1pk=EMAILDOMAIN#<domain>, gsi1sk=<email>         | Query (summaries:   |
+ * |   (SPEC §13; on the person summary)       |       |   (only summaries that mirror an account)           |   account, orgs)    |
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
@@ -87,6 +89,15 @@ export const keys = {
   account: (email: string): Key => ({ pk: `ACCOUNT#${email}`, sk: 'ACCOUNT' }),
   /** The mirror of the person's account, memberships, teams, invitations and notices that the sign-in reads. */
   personSummary: (email: string): Key => ({ pk: `ACCOUNT#${email}`, sk: PERSON_SUMMARY_SK }),
+  /**
+   * SPEC §13 domain audit: the index key that lists a person's summary under their email's
+   * domain, carried by summaries that mirror an account (written with the account, at the
+   * person's first sign-in of a day, and when the summary is rebuilt).
+   */
+  personByDomain: (email: string): Gsi1Key => ({
+    gsi1pk: `${prefix.emailDomain}${email.slice(email.lastIndexOf('@') + 1)}`,
+    gsi1sk: email,
+  }),
   /** The partition holding a person's account, memberships, team memberships, invitations and company ownerships. */
   person: (email: string): string => `ACCOUNT#${email}`,
   usernameGuard: (username: string): Key => ({ pk: `USERNAME#${username}`, sk: 'USERNAME' }),
@@ -230,6 +241,7 @@ export const prefix = {
   scimGroup: 'GROUP#',
   scimDeactivated: 'SCIMOFF#',
   nonSsoSignIn: 'NONSSO#',
+  emailDomain: 'EMAILDOMAIN#',
 } as const;
 
 /** The sort key value of outbox items; the notifier's stream filter matches on it. */

@@ -28,6 +28,7 @@ import {
   resolveCompany,
   resolveOrg,
 } from '../context.ts';
+import * as domainAudit from '../domain-audit.ts';
 import * as domains from '../domains.ts';
 import * as events from '../events.ts';
 import * as me from '../me.ts';
@@ -49,6 +50,13 @@ export interface RouteInput<Body = unknown> {
   body: Body;
   /** The API's origin as the caller reached it (`https://api.example.com`), for URLs to hand out. */
   origin: string;
+  /** The query string's parameters. */
+  query: Record<string, string | undefined>;
+}
+
+/** An answer a route shapes itself (a CSV download), sent as it is. */
+export class RawAnswer {
+  constructor(readonly response: APIGatewayProxyStructuredResultV2) {}
 }
 
 /**
@@ -71,9 +79,11 @@ export interface RouteSpec {
   /** The path parameter naming the scope the caller must administer (404 otherwise). */
   scope?: 'orgId' | 'companyId';
   /** The scope rule (409) of org-level domain and SSO routes: an org in a company uses the company. */
-  ownScopeOnly?: 'domains' | 'SSO connections';
+  ownScopeOnly?: 'domains' | 'SSO connections' | 'domain audit';
   /** A paginated list (`limit`, `cursor`). */
   list?: boolean;
+  /** Also answers `text/csv` with `?format=csv` (documented in the OpenAPI document). */
+  csv?: boolean;
   request?: RequestSchemaName;
   /** The success status and its body's schema (none for 204). */
   status: 200 | 201 | 204;
@@ -150,7 +160,7 @@ function scopedRoute<const R extends RequestSchemaName | undefined = undefined>(
  * 409 comes only with the scope rule.
  */
 function listRoute(
-  spec: Pick<RouteSpec, 'path' | 'operationId' | 'summary' | 'ownScopeOnly'> & {
+  spec: Pick<RouteSpec, 'path' | 'operationId' | 'summary' | 'ownScopeOnly' | 'csv'> & {
     response: ResponseSchemaName;
     description?: string | Readonly<Record<Scope['param'], string>>;
     run: (input: RouteInput) => Promise<unknown>;
@@ -483,6 +493,21 @@ export const routes: readonly RouteSpec[] = [
       run: (i) => sso.revokeScimToken(i.ctx, i.scope, i.params.connectionId ?? ''),
     }),
     listRoute({
+      path: '/domain-audit',
+      operationId: 'get{Scope}DomainAudit',
+      summary: 'Accounts on the verified domains that are not members (SPEC §13)',
+      ownScopeOnly: 'domain audit',
+      response: 'DomainAuditPage',
+      csv: true,
+      description: {
+        orgId:
+          "Accounts whose email is on a domain the org has verified and who are not members of the org, in domain then email order, from an index by email domain. status is invited when the account has a pending invitation to the org. An org in a company is 409: use the company's audit. ?format=csv answers every row (at most 10,000; Provisio-Next-Cursor then says where to go on) as text/csv, formula-like cells neutralised.",
+        companyId:
+          'Accounts whose email is on a domain the company has verified and who are members of none of its orgs, in domain then email order, from an index by email domain. status is invited when the account has a pending invitation to an org of the company. ?format=csv answers every row (at most 10,000; Provisio-Next-Cursor then says where to go on) as text/csv, formula-like cells neutralised.',
+      },
+      run: (i) => runDomainAudit(i),
+    }),
+    listRoute({
       path: '/events',
       operationId: 'list{Scope}Events',
       summary: 'Audit events, newest first',
@@ -521,6 +546,28 @@ export const routes: readonly RouteSpec[] = [
     problems: [],
   }),
 ];
+
+/** The CSV writer, loaded by the first CSV export rather than with the handler. */
+const loadCsv = () => import('../../http/csv.ts');
+
+/** SPEC §13: a page of the domain audit, or (`?format=csv`) all of it as a CSV download. */
+async function runDomainAudit(i: RouteInput): Promise<unknown> {
+  const format = i.query.format ?? 'json';
+  if (format === 'json') return domainAudit.domainAudit(i.ctx, i.scope, i.page);
+  if (format !== 'csv') throw new ValidationError('format', 'must be json or csv');
+  const [{ csvResponse, toCsv }, all] = await Promise.all([
+    loadCsv(),
+    domainAudit.domainAuditAll(i.ctx, i.scope, i.page.cursor),
+  ]);
+  const id = i.scope.type === 'org' ? i.scope.org.name : i.scope.company.id;
+  return new RawAnswer(
+    csvResponse(
+      `domain-audit-${id}-${i.ctx.at.slice(0, 10)}.csv`,
+      toCsv(domainAudit.DOMAIN_AUDIT_COLUMNS, all.rows),
+      all.nextCursor ? { 'provisio-next-cursor': all.nextCursor } : {},
+    ),
+  );
+}
 
 /**
  * The zod schemas (`schemas.ts`, and zod with them), loaded by the first request with a body
@@ -650,7 +697,9 @@ export async function routeRequest(
     page,
     body,
     origin: requestOrigin(event),
+    query: event.queryStringParameters ?? {},
   });
+  if (result instanceof RawAnswer) return result.response;
   if (route.status === 204) return { statusCode: 204 };
   return json(route.status, result);
 }

@@ -39,6 +39,8 @@ const SPEC_ROUTES = [
       // SPEC §12: the no-lockout check, read before switching enforcement on
       'GET /v1/{scope}/sso-connections/{id}/enforcement-check',
       'GET /v1/{scope}/events',
+      // SPEC §13
+      'GET /v1/{scope}/domain-audit',
     ].map((r) => r.replace('{scope}', scope)),
   ),
   'POST /v1/hooks/sign-in',
