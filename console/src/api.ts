@@ -40,7 +40,19 @@ export function configureApi(next: ConsoleConfig): void {
 /** `encodeURIComponent`, for ids, emails and domains in paths. */
 export const enc = encodeURIComponent;
 
-async function send(method: string, path: string, body: unknown, token: string): Promise<Response> {
+/** A body sent as it is (a CSV file), with its content type and any other headers. */
+export interface RawBody {
+  readonly text: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+async function send(
+  method: string,
+  path: string,
+  body: unknown,
+  token: string,
+  raw?: RawBody,
+): Promise<Response> {
   const base = config?.apiUrl || window.location.origin;
   try {
     return await fetch(new URL(path, base), {
@@ -48,8 +60,9 @@ async function send(method: string, path: string, body: unknown, token: string):
       headers: {
         authorization: `Bearer ${token}`,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...raw?.headers,
       },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      ...(raw ? { body: raw.text } : body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch {
     throw new NetworkProblem('Could not reach the admin API.');
@@ -86,12 +99,17 @@ async function token(c: ConsoleConfig, force = false): Promise<string> {
 }
 
 /** Calls the API; resolves to the JSON answer (undefined for 204), rejects with `ApiProblem`. */
-export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+export async function request<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  raw?: RawBody,
+): Promise<T> {
   if (!config) throw new Error('configureApi was not called');
-  let response = await send(method, path, body, await token(config));
+  let response = await send(method, path, body, await token(config), raw);
   if (response.status === 401) {
     // The token may have expired in flight, or been revoked: one fresh try.
-    response = await send(method, path, body, await token(config, true));
+    response = await send(method, path, body, await token(config, true), raw);
     if (response.status === 401) {
       session.end('Your session has ended. Sign in again to continue.');
       throw new SessionEnded('401');
@@ -108,6 +126,8 @@ export const api = {
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
   del: (path: string) => request<void>('DELETE', path),
+  /** POST of a body as it is (`raw.headers` carries its content type). */
+  postRaw: <T>(path: string, raw: RawBody) => request<T>('POST', path, undefined, raw),
 };
 
 /** A list path with `limit` and `cursor`. */

@@ -33,6 +33,32 @@ export interface Invitation {
   readonly team: string | null;
   readonly invitedBy: string;
   readonly createdAt: string;
+  /** SPEC §13: expired from `expiresAt` on; listed for 30 days, then deleted. */
+  readonly status: 'pending' | 'expired';
+  readonly expiresAt: string;
+  /** When it was last mailed; a resend is possible 10 minutes later. */
+  readonly sentAt: string;
+}
+
+export type BulkOutcome =
+  | 'invited'
+  | 'already_member'
+  | 'already_invited'
+  | 'duplicate'
+  | 'invalid';
+
+/** The answer of `POST /v1/orgs/{orgId}/invitations:bulk` (a dry run's too). */
+export interface BulkAnswer {
+  readonly dryRun: boolean;
+  readonly needed: number;
+  readonly available: number | null;
+  readonly counts: Readonly<Record<BulkOutcome, number>>;
+  readonly results: readonly {
+    readonly row: number;
+    readonly email: string | null;
+    readonly outcome: BulkOutcome;
+    readonly reason?: string;
+  }[];
 }
 
 /** One org the signed-in person belongs to, as `GET /v1/me` lists it. */
