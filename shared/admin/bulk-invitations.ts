@@ -31,6 +31,7 @@ import { invitationStatus } from '../rules/invitations.ts';
 import { freeSeats } from '../rules/seats.ts';
 import { type CheckedRow, checkRow, readRows, type ValidRow } from './bulk-rows.ts';
 import type { Ctx } from './context.ts';
+import { planAbandon } from './invitation-lifecycle.ts';
 import { newInvitation, planInvitation } from './invitations.ts';
 import type { BulkInvitationsView, BulkOutcomeView } from './schemas.ts';
 
@@ -213,21 +214,6 @@ async function abandon(ctx: Ctx, org: OrgRecord, key: string): Promise<void> {
   } catch {
     // The scheduled lifecycle run gives the seats back once the run is 15 minutes old.
   }
-}
-
-/** The writes that end a run cut short: its unused seats back, `failed` (as read). */
-export function planAbandon(run: BulkRunRecord): Write[] {
-  const unused = run.reserved - run.written;
-  return [
-    ...(unused > 0 ? [{ kind: 'releaseSeats' as const, orgId: run.orgId, count: unused }] : []),
-    {
-      kind: 'finishBulkRun',
-      orgId: run.orgId,
-      key: run.key,
-      status: 'failed',
-      written: run.written,
-    },
-  ];
 }
 
 const stored = (run: BulkRunRecord): BulkInvitationsView =>

@@ -12,9 +12,8 @@
  * meanwhile wins and the entry is looked at again when it is next due. I/O only through the
  * ports it is handed.
  */
-import type { AdminDeps, AdminStore, OrgRecord } from '../model/writes.ts';
+import type { AdminDeps, AdminStore, BulkRunRecord, OrgRecord, Write } from '../model/writes.ts';
 import { BULK_RUN_STALE_MS, lifecycleStep } from '../rules/invitations.ts';
-import { planAbandon } from './bulk-invitations.ts';
 import { newEvent, type RecordCtx } from './context.ts';
 
 /** Who the run's events name as the actor. */
@@ -60,6 +59,21 @@ export interface LifecycleReport {
 
 export interface LifecycleSummary {
   outcomes: Record<LifecycleOutcome, number>;
+}
+
+/** The writes that end a run cut short: its unused seats back, `failed` (as read). */
+export function planAbandon(run: BulkRunRecord): Write[] {
+  const unused = run.reserved - run.written;
+  return [
+    ...(unused > 0 ? [{ kind: 'releaseSeats' as const, orgId: run.orgId, count: unused }] : []),
+    {
+      kind: 'finishBulkRun',
+      orgId: run.orgId,
+      key: run.key,
+      status: 'failed',
+      written: run.written,
+    },
+  ];
 }
 
 const PAGE = 100;

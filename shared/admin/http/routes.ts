@@ -17,7 +17,6 @@ import { json } from '../../http/problem.ts';
 import { type PageRequest, parsePageRequest } from '../../model/page.ts';
 import type { AdminDeps, Caller, ScopeContext } from '../../model/writes.ts';
 import { parseBody } from '../../validation.ts';
-import * as bulk from '../bulk-invitations.ts';
 import * as companies from '../companies.ts';
 import {
   type Ctx,
@@ -334,8 +333,8 @@ export const routes: readonly RouteSpec[] = [
       problems: [400, 404, 409, 413, 415],
       description:
         'SPEC §13. Each row gets an outcome (invited, already_member, already_invited, duplicate, invalid with the reason and row number). All or nothing on seats: when the new invitations need more seats than are free, nothing is invited (409 with needed and available). Every invitee is mailed once; the same Idempotency-Key within 24 h answers the first result and mails nobody again (409 while the first is still running).',
-      run: (i) =>
-        bulk.bulkInvitations(i.ctx, org(i), {
+      run: async (i) =>
+        (await loadBulk()).bulkInvitations(i.ctx, org(i), {
           contentType: i.request.headers['content-type'],
           body: i.request.body,
           dryRun: i.request.query.dryRun,
@@ -613,6 +612,12 @@ export const routes: readonly RouteSpec[] = [
  * first use; later requests get the same module at once.
  */
 const loadSchemas = () => import('../schemas.ts');
+
+/**
+ * Bulk invitations (and csv-parse with them), loaded by the first bulk request: the same
+ * reasoning as `loadSchemas`.
+ */
+const loadBulk = () => import('../bulk-invitations.ts');
 
 function matchPath(template: string, path: string): Record<string, string> | undefined {
   const t = template.split('/');
