@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { auditSeats } from '../../bench/invariants.ts';
 import { runScheduledLifecycle } from '../../functions/domain-checker/handler.ts';
 import { createSignInFixture, type SignInFixture } from '../../local/sign-in-fixtures.ts';
 import { createAdminStore } from '../../shared/adapters/dynamodb/admin-store.ts';
@@ -313,5 +314,13 @@ describe('resend (SPEC §13)', () => {
     expect(res.status).toBe(204);
     expect(await seatsUsed(orgId)).toBe(1);
     expect(await listed(orgId, email)).toBeUndefined();
+  });
+});
+
+describe('the counters after all of the above', () => {
+  it('every org counts its members and the invitations holding a seat; every summary mirrors its items', async () => {
+    const audit = await auditSeats(fx.db, fx.tableName);
+    expect(audit.orgs.length).toBeGreaterThan(5);
+    expect(audit.problems).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditSeats } from '../../bench/invariants.ts';
 import { runScheduledLifecycle } from '../../functions/domain-checker/handler.ts';
 import { createSignInFixture, type SignInFixture } from '../../local/sign-in-fixtures.ts';
 import { createAdminStore } from '../../shared/adapters/dynamodb/admin-store.ts';
@@ -177,6 +178,8 @@ describe('POST /v1/orgs/{orgId}/invitations:bulk (SPEC §13)', () => {
     // The run is kept for its key, done; the invitees can accept (the summary mirrors them).
     const person = await fx.person(toNew[10]!);
     expect(person.invitations.map((i) => i.orgId)).toEqual([org.id]);
+    // Every chunk kept the seat counter and each invitee's summary with the items.
+    expect((await auditSeats(fx.db, fx.tableName, [org.id])).problems).toEqual([]);
   }, 240_000);
 
   it('takes JSON rows as well, each checked on its own', async () => {

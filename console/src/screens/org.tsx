@@ -330,8 +330,8 @@ const EXPIRING_SOON_DAYS = 3;
 function timeLeft(expiresAt: string, now = Date.now()): string {
   const ms = Date.parse(expiresAt) - now;
   if (ms <= 0) return 'expired';
-  const days = Math.floor(ms / DAY_MS);
-  if (days >= 1) return `in ${days} day${days === 1 ? '' : 's'}`;
+  const days = Math.round(ms / DAY_MS);
+  if (ms >= DAY_MS) return `in ${days} day${days === 1 ? '' : 's'}`;
   const hours = Math.floor(ms / (60 * 60 * 1000));
   return hours >= 1 ? `in ${hours} hour${hours === 1 ? '' : 's'}` : 'within the hour';
 }
@@ -449,7 +449,7 @@ function Invitations({ org, onSeatsChange }: { org: Org; onSeatsChange: () => vo
         >
           <Table
             caption={`Invitations to ${org.name}, pending and expired`}
-            columns={['Email', 'Role', 'Team', 'Status', 'Expires', 'Invited by', 'Sent']}
+            columns={['Email', 'Role', 'Team', 'Status', 'Expires', 'Invited by']}
             actions
             items={invitations.items}
             row={(i) => (
@@ -469,11 +469,11 @@ function Invitations({ org, onSeatsChange }: { org: Org; onSeatsChange: () => vo
                   {i.status === 'pending' ? (
                     <span class="muted small"> ({timeLeft(i.expiresAt)})</span>
                   ) : null}
+                  <div class="muted small">
+                    sent <time dateTime={i.sentAt}>{formatDateTime(i.sentAt)}</time>
+                  </div>
                 </td>
                 <td data-label="Invited by">{i.invitedBy}</td>
-                <td data-label="Sent">
-                  <time dateTime={i.sentAt}>{formatDateTime(i.sentAt)}</time>
-                </td>
                 <td class="cell-actions">
                   {resendButton(i)}{' '}
                   <Button class="button-small" onClick={() => setRevoking(i)}>
