@@ -270,7 +270,8 @@ describe('admin console', { timeout: 60_000 }, () => {
     await tab('Members').click();
     await tab('Invitations').click();
     const expiring = page.getByRole('region', { name: 'Expiring soon' });
-    await expiring.getByText(soon).waitFor();
+    await expiring.getByRole('button', { name: `Resend invitation for ${soon}` }).waitFor();
+    expect(await expiring.textContent()).toMatch(/expires in \d+ hours?/);
     expect(await row(soon).getByRole('cell').allTextContents()).toEqual(
       expect.arrayContaining([soon, 'pending']),
     );
@@ -280,7 +281,7 @@ describe('admin console', { timeout: 60_000 }, () => {
       .click();
     await page.getByText(/sent less than 10 minutes ago; resend it in \d+ s/).waitFor();
 
-    const file = page.getByLabel('CSV file');
+    const file = page.getByLabel('CSV file', { exact: true });
     const t = randomUUID().slice(0, 6);
     const csv = [
       '\uFEFFemail,role,team',
