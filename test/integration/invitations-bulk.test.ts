@@ -348,6 +348,49 @@ describe('POST /v1/orgs/{orgId}/invitations:bulk (SPEC §13)', () => {
     expect(await invitationsOf(org.id)).toEqual([]);
   });
 
+  it('a chunk refused by a change since the read is written row by row: that row already_invited, its seat given back', async () => {
+    const org = await newOrg(30);
+    const t = tag();
+    const taken = `taken-${t}@example.test`;
+    // Invited after the bulk request read the rows: its read is stale, as under a race.
+    expect(
+      (
+        await api.call('POST', `/v1/orgs/${org.id}/invitations`, {
+          as: owner,
+          body: { email: taken },
+        })
+      ).status,
+    ).toBe(201);
+    const stale: AdminStore = {
+      ...store,
+      async getInvitees(orgId, emails) {
+        const found = await store.getInvitees(orgId, emails);
+        found.set(taken, { member: false, invitation: undefined });
+        return found;
+      },
+    };
+    const racing = inProcessApi(adminDeps(fx.db, fx.tableName, [], { store: stale }));
+    const emails = Array.from({ length: 20 }, (_, i) => `c${i}-${t}@example.test`);
+    emails.splice(3, 0, taken);
+    const res = await racing.call('POST', `/v1/orgs/${org.id}/invitations:bulk`, {
+      as: owner,
+      rawBody: `email\n${emails.join('\n')}\n`,
+      headers: { 'content-type': 'text/csv', 'idempotency-key': `race-${t}` },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.results[3]).toEqual({ row: 4, email: taken, outcome: 'already_invited' });
+    expect(res.body.counts).toMatchObject({ invited: 20, already_invited: 1 });
+    // 1 owner + the single invitation + 20: the seat reserved for the refused row came back.
+    expect(await seatsUsed(org.id)).toBe(22);
+    expect((await mailsPerInvitee(org.id)).get(taken)).toBe(1);
+    expect(await store.getBulkRun(org.id, `race-${t}`)).toMatchObject({
+      status: 'done',
+      reserved: 21,
+      written: 20,
+    });
+    expect((await auditSeats(fx.db, fx.tableName, [org.id])).problems).toEqual([]);
+  });
+
   it('a run cut short gives back the seats it reserved and did not use (the scheduled run, 15 minutes on)', async () => {
     const org = await newOrg(10);
     const key = `cut-${tag()}`;
