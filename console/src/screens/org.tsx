@@ -350,6 +350,7 @@ function Invitations({ org, onSeatsChange }: { org: Org; onSeatsChange: () => vo
     });
     setEmail('');
     setTeam('');
+    resend.setError(null);
     await invitations.reload();
     onSeatsChange();
     announce(`Invitation sent to ${created.email}`);
@@ -420,7 +421,13 @@ function Invitations({ org, onSeatsChange }: { org: Org; onSeatsChange: () => vo
           />
         </SubmitForm>
       </Panel>
-      <BulkInvite org={org} onDone={() => Promise.all([invitations.reload(), onSeatsChange()])} />
+      <BulkInvite
+        org={org}
+        onDone={() => {
+          resend.setError(null);
+          return Promise.all([invitations.reload(), onSeatsChange()]);
+        }}
+      />
       {soon.length ? (
         <Panel id="expiring-title" title="Expiring soon" heading="h3" class="card card-warning">
           <p class="hint">
