@@ -22,6 +22,10 @@
  * | company events (own + its orgs')          | gsi1  | gsi1pk=EVENTS#COMPANY#<id>                          | Query (backwards)   |
  * | a scope's domains / SSO connections       | table | pk=<scope>, sk begins_with DOMAIN# / SSO#           | Query               |
  * | domains due for a DNS check               | gsi1  | gsi1pk=DOMAINCHECK, gsi1sk <= <now>                 | Query               |
+ * | invitations to expire or delete, bulk     | gsi1  | gsi1pk=INVITEDUE, gsi1sk <= <now>                   | Query               |
+ * |   runs left unfinished (SPEC §13)         |       |   (on INVITEDUE#<email> and BULK#<key> items)       |                     |
+ * | an invitation's schedule entry            | table | pk=ORG#<orgId>, sk=INVITEDUE#<email>                | Put with the invite |
+ * | a bulk run by idempotency key (24 h)      | table | pk=ORG#<orgId>, sk=BULK#<key>                       | conditional Put     |
  * | what a person administers                 | table | pk=ACCOUNT#<email>                                  | Query               |
  * | outbox item (stream-triggered notifier)   | table | pk=OUTBOX#<id>, sk=OUTBOX                           | stream INSERT       |
  * | delivery record (exactly-once mail)       | table | pk=OUTBOX#<id>, sk=DELIVERY#<email>                 | conditional Put     |
@@ -144,6 +148,25 @@ export const keys = {
     gsi1sk: `INVITE#${email}`,
   }),
 
+  /**
+   * An invitation's entry on the lifecycle schedule (SPEC §13), written with it: indexed at
+   * the time the scheduled run has to expire or delete it (`lifecycleDue`).
+   */
+  invitationDue: (orgId: string, email: string): Key => ({
+    pk: `ORG#${orgId}`,
+    sk: `${prefix.invitationDue}${email}`,
+  }),
+  /** A bulk invitation run under its idempotency key (SPEC §13). */
+  bulkRun: (orgId: string, key: string): Key => ({
+    pk: `ORG#${orgId}`,
+    sk: `${prefix.bulkRun}${key}`,
+  }),
+  /** Index key that puts an item on the invitation lifecycle schedule, due at `dueAt`. */
+  lifecycleDue: (dueAt: string, id: string): Gsi1Key => ({
+    gsi1pk: LIFECYCLE_DUE,
+    gsi1sk: `${dueAt}#${id}`,
+  }),
+
   /** A scope's claim on a domain; several scopes may claim one domain while it is pending. */
   domainClaim: (scope: ScopeRef, domain: string): Key => ({
     pk: scopeKey(scope),
@@ -242,7 +265,12 @@ export const prefix = {
   scimDeactivated: 'SCIMOFF#',
   nonSsoSignIn: 'NONSSO#',
   emailDomain: 'EMAILDOMAIN#',
+  invitationDue: 'INVITEDUE#',
+  bulkRun: 'BULK#',
 } as const;
+
+/** The index partition of the invitation lifecycle schedule (`keys.lifecycleDue`). */
+export const LIFECYCLE_DUE = 'INVITEDUE';
 
 /** The sort key value of outbox items; the notifier's stream filter matches on it. */
 export const OUTBOX_SK = 'OUTBOX';

@@ -107,10 +107,13 @@ function auditCandidate(item: Record<string, unknown>): DomainAuditCandidate | u
       memberOf.push(name.slice(prefix.member.length));
     } else if (name.startsWith(prefix.invitation) && value && typeof value === 'object') {
       const v = value as Record<string, unknown>;
+      // An invitation from before expiry existed expires 14 days after it was created, as
+      // `readInvitation` reads it.
+      const { expiresAt, expiredAt } = readInvitation(v);
       invitations.push({
         orgId: name.slice(prefix.invitation.length),
-        ...(typeof v.status === 'string' ? { status: v.status } : {}),
-        ...(typeof v.expiresAt === 'string' ? { expiresAt: v.expiresAt } : {}),
+        expiresAt,
+        ...(expiredAt === undefined ? {} : { expiredAt }),
       });
     }
   }

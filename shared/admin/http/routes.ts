@@ -31,6 +31,7 @@ import {
 import * as domainAudit from '../domain-audit.ts';
 import * as domains from '../domains.ts';
 import * as events from '../events.ts';
+import * as invitations from '../invitations.ts';
 import * as me from '../me.ts';
 import * as orgs from '../orgs.ts';
 import type { RequestSchemaName, ResponseSchemaName } from '../schemas.ts';
@@ -38,6 +39,38 @@ import * as sso from '../sso.ts';
 import { type CallerClaims, callerClaims, trustedCaller } from './caller.ts';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * The most a bulk invitation body may weigh: 1,000 rows of the longest addresses (320
+ * characters) with a role and a team fit in well under it, and it is far below API Gateway's
+ * 10 MB and Lambda's 6 MB request payload.
+ */
+const MAX_BULK_BODY_BYTES = 1024 * 1024;
+
+const BULK_PARAMETERS = [
+  {
+    name: 'dryRun',
+    in: 'query',
+    required: false,
+    description: 'true: answer the outcomes and seats without writing or mailing anything',
+    schema: { type: 'string', enum: ['true', 'false'] },
+  },
+  {
+    name: 'Idempotency-Key',
+    in: 'header',
+    required: false,
+    description:
+      '1–200 printable ASCII characters. The same key within 24 h answers the first result and mails nobody again.',
+    schema: { type: 'string', minLength: 1, maxLength: 200 },
+  },
+  {
+    name: 'Content-Type',
+    in: 'header',
+    required: true,
+    description: 'application/json, or text/csv (header email,role,team; UTF-8, BOM allowed)',
+    schema: { type: 'string' },
+  },
+] as const satisfies readonly Record<string, unknown>[];
 
 /** What an operation is handed once the checks have passed. */
 export interface RouteInput<Body = unknown> {
@@ -50,8 +83,14 @@ export interface RouteInput<Body = unknown> {
   body: Body;
   /** The API's origin as the caller reached it (`https://api.example.com`), for URLs to hand out. */
   origin: string;
-  /** The query string's parameters. */
-  query: Record<string, string | undefined>;
+  /** The request as sent, for a route that reads it itself (a `raw` body, options in the query). */
+  request: {
+    /** Header names in lower case. */
+    headers: Readonly<Record<string, string | undefined>>;
+    query: Readonly<Record<string, string | undefined>>;
+    /** The body as text (a `raw` route only; `''` otherwise). */
+    body: string;
+  };
 }
 
 /** An answer a route shapes itself (a CSV download), sent as it is. */
@@ -94,6 +133,13 @@ export interface RouteSpec {
   description?: string;
   /** Served by another function (documented here); the admin function answers 404. */
   external?: boolean;
+  /**
+   * The route reads its body itself (`request.body`, at most `maxBytes`, 413 beyond): the
+   * router does not parse it as JSON. `csv`: it takes `text/csv` as well (documented).
+   */
+  raw?: { maxBytes: number; csv?: boolean };
+  /** Query and header parameters, as OpenAPI parameter objects (documentation only). */
+  parameters?: readonly Record<string, unknown>[];
   run?: (input: RouteInput) => Promise<unknown>;
 }
 
@@ -274,30 +320,66 @@ export const routes: readonly RouteSpec[] = [
       method: 'POST',
       path: '/invitations',
       operationId: 'createInvitation',
-      summary: 'Invite an email (holds a seat)',
+      summary: 'Invite an email (holds a seat until it expires)',
       request: 'CreateInvitationRequest',
       status: 201,
       response: 'Invitation',
       problems: [400, 404, 409],
       description:
-        'Needs a free seat (409 otherwise); 409 when the email is already a member or invited. The invitee is emailed.',
-      run: (i) => orgs.createInvitation(i.ctx, org(i), i.body),
+        'Needs a free seat (409 otherwise); 409 when the email is already a member or invited. The invitee is emailed. Expires after expiresInDays (default 14, SPEC §13).',
+      run: (i) => invitations.createInvitation(i.ctx, org(i), i.body),
+    }),
+    scopedRoute({
+      method: 'POST',
+      path: '/invitations:bulk',
+      operationId: 'bulkInvitations',
+      summary: 'Invite up to 1,000 emails at once (JSON or CSV)',
+      request: 'BulkInvitationsRequest',
+      raw: { maxBytes: MAX_BULK_BODY_BYTES, csv: true },
+      parameters: BULK_PARAMETERS,
+      status: 200,
+      response: 'BulkInvitationsResponse',
+      problems: [400, 404, 409, 413, 415],
+      description:
+        'SPEC §13. Each row gets an outcome (invited, already_member, already_invited, duplicate, invalid with the reason and row number). All or nothing on seats: when the new invitations need more seats than are free, nothing is invited (409 with needed and available). Every invitee is mailed once; the same Idempotency-Key within 24 h answers the first result and mails nobody again (409 while the first is still running).',
+      run: async (i) =>
+        (await loadBulk()).bulkInvitations(i.ctx, org(i), {
+          contentType: i.request.headers['content-type'],
+          body: i.request.body,
+          dryRun: i.request.query.dryRun,
+          idempotencyKey: i.request.headers['idempotency-key'],
+        }),
     }),
     listRoute({
       path: '/invitations',
       operationId: 'listInvitations',
-      summary: 'List pending invitations',
+      summary: 'List invitations, pending and expired',
       response: 'InvitationPage',
-      run: (i) => orgs.listInvitations(i.ctx, org(i), i.page),
+      description:
+        'SPEC §13: each with its status (pending, or expired from expiresAt on) and expiresAt; an expired invitation is listed for 30 days, then deleted.',
+      run: (i) => invitations.listInvitations(i.ctx, org(i), i.page),
+    }),
+    scopedRoute({
+      method: 'POST',
+      path: '/invitations/{email}/resend',
+      operationId: 'resendInvitation',
+      summary: 'Mail an invitation again and restart its expiry',
+      status: 200,
+      response: 'Invitation',
+      problems: [400, 404, 409, 429],
+      description:
+        'SPEC §13: restarts the 14 days; an expired invitation becomes pending again when a seat is free (409 otherwise). At most once per 10 minutes per invitation: 429 with Retry-After (seconds).',
+      run: (i) => invitations.resendInvitation(i.ctx, org(i), emailParam(i.params.email)),
     }),
     scopedRoute({
       method: 'DELETE',
       path: '/invitations/{email}',
       operationId: 'revokeInvitation',
       summary: 'Revoke an invitation, freeing its seat',
+      description: 'Pending or expired; an expired invitation no longer holds a seat.',
       status: 204,
       problems: [400, 404],
-      run: (i) => orgs.revokeInvitation(i.ctx, org(i), emailParam(i.params.email)),
+      run: (i) => invitations.revokeInvitation(i.ctx, org(i), emailParam(i.params.email)),
     }),
     listRoute({
       path: '/teams',
@@ -552,7 +634,7 @@ const loadCsv = () => import('../../http/csv.ts');
 
 /** SPEC §13: a page of the domain audit, or (`?format=csv`) all of it as a CSV download. */
 async function runDomainAudit(i: RouteInput): Promise<unknown> {
-  const format = i.query.format ?? 'json';
+  const format = i.request.query.format ?? 'json';
   if (format === 'json') return domainAudit.domainAudit(i.ctx, i.scope, i.page);
   if (format !== 'csv') throw new ValidationError('format', 'must be json or csv');
   const [{ csvResponse, toCsv }, all] = await Promise.all([
@@ -576,6 +658,12 @@ async function runDomainAudit(i: RouteInput): Promise<unknown> {
  * first use; later requests get the same module at once.
  */
 const loadSchemas = () => import('../schemas.ts');
+
+/**
+ * Bulk invitations (and csv-parse with them), loaded by the first bulk request: the same
+ * reasoning as `loadSchemas`.
+ */
+const loadBulk = () => import('../bulk-invitations.ts');
 
 function matchPath(template: string, path: string): Record<string, string> | undefined {
   const t = template.split('/');
@@ -609,6 +697,10 @@ export function callerFrom(
 ): Promise<Caller> {
   return trustedCaller(claims, (domain, provider) => deps.store.callerLookup(domain, provider));
 }
+
+/** Headers by lower-case name (API Gateway's payload 2.0 already sends them so; a test may not). */
+const lowerCaseHeaders = (headers: APIGatewayProxyEventV2['headers'] | undefined) =>
+  Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
 
 function readJson(event: APIGatewayProxyEventV2): unknown {
   const raw = bodyText(event);
@@ -686,9 +778,11 @@ export async function routeRequest(
   const page = route.list
     ? parsePageRequest(event.queryStringParameters)
     : { limit: 0, cursor: undefined };
-  const body = route.request
-    ? parseBody((await loadSchemas()).requestSchemas[route.request], readJson(event))
-    : undefined;
+  const rawBody = route.raw ? bodyText(event, { maxBytes: route.raw.maxBytes }) : '';
+  const body =
+    route.request && !route.raw
+      ? parseBody((await loadSchemas()).requestSchemas[route.request], readJson(event))
+      : undefined;
 
   const result = await route.run({
     ctx,
@@ -697,7 +791,11 @@ export async function routeRequest(
     page,
     body,
     origin: requestOrigin(event),
-    query: event.queryStringParameters ?? {},
+    request: {
+      headers: lowerCaseHeaders(event.headers),
+      query: event.queryStringParameters ?? {},
+      body: rawBody,
+    },
   });
   if (result instanceof RawAnswer) return result.response;
   if (route.status === 204) return { statusCode: 204 };
