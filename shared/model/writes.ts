@@ -72,6 +72,11 @@ export interface EventRecord {
   details: Record<string, unknown>;
 }
 
+/** An event as stored: with `seq`, its number in its scope (SPEC §11); null when written before numbering. */
+export interface StoredEvent extends EventRecord {
+  seq: number | null;
+}
+
 /**
  * An outbox notification (SPEC §4), in the shape the notifier reads (`shared/notifications/render.ts`).
  * For a company as a whole (a company-level domain) `orgId` is `''` and `orgName` is the
@@ -369,7 +374,23 @@ export interface AdminStore {
   listTeams(orgId: string, page: PageRequest): Promise<Page<TeamRecord>>;
   listClaims(scope: ScopeRef, page: PageRequest): Promise<Page<DomainClaimRecord>>;
   listConnections(scope: ScopeRef, page: PageRequest): Promise<Page<ConnectionRecord>>;
-  listEvents(scope: ScopeRef, page: PageRequest): Promise<Page<EventRecord>>;
+  /**
+   * A scope's events (SPEC §5, §11): newest first by default; `order: 'asc'` oldest first;
+   * `after` (with `asc`) only the events numbered after it, in number order; `types` only those
+   * types. An org's events are its own; a company's are its own and its orgs' by time, except
+   * with `after`, which reads the company's own numbered events (company-level changes).
+   */
+  listEvents(scope: ScopeRef, page: PageRequest, query?: EventQuery): Promise<Page<StoredEvent>>;
+}
+
+/** How a list of events is read (SPEC §11). */
+export interface EventQuery {
+  /** `desc` (newest first, the default) or `asc`. */
+  order?: 'asc' | 'desc' | undefined;
+  /** Only events numbered after this (with `order: 'asc'`). */
+  after?: number | undefined;
+  /** Only events of these types (none: every type). */
+  types?: readonly EventType[] | undefined;
 }
 
 /** What the core needs from the outside world besides the store. */

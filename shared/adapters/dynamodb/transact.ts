@@ -3,6 +3,8 @@
  * means (its guard), sent as one TransactWriteItems. The sign-in store and the admin store both
  * write through here (their items made by the one translator, writes/), so the transaction
  * limit, the handling of transaction conflicts and the reading of cancellation reasons exist once.
+ * So does event numbering (SPEC §11, `event-seq.ts`): a transaction that records events is
+ * numbered here, so no writer can record an event without its number.
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html
  */
 import {
@@ -12,6 +14,15 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { backoffMs, sleep } from '../../backoff.ts';
 import { dynamo, TransactionCancelledError } from './errors.ts';
+import {
+  type Counters,
+  counterKey,
+  counterValue,
+  eventScopes,
+  hasEvents,
+  numberEvents,
+} from './event-seq.ts';
+import { batchGet, foundItem } from './query.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -46,31 +57,164 @@ export interface TransactOptions {
   signal?: AbortSignal | undefined;
   /** The error for a change larger than a transaction. */
   tooLarge: (items: number) => Error;
+  /**
+   * Event counters already read with the change's own reads (by scope partition key); the
+   * scopes of its events not in here are read before the first send (one BatchGet).
+   */
+  counters?: Counters | undefined;
+  /** Called before each request: the counters' read, or a send of the transaction. */
+  onRequest?: ((kind: 'counters' | 'transaction') => void) | undefined;
 }
 
-/** Writes the items in one transaction; nothing to write is no request. */
+/**
+ * Sends of a transaction that records events, when each is cancelled only because another
+ * change took the numbers it read (or by a transaction conflict): enough for 50 changes of one
+ * scope at once, each send after the first waiting a jittered, capped backoff.
+ */
+export const NUMBERING_ATTEMPTS = 100;
+
+/** The backoff between the sends of a numbered transaction. */
+export const numberingBackoffMs = (attempt: number, random: () => number = Math.random) =>
+  backoffMs(attempt, { baseMs: 5, capMs: 100, jitter: 'full' }, random);
+
+/**
+ * What to do with a numbered transaction the table cancelled: `renumber` (only counters failed,
+ * or only conflicts: send again, with the counters it handed back), else `refuse`. `codes` are
+ * the cancellation reasons, the counter items being the last `counterItems.length` of them.
+ */
+export function afterCancellation(
+  codes: readonly string[],
+  returned: readonly (Record<string, unknown> | undefined)[],
+  changeItems: number,
+  scopes: readonly string[],
+  counters: Counters,
+): { action: 'renumber'; counters: Map<string, number> } | { action: 'refuse' } {
+  const failed = (i: number) => codes[i] === 'ConditionalCheckFailed';
+  for (let i = 0; i < changeItems; i++) if (failed(i)) return { action: 'refuse' };
+  const next = new Map(counters);
+  let moved = false;
+  scopes.forEach((scope, k) => {
+    const i = changeItems + k;
+    if (!failed(i)) return;
+    moved = true;
+    next.set(scope, counterValue(returned[i]));
+  });
+  if (moved || codes.includes('TransactionConflict')) return { action: 'renumber', counters: next };
+  return { action: 'refuse' };
+}
+
+/** Reads the counters of `scopes` not already known (one consistent BatchGet). */
+async function readCounters(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  scopes: readonly string[],
+  known: Counters | undefined,
+  signal: AbortSignal | undefined,
+): Promise<Map<string, number>> {
+  const counters = new Map(known ?? []);
+  const missing = scopes.filter((s) => !counters.has(s));
+  if (missing.length) {
+    const found = await batchGet(db, tableName, missing.map(counterKey), signal);
+    for (const s of missing) counters.set(s, counterValue(foundItem(found, counterKey(s))));
+  }
+  return counters;
+}
+
+/**
+ * Writes the items in one transaction; nothing to write is no request. Event items are numbered
+ * first (`event-seq.ts`), their counters' updates appended after the items (so a guard's index
+ * is its item's), and renumbered and resent while only the counters (or conflicts) cancel it.
+ */
 export async function transactWrite<G>(
   db: DynamoDBDocumentClient,
   items: readonly Guarded<G>[],
   options: TransactOptions,
 ): Promise<void> {
   if (items.length === 0) return;
+  const plain = items.map((i) => i.item);
+  if (!hasEvents(plain)) return sendGuarded(db, items, plain, options);
+  const scopes = eventScopes(plain);
+  if (items.length + scopes.length > MAX_TRANSACTION_ITEMS) {
+    throw options.tooLarge(items.length + scopes.length);
+  }
+  const tableName = firstTableName(plain);
+  const known = options.counters ?? new Map<string, number>();
+  if (scopes.some((s) => !known.has(s))) options.onRequest?.('counters');
+  let counters: Counters = await readCounters(db, tableName, scopes, known, options.signal);
+  for (let attempt = 0; ; attempt++) {
+    const numbered = numberEvents(tableName, plain, counters);
+    try {
+      options.onRequest?.('transaction');
+      await dynamo(() =>
+        db.send(
+          new TransactWriteCommand({ TransactItems: [...numbered.items, ...numbered.counters] }),
+          { abortSignal: options.signal },
+        ),
+      );
+      return;
+    } catch (error) {
+      if (!(error instanceof TransactionCancelledError)) throw error;
+      const next = afterCancellation(
+        error.codes,
+        error.items,
+        items.length,
+        numbered.scopes,
+        counters,
+      );
+      if (
+        next.action === 'renumber' &&
+        attempt + 1 < NUMBERING_ATTEMPTS &&
+        !options.signal?.aborted
+      ) {
+        counters = next.counters;
+        await sleep(numberingBackoffMs(attempt));
+        continue;
+      }
+      throw refusal(items, error);
+    }
+  }
+}
+
+/** The table of a transaction's items (a change writes to one table). */
+function firstTableName(items: readonly TransactItem[]): string {
+  const i = items[0]!;
+  return (i.Put ?? i.Update ?? i.Delete ?? i.ConditionCheck)!.TableName!;
+}
+
+/** The refusal of a cancelled transaction: the guards of its items whose condition failed. */
+function refusal<G>(items: readonly Guarded<G>[], error: TransactionCancelledError) {
+  const failed = items.flatMap((item, i) =>
+    error.conditionFailed(i) && item.guard !== undefined ? [item.guard] : [],
+  );
+  return new TransactionRefused(failed, error.isConflict, { cause: error });
+}
+
+/** A transaction without events: sent as it is, resent on conflicts as `conflictRetries` allow. */
+async function sendGuarded<G>(
+  db: DynamoDBDocumentClient,
+  items: readonly Guarded<G>[],
+  plain: TransactItem[],
+  options: TransactOptions,
+): Promise<void> {
   if (items.length > MAX_TRANSACTION_ITEMS) throw options.tooLarge(items.length);
-  const input = { TransactItems: items.map((i) => i.item) };
+  const input = { TransactItems: plain };
   for (let attempt = 0; ; attempt++) {
     try {
+      options.onRequest?.('transaction');
       await dynamo(() => db.send(new TransactWriteCommand(input), { abortSignal: options.signal }));
       return;
     } catch (error) {
       if (!(error instanceof TransactionCancelledError)) throw error;
-      const failed = items.flatMap((item, i) =>
-        error.conditionFailed(i) && item.guard !== undefined ? [item.guard] : [],
-      );
-      if (failed.length === 0 && error.isConflict && attempt < (options.conflictRetries ?? 0)) {
+      const refused = refusal(items, error);
+      if (
+        refused.failed.length === 0 &&
+        error.isConflict &&
+        attempt < (options.conflictRetries ?? 0)
+      ) {
         await sleep(backoffMs(attempt + 1, { baseMs: 10, jitter: 'centred' }));
         continue;
       }
-      throw new TransactionRefused(failed, error.isConflict, { cause: error });
+      throw refused;
     }
   }
 }

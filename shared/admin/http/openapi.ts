@@ -102,6 +102,7 @@ export function openApiDocument(): Record<string, unknown> {
         },
       );
     }
+    for (const q of route.query ?? []) parameters.push({ ...q, in: 'query', required: false });
     const responses: Record<string, unknown> = {};
     if (route.operationId === 'getOpenApi') {
       responses['200'] = {
