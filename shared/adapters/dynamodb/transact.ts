@@ -73,9 +73,45 @@ export interface TransactOptions {
  */
 export const NUMBERING_ATTEMPTS = 100;
 
-/** The backoff between the sends of a numbered transaction. */
+/**
+ * The backoff between the sends of a numbered transaction: full jitter, so that the losers of a
+ * round spread out instead of meeting again, up to a second, the time 50 writers take in turn.
+ */
 export const numberingBackoffMs = (attempt: number, random: () => number = Math.random) =>
-  backoffMs(attempt, { baseMs: 5, capMs: 100, jitter: 'full' }, random);
+  backoffMs(attempt, { baseMs: 10, capMs: 1000, jitter: 'full' }, random);
+
+/** The last turn taken on each scope's counter in this process (`takeTurns`). */
+const turns = new Map<string, Promise<void>>();
+
+/**
+ * Runs `write` once the numbered writes of the same scopes this process started earlier are
+ * done. A process serving many requests at once (the local stack, a container) then numbers one
+ * scope's events one after another instead of racing itself; across processes (one request per
+ * Lambda environment) the counters' conditions decide, and losers resend. Scopes are taken in
+ * sorted order, so two writes never wait for each other.
+ */
+export async function takeTurns<T>(scopes: readonly string[], write: () => Promise<T>): Promise<T> {
+  const releases: (() => void)[] = [];
+  try {
+    for (const scope of [...scopes].sort()) {
+      const before = turns.get(scope) ?? Promise.resolve();
+      let release!: () => void;
+      const mine = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const tail = before.then(() => mine);
+      turns.set(scope, tail);
+      releases.push(() => {
+        release();
+        if (turns.get(scope) === tail) turns.delete(scope);
+      });
+      await before;
+    }
+    return await write();
+  } finally {
+    for (const release of releases.reverse()) release();
+  }
+}
 
 /**
  * What to do with a numbered transaction the table cancelled: `renumber` (only counters failed,
@@ -137,6 +173,17 @@ export async function transactWrite<G>(
   if (items.length + scopes.length > MAX_TRANSACTION_ITEMS) {
     throw options.tooLarge(items.length + scopes.length);
   }
+  return takeTurns(scopes, () => sendNumbered(db, items, plain, scopes, options));
+}
+
+/** Reads the counters not yet known, numbers, sends, and renumbers and resends while it may. */
+async function sendNumbered<G>(
+  db: DynamoDBDocumentClient,
+  items: readonly Guarded<G>[],
+  plain: TransactItem[],
+  scopes: readonly string[],
+  options: TransactOptions,
+): Promise<void> {
   const tableName = firstTableName(plain);
   const known = options.counters ?? new Map<string, number>();
   if (scopes.some((s) => !known.has(s))) options.onRequest?.('counters');
