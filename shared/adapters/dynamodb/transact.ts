@@ -80,36 +80,79 @@ export const NUMBERING_ATTEMPTS = 100;
 export const numberingBackoffMs = (attempt: number, random: () => number = Math.random) =>
   backoffMs(attempt, { baseMs: 10, capMs: 1000, jitter: 'full' }, random);
 
-/** The last turn taken on each scope's counter in this process (`takeTurns`). */
-const turns = new Map<string, Promise<void>>();
+/** The last turn taken on each scope's counter in this process: settles with how it ended. */
+const turns = new Map<string, Promise<unknown>>();
+/** When a turn on each scope last started or ended in this process. */
+const progress = new Map<string, number>();
+
+/**
+ * How long the turns of a scope may make no progress (none starting, none ending) before the
+ * writes waiting go ahead anyway: a table that hangs then holds each write for about one
+ * timeout, not one after another.
+ */
+export const STALL_MS = 150;
 
 /**
  * Runs `write` once the numbered writes of the same scopes this process started earlier are
  * done. A process serving many requests at once (the local stack, a container) then numbers one
- * scope's events one after another instead of racing itself; across processes (one request per
- * Lambda environment) the counters' conditions decide, and losers resend. Scopes are taken in
- * sorted order, so two writes never wait for each other.
+ * scope's events one after another instead of racing itself for the same numbers; across
+ * processes (a Lambda environment serves one request at a time) the counters' conditions decide,
+ * and losers resend. Scopes are taken in sorted order, so two writes never wait for each other.
+ * The turns are only an economy (the counters' conditions keep the numbers right): when they stall
+ * for `STALL_MS` (a table that does not answer), the writes waiting go ahead without waiting
+ * further.
  */
-export async function takeTurns<T>(scopes: readonly string[], write: () => Promise<T>): Promise<T> {
-  const releases: (() => void)[] = [];
+export async function takeTurns<T>(
+  scopes: readonly string[],
+  write: () => Promise<T>,
+  stallMs = STALL_MS,
+): Promise<T> {
+  let settle!: (ending: unknown) => void;
+  const mine = new Promise<unknown>((resolve) => {
+    settle = resolve;
+  });
+  const taken: [string, Promise<unknown>][] = [];
+  let ending: unknown;
   try {
     for (const scope of [...scopes].sort()) {
-      const before = turns.get(scope) ?? Promise.resolve();
-      let release!: () => void;
-      const mine = new Promise<void>((resolve) => {
-        release = resolve;
-      });
+      const before = turns.get(scope) ?? Promise.resolve(undefined);
       const tail = before.then(() => mine);
       turns.set(scope, tail);
-      releases.push(() => {
-        release();
-        if (turns.get(scope) === tail) turns.delete(scope);
-      });
-      await before;
+      taken.push([scope, tail]);
+      await awaitTurn(scope, before, stallMs);
     }
+    for (const scope of scopes) progress.set(scope, Date.now());
     return await write();
+  } catch (error) {
+    ending = error;
+    throw error;
   } finally {
-    for (const release of releases.reverse()) release();
+    settle(ending);
+    for (const [scope, tail] of taken) {
+      if (turns.get(scope) === tail) {
+        turns.delete(scope);
+        progress.delete(scope);
+      } else {
+        progress.set(scope, Date.now());
+      }
+    }
+  }
+}
+
+/** Waits for the turn ahead, unless the scope's turns stall. */
+async function awaitTurn(scope: string, before: Promise<unknown>, stallMs: number) {
+  const ended = before.then(() => true);
+  for (;;) {
+    let timer: NodeJS.Timeout | undefined;
+    const waited = await Promise.race([
+      ended,
+      new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), stallMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (waited) return;
+    if (Date.now() - (progress.get(scope) ?? 0) >= stallMs) return;
   }
 }
 
@@ -139,21 +182,15 @@ export function afterCancellation(
   return { action: 'refuse' };
 }
 
-/** Reads the counters of `scopes` not already known (one consistent BatchGet). */
+/** Reads the counters of `scopes` (one consistent BatchGet). */
 async function readCounters(
   db: DynamoDBDocumentClient,
   tableName: string,
   scopes: readonly string[],
-  known: Counters | undefined,
   signal: AbortSignal | undefined,
 ): Promise<Map<string, number>> {
-  const counters = new Map(known ?? []);
-  const missing = scopes.filter((s) => !counters.has(s));
-  if (missing.length) {
-    const found = await batchGet(db, tableName, missing.map(counterKey), signal);
-    for (const s of missing) counters.set(s, counterValue(foundItem(found, counterKey(s))));
-  }
-  return counters;
+  const found = await batchGet(db, tableName, scopes.map(counterKey), signal);
+  return new Map(scopes.map((s) => [s, counterValue(foundItem(found, counterKey(s)))]));
 }
 
 /**
@@ -176,7 +213,10 @@ export async function transactWrite<G>(
   return takeTurns(scopes, () => sendNumbered(db, items, plain, scopes, options));
 }
 
-/** Reads the counters not yet known, numbers, sends, and renumbers and resends while it may. */
+/**
+ * Reads the counters neither known nor in flight here, numbers, sends, and renumbers and resends
+ * while it may.
+ */
 async function sendNumbered<G>(
   db: DynamoDBDocumentClient,
   items: readonly Guarded<G>[],
@@ -185,9 +225,13 @@ async function sendNumbered<G>(
   options: TransactOptions,
 ): Promise<void> {
   const tableName = firstTableName(plain);
-  const known = options.counters ?? new Map<string, number>();
-  if (scopes.some((s) => !known.has(s))) options.onRequest?.('counters');
-  let counters: Counters = await readCounters(db, tableName, scopes, known, options.signal);
+  const known = new Map(options.counters ?? []);
+  const unread = scopes.filter((s) => !known.has(s));
+  if (unread.length) {
+    options.onRequest?.('counters');
+    for (const [s, n] of await readCounters(db, tableName, unread, options.signal)) known.set(s, n);
+  }
+  let counters: Counters = known;
   for (let attempt = 0; ; attempt++) {
     const numbered = numberEvents(tableName, plain, counters);
     try {
@@ -209,16 +253,15 @@ async function sendNumbered<G>(
         counters,
       );
       if (
-        next.action === 'renumber' &&
-        attempt + 1 < NUMBERING_ATTEMPTS &&
-        !options.signal?.aborted
+        next.action !== 'renumber' ||
+        attempt + 1 >= NUMBERING_ATTEMPTS ||
+        options.signal?.aborted
       ) {
-        counters = next.counters;
-        await sleep(numberingBackoffMs(attempt));
-        continue;
+        throw refusal(items, error);
       }
-      throw refusal(items, error);
+      counters = next.counters;
     }
+    await sleep(numberingBackoffMs(attempt));
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * Event numbering's pure parts (SPEC §11): which scopes a transaction's events advance, the
  * numbers and counter updates it sends, and what a cancellation means for it. The sending and
- * resending against a table is in test/integration/event-seq.test.ts.
+ * resending against a table is in test/integration/events.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -196,20 +196,19 @@ describe('the resend budget', () => {
 
 describe('turns on a scope within one process', () => {
   const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+  const writer = (log: string[]) => (name: string, error?: Error) => async () => {
+    log.push(`${name}:start`);
+    await tick();
+    log.push(`${name}:end`);
+    if (error) throw error;
+    return name;
+  };
 
-  it("runs one scope's writes one after another, other scopes alongside, and goes on after a failure", async () => {
+  it("runs one scope's writes one after another, other scopes alongside, and goes on after a refusal", async () => {
     const log: string[] = [];
-    const write =
-      (name: string, fail = false) =>
-      async () => {
-        log.push(`${name}:start`);
-        await tick();
-        log.push(`${name}:end`);
-        if (fail) throw new Error(name);
-        return name;
-      };
+    const write = writer(log);
     const results = await Promise.allSettled([
-      takeTurns(['ORG#a'], write('a1', true)),
+      takeTurns(['ORG#a'], write('a1', new Error('refused'))),
       takeTurns(['ORG#a', 'COMPANY#c'], write('a2')),
       takeTurns(['ORG#b'], write('b1')),
       takeTurns(['COMPANY#c'], write('c1')),
@@ -225,5 +224,27 @@ describe('turns on a scope within one process', () => {
     expect(at('c1:start')).toBeGreaterThan(at('a2:end'));
     // Another scope does not wait.
     expect(at('b1:start')).toBeLessThan(at('a1:end'));
+  });
+
+  it('goes ahead when the turns ahead stall (a table that does not answer)', async () => {
+    const log: string[] = [];
+    let unblock!: () => void;
+    const stuck = new Promise<void>((resolve) => {
+      unblock = resolve;
+    });
+    const first = takeTurns(
+      ['ORG#a'],
+      async () => {
+        log.push('stuck:start');
+        await stuck;
+        log.push('stuck:end');
+      },
+      20,
+    );
+    const second = takeTurns(['ORG#a'], async () => log.push('second'), 20);
+    await second;
+    expect(log).toEqual(['stuck:start', 'second']);
+    unblock();
+    await first;
   });
 });
