@@ -15,12 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  BatchGetCommand,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import {
@@ -30,16 +25,10 @@ import {
   lambdaContext,
 } from '../local/sign-in-fixtures.ts';
 import { createDynamoClient } from '../shared/adapters/dynamodb/client.ts';
-import {
-  counterKey,
-  counterValue,
-  eventScopes,
-  numberEvents,
-} from '../shared/adapters/dynamodb/event-seq.ts';
-import type { TransactItem } from '../shared/adapters/dynamodb/transact.ts';
 import { ENV } from '../shared/config.ts';
 import { EVENT_COUNTER_SK, keys } from '../shared/table/schema.ts';
 import { installMeter, type Reading, type SentRequest, since } from './meter.ts';
+import { sendNumbered } from './numbering.ts';
 
 type Item = Record<string, unknown>;
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
@@ -271,29 +260,8 @@ export async function measurePaths(
         for (const token of [...tokens].sort((a, b) => b.length - a.length)) {
           fresh = fresh.split(token).join(`${randomUUID().slice(0, 8)}${token.slice(8)}`);
         }
-        const input = JSON.parse(fresh) as { TransactItems: TransactItem[] };
-        // Events are numbered (SPEC §11): their counters read as the path reads them, in one
-        // consistent BatchGet, and the events numbered from them as the path numbers them.
-        const change = input.TransactItems.filter((i) => i.Update?.Key?.sk !== EVENT_COUNTER_SK);
-        if (change.length === input.TransactItems.length) {
-          return floorDb.send(new TransactWriteCommand(input));
-        }
-        const scopes = eventScopes(change);
-        const found = await floorDb.send(
-          new BatchGetCommand({
-            RequestItems: {
-              [fx.tableName]: { Keys: scopes.map(counterKey), ConsistentRead: true },
-            },
-          }),
-        );
-        const items = found.Responses?.[fx.tableName] ?? [];
-        const counters = new Map(
-          scopes.map((scope) => [scope, counterValue(items.find((i) => i.pk === scope))]),
-        );
-        const numbered = numberEvents(fx.tableName, change, counters);
-        return floorDb.send(
-          new TransactWriteCommand({ TransactItems: [...numbered.items, ...numbered.counters] }),
-        );
+        // Events are numbered (SPEC §11): their counters read and the events numbered afresh.
+        return sendNumbered(floorDb, fx.tableName, JSON.parse(fresh));
       };
     };
 
