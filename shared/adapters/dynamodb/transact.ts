@@ -90,7 +90,7 @@ const progress = new Map<string, number>();
  * writes waiting go ahead anyway: a table that hangs then holds each write for about one
  * timeout, not one after another.
  */
-export const STALL_MS = 150;
+export const STALL_MS = 100;
 
 /**
  * Runs `write` once the numbered writes of the same scopes this process started earlier are
@@ -147,7 +147,7 @@ async function awaitTurn(scope: string, before: Promise<unknown>, stallMs: numbe
     const waited = await Promise.race([
       ended,
       new Promise<false>((resolve) => {
-        timer = setTimeout(() => resolve(false), stallMs);
+        timer = setTimeout(() => resolve(false), Math.max(1, stallMs / 4));
       }),
     ]);
     clearTimeout(timer);
