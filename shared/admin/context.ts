@@ -19,6 +19,7 @@ import type {
   OrgAccess,
   OrgRecord,
   ScopeContext,
+  StoredEvent,
   TeamRecord,
 } from '../model/writes.ts';
 import { invitationStatus } from '../rules/invitations.ts';
@@ -191,8 +192,9 @@ export const invitationView = (
 
 export const teamView = (t: TeamRecord): TeamView => ({ name: t.name, memberCount: t.memberCount });
 
-export const eventView = (e: EventRecord): EventView => ({
+export const eventView = (e: StoredEvent): EventView => ({
   id: e.id,
+  seq: e.seq,
   type: e.type,
   at: e.at,
   actor: e.actor,

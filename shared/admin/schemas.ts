@@ -512,6 +512,10 @@ export const EventType = z.enum(EVENT_TYPES);
 
 export const Event = z.object({
   id: z.string(),
+  seq: meta(z.nullable(z.int()), {
+    description:
+      "The event's number in its org (or, for a company-level event, its company): 1, 2, 3, … with no gap and no repeat (SPEC §11); null for an event recorded before events were numbered",
+  }),
   type: EventType,
   at: Timestamp,
   actor: z.string(),

@@ -73,6 +73,11 @@ export interface EventRecord {
   details: Record<string, unknown>;
 }
 
+/** An event as stored: with `seq`, its number in its scope (SPEC §11); null when written before numbering. */
+export interface StoredEvent extends EventRecord {
+  seq: number | null;
+}
+
 /**
  * An outbox notification (SPEC §4), in the shape the notifier reads (`shared/notifications/render.ts`).
  * For a company as a whole (a company-level domain) `orgId` is `''` and `orgName` is the
@@ -468,7 +473,13 @@ export interface AdminStore {
   listTeams(orgId: string, page: PageRequest): Promise<Page<TeamRecord>>;
   listClaims(scope: ScopeRef, page: PageRequest): Promise<Page<DomainClaimRecord>>;
   listConnections(scope: ScopeRef, page: PageRequest): Promise<Page<ConnectionRecord>>;
-  listEvents(scope: ScopeRef, page: PageRequest): Promise<Page<EventRecord>>;
+  /**
+   * A scope's events (SPEC §5, §11): newest first by default; `order: 'asc'` oldest first;
+   * `after` (with `asc`) only the events numbered after it, in number order; `types` only those
+   * types. An org's events are its own; a company's are its own and its orgs' by time, except
+   * with `after`, which reads the company's own numbered events (company-level changes).
+   */
+  listEvents(scope: ScopeRef, page: PageRequest, query?: EventQuery): Promise<Page<StoredEvent>>;
   /**
    * SPEC §13: the accounts on `domains` (each in email order, the domains in the order given)
    * that `row` lists, a page of them; read from the index by email domain, never a Scan.
@@ -478,6 +489,16 @@ export interface AdminStore {
     row: (candidate: DomainAuditCandidate) => DomainAuditRecord | undefined,
     page: PageRequest,
   ): Promise<Page<DomainAuditRecord>>;
+}
+
+/** How a list of events is read (SPEC §11). */
+export interface EventQuery {
+  /** `desc` (newest first, the default) or `asc`. */
+  order?: 'asc' | 'desc' | undefined;
+  /** Only events numbered after this (with `order: 'asc'`). */
+  after?: number | undefined;
+  /** Only events of these types (none: every type). */
+  types?: readonly EventType[] | undefined;
 }
 
 /** What the core needs from the outside world besides the store. */

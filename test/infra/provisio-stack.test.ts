@@ -495,11 +495,13 @@ describe('the user pool', () => {
       AlarmDescription: Match.stringLikeRegexp('EnforcementRecorder'),
       MetricName: 'ApproximateNumberOfMessagesVisible',
     });
-    // It writes the records: puts and updates, no query, no delete, no batch.
+    // It writes the records: puts and updates, and reads the event counters it numbers them from
+    // (SPEC §11); no query, no delete, no batch write.
     const dynamo = statementsOf('enforcementRecorder').filter((st) =>
       actionsOf(st).some((a) => a.startsWith('dynamodb:')),
     );
     expect(dynamo.flatMap(actionsOf).sort()).toEqual([
+      'dynamodb:BatchGetItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',

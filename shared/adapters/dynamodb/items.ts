@@ -338,7 +338,11 @@ export function readPerson(items: Record<string, unknown>[]): PersonState {
 /** How long outbox items are kept after they are written (the notifier reads them from the stream). */
 export const OUTBOX_RETENTION_S = 14 * 24 * 60 * 60;
 
-/** An audit event; events of a company's org are also indexed for the company's activity. */
+/**
+ * An audit event; events of a company's org are also indexed for the company's activity. `seq`
+ * is its number in its scope (SPEC §11), stamped by the one sender (`event-seq.ts`) just before
+ * the transaction goes out; `null` keys it as an event from before numbering (by time).
+ */
 export function eventItem(
   e: {
     type: string;
@@ -350,13 +354,15 @@ export function eventItem(
   },
   id: string,
   at: string,
+  seq: number | null,
 ): Item {
-  const key = e.orgId ? keys.orgEvent(e.orgId, at, id) : keys.companyEvent(e.companyId!, at, id);
+  const scope = eventScope(e);
   return {
-    ...key,
+    ...(seq === null ? keys.unnumberedEvent(scope, at, id) : keys.event(scope, seq)),
     ...(e.companyId ? keys.companyEventIndex(e.companyId, at, id) : {}),
     entity: 'event',
     id,
+    ...(seq === null ? {} : { seq }),
     type: e.type,
     at,
     actor: e.actor,
@@ -365,6 +371,13 @@ export function eventItem(
     companyId: e.companyId,
     details: e.details,
   };
+}
+
+/** The scope an event is stored and numbered in: its org, or its company for a company-level one. */
+export function eventScope(e: { orgId: string | null; companyId: string | null }): ScopeRef {
+  if (e.orgId) return { type: 'org', id: e.orgId };
+  if (e.companyId) return { type: 'company', id: e.companyId };
+  throw new Error('An event names an org or a company');
 }
 
 /** An outbox item: one notification for the stream-triggered notifier. */

@@ -114,6 +114,7 @@ export function openApiDocument(): Record<string, unknown> {
         schema: { type: 'string', enum: ['json', 'csv'], default: 'json' },
       });
     }
+    for (const q of route.query ?? []) parameters.push({ ...q, in: 'query', required: false });
     const responses: Record<string, unknown> = {};
     if (route.operationId === 'getOpenApi') {
       responses['200'] = {

@@ -16,6 +16,7 @@ import { requestOrigin } from '../../http/origin.ts';
 import { json } from '../../http/problem.ts';
 import { type PageRequest, parsePageRequest } from '../../model/page.ts';
 import type { AdminDeps, Caller, ScopeContext } from '../../model/writes.ts';
+import { MAX_EVENT_SEQ } from '../../table/schema.ts';
 import { cognitoIdentity } from '../../trust/vouch.ts';
 import { parseBody } from '../../validation.ts';
 import * as companies from '../companies.ts';
@@ -79,6 +80,8 @@ export interface RouteInput<Body = unknown> {
   /** The scope named by the path, resolved (org or company routes). */
   scope: ScopeContext;
   page: PageRequest;
+  /** The query string (a route with `query` parameters reads and validates its own). */
+  query: Readonly<Record<string, string | undefined>>;
   /** The body its request schema validated (undefined for a route without one). */
   body: Body;
   /** The API's origin as the caller reached it (`https://api.example.com`), for URLs to hand out. */
@@ -106,6 +109,14 @@ type BodyOf<R> = R extends RequestSchemaName
   ? z.output<typeof import('../schemas.ts')['requestSchemas'][R]>
   : undefined;
 
+/** A query parameter of a route, as the OpenAPI document describes it. */
+export interface QueryParameter {
+  name: string;
+  description: string;
+  /** Its JSON schema (string parameters: `type: string`, with an `enum` or a `pattern`). */
+  schema: Record<string, unknown>;
+}
+
 export interface RouteSpec {
   method: Method;
   /** Path template with `{param}` segments, as in the OpenAPI document. */
@@ -123,6 +134,8 @@ export interface RouteSpec {
   list?: boolean;
   /** Also answers `text/csv` with `?format=csv` (documented in the OpenAPI document). */
   csv?: boolean;
+  /** Query parameters besides `limit` and `cursor`, for the OpenAPI document. */
+  query?: readonly QueryParameter[];
   request?: RequestSchemaName;
   /** The success status and its body's schema (none for 204). */
   status: 200 | 201 | 204;
@@ -206,7 +219,7 @@ function scopedRoute<const R extends RequestSchemaName | undefined = undefined>(
  * 409 comes only with the scope rule.
  */
 function listRoute(
-  spec: Pick<RouteSpec, 'path' | 'operationId' | 'summary' | 'ownScopeOnly' | 'csv'> & {
+  spec: Pick<RouteSpec, 'path' | 'operationId' | 'summary' | 'ownScopeOnly' | 'csv' | 'query'> & {
     response: ResponseSchemaName;
     description?: string | Readonly<Record<Scope['param'], string>>;
     run: (input: RouteInput) => Promise<unknown>;
@@ -220,6 +233,26 @@ function listRoute(
     ...spec,
   });
 }
+
+/** The query parameters of an event list (SPEC §11), validated by `parseEventQuery`. */
+const EVENT_QUERY: readonly QueryParameter[] = [
+  {
+    name: 'order',
+    description: '`desc` (newest first, the default) or `asc` (oldest first)',
+    schema: { type: 'string', enum: ['asc', 'desc'], default: 'desc' },
+  },
+  {
+    name: 'after',
+    description:
+      'Only events numbered after this `seq`, in number order; needs `order=asc`. 0 reads from the first numbered event.',
+    schema: { type: 'integer', minimum: 0, maximum: MAX_EVENT_SEQ },
+  },
+  {
+    name: 'types',
+    description: 'Only events of these types, comma-separated (`member_added,member_removed`)',
+    schema: { type: 'string', pattern: '^[a-z_]+(,[a-z_]+)*$' },
+  },
+];
 
 /** Each scope's variant of every scoped route: all the org routes, then all the company ones. */
 const atEveryScope = (scoped: readonly ((scope: Scope) => RouteSpec)[]): RouteSpec[] =>
@@ -592,14 +625,16 @@ export const routes: readonly RouteSpec[] = [
     listRoute({
       path: '/events',
       operationId: 'list{Scope}Events',
-      summary: 'Audit events, newest first',
+      summary: 'Audit events, newest first (or oldest first, from a number on)',
       response: 'EventPage',
+      query: EVENT_QUERY,
       description: {
-        orgId: "The org's events.",
+        orgId:
+          "The org's events, by number (`seq`): newest first, or with `order=asc` oldest first; `after` reads forward from a number (SPEC §11). Events recorded before events were numbered have `seq` null and come before the numbered ones, by time; `after` skips them.",
         companyId:
-          "The company's own events (domain, connection and auto-provisioning changes made at company level) and its orgs' events.",
+          "The company's own events (domain, connection and auto-provisioning changes made at company level) and its orgs' events, by time: newest first, or with `order=asc` oldest first. With `after`, the company's own events numbered after it, by number (its orgs' events number in each org: read them at the org's scope).",
       },
-      run: (i) => events.listEvents(i.ctx, i.scope, i.page),
+      run: (i) => events.listEvents(i.ctx, i.scope, i.page, events.parseEventQuery(i.query)),
     }),
   ]),
   defineRoute({
@@ -789,6 +824,7 @@ export async function routeRequest(
     params,
     scope: scope as ScopeContext,
     page,
+    query: event.queryStringParameters ?? {},
     body,
     origin: requestOrigin(event),
     request: {
