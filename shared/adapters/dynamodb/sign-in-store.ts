@@ -206,7 +206,8 @@ export function createSignInStore(
         onRequest: (kind) => {
           stats.roundTrips++;
           stats.requests++;
-          if (kind === 'transaction') stats.transactions++;
+          // Writes: a transaction, or the lone update of a person's first sign-in of the day.
+          if (kind !== 'counters') stats.transactions++;
         },
         tooLarge: (n) =>
           new Error(

@@ -63,8 +63,11 @@ export interface TransactOptions {
    * scopes of its events not in here are read before the first send (one BatchGet).
    */
   counters?: Counters | undefined;
-  /** Called before each request: the counters' read, or a send of the transaction. */
-  onRequest?: ((kind: 'counters' | 'transaction') => void) | undefined;
+  /**
+   * Called before each request: the counters' read, a send of the transaction, or the lone
+   * unconditioned update sent without one.
+   */
+  onRequest?: ((kind: 'counters' | 'transaction' | 'update') => void) | undefined;
 }
 
 /**
@@ -292,6 +295,7 @@ async function sendGuarded<G>(
   if (only && !only.ConditionExpression) {
     // One unconditioned update (a person's first sign-in of the day, SPEC §13) needs none of a
     // transaction's guarantees, and a transaction bills each item twice.
+    options.onRequest?.('update');
     await dynamo(() => db.send(new UpdateCommand(only), { abortSignal: options.signal }));
     return;
   }
