@@ -469,7 +469,8 @@ describe('invitations', () => {
         companyId: null,
         email: 'new.person@example.test',
         name: null,
-        details: { role: 'owner', team: 'eng', invitedBy: owner },
+        // The mail says until when it can be accepted (SPEC §13).
+        details: { role: 'owner', team: 'eng', invitedBy: owner, expiresAt: res.body.expiresAt },
       },
     ]);
   });

@@ -110,6 +110,7 @@ export async function takeTurns<T>(
   scopes: readonly string[],
   write: () => Promise<T>,
   stallMs = STALL_MS,
+  signal?: AbortSignal,
 ): Promise<T> {
   let settle!: (ending: unknown) => void;
   const mine = new Promise<unknown>((resolve) => {
@@ -123,7 +124,7 @@ export async function takeTurns<T>(
       const tail = before.then(() => mine);
       turns.set(scope, tail);
       taken.push([scope, tail]);
-      await awaitTurn(scope, before, stallMs);
+      await awaitTurn(scope, before, stallMs, signal);
     }
     for (const scope of scopes) progress.set(scope, Date.now());
     return await write();
@@ -143,18 +144,31 @@ export async function takeTurns<T>(
   }
 }
 
-/** Waits for the turn ahead, unless the scope's turns stall. */
-async function awaitTurn(scope: string, before: Promise<unknown>, stallMs: number) {
+/**
+ * Waits for the turn ahead, unless the scope's turns stall or the write's own budget is spent
+ * (`signal`: the write then fails at once, as it would have on the table).
+ */
+async function awaitTurn(
+  scope: string,
+  before: Promise<unknown>,
+  stallMs: number,
+  signal: AbortSignal | undefined,
+) {
   const ended = before.then(() => true);
   for (;;) {
+    if (signal?.aborted) return;
     let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
     const waited = await Promise.race([
       ended,
-      new Promise<false>((resolve) => {
+      new Promise<boolean>((resolve) => {
         timer = setTimeout(() => resolve(false), Math.max(1, stallMs / 4));
+        onAbort = () => resolve(true);
+        signal?.addEventListener('abort', onAbort, { once: true });
       }),
     ]);
     clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
     if (waited) return;
     if (Date.now() - (progress.get(scope) ?? 0) >= stallMs) return;
   }
@@ -214,7 +228,12 @@ export async function transactWrite<G>(
   if (items.length + scopes.length > MAX_TRANSACTION_ITEMS) {
     throw options.tooLarge(items.length + scopes.length);
   }
-  return takeTurns(scopes, () => sendNumbered(db, items, plain, scopes, options));
+  return takeTurns(
+    scopes,
+    () => sendNumbered(db, items, plain, scopes, options),
+    STALL_MS,
+    options.signal,
+  );
 }
 
 /**
