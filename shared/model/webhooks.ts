@@ -12,6 +12,8 @@ import type { Page, PageRequest } from './page.ts';
 export interface WebhookRecord {
   id: string;
   scope: ScopeRef;
+  /** The org's or company's name, for the mail that says it was disabled. */
+  scopeName: string;
   /** The org's company when `scope` is an org (so the disabling mail reaches its owners too). */
   companyId: string | null;
   url: string;
@@ -81,9 +83,34 @@ export interface DeliveryMessage {
   replay?: boolean | undefined;
 }
 
+/** What a deployment allows beyond SPEC §11's rule for webhook URLs. */
+export interface AddressPolicy {
+  /** `http://` and loopback addresses (127.0.0.0/8, ::1) allowed: the local stack's setting. */
+  readonly allowLoopback: boolean;
+}
+
+/** What the admin API needs for webhooks besides the admin store. */
+export interface WebhookAdminDeps {
+  store: WebhookAdminStore;
+  /** The addresses (A and AAAA) a host name resolves to now; `[]` when it does not. */
+  resolve: (host: string) => Promise<string[]>;
+  policy: AddressPolicy;
+  newSecret: () => string;
+}
+
 /** The admin API's webhook reads (the secrets are not among them). */
 export interface WebhookAdminStore {
   getWebhook(scope: ScopeRef, id: string): Promise<WebhookRecord | undefined>;
   listWebhooks(scope: ScopeRef, page: PageRequest): Promise<Page<WebhookRecord>>;
   listDeliveries(webhookId: string, page: PageRequest): Promise<Page<DeliveryAttemptRecord>>;
+}
+
+/** A replay request (SPEC §11): re-send the scope's events from `fromSeq` to one endpoint. */
+export interface WebhookReplay {
+  id: string;
+  webhookId: string;
+  scope: ScopeRef;
+  fromSeq: number;
+  at: string;
+  actor: string;
 }

@@ -36,6 +36,12 @@
  * | SCIM: a person deactivated by SCIM        | table | pk=ACCOUNT#<email>, sk=SCIMOFF#<connectionId>       | in the summary      |
  * | SSO enforcement: a person's last sign-in  | table | pk=SSO#<connectionId>, sk=NONSSO#<email>            | conditional Put;    |
  * |   on the connection's domains without it  |       |   (`on`: the date; TTL 31 days)                     | Query (the count)   |
+ * | webhooks of a scope (admin, publisher)    | table | pk=<scope>, sk begins_with WEBHOOK#                 | Query               |
+ * | a webhook's secrets (deliveries only)     | table | pk=WEBHOOK#<id>, sk=SECRET                          | GetItem             |
+ * | a webhook's attempts, newest first        | table | pk=WEBHOOK#<id>, sk begins_with ATTEMPT#            | Query (backwards)   |
+ * |   (TTL 30 days)                           |       |   ATTEMPT#<at>#<eventId>#<attempt>                  |                     |
+ * | a replay request (publisher)              | table | pk=WEBHOOKREPLAY#<id>, sk=WEBHOOKREPLAY             | stream INSERT       |
+ * | new events (publisher)                    | table | sk begins_with EVENT#                               | stream INSERT       |
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
@@ -184,6 +190,25 @@ export const keys = {
     pk: `OUTBOX#${outboxId}`,
     sk: `DELIVERY#${recipient}`,
   }),
+  /** A webhook endpoint of an org or a company (SPEC §11). */
+  webhook: (scope: ScopeRef, webhookId: string): Key => ({
+    pk: scopeKey(scope),
+    sk: `${prefix.webhook}${webhookId}`,
+  }),
+  /** A webhook's signing secrets, apart from the endpoint: the admin reads never return them. */
+  webhookSecret: (webhookId: string): Key => ({ pk: `WEBHOOK#${webhookId}`, sk: 'SECRET' }),
+  /** One delivery attempt; attempts sort by time. */
+  webhookAttempt: (webhookId: string, at: string, eventId: string, attempt: number): Key => ({
+    pk: `WEBHOOK#${webhookId}`,
+    sk: `${prefix.webhookAttempt}${at}#${eventId}#${attempt}`,
+  }),
+  /** The partition of a webhook's secrets and attempts. */
+  webhookPartition: (webhookId: string): string => `WEBHOOK#${webhookId}`,
+  /** A replay request, picked up from the stream by the publisher. */
+  webhookReplay: (replayId: string): Key => ({
+    pk: `WEBHOOKREPLAY#${replayId}`,
+    sk: WEBHOOK_REPLAY_SK,
+  }),
   /** A connection's SCIM bearer token, as a hash (SPEC §10). */
   scimToken: (connectionId: string) => scimKey(connectionId, 'TOKEN'),
   scimUser: (connectionId: string, id: string) => scimKey(connectionId, `${prefix.scimUser}${id}`),
@@ -230,7 +255,12 @@ export const prefix = {
   scimGroup: 'GROUP#',
   scimDeactivated: 'SCIMOFF#',
   nonSsoSignIn: 'NONSSO#',
+  webhook: 'WEBHOOK#',
+  webhookAttempt: 'ATTEMPT#',
 } as const;
+
+/** The sort key of replay requests; the publisher's stream filter matches on it. */
+export const WEBHOOK_REPLAY_SK = 'WEBHOOKREPLAY';
 
 /** The sort key value of outbox items; the notifier's stream filter matches on it. */
 export const OUTBOX_SK = 'OUTBOX';

@@ -9,11 +9,9 @@
  */
 import ipaddr from 'ipaddr.js';
 
-/** What a deployment allows beyond the rule. */
-export interface AddressPolicy {
-  /** `http://` and loopback addresses (127.0.0.0/8, ::1) allowed: the local stack's setting. */
-  readonly allowLoopback: boolean;
-}
+import type { AddressPolicy } from '../model/webhooks.ts';
+
+export type { AddressPolicy };
 
 /** Why a URL or address is refused, in words for a 400 or a failed attempt. */
 export type Refusal = string;
