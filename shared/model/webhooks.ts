@@ -6,8 +6,8 @@
 
 import type { ScopeRef } from '../table/schema.ts';
 import type { EventType } from './events.ts';
-import type { Write } from './writes.ts';
 import type { Page, PageRequest } from './page.ts';
+import type { Write } from './writes.ts';
 
 /** A webhook endpoint of an org or a company. */
 export interface WebhookRecord {

@@ -190,7 +190,7 @@ export async function deliverOnce(
     deps.store.getWebhook(message.scope, message.webhookId),
     deps.store.getSecrets(message.webhookId),
   ]);
-  if (!webhook || !webhook.enabled || !secrets) return { outcome: 'dropped' };
+  if (!webhook?.enabled || !secrets) return { outcome: 'dropped' };
 
   const event = message.event;
   const checked = await checkedAddress(webhook.url, deps);

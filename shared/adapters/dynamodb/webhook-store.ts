@@ -18,11 +18,7 @@ import {
   type Page,
   type PageRequest,
 } from '../../model/page.ts';
-import type {
-  DeliveryAttemptRecord,
-  WebhookAdminStore,
-  WebhookDeliveryStore,
-} from '../../model/webhooks.ts';
+import type { WebhookAdminStore, WebhookDeliveryStore } from '../../model/webhooks.ts';
 import { attr, keys, prefix, scopeKey } from '../../table/schema.ts';
 import { dynamo } from './errors.ts';
 import { str } from './items.ts';
