@@ -11,6 +11,7 @@ import type {
   PublishedEvent,
   WebhookDeliveryStore,
   WebhookRecord,
+  WebhookReplay,
 } from '../model/webhooks.ts';
 import type { Write } from '../model/writes.ts';
 import { checkAddresses, checkWebhookUrl, literalAddress } from './address-policy.ts';
@@ -264,4 +265,59 @@ export async function deliverOnce(
     ]);
   }
   return { outcome: decision.outcome, statusCode };
+}
+
+/** The events of a scope numbered after `after`, oldest first, a page at a time. */
+export type ReadEvents = (
+  scope: WebhookReplay['scope'],
+  after: number,
+  types: WebhookRecord['types'],
+  cursor: string | undefined,
+) => Promise<{ items: PublishedEvent[]; nextCursor: string | null }>;
+
+export interface ReplayDeps {
+  store: Pick<WebhookDeliveryStore, 'getWebhook'>;
+  readEvents: ReadEvents;
+  enqueue: Enqueue;
+}
+
+/** How many events one replay request sends at most (a later request goes on from there). */
+export const MAX_REPLAY_EVENTS = 10_000;
+
+/**
+ * A replay request (SPEC §11): queues the scope's events from `fromSeq` on, of the types the
+ * endpoint receives, for that endpoint only, in seq order, with their original ids (`replay`
+ * marks the attempts). An endpoint deleted or disabled meanwhile gets nothing.
+ */
+export async function replay(
+  request: WebhookReplay,
+  deps: ReplayDeps,
+): Promise<{ queued: number; truncated: boolean }> {
+  const webhook = await deps.store.getWebhook(request.scope, request.webhookId);
+  if (!webhook?.enabled) return { queued: 0, truncated: false };
+  let queued = 0;
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await deps.readEvents(request.scope, request.fromSeq - 1, webhook.types, cursor);
+    const wanted = page.items
+      .filter((e) => subscribes(webhook, e.type))
+      .slice(0, MAX_REPLAY_EVENTS - queued);
+    await deps.enqueue(
+      wanted.map((event) => ({
+        message: {
+          webhookId: webhook.id,
+          scope: webhook.scope,
+          event,
+          attempt: 1,
+          dueAt: null,
+          replay: true,
+        },
+        delaySeconds: 0,
+      })),
+    );
+    queued += wanted.length;
+    if (!page.nextCursor) return { queued, truncated: false };
+    if (queued >= MAX_REPLAY_EVENTS) return { queued, truncated: true };
+    cursor = page.nextCursor;
+  }
 }
