@@ -6,11 +6,14 @@
  * disabling, a hanging endpoint delaying no other, rotation, redirects not followed, addresses
  * checked at every delivery, and the EventBridge entry.
  */
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { functionSpecs } from '../../functions/registry.ts';
 import { adminDeps, inProcessApi } from '../support/admin-harness.ts';
 import { adminSuite } from '../support/admin-suite.ts';
 import { invokeFunction, localStack, stackDns } from '../support/local-stack.ts';
+import { eventually, mailTo, type SesMail } from '../support/mail.ts';
 import { type Answer, startReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
 import { verifyDelivery } from '../support/webhook-verify.ts';
 
@@ -260,10 +263,18 @@ describe('webhook deliveries', () => {
     expect(events.body.items).toContainEqual(
       expect.objectContaining({ type: 'webhook_disabled', subject: id, actor: 'provisio' }),
     );
-    // Nothing more is sent to it.
+    // The owners are mailed, once; nothing more is sent to it.
+    const about = (mails: SesMail[]) => mails.filter((m) => m.subject.includes(r.url));
+    const mails = await eventually(
+      () => mailTo(owner),
+      (m) => about(m).length > 0,
+    );
+    expect(about(mails)).toHaveLength(1);
+    expect(about(mails)[0]!.body.text).toContain('410');
     await changeSeats(org.id, 12);
     await new Promise((resolve) => setTimeout(resolve, 2000));
     expect(r.received).toHaveLength(1);
+    expect(about(await mailTo(owner))).toHaveLength(1);
   });
 
   it('delivers to other endpoints while one hangs', async () => {
@@ -421,5 +432,40 @@ describe('webhook deliveries', () => {
     const got = await r.waitFor(3);
     expect(new Set(got.map((g) => header(g, 'webhook-id')))).toEqual(new Set([eventId]));
     for (const g of got) expect(verifyDelivery(secret, g.body, g.headers)).toBeTruthy();
+  });
+
+  it('a redelivered stream batch queues the same event again, with the same id', async () => {
+    const org = await newOrg();
+    const r = await receiver();
+    await addWebhook(`orgs/${org.id}`, r.url);
+    const eventId = await changeSeats(org.id, 20);
+    await r.waitFor(1);
+    const { Items = [] } = await env.db.send(
+      new QueryCommand({
+        TableName: env.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :event)',
+        ExpressionAttributeValues: { ':pk': `ORG#${org.id}`, ':event': 'EVENT#' },
+      }),
+    );
+    const item = Items.find((i) => i.id === eventId)!;
+    // What Lambda hands the publisher again when it died before the batch was checkpointed.
+    const record = {
+      eventID: '1',
+      eventName: 'INSERT',
+      eventSource: 'aws:dynamodb',
+      dynamodb: {
+        Keys: marshall({ pk: item.pk, sk: item.sk }),
+        NewImage: marshall(item, { removeUndefinedValues: true }),
+        SequenceNumber: '1',
+        StreamViewType: 'NEW_AND_OLD_IMAGES',
+      },
+    };
+    const out = await invokeFunction(functionSpecs.webhookPublisher.localName, {
+      Records: [record],
+    });
+    expect(out.error).toBeUndefined();
+    expect(out.payload).toEqual({ batchItemFailures: [] });
+    const got = await r.waitFor(2);
+    expect(got.map((g) => header(g, 'webhook-id'))).toEqual([eventId, eventId]);
   });
 });
