@@ -97,6 +97,10 @@ function valueSize(value: unknown): number {
 }
 
 /** Whether an item (or, for deletes, the key's entity) is in the one GSI. */
+/** Whether an update sets an index key (the person summary's, SPEC §13): the index is written too. */
+const setsIndexKey = (body: Item) =>
+  Object.values((body.ExpressionAttributeNames ?? {}) as Record<string, string>).includes('gsi1pk');
+
 const indexed = (item: Item) =>
   typeof item.gsi1pk === 'string' ||
   // Keys of deleted items carry no index attributes; their sort keys name the entity.
@@ -153,7 +157,7 @@ export function billedUnits(op: string, input: Item, output: Item): Units {
         const item = (kind === 'Put' ? body.Item : body.Key) as Item;
         const kb = kind === 'Put' ? Math.max(1, Math.ceil(itemSize(item) / WRITE_UNIT)) : 1;
         write += 2 * kb;
-        if (kind !== 'ConditionCheck' && indexed(item)) write += kb;
+        if (kind !== 'ConditionCheck' && (indexed(item) || setsIndexKey(body))) write += kb;
       }
       return { read: 0, write };
     }
@@ -162,7 +166,7 @@ export function billedUnits(op: string, input: Item, output: Item): Units {
     case 'DeleteCommand': {
       const item = (op === 'PutCommand' ? input.Item : input.Key) as Item;
       const kb = op === 'PutCommand' ? Math.max(1, Math.ceil(itemSize(item) / WRITE_UNIT)) : 1;
-      return { read: 0, write: kb + (indexed(item) ? kb : 0) };
+      return { read: 0, write: kb + (indexed(item) || setsIndexKey(input) ? kb : 0) };
     }
     default:
       return { read: 0, write: 0 };

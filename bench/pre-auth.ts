@@ -2,11 +2,11 @@
  * The PreAuthentication trigger (functions/pre-auth/handler.ts, SPEC §12, its client built at
  * module scope as deployed) against its floor: one consistent GetItem of the verified domain,
  * sent with a client built like the handler's. Two password sign-ins: one of an address on a
- * domain whose connection enforces SSO (refused, and the refusal recorded), one on a verified
- * domain no connection serves (let through after the one read). The check is the read (SPEC §12:
- * within 1.25× of it); a refusal also records itself before Cognito is answered (one more round
- * trip: each address here is refused for the first time, so its notice and `sign_in_denied` are
- * written in one transaction), so that figure is reported beside it.
+ * domain whose connection enforces SSO (refused), one on a verified domain no connection serves
+ * (let through after the one read). Both are the read and nothing more (SPEC §12: within 1.25×
+ * of it): a refusal's record (its notice and `sign_in_denied`) is a log line the enforcement
+ * recorder writes after Cognito has its answer, so the lines are written here as in Lambda (and
+ * dropped, like the other handlers' logs).
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createSignInFixture, lambdaContext } from '../local/sign-in-fixtures.ts';
@@ -15,6 +15,7 @@ import { ENV } from '../shared/config.ts';
 import type { DomainEnforcement } from '../shared/model/types.ts';
 import { keys } from '../shared/table/schema.ts';
 import { SSO_REQUIRED } from '../shared/trust/enforcement.ts';
+import { captureJsonLogs } from './paths.ts';
 import { type VersusFloor, versusFloor } from './versus-floor.ts';
 
 type Trigger = (event: unknown, context: unknown) => Promise<unknown>;
@@ -65,6 +66,7 @@ export async function measurePreAuth(
       [ENV.dynamodbEndpoint]: endpoint,
       [ENV.awsRegion]: 'us-east-1',
     });
+    const logs = captureJsonLogs();
     const handler = (await import('../functions/pre-auth/handler.ts'))
       .handler as unknown as Trigger;
     const context = lambdaContext('provisio-pre-auth');
@@ -91,7 +93,7 @@ export async function measurePreAuth(
       return {
         refused: await versusFloor(
           {
-            name: 'pre-auth trigger, enforced address (refused, recorded)',
+            name: 'pre-auth trigger, enforced address (refused)',
             floor: 'GetItem of the verified domain',
             run: refused,
             floorRun: floorRun(enforced),
@@ -109,6 +111,7 @@ export async function measurePreAuth(
         ),
       };
     } finally {
+      logs.restore();
       floorDb.destroy();
     }
   } finally {

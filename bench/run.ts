@@ -250,7 +250,7 @@ async function main(): Promise<void> {
     );
     let paths: Awaited<ReturnType<typeof measurePaths>>;
     const handlers: VersusFloor[] = [];
-    /** Reported against their floors, without a target (bench/scim.ts, a pre-auth refusal). */
+    /** Reported against their floors, without a target (bench/scim.ts). */
     const scim: VersusFloor[] = [];
     try {
       const options = { iterations: ITERATIONS, warmup: WARMUP, tableName: 'provisio-bench' };
@@ -259,9 +259,7 @@ async function main(): Promise<void> {
       handlers.push(...(await measurePreToken(dynamo.endpoint, options)));
       console.log('Measuring the pre-auth trigger (SSO enforcement) against its floor…');
       const preAuth = await measurePreAuth(dynamo.endpoint, options);
-      handlers.push(preAuth.notEnforced);
-      // A refusal's record (its notice and event) comes after the check: reported.
-      scim.push(preAuth.refused);
+      handlers.push(preAuth.notEnforced, preAuth.refused);
       console.log('Measuring SCIM create, read and a 1,000-add group PATCH against their floors…');
       scim.push(...(await measureScim(dynamo.endpoint, options)));
     } finally {
@@ -296,7 +294,7 @@ async function main(): Promise<void> {
     for (const p of paths) {
       checks.push({
         figure: `${p.name}: round trips`,
-        measured: `${p.readRoundTrips} read + ${p.writes} transaction`,
+        measured: `${p.readRoundTrips} read + ${p.writes} write`,
         target: p.target.text,
         pass:
           p.roundTrips <= p.target.roundTrips &&

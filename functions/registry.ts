@@ -43,6 +43,12 @@ export const functionSpecs = {
     description:
       'Cognito PreAuthentication and PreSignUp triggers: SSO enforcement refuses sign-ins without SSO',
   },
+  enforcementRecorder: {
+    localName: 'provisio-enforcement-recorder',
+    entry: 'functions/enforcement-recorder/handler.ts',
+    description:
+      'Writes what SSO enforcement decided at PreAuthentication (refusals, reports, break-glass sign-ins), from its log lines',
+  },
   scim: {
     localName: 'provisio-scim',
     entry: 'functions/scim/handler.ts',
@@ -68,6 +74,19 @@ export const functionSpecs = {
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionId = keyof typeof functionSpecs;
+
+/**
+ * Log subscriptions, written once: the CDK construct subscribes `to` to `from`'s log group with
+ * a filter on the record field (shared/log-records.ts), and the local stack's Lambda runtime
+ * hands `to` the same lines, in the same CloudWatch Logs event shape.
+ *
+ * A trigger on Cognito's path answers first and writes nothing: what it decided to record goes
+ * out as one log line, and the recorder writes it moments later (SPEC §12: the check stays
+ * within 1.25x of its one read).
+ */
+export const logSubscriptions = [
+  { from: 'preAuth', to: 'enforcementRecorder', record: 'sso-enforcement' },
+] as const satisfies readonly { from: FunctionId; to: FunctionId; record: string }[];
 
 /**
  * The HTTP API's routes (API Gateway HTTP API, payload 2.0), written once: the CDK construct

@@ -8,7 +8,9 @@
  *
  * Also `GET /_local/invocations[?function=<name>&since=<seq>]`: the invocations this process
  * served, newest last, so a developer or a test can see what cognito-local's triggers did
- * (cognito-local ignores PostAuthentication errors, so this is where a denial shows).
+ * (cognito-local ignores PostAuthentication errors, so this is where a denial shows); and
+ * `GET /_local/settled`, which answers once the asynchronous invocations started so far (the log
+ * subscriptions' recorders) are done.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -336,6 +338,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
           ...(since ? { since: Number(since) } : {}),
         }),
       });
+    }
+    if (url.pathname === '/_local/settled' && request.method === 'GET') {
+      request.resume();
+      await runtime.settled();
+      return jsonReply(200, {});
     }
     request.resume();
     return jsonReply(404, { message: 'Not Found' });

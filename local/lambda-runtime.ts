@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { isAbsolute, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
+import { encodeLogEvents, isLogRecord } from '../shared/log-records.ts';
 
 /** A function the runtime serves, as `functionSpecs` describes it. */
 export interface LocalFunction {
@@ -62,19 +63,25 @@ export interface LambdaRuntime {
   warm(): Promise<{ functionName: string; error: FunctionErrorPayload }[]>;
   /** Remembered invocations, oldest first. */
   invocations(filter?: { functionName?: string; since?: number }): InvocationRecord[];
+  /** Resolves when the asynchronous invocations started so far (log subscriptions) are done. */
+  settled(): Promise<void>;
 }
 
 type Handler = (event: unknown, context: Context, callback?: unknown) => unknown;
 
 type Sink = (chunk: string | Uint8Array) => void;
 
-/** Where output written inside a handler (its cold start included) goes, if redirected. */
-const handlerOutput = new AsyncLocalStorage<Sink>();
+/**
+ * Where output written inside a handler (its cold start included) goes, if redirected (`sink`),
+ * and who else reads it (`capture`: the log subscriptions).
+ */
+const handlerOutput = new AsyncLocalStorage<{ sink?: Sink; capture?: Sink }>();
 let stdioPatched = false;
 
 /**
- * Lets `handlerOutput` redirect what handlers write to stdout/stderr (their JSON logs and EMF
- * metrics) — and only that: writes outside a handler's async context pass through unchanged.
+ * Lets `handlerOutput` redirect or read what handlers write to stdout/stderr (their JSON logs
+ * and EMF metrics) — and only that: writes outside a handler's async context pass through
+ * unchanged.
  */
 function patchStdio(): void {
   if (stdioPatched) return;
@@ -82,9 +89,11 @@ function patchStdio(): void {
   for (const stream of [process.stdout, process.stderr]) {
     const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
     stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-      const sink = handlerOutput.getStore();
-      if (!sink) return write(chunk, ...rest);
-      sink(chunk);
+      const store = handlerOutput.getStore();
+      if (!store) return write(chunk, ...rest);
+      store.capture?.(chunk);
+      if (!store.sink) return write(chunk, ...rest);
+      store.sink(chunk);
       const callback = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
       callback?.();
       return true;
@@ -119,11 +128,25 @@ export function toFunctionError(error: unknown): FunctionErrorPayload {
 }
 
 /**
+ * A CloudWatch Logs subscription: record lines of kind `record` that `from` writes are handed to
+ * `to` (by local name), asynchronously, as CloudWatch Logs does (functions/registry.ts).
+ */
+export interface LocalLogSubscription {
+  readonly from: string;
+  readonly to: string;
+  readonly record: string;
+}
+
+/** Lambda retries a failed asynchronous invocation twice. */
+const ASYNC_RETRIES = 2;
+
+/**
  * Creates the runtime.
  * @param options.root directory that relative `entry` paths start from (the project root)
  * @param options.timeoutMs per-invocation timeout, like the function's configured timeout @default 30000
  * @param options.onInvocation called after each invocation (the CLI logs it)
  * @param options.output where handlers' stdout and stderr go instead (quiet mode: a log file)
+ * @param options.logSubscriptions record lines handed from one function to another
  */
 export function createLambdaRuntime(options: {
   functions: readonly LocalFunction[];
@@ -135,11 +158,19 @@ export function createLambdaRuntime(options: {
   historySize?: number;
   onInvocation?: (record: InvocationRecord) => void;
   output?: Sink;
+  logSubscriptions?: readonly LocalLogSubscription[];
 }): LambdaRuntime {
-  if (options.output) patchStdio();
-  // Runs `fn` so that what handlers write during it goes to `options.output`, if given.
-  const scoped = <T>(fn: () => Promise<T>): Promise<T> =>
-    options.output ? handlerOutput.run(options.output, fn) : fn();
+  const subscriptions = options.logSubscriptions ?? [];
+  if (options.output || subscriptions.length) patchStdio();
+  // Runs `fn` so that what handlers write during it goes to `options.output`, if given, and to
+  // `capture`.
+  const scoped = <T>(fn: () => Promise<T>, capture?: Sink): Promise<T> =>
+    options.output || capture
+      ? handlerOutput.run(
+          { ...(options.output ? { sink: options.output } : {}), ...(capture ? { capture } : {}) },
+          fn,
+        )
+      : fn();
   const byName = new Map(options.functions.map((f) => [f.localName, f]));
   const modules = new Map<string, Promise<Handler>>();
   const history: InvocationRecord[] = [];
@@ -226,12 +257,50 @@ export function createLambdaRuntime(options: {
     options.onInvocation?.(record);
   }
 
-  return {
+  /**
+   * Hands `lines` (what `from` wrote in one invocation) to each subscription's function, in the
+   * background, retried as an asynchronous invocation is; failures are only logged, as a
+   * dead-letter queue would hold them.
+   */
+  const pending = new Set<Promise<void>>();
+
+  function publishLogs(from: LocalFunction, requestId: string, lines: string[]): void {
+    for (const sub of subscriptions) {
+      if (sub.from !== from.localName) continue;
+      const matched = lines.filter((line) => isLogRecord(line, sub.record));
+      if (matched.length === 0) continue;
+      const now = Date.now();
+      const event = encodeLogEvents(
+        matched.map((message, i) => ({ id: `${requestId}-${i}`, timestamp: now, message })),
+        `/aws/lambda/${from.localName}`,
+        `local/[$LATEST]${requestId}`,
+        `${sub.record}-to-${sub.to}`,
+      );
+      const delivery = (async () => {
+        for (let attempt = 0; attempt <= ASYNC_RETRIES; attempt++) {
+          if (attempt > 0) await new Promise((r) => setTimeout(r, 200 * attempt));
+          const outcome = await runtime.invoke(sub.to, event);
+          if (!outcome.functionError) return;
+        }
+      })();
+      pending.add(delivery);
+      void delivery.finally(() => pending.delete(delivery));
+    }
+  }
+
+  const runtime: LambdaRuntime = {
     has: (name) => byName.has(name),
 
     async invoke(functionName, event, invokeOptions = {}) {
       const fn = byName.get(functionName);
       if (!fn) throw new Error(`Function not found: ${functionName}`);
+      const subscribed = subscriptions.some((s) => s.from === functionName);
+      let written = '';
+      const capture: Sink | undefined = subscribed
+        ? (chunk) => {
+            written += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+          }
+        : undefined;
       const requestId = invokeOptions.requestId ?? randomUUID();
       const started = Date.now();
       const deadline = started + timeoutMs;
@@ -260,7 +329,7 @@ export function createLambdaRuntime(options: {
               structuredClone(event),
               createContext(fn, requestId, deadline, invokeOptions),
             );
-          }),
+          }, capture),
           timedOut,
         ]);
         // JSON.stringify(undefined) is undefined; the Lambda runtime sends `null`.
@@ -271,6 +340,7 @@ export function createLambdaRuntime(options: {
       } finally {
         clearTimeout(timer);
       }
+      if (written) publishLogs(fn, requestId, written.split('\n'));
       remember({
         seq: ++seq,
         requestId,
@@ -296,6 +366,10 @@ export function createLambdaRuntime(options: {
       return failures;
     },
 
+    async settled() {
+      while (pending.size) await Promise.allSettled([...pending]);
+    },
+
     invocations(filter = {}) {
       return history.filter(
         (r) =>
@@ -304,4 +378,5 @@ export function createLambdaRuntime(options: {
       );
     },
   };
+  return runtime;
 }

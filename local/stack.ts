@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { CONSOLE_DIST, ensureConsoleBuilt } from '../console/build.ts';
-import { type FunctionSpec, functionSpecs } from '../functions/registry.ts';
+import { type FunctionSpec, functionSpecs, logSubscriptions } from '../functions/registry.ts';
 import { ENV, envFor } from '../shared/config.ts';
 import { attr, OUTBOX_SK, prefix, WEBHOOK_REPLAY_SK } from '../shared/table/schema.ts';
 import { type ApiServer, startApiServer } from './api-server.ts';
@@ -229,6 +229,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   });
   const runtime = createLambdaRuntime({
     functions: Object.values(functionSpecs),
+    // As the construct subscribes them (functions/registry.ts).
+    logSubscriptions: logSubscriptions.map((s) => ({
+      from: functionSpecs[s.from].localName,
+      to: functionSpecs[s.to].localName,
+      record: s.record,
+    })),
     root: PROJECT_ROOT,
     region: LOCAL_REGION,
     accountId: LOCAL_ACCOUNT_ID,

@@ -68,6 +68,22 @@ export function metric(
   );
 }
 
+/** The field that names a record line (`logRecord`), which a log subscription filters on. */
+export const LOG_RECORD_FIELD = 'record';
+
+/**
+ * Writes one record line: something a function decided should be written, which a log
+ * subscription hands to the function that writes it (functions/registry.ts `logSubscriptions`).
+ * Always written, whatever the level threshold: it is data, not diagnostics. Its level is INFO,
+ * which the functions' log-level filtering keeps (infra/constructs/logging.ts).
+ */
+export function logRecord(record: string, data: Record<string, unknown>): void {
+  const inv = current.getStore();
+  process.stdout.write(
+    `${JSON.stringify({ level: 'info', message: 'record', timestamp: new Date().toISOString(), ...inv, [LOG_RECORD_FIELD]: record, data })}\n`,
+  );
+}
+
 /**
  * Wraps a handler so that its log lines carry the request id and the cold-start flag, and its
  * first invocation counts a `ColdStart` metric.

@@ -40,7 +40,13 @@ export function configureApi(next: ConsoleConfig): void {
 /** `encodeURIComponent`, for ids, emails and domains in paths. */
 export const enc = encodeURIComponent;
 
-async function send(method: string, path: string, body: unknown, token: string): Promise<Response> {
+async function send(
+  method: string,
+  path: string,
+  body: unknown,
+  token: string,
+  headers: Readonly<Record<string, string>> = {},
+): Promise<Response> {
   const base = config?.apiUrl || window.location.origin;
   try {
     return await fetch(new URL(path, base), {
@@ -48,6 +54,7 @@ async function send(method: string, path: string, body: unknown, token: string):
       headers: {
         authorization: `Bearer ${token}`,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
@@ -85,26 +92,65 @@ async function token(c: ConsoleConfig, force = false): Promise<string> {
   }
 }
 
-/** Calls the API; resolves to the JSON answer (undefined for 204), rejects with `ApiProblem`. */
-export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+/** Calls the API; resolves to its successful response, rejects with `ApiProblem`. */
+async function respond(
+  method: string,
+  path: string,
+  body: unknown,
+  headers?: Readonly<Record<string, string>>,
+): Promise<Response> {
   if (!config) throw new Error('configureApi was not called');
-  let response = await send(method, path, body, await token(config));
+  let response = await send(method, path, body, await token(config), headers);
   if (response.status === 401) {
     // The token may have expired in flight, or been revoked: one fresh try.
-    response = await send(method, path, body, await token(config, true));
+    response = await send(method, path, body, await token(config, true), headers);
     if (response.status === 401) {
       session.end('Your session has ended. Sign in again to continue.');
       throw new SessionEnded('401');
     }
   }
   if (!response.ok) throw await toProblem(response);
+  return response;
+}
+
+/** Calls the API; resolves to the JSON answer (undefined for 204), rejects with `ApiProblem`. */
+export async function request<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers?: Readonly<Record<string, string>>,
+): Promise<T> {
+  const response = await respond(method, path, body, headers);
   if (response.status === 204) return undefined as T;
   return (await response.json()) as T;
 }
 
+/** A file the API answered (a CSV export): its content, its name, and the headers. */
+export interface Download {
+  readonly blob: Blob;
+  readonly filename: string;
+  readonly headers: Headers;
+}
+
+/** The file name of a `Content-Disposition: attachment; filename="..."` answer. */
+export function attachmentName(disposition: string | null, fallback: string): string {
+  const match = /filename="([^"]+)"/.exec(disposition ?? '');
+  return match?.[1] ?? fallback;
+}
+
 export const api = {
   get: <T>(path: string) => request<T>('GET', path),
-  post: <T>(path: string, body?: unknown) => request<T>('POST', path, body),
+  post: <T>(path: string, body?: unknown, headers?: Readonly<Record<string, string>>) =>
+    request<T>('POST', path, body, headers),
+  /** GETs a file (an export), with the signed-in person's token. */
+  download: async (path: string, fallbackName: string): Promise<Download> => {
+    const response = await respond('GET', path, undefined);
+    return {
+      blob: await response.blob(),
+      filename: attachmentName(response.headers.get('content-disposition'), fallbackName),
+      headers: response.headers,
+    };
+  },
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
   del: (path: string) => request<void>('DELETE', path),

@@ -35,6 +35,30 @@ export interface Invitation {
   readonly createdAt: string;
 }
 
+/** SPEC §13: an account on a verified domain of the scope that is not a member. */
+export interface DomainAuditEntry {
+  readonly email: string;
+  readonly username: string;
+  readonly name: string | null;
+  /** YYYY-MM-DD (UTC), written at most once a day; null when none was recorded. */
+  readonly lastSignInOn: string | null;
+  readonly lastSignInMethod: 'password' | 'social' | 'sso' | 'hook' | null;
+  readonly status: 'uncaptured' | 'invited';
+}
+
+/** One row's outcome of `POST /v1/orgs/{orgId}/invitations:bulk` (SPEC §13). */
+export interface BulkOutcome {
+  readonly row: number;
+  readonly email: string | null;
+  readonly outcome: 'invited' | 'already_member' | 'already_invited' | 'duplicate' | 'invalid';
+  readonly reason?: string;
+}
+
+/** The answer of `POST /v1/orgs/{orgId}/invitations:bulk`. */
+export interface BulkInvitationsResult {
+  readonly results: readonly BulkOutcome[];
+}
+
 /** One org the signed-in person belongs to, as `GET /v1/me` lists it. */
 export interface Membership {
   readonly orgId: string;

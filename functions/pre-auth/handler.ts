@@ -9,34 +9,33 @@
  * A Cognito trigger has no HTTP: it throws only to refuse, and Cognito shows the error's message
  * (`SSO required: …`, naming the connection) to the person.
  *
- * It reads one item (the verified domain, which mirrors its connection's enforcement) and fails
- * open: with the table slow (budget 1 s) or unavailable the sign-in goes through, a metric counts
+ * It reads one item (the verified domain, which mirrors its connection's enforcement), writes
+ * nothing (what it records is a log line the enforcement recorder writes), and fails open: with the table slow (budget 1 s) or unavailable the sign-in goes through, a metric counts
  * it and a line is logged (enforcement is a policy on how people authenticate, SPEC §12).
  */
 import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import type { Context, PreAuthenticationTriggerEvent, PreSignUpTriggerEvent } from 'aws-lambda';
 import { createDynamoClient } from '../../shared/adapters/dynamodb/client.ts';
-import { createEnforcementStore } from '../../shared/adapters/dynamodb/enforcement-store.ts';
+import { createEnforcementReader } from '../../shared/adapters/dynamodb/enforcement-store.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { normaliseEmail } from '../../shared/domains/normalise.ts';
-import { invocation, log, metric } from '../../shared/observability.ts';
+import { invocation, log, logRecord, metric } from '../../shared/observability.ts';
 import {
   decidePreAuthentication,
+  ENFORCEMENT_RECORD,
   preAuthenticationKind,
 } from '../../shared/sign-in/pre-authentication.ts';
 import { primaryProvider } from '../../shared/trust/vouch.ts';
 
 /** How long the enforcement check may take before the sign-in goes through unchecked. */
 export const CHECK_BUDGET_MS = 1000;
-/** How long recording what enforcement did may take (the outcome stands either way). */
-export const RECORD_BUDGET_MS = 1000;
 
 type Event = PreAuthenticationTriggerEvent | PreSignUpTriggerEvent;
 
 // Built once per execution environment, at cold start: one attempt, within the budget.
 const config = loadConfig();
-const store = createEnforcementStore(
+const store = createEnforcementReader(
   createDynamoClient(config, { maxAttempts: 1, requestTimeoutMs: CHECK_BUDGET_MS }),
   config.tableName,
 );
@@ -70,22 +69,11 @@ async function run(event: Event, context: Context): Promise<Event> {
   if (outcome.decision.action !== 'allow') {
     metric('SsoEnforcement', { Outcome: outcome.decision.action });
   }
-  // The records and the markers in parallel: one round trip after the read. A refusal marks
-  // nothing; its record's condition refuses it (nothing written) if the address was refused
-  // through the connection within the hour.
-  const signal = AbortSignal.timeout(RECORD_BUDGET_MS);
-  const writes = [
-    ...(outcome.records.length ? [store.record(outcome.records, signal)] : []),
-    ...outcome.markers.map((m) => store.mark(m, signal)),
-  ];
-  for (const result of await Promise.allSettled(writes)) {
-    if (result.status === 'fulfilled') continue;
-    log.warn('SSO enforcement not recorded', {
-      requestId: context.awsRequestId,
-      action: outcome.decision.action,
-      error: errorFields(result.reason),
-    });
-    metric('EnforcementRecordFailures', {});
+  // Nothing is written on Cognito's path: what the decision records (events, notices, mail,
+  // no-lockout markers) goes out as one record line, which the log subscription hands to the
+  // enforcement recorder (functions/registry.ts `logSubscriptions`).
+  if (outcome.records.length || outcome.markers.length) {
+    logRecord(ENFORCEMENT_RECORD, { records: outcome.records, markers: outcome.markers });
   }
   // SPEC §12: the refusal Cognito shows; the only reason this trigger throws.
   if (outcome.refusal) throw new Error(outcome.refusal);

@@ -16,12 +16,13 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { type FunctionId, functionSpecs } from '../../functions/registry.ts';
+import { type FunctionId, functionSpecs, logSubscriptions } from '../../functions/registry.ts';
 import { DEFAULT_GROUPS_ATTRIBUTE, envFor, parseBoundProviders } from '../../shared/config.ts';
 import { ProvisioAlarms } from './alarms.ts';
 import { ProvisioConsole } from './console.ts';
 import { DomainCheckerSchedule } from './domain-checker-schedule.ts';
 import { ProvisioHttpApi } from './http-api.ts';
+import { ProvisioLogRecorder } from './log-recorder.ts';
 import { ProvisioNotifier } from './notifier.ts';
 import { ProvisioFunction } from './provisio-function.ts';
 import { ProvisioTable, type TableAccess, tableAccess } from './table.ts';
@@ -227,15 +228,20 @@ const functionWiring = {
     timeout: Duration.seconds(5),
   },
   preAuth: {
-    tableAccess: tableAccess.enforcement,
+    // One GetItem; what it records is a log line the enforcement recorder writes.
+    tableAccess: tableAccess.getItem,
     environment: (ctx) => envFor.table(ctx.tableName),
     memorySize: 512,
-    // Cognito waits 5 seconds for a trigger; the check's own budget is 1 s (it fails open), and
-    // recording what it did another 1 s.
+    // Cognito waits 5 seconds for a trigger; the check's own budget is 1 s (it fails open).
     timeout: Duration.seconds(5),
     // A refused sign-in is a thrown error by Cognito's contract (SPEC §12): expected, like the
     // sign-in's denials.
     errorsAlarmThreshold: 10,
+  },
+  enforcementRecorder: {
+    tableAccess: tableAccess.enforcement,
+    environment: (ctx) => envFor.table(ctx.tableName),
+    timeout: Duration.seconds(30),
   },
   scim: {
     // Reads whole SCIM partitions (Query) and people's items; writes transactions.
@@ -363,6 +369,7 @@ export class Provisio extends Construct {
     this.alarms = new ProvisioAlarms(this, 'Alarms', { alarmTopic: props.alarmTopic });
 
     const functions = {} as Record<FunctionId, lambda.Function>;
+    const logGroups = {} as Record<FunctionId, logs.ILogGroup>;
     for (const fid of Object.keys(functionSpecs) as FunctionId[]) {
       const spec = functionSpecs[fid];
       const wiring: FunctionWiring = functionWiring[fid];
@@ -381,8 +388,18 @@ export class Provisio extends Construct {
         errorsThreshold: wiring.errorsAlarmThreshold,
       });
       functions[fid] = construct.function;
+      logGroups[fid] = construct.logGroup;
     }
     this.functions = functions;
+    for (const sub of logSubscriptions) {
+      new ProvisioLogRecorder(this, `${pascal(sub.to)}Logs`, {
+        source: logGroups[sub.from],
+        record: sub.record,
+        recorder: functions[sub.to],
+        alarms: this.alarms,
+        alarmId: pascal(sub.to),
+      });
+    }
     // SPEC §12: enforcement lets sign-ins through when the table cannot answer; someone must know.
     this.alarms.watchCount(
       'EnforcementCheckFailures',

@@ -33,8 +33,8 @@ export const tableAccess = {
   /** GetItem only: one person's summary (the pre-token trigger). */
   getItem: { itemActions: ['dynamodb:GetItem'], queryIndexes: [] },
   /**
-   * One GetItem (the verified domain) and the puts and updates SSO enforcement records (events,
-   * outbox items, a throttled notice and the person summary it mirrors into, no-lockout markers).
+   * The puts and updates SSO enforcement records (events, outbox items, a throttled notice and
+   * the person summary it mirrors into, no-lockout markers), and GetItem.
    */
   enforcement: {
     itemActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],

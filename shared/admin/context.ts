@@ -61,14 +61,20 @@ export const ownsOrg = (access: OrgAccess): boolean =>
   countsAsOwner(access) && !access.scimDeactivated;
 
 /** The org, when the caller administers it; 404 otherwise (existence is not revealed). */
-export async function resolveOrg(ctx: Ctx, orgId: string): Promise<OrgRecord> {
+export async function resolveOrg(
+  ctx: Pick<Ctx, 'deps' | 'caller'>,
+  orgId: string,
+): Promise<OrgRecord> {
   const access = await ctx.deps.store.orgAccess(orgId, ctx.caller.email);
   if (!access || !administersOrg(access)) throw new NotFoundError(`Org ${orgId} not found`);
   return access.org;
 }
 
 /** The company, when the caller owns it; 404 otherwise. */
-export async function resolveCompany(ctx: Ctx, companyId: string): Promise<CompanyRecord> {
+export async function resolveCompany(
+  ctx: Pick<Ctx, 'deps' | 'caller'>,
+  companyId: string,
+): Promise<CompanyRecord> {
   const company = await ctx.deps.store.ownedCompany(companyId, ctx.caller.email);
   if (!company) throw new NotFoundError(`Company ${companyId} not found`);
   return company;
@@ -91,7 +97,9 @@ export function requireOwnDomainsAndSso(scope: ScopeContext, what: string): void
   if (scope.type === 'org' && scope.org.companyId) {
     const companyId = scope.org.companyId;
     throw new ConflictError(
-      `Org ${scope.org.name} belongs to company ${companyId}: its ${what} are managed by the company; use /v1/companies/${companyId}/${what === 'domains' ? 'domains' : 'sso-connections'}`,
+      what === 'domain audit'
+        ? `Org ${scope.org.name} belongs to company ${companyId}: its domains are the company's; use /v1/companies/${companyId}/domain-audit`
+        : `Org ${scope.org.name} belongs to company ${companyId}: its ${what} are managed by the company; use /v1/companies/${companyId}/${what === 'domains' ? 'domains' : 'sso-connections'}`,
       { extra: { companyId } },
     );
   }

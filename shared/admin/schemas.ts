@@ -457,6 +457,26 @@ export const Event = z.object({
   details: z.record(z.string(), z.unknown()),
 });
 
+/** SPEC §13: an account on a verified domain of the scope that is not a member. */
+export const DomainAuditEntry = z.object({
+  email: z.string(),
+  username: z.string(),
+  name: z.nullable(z.string()),
+  lastSignInOn: meta(z.nullable(z.string()), {
+    format: 'date',
+    description:
+      'The day (UTC) of the last sign-in recorded, written at most once a day; null when none was recorded since the audit began',
+  }),
+  lastSignInMethod: meta(z.nullable(z.enum(['password', 'social', 'sso', 'hook'])), {
+    description:
+      "How the person signed in on lastSignInOn (that day's first sign-in): password, social (a Cognito social provider), sso (an SSO connection's provider, either door) or hook (the HTTP sign-in hook without a connection)",
+  }),
+  status: meta(z.enum(['uncaptured', 'invited']), {
+    description:
+      'invited: a pending invitation to the org (at company scope: to an org of the company); uncaptured: none',
+  }),
+});
+
 const pageOf = <T extends z.ZodMiniType>(item: T) =>
   z.object({
     items: z.array(item),
@@ -469,6 +489,7 @@ export const TeamPage = pageOf(Team);
 export const DomainPage = pageOf(Domain);
 export const SsoConnectionPage = pageOf(SsoConnection);
 export const EventPage = pageOf(Event);
+export const DomainAuditPage = pageOf(DomainAuditEntry);
 
 export const SignInHookResponse = z.object({
   decision: z.literal('allow'),
@@ -632,6 +653,7 @@ export const responseSchemas = {
   ScimToken,
   EnforcementCheck,
   EventPage,
+  DomainAuditPage,
   SignInHookResponse,
   Problem,
   Webhook,
@@ -660,3 +682,4 @@ export type WebhookView = z.infer<typeof Webhook>;
 export type WebhookSecretView = z.infer<typeof WebhookSecret>;
 export type WebhookDeliveryView = z.infer<typeof WebhookDelivery>;
 export type WebhookReplayView = z.infer<typeof WebhookReplay>;
+export type DomainAuditView = z.infer<typeof DomainAuditEntry>;

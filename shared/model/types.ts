@@ -30,6 +30,12 @@ export interface SignIn {
   groups: string[];
 }
 
+/**
+ * How a person signed in (SPEC §13): with a password, through a Cognito social provider,
+ * through an SSO connection's provider (either door), or through the HTTP hook without one.
+ */
+export type SignInMethod = 'password' | 'social' | 'sso' | 'hook';
+
 export interface Account {
   email: string;
   username: string;
@@ -79,6 +85,12 @@ export type NoticeKind =
    */
   | 'sso-denied'
   /**
+   * SPEC §12 break-glass: `sso_enforcement_bypassed`, every time; the notice only makes writing
+   * the same sign-in's record twice (a redelivered log line) write nothing. `orgId` is the
+   * connection's id.
+   */
+  | 'sso-bypassed'
+  /**
    * SPEC §12 no lockout: a sign-in through the HTTP hook without SSO on a connection's domain,
    * marked at most once per person and connection a day; its `orgId` is the connection's id.
    */
@@ -101,6 +113,11 @@ export interface PersonState {
   /** The same deactivations with what they cover (SPEC §10: every door of the scope). */
   scimDeactivations?: ScimDeactivation[] | undefined;
   notices: Notice[];
+  /**
+   * SPEC §13: the day (YYYY-MM-DD) of the person's last recorded sign-in, from their summary;
+   * absent when none was recorded.
+   */
+  lastSignInOn?: string | undefined;
   /**
    * The person's items as stored, when they were read from their partition rather than from
    * their summary (a repair, `processSignIn`): the transaction then rewrites the summary from
@@ -278,6 +295,11 @@ export interface Plan {
   touchConnection?: { providerName: string; on: string } | undefined;
   /** SPEC §12: mark the day this person signed in without SSO on the connection's domains. */
   nonSsoSignIn?: { connectionId: string; on: string } | undefined;
+  /**
+   * SPEC §13: record the day and method of a trusted sign-in let through on the person's
+   * summary, when the summary does not say that day already (at most one write a day).
+   */
+  signedIn?: { on: string; method: SignInMethod } | undefined;
 }
 
 /** The actor recorded for changes the sign-in makes on its own. */

@@ -26,6 +26,7 @@ import type {
   PersonState,
   PlannedNotification,
   Role,
+  SignInMethod,
   Via,
 } from './types.ts';
 import type { WebhookAdminDeps, WebhookRecord, WebhookReplay } from './webhooks.ts';
@@ -233,6 +234,11 @@ export type Write = { conflict?: string | AppError } /** Put a new org (conditio
       /** No condition (inside a sign-in's transaction, where a failed one would refuse it all). */
       unconditional?: true;
     }
+  /**
+   * SPEC §13: the day (`on`, YYYY-MM-DD) and method of a person's sign-in, on their summary
+   * with the domain audit's index key (no condition: the same day written twice is the same).
+   */
+  | { kind: 'recordSignIn'; email: string; on: string; method: SignInMethod }
   /** Put an audit event. */
   | { kind: 'event'; event: EventRecord }
   /** Put an outbox item. */
@@ -330,6 +336,31 @@ export type Write = { conflict?: string | AppError } /** Put a new org (conditio
   | { kind: 'putWebhookReplay'; replay: WebhookReplay }
 );
 
+/**
+ * SPEC §13: an account listed under one of the audited domains, as its summary says: the
+ * account, the orgs it is a member of, its invitations and its last recorded sign-in.
+ */
+export interface DomainAuditCandidate {
+  email: string;
+  username: string;
+  name: string | null;
+  lastSignInOn: string | null;
+  lastSignInMethod: SignInMethod | null;
+  memberOf: string[];
+  /** Invitations as stored (`status` and `expiresAt` when the invitation has them). */
+  invitations: { orgId: string; status?: string | undefined; expiresAt?: string | undefined }[];
+}
+
+/** The domain audit's row of an account (SPEC §13), or none for an account it does not list. */
+export interface DomainAuditRecord {
+  email: string;
+  username: string;
+  name: string | null;
+  lastSignInOn: string | null;
+  lastSignInMethod: SignInMethod | null;
+  status: 'uncaptured' | 'invited';
+}
+
 /** The result of an org access check. */
 export interface OrgAccess {
   org: OrgRecord;
@@ -384,6 +415,15 @@ export interface AdminStore {
   listClaims(scope: ScopeRef, page: PageRequest): Promise<Page<DomainClaimRecord>>;
   listConnections(scope: ScopeRef, page: PageRequest): Promise<Page<ConnectionRecord>>;
   listEvents(scope: ScopeRef, page: PageRequest): Promise<Page<EventRecord>>;
+  /**
+   * SPEC §13: the accounts on `domains` (each in email order, the domains in the order given)
+   * that `row` lists, a page of them; read from the index by email domain, never a Scan.
+   */
+  listDomainAudit(
+    domains: readonly string[],
+    row: (candidate: DomainAuditCandidate) => DomainAuditRecord | undefined,
+    page: PageRequest,
+  ): Promise<Page<DomainAuditRecord>>;
 }
 
 /** What the core needs from the outside world besides the store. */

@@ -15,6 +15,7 @@ import {
   type PlannedEvent,
   type Role,
   type SignIn,
+  type SignInMethod,
   type SignInState,
   SYSTEM_ACTOR,
   type Via,
@@ -501,6 +502,36 @@ export interface DecideOptions {
    * before it authenticates (and records it), so the PostAuthentication decision leaves it be.
    */
   enforceSso?: boolean;
+  /** Which door the sign-in came through (SPEC §13's `lastSignInMethod`). @default 'cognito' */
+  entry?: 'cognito' | 'hook';
+}
+
+/** SPEC §13: how a trusted sign-in proved the address, as the domain audit shows it. */
+export function signInMethod(trust: Vouch, entry: 'cognito' | 'hook' = 'cognito'): SignInMethod {
+  if (trust.trusted && trust.via === 'connection') return 'sso';
+  if (entry === 'hook') return 'hook';
+  return trust.trusted && trust.via === 'social' ? 'social' : 'password';
+}
+
+/**
+ * SPEC §13: a trusted sign-in let through records its day and method on the person's summary,
+ * unless the summary says that day already: at most one write per person a day, so a returning
+ * member's later sign-ins that day write nothing. An unproven or refused sign-in records
+ * nothing (§8).
+ */
+function recordSignIn(
+  plan: Plan,
+  state: SignInState,
+  trust: Vouch,
+  now: Date,
+  entry: 'cognito' | 'hook' | undefined,
+): Plan {
+  if (plan.outcome.decision !== 'allow' || !trust.trusted) return plan;
+  if (!state.person.account && !plan.account.create) return plan;
+  const on = now.toISOString().slice(0, 10);
+  if (state.person.lastSignInOn === on) return plan;
+  plan.signedIn = { on, method: signInMethod(trust, entry) };
+  return plan;
 }
 
 /** Decides one sign-in (SPEC §3) over the state read for it. Pure. */
@@ -533,9 +564,10 @@ export function decide(
     b.markNonSsoSignIn(servedBy);
   }
   // A sign-in through a connection's provider is an SSO sign-in (§3.2–3.4), trusted or denied.
-  return trust.connection
+  const plan = trust.connection
     ? decideSso(b, signIn, state, trust.connection, trust)
     : decidePassword(b, state, trust);
+  return recordSignIn(plan, state, trust, now, options.entry);
 }
 
 /** Org ids whose company the decision must know (company-scoped connections), besides those it already knows. */

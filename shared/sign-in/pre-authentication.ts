@@ -2,8 +2,11 @@
  * SPEC §12 at Cognito's PreAuthentication and PreSignUp triggers: what SSO enforcement says of
  * a password, social or other provider's sign-in (or a self-service sign-up) before it
  * authenticates, and what that records. Pure: the trigger reads the verified-domain item of the
- * email's domain (one GetItem), asks `decidePreAuthentication`, writes `records` in one
- * transaction and each of `markers` on its own, and throws `refusal` when there is one.
+ * email's domain (one GetItem), asks `decidePreAuthentication`, logs `records` and `markers` as
+ * one record line (`ENFORCEMENT_RECORD`) and throws `refusal` when there is one; the enforcement
+ * recorder, which the log subscription hands the line, writes `records` in one transaction and
+ * each of `markers` on its own. Every record is guarded by a notice, so a line delivered twice
+ * is written once.
  *
  * Cognito runs PreAuthentication before it checks the password, so anyone who knows an address
  * can make it refuse: a refusal is recorded at most once per address and connection an hour
@@ -48,7 +51,8 @@ export interface PreAuthenticationOutcome {
   /**
    * What to record, in one transaction. A report's notice fails its condition when the person
    * was reported within 24 h, a refusal's when the address was refused through the same
-   * connection within the hour: the whole transaction is then refused, and nothing is recorded.
+   * connection within the hour, a break-glass sign-in's when this very sign-in was recorded
+   * already: the whole transaction is then refused, and nothing is recorded.
    */
   records: Write[];
   /**
@@ -57,6 +61,12 @@ export interface PreAuthenticationOutcome {
    */
   markers: Write[];
 }
+
+/** The record line's kind (shared/observability.ts `logRecord`; functions/registry.ts). */
+export const ENFORCEMENT_RECORD = 'sso-enforcement';
+
+/** The writes a record line may carry: the recorder writes nothing else. */
+export const RECORDED_KINDS = ['event', 'putNotice', 'outbox', 'markNonSsoSignIn'] as const;
 
 /** How long a refusal's record (`sign_in_denied`) stays quiet for an address and connection. */
 export const REFUSAL_QUIET_MS = 60 * 60 * 1000;
@@ -131,6 +141,15 @@ export function decidePreAuthentication(
       // A sign-up is no sign-in: the break-glass owner's password sign-in that follows is told.
       if (p.kind !== 'sign-in') break;
       const e = decision.enforcement;
+      // Not a throttle: its condition refuses only this same record written a second time.
+      records.push({
+        kind: 'putNotice',
+        email: p.email,
+        notice: 'sso-bypassed',
+        orgId: e.connectionId,
+        at,
+        cutoff: at,
+      });
       event('sso_enforcement_bypassed', {});
       records.push({
         kind: 'outbox',

@@ -45,6 +45,7 @@ export async function runSignIn(
     const plan = await processSignIn(signIn, store, {
       ...options,
       enforceSso: context.entry === 'hook',
+      entry: context.entry,
     });
     const ms = Math.round(performance.now() - started);
     const outcome = plan.outcome;

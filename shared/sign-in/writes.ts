@@ -115,5 +115,7 @@ export function signInWrites(signIn: SignIn, plan: Plan, cx: SignInWriteContext)
   if (plan.nonSsoSignIn) {
     writes.push({ kind: 'markNonSsoSignIn', ...plan.nonSsoSignIn, email, unconditional: true });
   }
+  // §13: the day's first trusted sign-in, on the person's summary (the domain audit).
+  if (plan.signedIn) writes.push({ kind: 'recordSignIn', email, ...plan.signedIn });
   return writes;
 }

@@ -42,6 +42,8 @@
  * |   (TTL 30 days)                           |       |   ATTEMPT#<at>#<eventId>#<attempt>                  |                     |
  * | a replay request (publisher)              | table | pk=WEBHOOKREPLAY#<id>, sk=WEBHOOKREPLAY             | stream INSERT       |
  * | new events (publisher)                    | table | sk begins_with EVENT#                               | stream INSERT       |
+ * | domain audit: accounts by email domain    | gsi1  | gsi1pk=EMAILDOMAIN#<domain>, gsi1sk=<email>         | Query (summaries:   |
+ * |   (SPEC §13; on the person summary)       |       |   (only summaries that mirror an account)           |   account, orgs)    |
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
@@ -93,6 +95,15 @@ export const keys = {
   account: (email: string): Key => ({ pk: `ACCOUNT#${email}`, sk: 'ACCOUNT' }),
   /** The mirror of the person's account, memberships, teams, invitations and notices that the sign-in reads. */
   personSummary: (email: string): Key => ({ pk: `ACCOUNT#${email}`, sk: PERSON_SUMMARY_SK }),
+  /**
+   * SPEC §13 domain audit: the index key that lists a person's summary under their email's
+   * domain, carried by summaries that mirror an account (written with the account, at the
+   * person's first sign-in of a day, and when the summary is rebuilt).
+   */
+  personByDomain: (email: string): Gsi1Key => ({
+    gsi1pk: `${prefix.emailDomain}${email.slice(email.lastIndexOf('@') + 1)}`,
+    gsi1sk: email,
+  }),
   /** The partition holding a person's account, memberships, team memberships, invitations and company ownerships. */
   person: (email: string): string => `ACCOUNT#${email}`,
   usernameGuard: (username: string): Key => ({ pk: `USERNAME#${username}`, sk: 'USERNAME' }),
@@ -257,6 +268,7 @@ export const prefix = {
   nonSsoSignIn: 'NONSSO#',
   webhook: 'WEBHOOK#',
   webhookAttempt: 'ATTEMPT#',
+  emailDomain: 'EMAILDOMAIN#',
 } as const;
 
 /** The sort key of replay requests; the publisher's stream filter matches on it. */

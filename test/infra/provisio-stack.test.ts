@@ -454,8 +454,45 @@ describe('the user pool', () => {
       FunctionName: preAuth,
     });
     template.hasOutput('PreAuthFunctionArn', {});
-    // One GetItem and the puts and updates it records: no query, no delete, no batch.
+    // One GetItem and nothing else: what it records goes out as a log line.
     const dynamo = statementsOf('preAuth').filter((st) =>
+      actionsOf(st).some((a) => a.startsWith('dynamodb:')),
+    );
+    expect(dynamo.flatMap(actionsOf)).toEqual(['dynamodb:GetItem']);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'Provisio',
+      MetricName: 'EnforcementCheckFailures',
+      Statistic: 'Sum',
+      Threshold: 1,
+    });
+  });
+
+  it("hands the pre-auth function's record lines to the enforcement recorder, which retries, dead-letters and alarms", () => {
+    const preAuthLogs = Object.entries(template.findResources('AWS::Logs::LogGroup')).find(([id]) =>
+      id.startsWith(`ProvisioPreAuthLogs`),
+    );
+    expect(preAuthLogs).toBeDefined();
+    template.hasResourceProperties('AWS::Logs::SubscriptionFilter', {
+      LogGroupName: { Ref: preAuthLogs![0] },
+      FilterPattern: '{ $.record = "sso-enforcement" }',
+      DestinationArn: { 'Fn::GetAtt': [functionLogicalId('enforcementRecorder'), 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'logs.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [functionLogicalId('enforcementRecorder'), 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: functionLogicalId('enforcementRecorder') },
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmDescription: Match.stringLikeRegexp('EnforcementRecorder'),
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+    });
+    // It writes the records: puts and updates, no query, no delete, no batch.
+    const dynamo = statementsOf('enforcementRecorder').filter((st) =>
       actionsOf(st).some((a) => a.startsWith('dynamodb:')),
     );
     expect(dynamo.flatMap(actionsOf).sort()).toEqual([
@@ -464,12 +501,6 @@ describe('the user pool', () => {
       'dynamodb:UpdateItem',
     ]);
     expect(dynamo.map((st) => st.Resource)).toEqual([{ 'Fn::GetAtt': [tableRef(), 'Arn'] }]);
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'Provisio',
-      MetricName: 'EnforcementCheckFailures',
-      Statistic: 'Sum',
-      Threshold: 1,
-    });
   });
 });
 
@@ -627,6 +658,7 @@ describe('cdk-nag AwsSolutions', () => {
             'Admin',
             'PreToken',
             'PreAuth',
+            'EnforcementRecorder',
             'Scim',
             'DomainChecker',
             'WebhookPublisher',
@@ -642,6 +674,7 @@ describe('cdk-nag AwsSolutions', () => {
         'AwsSolutions-SQS3 NotifierStream/DeadLetters',
         'AwsSolutions-SQS3 Webhooks/DeliveryDeadLetters',
         'AwsSolutions-SQS3 Webhooks/PublisherDeadLetters',
+        'AwsSolutions-SQS3 EnforcementRecorderLogs/DeadLetters',
         'AwsSolutions-APIG4 Http/Api/GET--v1--openapi.json',
         'AwsSolutions-APIG4 Http/Api/POST--v1--hooks--sign-in',
         'AwsSolutions-APIG4 Http/Api/ANY--scim--v2--{proxy+}',

@@ -12,14 +12,17 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { CloudWatchLogsEvent } from 'aws-lambda';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { functionSpecs } from '../../functions/registry.ts';
 import { cognitoEvent } from '../../local/sign-in-fixtures.ts';
 import { ENV } from '../../shared/config.ts';
+import { encodeLogEvents, readLogRecords } from '../../shared/log-records.ts';
 import type { DomainEnforcement } from '../../shared/model/types.ts';
+import { ENFORCEMENT_RECORD } from '../../shared/sign-in/pre-authentication.ts';
 import { keys, primaryKey } from '../../shared/table/schema.ts';
 import { adminSuite, type Created } from '../support/admin-suite.ts';
-import { invokeFunction } from '../support/local-stack.ts';
+import { invocations, invokeFunction, lastInvocationSeq, settled } from '../support/local-stack.ts';
 import { eventually, mailTo } from '../support/mail.ts';
 
 const suite = adminSuite();
@@ -27,12 +30,19 @@ const { env, call } = suite;
 
 type Attributes = Record<string, string>;
 
-/** Invokes the trigger with a Cognito event; `error` is the message Cognito would show, when it refuses. */
-const invoke = (triggerSource: Parameters<typeof cognitoEvent>[1], attributes: Attributes) =>
-  invokeFunction(
+/**
+ * Invokes the trigger with a Cognito event; `error` is the message Cognito would show, when it
+ * refuses. Then waits for the enforcement recorder, which the trigger's log subscription hands
+ * what it decided to record.
+ */
+async function invoke(triggerSource: Parameters<typeof cognitoEvent>[1], attributes: Attributes) {
+  const outcome = await invokeFunction(
     functionSpecs.preAuth.localName,
     cognitoEvent({ email_verified: 'true', ...attributes }, triggerSource),
   );
+  await settled();
+  return outcome;
+}
 
 const signIn = (email: string, attributes: Attributes = {}) =>
   invoke('PreAuthentication_Authentication', { email, ...attributes });
@@ -187,10 +197,27 @@ describe('SSO enforcement on: PreAuthentication', () => {
   });
 
   it('lets a break-glass owner through, records sso_enforcement_bypassed and mails every owner once', async () => {
+    const since = await lastInvocationSeq();
     const { error } = await signIn(boss);
     expect(error).toBeUndefined();
     const bypassed = await orgEvents('sso_enforcement_bypassed', boss);
     expect(bypassed).toHaveLength(1);
+    // The recorder wrote it, from the trigger's log line; the same batch delivered again (as
+    // CloudWatch Logs and Lambda's retries may) writes nothing more.
+    const recorded = (
+      await invocations({ functionName: functionSpecs.enforcementRecorder.localName, since })
+    ).filter((r) =>
+      JSON.stringify(
+        readLogRecords(r.event as CloudWatchLogsEvent, ENFORCEMENT_RECORD).map((l) => l.data),
+      ).includes(boss),
+    );
+    expect(recorded.map((r) => r.outcome)).toEqual(['success']);
+    const again = await invokeFunction(
+      functionSpecs.enforcementRecorder.localName,
+      recorded[0]!.event,
+    );
+    expect(again.error).toBeUndefined();
+    expect(await orgEvents('sso_enforcement_bypassed', boss)).toHaveLength(1);
     expect(bypassed[0]!.details).toMatchObject({ connection: connection.name });
     for (const owner of [boss, coOwner]) {
       const told = (mails: Awaited<ReturnType<typeof mailTo>>) =>
@@ -241,6 +268,39 @@ describe('SSO enforcement off: the no-lockout marker', () => {
     );
     await signIn(email);
     expect((await marker(email))!.probe).toBe(2);
+  });
+});
+
+describe('the enforcement recorder', () => {
+  it("writes only the kinds of record the trigger writes: a forged line's other writes are skipped", async () => {
+    const email = onDomain('forged');
+    const forged = encodeLogEvents(
+      [
+        {
+          id: 'forged-1',
+          timestamp: Date.now(),
+          message: JSON.stringify({
+            level: 'info',
+            message: 'record',
+            record: ENFORCEMENT_RECORD,
+            data: {
+              records: [
+                { kind: 'markNonSsoSignIn', connectionId: connection.id, email, on: '2000-01-01' },
+              ],
+              markers: [{ kind: 'deleteOrg', orgId: org.id }],
+            },
+          }),
+        },
+      ],
+      `/aws/lambda/${functionSpecs.preAuth.localName}`,
+      'forged',
+      'forged',
+    );
+    const out = await invokeFunction(functionSpecs.enforcementRecorder.localName, forged);
+    expect(out.error).toBeUndefined();
+    expect(await marker(email)).toBeUndefined();
+    const still = await call('GET', `/v1/orgs/${org.id}`, { as: boss });
+    expect(still.status).toBe(200);
   });
 });
 

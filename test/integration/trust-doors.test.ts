@@ -154,6 +154,18 @@ async function victimMembers() {
   return res.body.items as { email: string; name: string | null; role: string }[];
 }
 
+/** The person's summary as stored (SPEC §13: the day and method of the last sign-in). */
+async function summaryOf(email: string): Promise<Record<string, unknown>> {
+  const out = await env.db.send(
+    new GetCommand({
+      TableName: env.tableName,
+      Key: primaryKey(keys.personSummary(email)),
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item ?? {};
+}
+
 async function accountExists(email: string): Promise<boolean> {
   const out = await env.db.send(
     new GetCommand({
@@ -218,6 +230,29 @@ describe('every door refuses every attacker (SPEC §8)', () => {
         expect(res.body.detail).toEqual(expect.any(String));
         const me = await adminRead(attacker.attributes(tenants, boss), '/v1/me');
         expect(me.status).toBe(401);
+        const audit = await adminRead(
+          attacker.attributes(tenants, boss),
+          `/v1/orgs/${victimOrg.id}/domain-audit`,
+        );
+        expect(audit.status).toBe(401);
+      });
+
+      it('the domain audit: the newcomer never listed, the owner’s last sign-in untouched', async () => {
+        const before = await summaryOf(boss);
+        const stranger = newcomer();
+        await signInTrigger(attacker.attributes(tenants, stranger));
+        if (attacker.hook) await hook(attacker.hook(tenants, stranger));
+        await signInTrigger(attacker.attributes(tenants, boss));
+        if (attacker.hook) await hook(attacker.hook(tenants, boss));
+        const res = await call('GET', `/v1/orgs/${victimOrg.id}/domain-audit`, { as: boss });
+        expect(res.status).toBe(200);
+        expect(res.body.items.map((r: { email: string }) => r.email)).not.toContain(stranger);
+        const after = await summaryOf(boss);
+        expect([after.lastSignInOn, after.lastSignInMethod, after.summaryRev]).toEqual([
+          before.lastSignInOn,
+          before.lastSignInMethod,
+          before.summaryRev,
+        ]);
       });
 
       it('the orgs token claim: none', async () => {

@@ -47,6 +47,10 @@ export interface CallOptions {
   query?: Record<string, string>;
 }
 
+/** An answer's body: JSON parsed, any other type (a CSV download) as its text. */
+export const answerBody = (text: string | undefined, contentType: string | undefined): unknown =>
+  !text ? undefined : /json/.test(contentType ?? 'application/json') ? JSON.parse(text) : text;
+
 /** Calls the admin API. */
 export interface AdminApi {
   call(method: string, path: string, options?: CallOptions): Promise<ApiAnswer>;
@@ -112,7 +116,7 @@ export function inProcessApi(deps: AdminDeps): AdminApi {
       return {
         status: out.statusCode ?? 200,
         headers,
-        body: out.body ? JSON.parse(out.body) : undefined,
+        body: answerBody(out.body, headers['content-type']),
       };
     },
   };

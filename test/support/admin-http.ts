@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AdminApi, ApiAnswer, CallOptions } from './admin-harness.ts';
-import { localDocumentClient } from './admin-harness.ts';
+import { answerBody, localDocumentClient } from './admin-harness.ts';
 import { api, localStack, signedInUser } from './local-stack.ts';
 
 /** An admin API test environment on the local stack. */
@@ -52,7 +52,7 @@ export function adminStackEnv(): AdminStackEnv {
     return {
       status: response.status,
       headers: Object.fromEntries(response.headers.entries()),
-      body: text ? JSON.parse(text) : undefined,
+      body: answerBody(text, response.headers.get('content-type') ?? undefined),
     };
   };
   return {

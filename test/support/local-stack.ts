@@ -214,6 +214,16 @@ export async function invocations(
   return ((await response.json()) as { items: InvocationRecord[] }).items;
 }
 
+/**
+ * Waits until the asynchronous invocations the stack started so far are done: the recorders a
+ * log subscription hands a trigger's record lines to (functions/registry.ts `logSubscriptions`).
+ */
+export async function settled(): Promise<void> {
+  const url = new URL('/_local/settled', localStack().apiUrl);
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
+}
+
 /** The highest invocation `seq` so far (0 when none), to pass as `since` later. */
 export async function lastInvocationSeq(): Promise<number> {
   return (await invocations()).at(-1)?.seq ?? 0;

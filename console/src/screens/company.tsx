@@ -21,6 +21,7 @@ import { ProfileNotLoaded, ScopePage } from './scope-page.tsx';
 const TAB_LABELS: Record<CompanyTab, string> = {
   orgs: 'Organizations',
   domains: 'Domains',
+  audit: 'Domain audit',
   sso: 'SSO',
   activity: 'Activity',
 };

@@ -34,6 +34,7 @@ const TAB_LABELS: Record<OrgTab, string> = {
   invitations: 'Invitations',
   teams: 'Teams',
   domains: 'Domains',
+  audit: 'Domain audit',
   sso: 'SSO',
   activity: 'Activity',
 };

@@ -4,9 +4,10 @@
  * the scope loads or when it cannot be loaded.
  */
 import type { ComponentChildren } from 'preact';
-import { href, navigate } from '../router.ts';
+import { type CompanyTab, href, navigate } from '../router.ts';
 import { Button, Empty, ErrorMessage, Loading } from '../ui.tsx';
 import { Activity } from './activity.tsx';
+import { DomainAudit } from './domain-audit.tsx';
 import { Domains } from './domains.tsx';
 import type { Scope } from './scope.ts';
 import { SsoConnections } from './sso.tsx';
@@ -106,6 +107,11 @@ export function ScopePage(props: {
           <Domains scope={scope} />
         </CompanyManaged>
       ) : null}
+      {tab === 'audit' ? (
+        <CompanyManaged scope={scope} what="Domain audit">
+          <DomainAudit scope={scope} />
+        </CompanyManaged>
+      ) : null}
       {tab === 'sso' ? (
         <CompanyManaged scope={scope} what="SSO connections">
           <SsoConnections scope={scope} />
@@ -116,6 +122,13 @@ export function ScopePage(props: {
   );
 }
 
+/** The company's tab of what an org in a company has managed there. */
+const COMPANY_TAB: Readonly<Record<string, CompanyTab>> = {
+  Domains: 'domains',
+  'Domain audit': 'audit',
+  'SSO connections': 'sso',
+};
+
 /** SPEC §1: an org in a company has its domains and SSO connections managed by the company. */
 function CompanyManaged(props: { scope: Scope; what: string; children: ComponentChildren }) {
   const { scope } = props;
@@ -125,8 +138,14 @@ function CompanyManaged(props: { scope: Scope; what: string; children: Component
       <h2 class="panel-title" tabIndex={-1}>
         {props.what}
       </h2>
-      <Empty title={`${props.what} of ${scope.name} are managed by its company.`}>
-        <a href={href.company(scope.org.companyId, props.what === 'Domains' ? 'domains' : 'sso')}>
+      <Empty
+        title={
+          props.what === 'Domain audit'
+            ? `The domains of ${scope.name} are its company's: the company's domain audit lists them.`
+            : `${props.what} of ${scope.name} are managed by its company.`
+        }
+      >
+        <a href={href.company(scope.org.companyId, COMPANY_TAB[props.what] ?? 'sso')}>
           Open the company's {props.what.toLowerCase()}
         </a>{' '}
         (you need to be an owner of the company).

@@ -7,6 +7,7 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { ValidationError } from '../../errors.ts';
 import {
   type CursorKey,
   type CursorShape,
@@ -15,11 +16,28 @@ import {
   type Page,
   type PageRequest,
 } from '../../model/page.ts';
-import type { AdminStore, InvitationRecord, MemberRecord, TeamRecord } from '../../model/writes.ts';
-import { attr, GSI1, keys, prefix, type ScopeRef, scopeKey } from '../../table/schema.ts';
+import type { SignInMethod } from '../../model/types.ts';
+import type {
+  AdminStore,
+  DomainAuditCandidate,
+  DomainAuditRecord,
+  InvitationRecord,
+  MemberRecord,
+  TeamRecord,
+} from '../../model/writes.ts';
+import {
+  attr,
+  GSI1,
+  keys,
+  PERSON_SUMMARY_SK,
+  prefix,
+  type ScopeRef,
+  scopeKey,
+} from '../../table/schema.ts';
 import { readConnectionRecord, readEvent, str, strOrNull } from './admin-records.ts';
 import { dynamo } from './errors.ts';
 import { readDomainClaim, readInvitation, readMembership } from './items.ts';
+import { LAST_SIGN_IN_METHOD, LAST_SIGN_IN_ON } from './person-changes.ts';
 import { batchGet, foundItem } from './query.ts';
 
 /** The key attributes of a table item and of a gsi1 item, for cursors. */
@@ -57,8 +75,88 @@ function keyOfItem(item: Record<string, unknown>, q: ListQuery): CursorKey {
 /** The admin store's paged lists. */
 export type AdminLists = Pick<
   AdminStore,
-  'listMembers' | 'listInvitations' | 'listTeams' | 'listClaims' | 'listConnections' | 'listEvents'
+  | 'listMembers'
+  | 'listInvitations'
+  | 'listTeams'
+  | 'listClaims'
+  | 'listConnections'
+  | 'listEvents'
+  | 'listDomainAudit'
 >;
+
+/** The account's sort key: the summary's mirror of it is named so. */
+const ACCOUNT_SK = keys.account('').sk;
+
+/**
+ * Summaries a domain audit page examines at most before it answers (a shorter page with a
+ * cursor): a domain whose accounts are nearly all members costs each request a bounded read.
+ */
+export const DOMAIN_AUDIT_READ_BUDGET = 2000;
+
+const SIGN_IN_METHODS: readonly string[] = ['password', 'social', 'sso', 'hook'];
+
+/** What a person summary listed by email domain says for the audit (SPEC §13). */
+function auditCandidate(item: Record<string, unknown>): DomainAuditCandidate | undefined {
+  const account = item[ACCOUNT_SK];
+  if (!account || typeof account !== 'object') return undefined;
+  const a = account as Record<string, unknown>;
+  const memberOf: string[] = [];
+  const invitations: DomainAuditCandidate['invitations'] = [];
+  for (const [name, value] of Object.entries(item)) {
+    if (name.startsWith(prefix.member) && !name.includes(prefix.teamInfix)) {
+      memberOf.push(name.slice(prefix.member.length));
+    } else if (name.startsWith(prefix.invitation) && value && typeof value === 'object') {
+      const v = value as Record<string, unknown>;
+      invitations.push({
+        orgId: name.slice(prefix.invitation.length),
+        ...(typeof v.status === 'string' ? { status: v.status } : {}),
+        ...(typeof v.expiresAt === 'string' ? { expiresAt: v.expiresAt } : {}),
+      });
+    }
+  }
+  const method = item[LAST_SIGN_IN_METHOD];
+  return {
+    email: str(item[attr.gsi1sk]),
+    username: str(a.username),
+    name: strOrNull(a.name),
+    lastSignInOn: strOrNull(item[LAST_SIGN_IN_ON]),
+    lastSignInMethod:
+      typeof method === 'string' && SIGN_IN_METHODS.includes(method)
+        ? (method as SignInMethod)
+        : null,
+    memberOf,
+    invitations,
+  };
+}
+
+/** A domain audit cursor's shape for one domain: a summary's key on the email-domain index. */
+const auditCursorShape = (domain: string): CursorShape => ({
+  attributes: GSI1_KEY,
+  partition: { attribute: attr.gsi1pk, value: keys.personByDomain(`@${domain}`).gsi1pk },
+  sort: { attribute: attr.gsi1sk, prefix: '' },
+});
+
+/**
+ * Which domain a domain audit cursor is in, and its key; a cursor not issued for these domains
+ * (another domain, a key that is not a summary's) is a 400 naming `cursor`.
+ */
+function decodeAuditCursor(
+  raw: string,
+  domains: readonly string[],
+): { index: number; key: CursorKey } {
+  for (let index = 0; index < domains.length; index++) {
+    let key: CursorKey;
+    try {
+      key = decodeCursor(raw, auditCursorShape(domains[index]!));
+    } catch {
+      continue;
+    }
+    const summary = keys.personSummary(key[attr.gsi1sk]!);
+    if (key[attr.pk] !== summary.pk || key[attr.sk] !== PERSON_SUMMARY_SK) break;
+    return { index, key };
+  }
+  throw new ValidationError('cursor', 'is not a cursor this list issued');
+}
 
 export function createAdminLists(db: DynamoDBDocumentClient, tableName: string): AdminLists {
   /** Runs a list query until it has one item more than the page, so `nextCursor` is exact. */
@@ -115,6 +213,59 @@ export function createAdminLists(db: DynamoDBDocumentClient, tableName: string):
   }
 
   return {
+    async listDomainAudit(domains, row, page): Promise<Page<DomainAuditRecord>> {
+      const from = page.cursor ? decodeAuditCursor(page.cursor, domains) : undefined;
+      const rows: DomainAuditRecord[] = [];
+      let lastRow: CursorKey | undefined;
+      let examined = 0;
+      for (let d = from?.index ?? 0; d < domains.length; d++) {
+        let start: Record<string, unknown> | undefined = d === from?.index ? from.key : undefined;
+        for (;;) {
+          const out = await dynamo(() =>
+            db.send(
+              new QueryCommand({
+                TableName: tableName,
+                IndexName: GSI1,
+                KeyConditionExpression: 'gsi1pk = :p',
+                // Only summaries that mirror an account (SPEC §13: accounts, not invitees).
+                FilterExpression: 'attribute_exists(#account)',
+                ExpressionAttributeNames: { '#account': ACCOUNT_SK },
+                ExpressionAttributeValues: {
+                  ':p': keys.personByDomain(`@${domains[d]}`).gsi1pk,
+                },
+                Limit: Math.min(1000, (page.limit + 1) * 4),
+                ...(start ? { ExclusiveStartKey: start } : {}),
+              }),
+            ),
+          );
+          examined += out.ScannedCount ?? 0;
+          for (const item of out.Items ?? []) {
+            const candidate = auditCandidate(item);
+            const r = candidate && row(candidate);
+            if (!r) continue;
+            if (rows.length === page.limit) {
+              // One row more than the page: the page ends at the row before it.
+              return { items: rows, nextCursor: encodeCursor(lastRow!) };
+            }
+            rows.push(r);
+            lastRow = Object.fromEntries(GSI1_KEY.map((n) => [n, str(item[n])]));
+          }
+          start = out.LastEvaluatedKey;
+          if (!start) break;
+          if (examined >= DOMAIN_AUDIT_READ_BUDGET) {
+            // Read enough for one request: a shorter page, going on from where the read stopped.
+            return {
+              items: rows,
+              nextCursor: encodeCursor(
+                Object.fromEntries(GSI1_KEY.map((n) => [n, str(start![n])])),
+              ),
+            };
+          }
+        }
+      }
+      return { items: rows, nextCursor: null };
+    },
+
     async listMembers(orgId, page): Promise<Page<MemberRecord>> {
       const q: ListQuery = { index: 'gsi1', partition: keys.org(orgId).pk, prefix: prefix.member };
       const out = await queryPage(q, page, (item) => item.entity === 'member');

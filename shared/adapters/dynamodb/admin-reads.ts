@@ -29,6 +29,7 @@ export type AdminReads = Omit<
   | 'listClaims'
   | 'listConnections'
   | 'listEvents'
+  | 'listDomainAudit'
 >;
 
 /** The SCIM deactivations (SPEC §10) the person's summary mirrors, from a BatchGet that read it. */

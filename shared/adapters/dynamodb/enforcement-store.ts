@@ -1,7 +1,8 @@
 /**
- * SSO enforcement's storage at Cognito's PreAuthentication and PreSignUp (SPEC §12): one
- * strongly consistent GetItem of the verified domain (it mirrors its connection's enforcement),
- * and the writes the trigger decides, made by the one translator (writes/).
+ * SSO enforcement's storage at Cognito's PreAuthentication and PreSignUp (SPEC §12): the
+ * trigger's one strongly consistent GetItem of the verified domain (it mirrors its connection's
+ * enforcement; `createEnforcementReader`, all the trigger loads), and the writes the trigger
+ * decides, which the enforcement recorder makes through the one translator (writes/).
  */
 import {
   type DynamoDBDocumentClient,
@@ -17,9 +18,12 @@ import { readVerifiedDomain } from './items.ts';
 import { TransactionRefused, transactWrite } from './transact.ts';
 import { transactionOf } from './writes/index.ts';
 
-export interface EnforcementStore {
+export interface EnforcementReader {
   /** The domain's verified item, if any (one consistent GetItem). */
   readDomain(domain: string, signal: AbortSignal): Promise<VerifiedDomain | undefined>;
+}
+
+export interface EnforcementStore {
   /**
    * Writes `writes` in one transaction (a single item as a plain PutItem); `false` when a
    * condition refused it (a throttled notice already there, as for a refusal or a report within
@@ -55,6 +59,13 @@ export function createEnforcementStore(
     }
   }
 
+  return { record, mark: (write, signal) => record([write], signal) };
+}
+
+export function createEnforcementReader(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+): EnforcementReader {
   return {
     async readDomain(domain, signal) {
       const out = await dynamo(() =>
@@ -69,8 +80,5 @@ export function createEnforcementStore(
       );
       return out.Item ? readVerifiedDomain(out.Item) : undefined;
     },
-
-    record,
-    mark: (write, signal) => record([write], signal),
   };
 }

@@ -21,7 +21,7 @@
  * views on gsi1, the admin API).
  */
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { Role } from '../../model/types.ts';
+import type { Role, SignInMethod } from '../../model/types.ts';
 import { countsAsOwner } from '../../rules/owners.ts';
 import { attr, type Key, keys, PERSON_SUMMARY_SK, prefix } from '../../table/schema.ts';
 import { type Entity, orgOwnerItem } from './items.ts';
@@ -77,6 +77,20 @@ const summaryKeyOf = (pk: string): Key => ({ pk, sk: PERSON_SUMMARY_SK });
  */
 export const SUMMARY_REV = 'summaryRev';
 
+/**
+ * SPEC §13: the day of the person's first sign-in that day and how they signed in, kept on the
+ * summary itself (not a mirror: no item of the partition holds them), so that the sign-in reads
+ * it with the person and writes it at most once a day.
+ */
+export const LAST_SIGN_IN_ON = 'lastSignInOn';
+export const LAST_SIGN_IN_METHOD = 'lastSignInMethod';
+
+/** The summary's own attributes that a rebuild from the items keeps as they were. */
+const OWN = [LAST_SIGN_IN_ON, LAST_SIGN_IN_METHOD] as const;
+
+/** The email of the person whose partition is `pk`. */
+const emailOf = (pk: string): string => pk.slice(PERSON.length);
+
 /** A person's items as read, for rebuilding their summary (`PersonChanges.rebuild`). */
 export interface PersonItems {
   /** Every item of the person's partition, the summary included when there is one. */
@@ -109,6 +123,8 @@ export class PersonChanges {
   private readonly rebuilt = new Map<string, Record<string, unknown>[]>();
   /** Whether each (person, org) touched is an owner once the transaction is written. */
   private readonly owners = new Map<string, { email: string; orgId: string; owner: boolean }>();
+  /** People whose sign-in of the day is recorded on their summary: pk → day and method. */
+  private readonly signIns = new Map<string, { on: string; method: SignInMethod }>();
 
   /** Records a membership's role; `key` is the membership's. */
   private owner(key: Key, owner: boolean, onlyIfKnown = false): void {
@@ -156,6 +172,18 @@ export class PersonChanges {
   updated(item: Record<string, unknown> & Key): void {
     this.change(item, { op: 'set', value: mirrorValue(item) });
     if (item.role !== undefined) this.owner(item, owns(item));
+  }
+
+  /**
+   * SPEC §13: records the person's sign-in of the day (`on`, YYYY-MM-DD) on their summary, which
+   * then carries the domain audit's index key. The sign-in asks only when the summary does not
+   * say `on` already, and only for a person with an account (SPEC §8: an unproven sign-in writes
+   * nothing about the person).
+   */
+  signedIn(email: string, on: string, method: SignInMethod): void {
+    const pk = keys.person(email);
+    this.signIns.set(pk, { on, method });
+    if (!this.people.has(pk)) this.people.set(pk, new Map());
   }
 
   /**
@@ -208,6 +236,26 @@ export class PersonChanges {
         removes.push(n);
       }
     }
+    const signIn = this.signIns.get(pk);
+    if (signIn) {
+      names['#lastOn'] = LAST_SIGN_IN_ON;
+      names['#lastMethod'] = LAST_SIGN_IN_METHOD;
+      values[':lastOn'] = signIn.on;
+      values[':lastMethod'] = signIn.method;
+      sets.push('#lastOn = :lastOn', '#lastMethod = :lastMethod');
+    }
+    // SPEC §13: a summary that mirrors an account is listed under its email's domain. Written
+    // whenever the account is or the day's sign-in is; accounts older than the index get it at
+    // their next sign-in (docs/data-model.md).
+    const account = changes.get(ACCOUNT_SK);
+    if (signIn || account?.op === 'set') {
+      const index = keys.personByDomain(emailOf(pk));
+      names['#gsi1pk'] = attr.gsi1pk;
+      names['#gsi1sk'] = attr.gsi1sk;
+      values[':gsi1pk'] = index.gsi1pk;
+      values[':gsi1sk'] = index.gsi1sk;
+      sets.push('#gsi1pk = :gsi1pk', '#gsi1sk = :gsi1sk');
+    }
     return {
       Update: {
         TableName: tableName,
@@ -237,11 +285,20 @@ export class PersonChanges {
       if (change.op === 'set') mirrors[sk] = change.value;
       else delete mirrors[sk];
     }
+    const own: Record<string, unknown> = {};
+    for (const name of OWN) if (summary?.[name] !== undefined) own[name] = summary[name];
+    const signIn = this.signIns.get(pk);
+    if (signIn) {
+      own[LAST_SIGN_IN_ON] = signIn.on;
+      own[LAST_SIGN_IN_METHOD] = signIn.method;
+    }
     return {
       Put: {
         TableName: tableName,
         Item: {
           ...mirrors,
+          ...own,
+          ...(mirrors[ACCOUNT_SK] ? keys.personByDomain(emailOf(pk)) : {}),
           ...summaryKeyOf(pk),
           entity: ENTITY,
           [SUMMARY_REV]: (rev ?? 0) + 1,

@@ -20,7 +20,7 @@ import { PlanConflictError, type SignInStore } from '../../sign-in/process.ts';
 import { signInWrites } from '../../sign-in/writes.ts';
 import { keys, PERSON_SUMMARY_SK } from '../../table/schema.ts';
 import { readConnection, readPerson, readVerifiedDomain } from './items.ts';
-import { readSummary } from './person-changes.ts';
+import { LAST_SIGN_IN_ON, readSummary } from './person-changes.ts';
 import { batchGet, foundItem as get, queryPartition } from './query.ts';
 import { MAX_TRANSACTION_ITEMS, TransactionRefused, transactWrite } from './transact.ts';
 import { transactionOf } from './writes/index.ts';
@@ -92,9 +92,15 @@ export function createSignInStore(
         ? queryPartition(db, tableName, keys.person(signIn.email), signal)
         : Promise.resolve(undefined),
     ]);
+    const summary = items
+      ? items.find((i) => i.sk === PERSON_SUMMARY_SK)
+      : get(first, keys.personSummary(signIn.email));
     const person: PersonState = items
       ? { ...readPerson(items.filter((i) => i.sk !== PERSON_SUMMARY_SK)), items }
-      : readPerson(readSummary(get(first, keys.personSummary(signIn.email))));
+      : readPerson(readSummary(summary));
+    // SPEC §13: the day of the last recorded sign-in, on the summary itself.
+    const lastOn = summary?.[LAST_SIGN_IN_ON];
+    if (typeof lastOn === 'string') person.lastSignInOn = lastOn;
     const domainItem = get(first, keys.domainVerified(signIn.domain));
     const domain = domainItem ? readVerifiedDomain(domainItem) : undefined;
     const providerItem = signIn.connection

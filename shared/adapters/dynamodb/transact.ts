@@ -9,6 +9,7 @@ import {
   type DynamoDBDocumentClient,
   TransactWriteCommand,
   type TransactWriteCommandInput,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { backoffMs, sleep } from '../../backoff.ts';
 import { dynamo, TransactionCancelledError } from './errors.ts';
@@ -56,6 +57,13 @@ export async function transactWrite<G>(
 ): Promise<void> {
   if (items.length === 0) return;
   if (items.length > MAX_TRANSACTION_ITEMS) throw options.tooLarge(items.length);
+  const only = items.length === 1 ? items[0]!.item.Update : undefined;
+  if (only && !only.ConditionExpression) {
+    // One unconditioned update (a person's first sign-in of the day, SPEC §13) needs none of a
+    // transaction's guarantees, and a transaction bills each item twice.
+    await dynamo(() => db.send(new UpdateCommand(only), { abortSignal: options.signal }));
+    return;
+  }
   const input = { TransactItems: items.map((i) => i.item) };
   for (let attempt = 0; ; attempt++) {
     try {

@@ -103,6 +103,16 @@ export function openApiDocument(): Record<string, unknown> {
         },
       );
     }
+    if (route.csv) {
+      parameters.push({
+        name: 'format',
+        in: 'query',
+        required: false,
+        description:
+          'csv: every row from cursor as a text/csv attachment (limit does not apply; at most 10,000 rows, the header Provisio-Next-Cursor then says where to go on)',
+        schema: { type: 'string', enum: ['json', 'csv'], default: 'json' },
+      });
+    }
     const responses: Record<string, unknown> = {};
     if (route.operationId === 'getOpenApi') {
       responses['200'] = {
@@ -114,7 +124,31 @@ export function openApiDocument(): Record<string, unknown> {
       responses[String(route.status)] = route.response
         ? {
             description: STATUS_TEXT[route.status],
-            content: { 'application/json': { schema: { $ref: `${REF}${route.response}` } } },
+            content: {
+              'application/json': { schema: { $ref: `${REF}${route.response}` } },
+              ...(route.csv
+                ? {
+                    'text/csv': {
+                      schema: {
+                        type: 'string',
+                        description:
+                          'RFC 4180, UTF-8, CRLF, every field quoted; a header row of the JSON fields; a cell starting with =, +, -, @, tab or CR is prefixed with a single quote',
+                      },
+                    },
+                  }
+                : {}),
+            },
+            ...(route.csv
+              ? {
+                  headers: {
+                    'Provisio-Next-Cursor': {
+                      description:
+                        'CSV only: present when the export stopped at 10,000 rows; pass it as cursor to go on',
+                      schema: { type: 'string' },
+                    },
+                  },
+                }
+              : {}),
           }
         : { description: STATUS_TEXT[route.status] };
       const statuses = new Set([...(route.auth ? [401] : []), ...route.problems, 503]);

@@ -16,6 +16,7 @@ import { requestOrigin } from '../../http/origin.ts';
 import { json } from '../../http/problem.ts';
 import { type PageRequest, parsePageRequest } from '../../model/page.ts';
 import type { AdminDeps, Caller, ScopeContext } from '../../model/writes.ts';
+import { cognitoIdentity } from '../../trust/vouch.ts';
 import { parseBody } from '../../validation.ts';
 import * as companies from '../companies.ts';
 import {
@@ -27,6 +28,7 @@ import {
   resolveCompany,
   resolveOrg,
 } from '../context.ts';
+import * as domainAudit from '../domain-audit.ts';
 import * as domains from '../domains.ts';
 import * as events from '../events.ts';
 import * as me from '../me.ts';
@@ -34,7 +36,7 @@ import * as orgs from '../orgs.ts';
 import type { RequestSchemaName, ResponseSchemaName } from '../schemas.ts';
 import * as sso from '../sso.ts';
 import * as webhooks from '../webhooks.ts';
-import { callerClaims, trustedCaller } from './caller.ts';
+import { type CallerClaims, callerClaims, trustedCaller } from './caller.ts';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -49,6 +51,13 @@ export interface RouteInput<Body = unknown> {
   body: Body;
   /** The API's origin as the caller reached it (`https://api.example.com`), for URLs to hand out. */
   origin: string;
+  /** The query string's parameters. */
+  query: Record<string, string | undefined>;
+}
+
+/** An answer a route shapes itself (a CSV download), sent as it is. */
+export class RawAnswer {
+  constructor(readonly response: APIGatewayProxyStructuredResultV2) {}
 }
 
 /**
@@ -71,9 +80,11 @@ export interface RouteSpec {
   /** The path parameter naming the scope the caller must administer (404 otherwise). */
   scope?: 'orgId' | 'companyId';
   /** The scope rule (409) of org-level domain and SSO routes: an org in a company uses the company. */
-  ownScopeOnly?: 'domains' | 'SSO connections';
+  ownScopeOnly?: 'domains' | 'SSO connections' | 'domain audit';
   /** A paginated list (`limit`, `cursor`). */
   list?: boolean;
+  /** Also answers `text/csv` with `?format=csv` (documented in the OpenAPI document). */
+  csv?: boolean;
   request?: RequestSchemaName;
   /** The success status and its body's schema (none for 204). */
   status: 200 | 201 | 202 | 204;
@@ -150,7 +161,7 @@ function scopedRoute<const R extends RequestSchemaName | undefined = undefined>(
  * 409 comes only with the scope rule.
  */
 function listRoute(
-  spec: Pick<RouteSpec, 'path' | 'operationId' | 'summary' | 'ownScopeOnly'> & {
+  spec: Pick<RouteSpec, 'path' | 'operationId' | 'summary' | 'ownScopeOnly' | 'csv'> & {
     response: ResponseSchemaName;
     description?: string | Readonly<Record<Scope['param'], string>>;
     run: (input: RouteInput) => Promise<unknown>;
@@ -483,6 +494,21 @@ export const routes: readonly RouteSpec[] = [
       run: (i) => sso.revokeScimToken(i.ctx, i.scope, i.params.connectionId ?? ''),
     }),
     listRoute({
+      path: '/domain-audit',
+      operationId: 'get{Scope}DomainAudit',
+      summary: 'Accounts on the verified domains that are not members (SPEC §13)',
+      ownScopeOnly: 'domain audit',
+      response: 'DomainAuditPage',
+      csv: true,
+      description: {
+        orgId:
+          "Accounts whose email is on a domain the org has verified and who are not members of the org, in domain then email order, from an index by email domain. status is invited when the account has a pending invitation to the org. An org in a company is 409: use the company's audit. ?format=csv answers every row (at most 10,000; Provisio-Next-Cursor then says where to go on) as text/csv, formula-like cells neutralised.",
+        companyId:
+          'Accounts whose email is on a domain the company has verified and who are members of none of its orgs, in domain then email order, from an index by email domain. status is invited when the account has a pending invitation to an org of the company. ?format=csv answers every row (at most 10,000; Provisio-Next-Cursor then says where to go on) as text/csv, formula-like cells neutralised.',
+      },
+      run: (i) => runDomainAudit(i),
+    }),
+    listRoute({
       path: '/events',
       operationId: 'list{Scope}Events',
       summary: 'Audit events, newest first',
@@ -614,6 +640,28 @@ export const routes: readonly RouteSpec[] = [
   }),
 ];
 
+/** The CSV writer, loaded by the first CSV export rather than with the handler. */
+const loadCsv = () => import('../../http/csv.ts');
+
+/** SPEC §13: a page of the domain audit, or (`?format=csv`) all of it as a CSV download. */
+async function runDomainAudit(i: RouteInput): Promise<unknown> {
+  const format = i.query.format ?? 'json';
+  if (format === 'json') return domainAudit.domainAudit(i.ctx, i.scope, i.page);
+  if (format !== 'csv') throw new ValidationError('format', 'must be json or csv');
+  const [{ csvResponse, toCsv }, all] = await Promise.all([
+    loadCsv(),
+    domainAudit.domainAuditAll(i.ctx, i.scope, i.page.cursor),
+  ]);
+  const id = i.scope.type === 'org' ? i.scope.org.name : i.scope.company.id;
+  return new RawAnswer(
+    csvResponse(
+      `domain-audit-${id}-${i.ctx.at.slice(0, 10)}.csv`,
+      toCsv(domainAudit.DOMAIN_AUDIT_COLUMNS, all.rows),
+      all.nextCursor ? { 'provisio-next-cursor': all.nextCursor } : {},
+    ),
+  );
+}
+
 /**
  * The zod schemas (`schemas.ts`, and zod with them), loaded by the first request with a body
  * rather than when the handler starts: no other request needs them, and most admin requests
@@ -647,10 +695,12 @@ function matchPath(template: string, path: string): Record<string, string> | und
  * The caller (SPEC §8): the token's email, when the token's provider may speak for it
  * (`caller.ts`); 401 saying why otherwise.
  */
-export function callerFrom(event: APIGatewayProxyEventV2, deps: AdminDeps): Promise<Caller> {
-  return trustedCaller(callerClaims(event), (domain, provider) =>
-    deps.store.callerLookup(domain, provider),
-  );
+export function callerFrom(
+  event: APIGatewayProxyEventV2,
+  deps: AdminDeps,
+  claims: CallerClaims = callerClaims(event),
+): Promise<Caller> {
+  return trustedCaller(claims, (domain, provider) => deps.store.callerLookup(domain, provider));
 }
 
 function readJson(event: APIGatewayProxyEventV2): unknown {
@@ -687,6 +737,19 @@ export function findRoute(
   return found;
 }
 
+/** The scope a route acts on, when the caller administers it; 404 otherwise. */
+async function scopeOf(
+  route: RouteSpec,
+  params: Record<string, string>,
+  ctx: Pick<Ctx, 'deps' | 'caller'>,
+): Promise<ScopeContext | undefined> {
+  if (route.scope === 'orgId') return orgScope(await resolveOrg(ctx, params.orgId ?? ''));
+  if (route.scope === 'companyId') {
+    return companyScope(await resolveCompany(ctx, params.companyId ?? ''));
+  }
+  return undefined;
+}
+
 /** Routes one API Gateway (payload 2.0) request through the checks to its operation. */
 export async function routeRequest(
   event: APIGatewayProxyEventV2,
@@ -697,16 +760,17 @@ export async function routeRequest(
   if (route.operationId === 'getOpenApi') return json(200, await openApi());
   if (route.external || !route.run) throw new NotFoundError(`${route.path} is not served here`);
 
-  // 401
-  const caller = await callerFrom(event, deps);
+  // 401, then 404. The scope's access read goes out beside the caller's lookup, for the address
+  // the token claims; its answer is looked at only once the caller is trusted (401 before 404),
+  // and only if the trusted address is the one it was read for.
+  const claims = callerClaims(event);
+  const claimed = normaliseEmail(cognitoIdentity(claims).email)?.email;
+  const readScope = (email: string) => scopeOf(route, params, { deps, caller: { email } });
+  const early = claimed === undefined ? undefined : readScope(claimed);
+  early?.catch(() => {});
+  const caller = await callerFrom(event, deps, claims);
   const ctx: Ctx = { deps, caller, at: deps.now().toISOString() };
-
-  // 404: the scope the caller administers
-  let scope: ScopeContext | undefined;
-  if (route.scope === 'orgId') scope = orgScope(await resolveOrg(ctx, params.orgId ?? ''));
-  if (route.scope === 'companyId') {
-    scope = companyScope(await resolveCompany(ctx, params.companyId ?? ''));
-  }
+  const scope = await (early && caller.email === claimed ? early : readScope(caller.email));
 
   // 409: scope rules
   if (scope && route.ownScopeOnly) requireOwnDomainsAndSso(scope, route.ownScopeOnly);
@@ -726,7 +790,9 @@ export async function routeRequest(
     page,
     body,
     origin: requestOrigin(event),
+    query: event.queryStringParameters ?? {},
   });
+  if (result instanceof RawAnswer) return result.response;
   if (route.status === 204) return { statusCode: 204 };
   return json(route.status, result);
 }

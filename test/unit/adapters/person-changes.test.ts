@@ -172,10 +172,87 @@ describe('PersonChanges', () => {
     const renamed = new PersonChanges();
     renamed.updated({ ...account, name: 'Ann Lee', updatedAt: AT });
     const update = renamed.items('t')[0]!.Update!;
-    expect(update.UpdateExpression).toBe('SET #entity = :entity, #m0 = :m0 ADD #rev :one');
+    expect(update.UpdateExpression).toBe(
+      'SET #entity = :entity, #m0 = :m0, #gsi1pk = :gsi1pk, #gsi1sk = :gsi1sk ADD #rev :one',
+    );
     const after = applyUpdate(summary, update);
     expect(readPerson(readSummary(after)).account?.name).toBe('Ann Lee');
     expect(after.ACCOUNT).toMatchObject({ updatedAt: AT, username: 'ann1234' });
+  });
+});
+
+describe('the domain audit index and the day of the last sign-in (SPEC §13)', () => {
+  const account = accountItem({ email, username: 'ann1234', name: 'Ann', createdAt: AT });
+
+  it('lists a summary under its email domain when the account is written, not for other items', () => {
+    const created = new PersonChanges();
+    created.put(account);
+    const summary = applyUpdate({ ...keys.personSummary(email) }, created.items('t')[0]!.Update!);
+    expect(summary).toMatchObject({ gsi1pk: 'EMAILDOMAIN#example.com', gsi1sk: email });
+
+    // An invitation alone (a person who never signed in) is no account: not listed.
+    const invited = new PersonChanges();
+    invited.put(ownerInvitation);
+    const bare = applyUpdate({ ...keys.personSummary(email) }, invited.items('t')[0]!.Update!);
+    expect(bare.gsi1pk).toBeUndefined();
+    expect(bare.gsi1sk).toBeUndefined();
+  });
+
+  it('records the day and method of a sign-in with the index key, merged into the same update', () => {
+    const changes = new PersonChanges();
+    changes.put(memberItem(email, membership));
+    changes.signedIn(email, '2026-11-23', 'sso');
+    const items = changes.items('t');
+    // One summary update for the person (a transaction touches an item once) and the owner entry none.
+    expect(items.filter((i) => i.Update)).toHaveLength(1);
+    const summary = applyUpdate({ ...keys.personSummary(email) }, items[0]!.Update!);
+    expect(summary).toMatchObject({
+      lastSignInOn: '2026-11-23',
+      lastSignInMethod: 'sso',
+      gsi1pk: 'EMAILDOMAIN#example.com',
+      gsi1sk: email,
+      summaryRev: 1,
+    });
+    // Not a mirror: reading the summary back finds no item for it.
+    expect(readSummary(summary).map((i) => i.sk)).toEqual(['MEMBER#org_1']);
+  });
+
+  it('writes the sign-in alone as one summary update without a condition', () => {
+    const changes = new PersonChanges();
+    changes.signedIn(email, '2026-11-24', 'password');
+    const items = changes.items('t');
+    expect(items).toHaveLength(1);
+    expect(items[0]!.Update!.Key).toEqual(keys.personSummary(email));
+    expect(items[0]!.Update!.ConditionExpression).toBeUndefined();
+  });
+
+  it('keeps the day, the method and the index key when the summary is rebuilt', () => {
+    const changes = new PersonChanges();
+    const drifted = {
+      ...keys.personSummary(email),
+      summaryRev: 3,
+      lastSignInOn: '2026-11-20',
+      lastSignInMethod: 'social',
+    };
+    changes.rebuild({ items: [account, drifted] });
+    const item = changes.items('t')[0]!.Put!.Item as Record<string, unknown>;
+    expect(item).toMatchObject({
+      lastSignInOn: '2026-11-20',
+      lastSignInMethod: 'social',
+      gsi1pk: 'EMAILDOMAIN#example.com',
+      gsi1sk: email,
+    });
+    // A rebuilt summary without an account is not listed.
+    const none = new PersonChanges();
+    none.rebuild({ items: [ownerInvitation] });
+    expect((none.items('t')[0]!.Put!.Item as Record<string, unknown>).gsi1pk).toBeUndefined();
+  });
+
+  it('keys an IDNA domain as the email carries it (punycode, already normalised)', () => {
+    expect(keys.personByDomain('ann@xn--bcher-kva.example')).toEqual({
+      gsi1pk: 'EMAILDOMAIN#xn--bcher-kva.example',
+      gsi1sk: 'ann@xn--bcher-kva.example',
+    });
   });
 });
 

@@ -48,6 +48,8 @@ const SPEC_ROUTES = [
       'POST /v1/{scope}/webhooks/{id}/rotate-secret',
       'GET /v1/{scope}/webhooks/{id}/deliveries',
       'POST /v1/{scope}/webhooks/{id}/replay',
+      // SPEC §13
+      'GET /v1/{scope}/domain-audit',
     ].map((r) => r.replace('{scope}', scope)),
   ),
   'POST /v1/hooks/sign-in',

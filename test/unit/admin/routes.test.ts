@@ -189,6 +189,69 @@ describe('the order of checks (SPEC §5): token, scope, scope rule, validation',
   });
 });
 
+describe("the scope's read beside the caller's lookup", () => {
+  /** A store whose caller lookup answers only when told, noting what was asked meanwhile. */
+  function gatedStore(lookup: Record<string, unknown>) {
+    const asked: string[] = [];
+    let answer!: () => void;
+    const answered = new Promise<void>((r) => {
+      answer = r;
+    });
+    const store = new Proxy({} as AdminStore, {
+      get: (_, name) => {
+        if (name === 'callerLookup')
+          return async () => {
+            asked.push('callerLookup');
+            await answered;
+            return lookup;
+          };
+        if (name === 'orgAccess')
+          return async (orgId: string, email: string) => {
+            asked.push(`orgAccess ${orgId} ${email}`);
+            return orgId === 'o1' ? { org: org(), role: 'owner', companyOwner: false } : undefined;
+          };
+        return () => {
+          throw new Error(`unexpected ${String(name)}`);
+        };
+      },
+    });
+    return { store, asked, answer };
+  }
+
+  it('reads the scope while the caller is looked up, in one round trip of time', async () => {
+    const { store, asked, answer } = gatedStore({});
+    const pending = status(store, event('GET', '/v1/orgs/o1', { email: 'Ada@Acme.com' }));
+    await new Promise((r) => setTimeout(r, 10));
+    // Both reads are out before the caller's lookup has answered.
+    expect(asked.sort()).toEqual(['callerLookup', 'orgAccess o1 ada@acme.com']);
+    answer();
+    expect(await pending).toEqual({ status: 200 });
+  });
+
+  it('still answers 401 before 404: a refused caller learns nothing of the scope', async () => {
+    const enforced = {
+      enforcement: {
+        connectionId: 'c1',
+        connectionName: 'Acme SSO',
+        providerName: 'provisio-acme',
+        mode: 'on',
+        breakGlass: [],
+        defaultOrg: { id: 'o1', name: 'acme' },
+        companyId: null,
+      },
+    };
+    for (const orgId of ['o1', 'nowhere']) {
+      const { store, answer } = gatedStore(enforced);
+      const pending = status(store, event('GET', `/v1/orgs/${orgId}`, { email: 'ada@acme.com' }));
+      answer();
+      expect(await pending).toMatchObject({
+        status: 401,
+        detail: expect.stringMatching(/^SSO required/),
+      });
+    }
+  });
+});
+
 describe('finding the route', () => {
   it('matches path templates, decoding parameters', () => {
     const found = findRoute('PUT', '/v1/orgs/o1/members/ada%40acme.com');

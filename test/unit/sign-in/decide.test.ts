@@ -824,3 +824,72 @@ describe('§12 no lockout: an SSO sign-in records its day on the connection', ()
     expect(decide(signIn(), state(), NOW).touchConnection).toBeUndefined();
   });
 });
+
+describe('§13 the day and method of a trusted sign-in, at most once a day', () => {
+  const ada = { email: 'ada@acme.com', username: 'ada1', name: 'Ada Lovelace' };
+  const withLast = (s: SignInState, lastSignInOn: string | undefined): SignInState => ({
+    ...s,
+    person: { ...s.person, lastSignInOn },
+  });
+
+  it('records the first sign-in of a day, and nothing on a second the same day', () => {
+    const returning = state({ account: ada, memberships: [member('o-acme')] });
+    expect(decide(signIn(), returning, NOW).signedIn).toEqual({
+      on: '2026-11-23',
+      method: 'password',
+    });
+    expect(decide(signIn(), withLast(returning, '2026-11-22'), NOW).signedIn).toEqual({
+      on: '2026-11-23',
+      method: 'password',
+    });
+    const sameDay = decide(signIn(), withLast(returning, '2026-11-23'), NOW);
+    expect(sameDay.signedIn).toBeUndefined();
+    // A returning member's later sign-in that day plans no change at all.
+    expect(sameDay.events).toEqual([]);
+    expect(sameDay.account).toEqual({ create: false, name: 'Ada Lovelace', updateName: false });
+  });
+
+  it('records a new account with its first sign-in', () => {
+    const p = decide(signIn(), state(), NOW);
+    expect(p.account.create).toBe(true);
+    expect(p.signedIn).toEqual({ on: '2026-11-23', method: 'password' });
+  });
+
+  it('names the method: password, social, sso (either door) and hook', () => {
+    const s = state({ account: ada, connection: connection() });
+    expect(decide(signIn({ connection: 'Google' }), s, NOW).signedIn?.method).toBe('social');
+    expect(decide(signIn({ connection: 'AcmeOkta' }), s, NOW).signedIn?.method).toBe('sso');
+    expect(
+      decide(signIn({ connection: 'AcmeOkta' }), s, NOW, { entry: 'hook' }).signedIn?.method,
+    ).toBe('sso');
+    expect(decide(signIn(), s, NOW, { entry: 'hook' }).signedIn?.method).toBe('hook');
+    expect(decide(signIn(), s, NOW, { entry: 'cognito' }).signedIn?.method).toBe('password');
+  });
+
+  it('records nothing for a sign-in §8 does not trust, nor for a refused one', () => {
+    // Unverified email: no account is made and nothing is recorded.
+    const unverified = decide(signIn({ emailVerified: false }), state(), NOW);
+    expect(unverified.account.create).toBe(false);
+    expect(unverified.signedIn).toBeUndefined();
+    // A federated provider no connection names vouches for nobody.
+    expect(
+      decide(signIn({ connection: 'RogueIdp' }), state({ account: ada }), NOW).signedIn,
+    ).toBeUndefined();
+    // A connection's provider outside its domains: denied, nothing recorded.
+    const outside = decide(
+      signIn({ connection: 'AcmeOkta', email: 'eve@evil.com', domain: 'evil.com' }),
+      state({ account: { ...ada, email: 'eve@evil.com' }, connection: connection() }),
+      NOW,
+    );
+    expect(outside.outcome.decision).toBe('deny');
+    expect(outside.signedIn).toBeUndefined();
+    // JIT off and not a member: denied.
+    const closed = decide(
+      signIn({ connection: 'AcmeOkta' }),
+      state({ account: ada, connection: connection({ jit: false }) }),
+      NOW,
+    );
+    expect(closed.outcome.decision).toBe('deny');
+    expect(closed.signedIn).toBeUndefined();
+  });
+});

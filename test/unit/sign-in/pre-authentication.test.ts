@@ -96,8 +96,15 @@ describe('decidePreAuthentication', () => {
       ctx,
     );
     expect(out.refusal).toBeUndefined();
-    expect(kinds(out.records)).toEqual(['event', 'outbox']);
-    expect(out.records[1]).toMatchObject({
+    expect(kinds(out.records)).toEqual(['putNotice', 'event', 'outbox']);
+    // Not a throttle: the notice refuses only this very record written again (a redelivered
+    // log line), its cutoff being its own moment.
+    expect(out.records[0]).toMatchObject({
+      kind: 'putNotice',
+      notice: 'sso-bypassed',
+      at: out.records[0]!.kind === 'putNotice' ? out.records[0]!.cutoff : 'no cutoff',
+    });
+    expect(out.records[2]).toMatchObject({
       notification: { type: 'sso_enforcement_bypassed', orgId: 'o1', orgName: 'acme' },
     });
   });

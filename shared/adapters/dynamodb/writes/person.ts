@@ -64,3 +64,9 @@ export function scimDeactivated(cx: WriteContext, w: WriteOf<'scimDeactivated'>)
   cx.summary.put(item);
   return [put(cx, item)];
 }
+
+/** SPEC §13: the day's sign-in, kept on the person's summary alone (person-changes.ts). */
+export function recordSignIn(cx: WriteContext, w: WriteOf<'recordSignIn'>): TransactItem[] {
+  cx.summary.signedIn(w.email, w.on, w.method);
+  return [];
+}
