@@ -108,10 +108,10 @@ describe('another CDK app reusing Provisio with its own user pool', () => {
 
   it('sends every alarm and its recovery to the topic', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    // Errors and throttles of each of the 10 functions and the console's, the notifier's, the
-    // webhook publisher's and delivery worker's dead letters, and sign-ins let through without
-    // the SSO enforcement check.
-    expect(alarms).toHaveLength(26);
+    // Errors and throttles of each of the 11 functions and the console's; the dead letters of
+    // the notifier, the enforcement recorder, the webhook publisher and the delivery worker; and
+    // sign-ins let through without the SSO enforcement check.
+    expect(alarms).toHaveLength(29);
     for (const alarm of alarms) {
       const props = (alarm as { Properties: Record<string, unknown> }).Properties;
       expect(props.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^Alarms/) }]);
