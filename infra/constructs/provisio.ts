@@ -18,6 +18,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type FunctionId, functionSpecs, logSubscriptions } from '../../functions/registry.ts';
 import { DEFAULT_GROUPS_ATTRIBUTE, envFor, parseBoundProviders } from '../../shared/config.ts';
+import { WEBHOOK_SECRET_PARTITION_PREFIX } from '../../shared/table/schema.ts';
 import { ProvisioAlarms } from './alarms.ts';
 import { ProvisioConsole } from './console.ts';
 import { DomainCheckerSchedule } from './domain-checker-schedule.ts';
@@ -384,6 +385,10 @@ export class Provisio extends Construct {
         bundleAwsSdk: props.bundleAwsSdk,
       });
       this.store.grant(construct.function, wiring.tableAccess);
+      // SPEC §11: a webhook's signing secret is read by deliveries only.
+      if (fid !== 'webhookDelivery') {
+        this.store.denyReadingPartitions(construct.function, WEBHOOK_SECRET_PARTITION_PREFIX);
+      }
       this.alarms.watchFunction(pascal(fid), construct.function, {
         errorsThreshold: wiring.errorsAlarmThreshold,
       });

@@ -107,6 +107,24 @@ export class ProvisioTable extends Construct {
   }
 
   /**
+   * Denies reading items whose partition key starts with `prefix` (GetItem, BatchGetItem,
+   * Query, through `dynamodb:LeadingKeys`), whatever else the grantee may read: webhook
+   * secrets are read by the delivery worker only (SPEC §11).
+   * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html
+   */
+  denyReadingPartitions(grantee: iam.IGrantable, prefix: string): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        effect: iam.Effect.DENY,
+        actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan'],
+        // The secrets carry no index key: the index never holds them.
+        resources: [this.table.tableArn],
+        conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [`${prefix}*`] } },
+      }),
+    );
+  }
+
+  /**
    * Grants exactly `access`: its item actions on the table's ARN, and `Query` on the ARN of
    * each named index (never `index/*`, never `dynamodb:*`).
    */

@@ -37,7 +37,7 @@
  * | SSO enforcement: a person's last sign-in  | table | pk=SSO#<connectionId>, sk=NONSSO#<email>            | conditional Put;    |
  * |   on the connection's domains without it  |       |   (`on`: the date; TTL 31 days)                     | Query (the count)   |
  * | webhooks of a scope (admin, publisher)    | table | pk=<scope>, sk begins_with WEBHOOK#                 | Query               |
- * | a webhook's secrets (deliveries only)     | table | pk=WEBHOOK#<id>, sk=SECRET                          | GetItem             |
+ * | a webhook's secrets (deliveries only)     | table | pk=WEBHOOKSECRET#<id>, sk=SECRET                    | GetItem             |
  * | a webhook's attempts, newest first        | table | pk=WEBHOOK#<id>, sk begins_with ATTEMPT#            | Query (backwards)   |
  * |   (TTL 30 days)                           |       |   ATTEMPT#<at>#<eventId>#<attempt>                  |                     |
  * | a replay request (publisher)              | table | pk=WEBHOOKREPLAY#<id>, sk=WEBHOOKREPLAY             | stream INSERT       |
@@ -206,8 +206,14 @@ export const keys = {
     pk: scopeKey(scope),
     sk: `${prefix.webhook}${webhookId}`,
   }),
-  /** A webhook's signing secrets, apart from the endpoint: the admin reads never return them. */
-  webhookSecret: (webhookId: string): Key => ({ pk: `WEBHOOK#${webhookId}`, sk: 'SECRET' }),
+  /**
+   * A webhook's signing secrets, apart from the endpoint, in a partition of their own: only the
+   * delivery worker may read keys starting `WEBHOOKSECRET#` (infra denies it to the others).
+   */
+  webhookSecret: (webhookId: string): Key => ({
+    pk: `${WEBHOOK_SECRET_PARTITION_PREFIX}${webhookId}`,
+    sk: 'SECRET',
+  }),
   /** One delivery attempt; attempts sort by time. */
   webhookAttempt: (webhookId: string, at: string, eventId: string, attempt: number): Key => ({
     pk: `WEBHOOK#${webhookId}`,
@@ -270,6 +276,9 @@ export const prefix = {
   webhookAttempt: 'ATTEMPT#',
   emailDomain: 'EMAILDOMAIN#',
 } as const;
+
+/** The partition-key prefix of webhook secrets: IAM denies reading it to all but deliveries. */
+export const WEBHOOK_SECRET_PARTITION_PREFIX = 'WEBHOOKSECRET#';
 
 /** The sort key of replay requests; the publisher's stream filter matches on it. */
 export const WEBHOOK_REPLAY_SK = 'WEBHOOKREPLAY';

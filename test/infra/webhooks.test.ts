@@ -12,7 +12,11 @@ import type { FunctionId } from '../../functions/registry.ts';
 import { cdkJsonContext } from '../../infra/cdk-context.ts';
 import { Provisio, type ProvisioProps } from '../../infra/constructs/provisio.ts';
 import { ENV } from '../../shared/config.ts';
-import { prefix, WEBHOOK_REPLAY_SK } from '../../shared/table/schema.ts';
+import {
+  prefix,
+  WEBHOOK_REPLAY_SK,
+  WEBHOOK_SECRET_PARTITION_PREFIX,
+} from '../../shared/table/schema.ts';
 import { SKIP_BUNDLING, SYNTH_TIMEOUT_MS } from './helpers.ts';
 
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
@@ -131,6 +135,48 @@ describe('webhooks without a bus', () => {
     expect(envOf(synthed, 'webhookPublisher')[ENV.eventBusName]).toBeUndefined();
     expect(envOf(synthed, 'webhookPublisher')[ENV.webhookQueueUrl]).toBeDefined();
     expect(envOf(synthed, 'webhookDelivery')[ENV.webhookQueueUrl]).toBeDefined();
+  });
+
+  it('lets only the delivery worker read webhook secrets', () => {
+    const { stack, provisio, template } = synthed;
+    const denies = (id: FunctionId) => {
+      const roleId = stack.getLogicalId(
+        provisio.functions[id].role!.node.defaultChild as CfnElement,
+      );
+      return Object.values(
+        template.findResources('AWS::IAM::Policy', {
+          Properties: { Roles: Match.arrayWith([{ Ref: roleId }]) },
+        }),
+      )
+        .flatMap(
+          (p) =>
+            (
+              p as {
+                Properties: {
+                  PolicyDocument: { Statement: (Statement & { Condition?: unknown })[] };
+                };
+              }
+            ).Properties.PolicyDocument.Statement,
+        )
+        .filter((s) => s.Effect === 'Deny');
+    };
+    for (const id of Object.keys(provisio.functions) as FunctionId[]) {
+      const found = denies(id);
+      if (id === 'webhookDelivery') {
+        expect(found, id).toEqual([]);
+        continue;
+      }
+      expect(found, id).toEqual([
+        expect.objectContaining({
+          Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'],
+          Condition: {
+            'ForAnyValue:StringLike': {
+              'dynamodb:LeadingKeys': [`${WEBHOOK_SECRET_PARTITION_PREFIX}*`],
+            },
+          },
+        }),
+      ]);
+    }
   });
 
   it('keeps the sign-in functions off the queue and the bus', () => {

@@ -469,3 +469,21 @@ describe('webhook deliveries', () => {
     expect(got.map((g) => header(g, 'webhook-id'))).toEqual([eventId, eventId]);
   });
 });
+
+describe('webhook replay', () => {
+  it('refuses to replay to a disabled endpoint (409)', async () => {
+    const org = await newOrg();
+    const r = await receiver();
+    const { id } = await addWebhook(`orgs/${org.id}`, r.url);
+    const paused = await call('PATCH', `/v1/orgs/${org.id}/webhooks/${id}`, {
+      as: owner,
+      body: { enabled: false },
+    });
+    expect(paused.status).toBe(200);
+    const res = await call('POST', `/v1/orgs/${org.id}/webhooks/${id}/replay`, {
+      as: owner,
+      body: { fromSeq: 1 },
+    });
+    expect(res.status).toBe(409);
+  });
+});
