@@ -16,6 +16,7 @@ export interface OrgAudit {
   seatLimit: number | null;
   seatsUsed: number;
   members: number;
+  /** Invitations holding a seat (pending, or past expiry before the scheduled run). */
   invitations: number;
   ownerCount: number;
   owners: number;
@@ -96,7 +97,9 @@ export async function auditOrg(
         audit.ownerEmails.push(String(i.email));
       }
     } else if (i.entity === 'orgOwner') audit.ownerEntries.push(String(i.email));
-    else if (i.entity === 'invitation') audit.invitations++;
+    // SPEC §13: an invitation the scheduled run expired holds no seat. (A bulk run in progress
+    // holds seats no item shows yet: audit between runs.)
+    else if (i.entity === 'invitation' && i.expiredAt === undefined) audit.invitations++;
     else if (i.entity === 'teamMember') {
       const team = String(i.team);
       audit.teams[team] ??= [0, 0];

@@ -94,6 +94,7 @@ function random(seed: number): () => number {
 }
 
 const AT = '2026-01-01T00:00:00.000Z';
+const FAR_FUTURE = '2099-01-01T00:00:00.000Z';
 
 /**
  * Seeds `count` orgs under a unique prefix through the item writers (the repository layer): even
@@ -177,6 +178,9 @@ async function seed(
               team: 'invited',
               invitedBy: 'owner@load.test',
               createdAt: AT,
+              sentAt: AT,
+              // Pending whenever the benchmark runs (SPEC §13 expiry is not what it measures).
+              expiresAt: FAR_FUTURE,
             }),
           );
           // An invitation holds a seat (SPEC §1).

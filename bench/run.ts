@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import type { FunctionId } from '../functions/registry.ts';
 import { FUNCTION_LOGGING } from '../infra/constructs/logging.ts';
 import { BUNDLE_AWS_SDK_BY_DEFAULT } from '../infra/constructs/provisio-function.ts';
+import { BULK_ROWS, measureBulkInvitations } from './bulk-invitations.ts';
 import { type BuiltBundles, buildBundles } from './bundles.ts';
 import { type ColdStart, measureColdStarts } from './cold-start.ts';
 import { costPerMillion, PRICES } from './cost.ts';
@@ -33,6 +34,8 @@ import type { VersusFloor } from './versus-floor.ts';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200);
 const WARMUP = 30;
+/** Bulk invitations measured (after one warm-up): each writes 6,000 items, handler and floor alike. */
+const BULK_ITERATIONS = Number(process.env.BENCH_BULK_ITERATIONS ?? 3);
 /**
  * Rounds of cold starts (each: every function and its floor, both SDK modes, in fresh processes).
  * Chosen so that two runs of the same tree on one machine agree within 0.05 on every ratio
@@ -47,6 +50,11 @@ const TARGETS = {
   ratio: 1.25,
   signInBundleBytes: 200 * 1024,
   importRatio: 1.3,
+  /**
+   * SPEC §13 bulk invitation of 1,000 rows against the same requests raw: what Provisio adds
+   * (CSV, checks, items) may cost at most a tenth more than DynamoDB's own time.
+   */
+  bulkInviteRatio: 1.1,
   /** USD per million sign-ins of a returning member, with the construct's logging settings. */
   returningMemberUsd: 0.5,
 } as const;
@@ -252,6 +260,8 @@ async function main(): Promise<void> {
     const handlers: VersusFloor[] = [];
     /** Reported against their floors, without a target (bench/scim.ts). */
     const scim: VersusFloor[] = [];
+    /** SPEC §13: a bulk invitation of 1,000 rows against the same requests raw (its target below). */
+    let bulk: VersusFloor | undefined;
     try {
       const options = { iterations: ITERATIONS, warmup: WARMUP, tableName: 'provisio-bench' };
       paths = await measurePaths(dynamo.endpoint, options);
@@ -262,6 +272,15 @@ async function main(): Promise<void> {
       handlers.push(preAuth.notEnforced, preAuth.refused);
       console.log('Measuring SCIM create, read and a 1,000-add group PATCH against their floors…');
       scim.push(...(await measureScim(dynamo.endpoint, options)));
+      console.log(
+        `Measuring a bulk invitation of ${BULK_ROWS.toLocaleString('en')} rows against the same requests raw…`,
+      );
+      // Each call writes 6,000 items: a few calls, as for the SCIM group PATCH.
+      bulk = await measureBulkInvitations(dynamo.endpoint, {
+        ...options,
+        iterations: BULK_ITERATIONS,
+        warmup: 1,
+      });
     } finally {
       await dynamo.stop();
     }
@@ -325,6 +344,14 @@ async function main(): Promise<void> {
         pass: returning.breakdown.total <= TARGETS.returningMemberUsd,
       });
     }
+    if (bulk) {
+      checks.push({
+        figure: `${bulk.name}: p50 / floor p50`,
+        measured: `${bulk.ratio}`,
+        target: `≤ ${TARGETS.bulkInviteRatio}`,
+        pass: bulk.ratio <= TARGETS.bulkInviteRatio,
+      });
+    }
     checks.push({
       figure: 'sign-in bundle, SDK external',
       measured: kb(bundleOf('signIn', 'external').bytes),
@@ -377,7 +404,7 @@ async function main(): Promise<void> {
     console.log(
       table(
         ['handler', 'p50 ms', 'p99 ms', 'floor', 'floor p50 ms', 'ratio'],
-        [...handlers, ...scim].map((h) => [
+        [...handlers, ...scim, ...(bulk ? [bulk] : [])].map((h) => [
           h.name,
           h.p50Ms,
           h.p99Ms,
@@ -477,6 +504,7 @@ async function main(): Promise<void> {
       })),
       handlers,
       scim,
+      bulkInvitations: bulk,
       bundles: cold.bundles,
       coldStartRounds: COLD_RUNS,
       coldStart: cold.rows,

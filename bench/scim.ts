@@ -18,12 +18,7 @@
  *
  * No target: the token-then-connection order is a deliberate read more (see docs/scim.md).
  */
-import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  PutCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { createSignInFixture, lambdaContext } from '../local/sign-in-fixtures.ts';
 import { createDynamoClient } from '../shared/adapters/dynamodb/client.ts';
@@ -32,6 +27,7 @@ import { ENV } from '../shared/config.ts';
 import { hashScimToken, newScimToken } from '../shared/sso/scim-token.ts';
 import { keys } from '../shared/table/schema.ts';
 import { installMeter } from './meter.ts';
+import { sendNumbered } from './numbering.ts';
 import { type VersusFloor, versusFloor } from './versus-floor.ts';
 
 /** How long one DynamoDB request may take in the SCIM measurements (the local stack's default). */
@@ -159,8 +155,9 @@ export async function measureScim(
         }),
       );
       const input = JSON.parse(fresh);
-      // Seats: the floor's people join too, so the org's counter is not a conflict source.
-      await floorDb.send(new TransactWriteCommand(input));
+      // Seats: the floor's people join too, so the org's counter is not a conflict source. The
+      // events are numbered afresh, their counters read as the path reads them (SPEC §11).
+      await sendNumbered(floorDb, fx.tableName, input);
     };
 
     const created = await versusFloor(
@@ -281,7 +278,7 @@ async function measureGroupPatch(setup: {
   const floorWrite = (groupId: string) => {
     const input = JSON.parse(write.input.replaceAll(write.groupId, groupId));
     return write.op.startsWith('TransactWrite')
-      ? floorDb.send(new TransactWriteCommand(input))
+      ? sendNumbered(floorDb, tableName, input)
       : floorDb.send(new PutCommand(input));
   };
 

@@ -58,7 +58,7 @@ export const functionSpecs = {
     localName: 'provisio-domain-checker',
     entry: 'functions/domain-checker/handler.ts',
     description:
-      'Scheduled domain checker: re-checks TXT records of pending (hourly, 72 h) and verified (daily) domains',
+      'Scheduled hourly: re-checks TXT records of pending (hourly, 72 h) and verified (daily) domains; expires invitations (SPEC §13)',
   },
   webhookPublisher: {
     localName: 'provisio-webhook-publisher',

@@ -40,6 +40,7 @@ import { signHookBody } from '../shared/sign-in/hook-signature.ts';
 import { createTableInput, keys } from '../shared/table/schema.ts';
 
 const AT = '2026-01-01T00:00:00.000Z';
+const FAR_FUTURE = '2099-01-01T00:00:00.000Z';
 
 export interface SignInFixture {
   readonly db: DynamoDBDocumentClient;
@@ -68,7 +69,7 @@ export interface SignInFixture {
   invitation(
     email: string,
     org: { id: string; name: string },
-    options?: { role?: Role; team?: string | null },
+    options?: { role?: Role; team?: string | null; expiresAt?: string },
   ): Promise<void>;
   member(
     email: string,
@@ -195,6 +196,9 @@ export async function createSignInFixture(
           team,
           invitedBy: 'owner@example.com',
           createdAt: AT,
+          sentAt: AT,
+          // Pending whenever the tests run, unless a test says otherwise (SPEC §13).
+          expiresAt: options.expiresAt ?? FAR_FUTURE,
         }),
       );
       await takeSeat(org.id);

@@ -11,6 +11,8 @@ export interface AppErrorOptions {
   extra?: Record<string, unknown>;
   /** The `scimType` a SCIM client is told (RFC 7644 §3.12); other protocols ignore it. */
   scimType?: string;
+  /** Response headers the answer carries (e.g. `Retry-After` of a 429). */
+  headers?: Record<string, string>;
 }
 
 export class AppError extends Error {
@@ -23,6 +25,8 @@ export class AppError extends Error {
   readonly extra: Readonly<Record<string, unknown>>;
   /** The SCIM `scimType` of this error, when it has one. */
   readonly scimType?: string;
+  /** Response headers the answer carries. */
+  readonly headers: Readonly<Record<string, string>>;
 
   constructor(code: string, statusCode: number, message: string, options: AppErrorOptions = {}) {
     super(message, { cause: options.cause });
@@ -31,6 +35,7 @@ export class AppError extends Error {
     this.statusCode = statusCode;
     this.expose = statusCode < 500;
     this.extra = options.extra ?? {};
+    this.headers = options.headers ?? {};
     if (options.scimType !== undefined) this.scimType = options.scimType;
   }
 }
@@ -62,6 +67,19 @@ export class NotFoundError extends AppError {
 export class ConflictError extends AppError {
   constructor(message: string, options: AppErrorOptions = {}) {
     super('conflict', 409, message, options);
+  }
+}
+
+/** Too soon (SPEC §13: an invitation is resent at most once per 10 minutes): 429 with `Retry-After`. */
+export class TooManyRequestsError extends AppError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('too-many-requests', 429, message, {
+      extra: { retryAfter: retryAfterSeconds },
+      headers: { 'retry-after': String(retryAfterSeconds) },
+    });
   }
 }
 

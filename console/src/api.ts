@@ -40,12 +40,24 @@ export function configureApi(next: ConsoleConfig): void {
 /** `encodeURIComponent`, for ids, emails and domains in paths. */
 export const enc = encodeURIComponent;
 
+/** A body sent as it is (a CSV file), with its content type and any other headers. */
+export interface RawBody {
+  readonly text: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** What a request sends besides a JSON body: headers, or a body sent as it is. */
+interface Extra {
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  readonly raw?: RawBody | undefined;
+}
+
 async function send(
   method: string,
   path: string,
   body: unknown,
   token: string,
-  headers: Readonly<Record<string, string>> = {},
+  extra: Extra = {},
 ): Promise<Response> {
   const base = config?.apiUrl || window.location.origin;
   try {
@@ -54,9 +66,14 @@ async function send(
       headers: {
         authorization: `Bearer ${token}`,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...headers,
+        ...extra.headers,
+        ...extra.raw?.headers,
       },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      ...(extra.raw
+        ? { body: extra.raw.text }
+        : body === undefined
+          ? {}
+          : { body: JSON.stringify(body) }),
     });
   } catch {
     throw new NetworkProblem('Could not reach the admin API.');
@@ -97,13 +114,13 @@ async function respond(
   method: string,
   path: string,
   body: unknown,
-  headers?: Readonly<Record<string, string>>,
+  extra?: Extra,
 ): Promise<Response> {
   if (!config) throw new Error('configureApi was not called');
-  let response = await send(method, path, body, await token(config), headers);
+  let response = await send(method, path, body, await token(config), extra);
   if (response.status === 401) {
     // The token may have expired in flight, or been revoked: one fresh try.
-    response = await send(method, path, body, await token(config, true), headers);
+    response = await send(method, path, body, await token(config, true), extra);
     if (response.status === 401) {
       session.end('Your session has ended. Sign in again to continue.');
       throw new SessionEnded('401');
@@ -118,9 +135,9 @@ export async function request<T>(
   method: string,
   path: string,
   body?: unknown,
-  headers?: Readonly<Record<string, string>>,
+  extra?: Extra,
 ): Promise<T> {
-  const response = await respond(method, path, body, headers);
+  const response = await respond(method, path, body, extra);
   if (response.status === 204) return undefined as T;
   return (await response.json()) as T;
 }
@@ -141,7 +158,9 @@ export function attachmentName(disposition: string | null, fallback: string): st
 export const api = {
   get: <T>(path: string) => request<T>('GET', path),
   post: <T>(path: string, body?: unknown, headers?: Readonly<Record<string, string>>) =>
-    request<T>('POST', path, body, headers),
+    request<T>('POST', path, body, { headers }),
+  /** POST of a body as it is (`raw.headers` carries its content type). */
+  postRaw: <T>(path: string, raw: RawBody) => request<T>('POST', path, undefined, { raw }),
   /** GETs a file (an export), with the signed-in person's token. */
   download: async (path: string, fallbackName: string): Promise<Download> => {
     const response = await respond('GET', path, undefined);

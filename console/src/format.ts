@@ -27,6 +27,8 @@ export const EVENT_LABELS: Record<EventType, string> = {
   invitation_created: 'Invitation sent',
   invitation_accepted: 'Invitation accepted',
   invitation_revoked: 'Invitation revoked',
+  invitation_expired: 'Invitation expired',
+  invitation_resent: 'Invitation resent',
   sign_in_denied: 'Sign-in denied',
   seat_limit_reached: 'Seat limit reached',
   auto_provisioning_skipped: 'Auto-provisioning skipped',
@@ -69,6 +71,10 @@ export function eventSummary(event: AuditEvent): string {
       return `from ${d.from === null ? 'unlimited' : str(d.from)} to ${d.to === null ? 'unlimited' : str(d.to)}`;
     case 'invitation_created':
       return `as ${str(d.role) || 'member'}${d.team ? `, team ${str(d.team)}` : ''}`;
+    case 'invitation_expired':
+      return d.expiresAt ? `not accepted by ${formatDate(str(d.expiresAt))}; its seat is free` : '';
+    case 'invitation_resent':
+      return `${d.was === 'expired' ? 'expired, now pending again' : 'mailed again'}${d.expiresAt ? `; expires ${formatDate(str(d.expiresAt))}` : ''}`;
     case 'auto_provisioning_enabled':
       return d.orgName ? `into ${str(d.orgName)}` : '';
     case 'auto_provisioning_skipped':

@@ -33,6 +33,32 @@ export interface Invitation {
   readonly team: string | null;
   readonly invitedBy: string;
   readonly createdAt: string;
+  /** SPEC §13: expired from `expiresAt` on; listed for 30 days, then deleted. */
+  readonly status: 'pending' | 'expired';
+  readonly expiresAt: string;
+  /** When it was last mailed; a resend is possible 10 minutes later. */
+  readonly sentAt: string;
+}
+
+export type BulkOutcome =
+  | 'invited'
+  | 'already_member'
+  | 'already_invited'
+  | 'duplicate'
+  | 'invalid';
+
+/** The answer of `POST /v1/orgs/{orgId}/invitations:bulk` (a dry run's too). */
+export interface BulkAnswer {
+  readonly dryRun: boolean;
+  readonly needed: number;
+  readonly available: number | null;
+  readonly counts: Readonly<Record<BulkOutcome, number>>;
+  readonly results: readonly {
+    readonly row: number;
+    readonly email: string | null;
+    readonly outcome: BulkOutcome;
+    readonly reason?: string;
+  }[];
 }
 
 /** SPEC §13: an account on a verified domain of the scope that is not a member. */
@@ -44,19 +70,6 @@ export interface DomainAuditEntry {
   readonly lastSignInOn: string | null;
   readonly lastSignInMethod: 'password' | 'social' | 'sso' | 'hook' | null;
   readonly status: 'uncaptured' | 'invited';
-}
-
-/** One row's outcome of `POST /v1/orgs/{orgId}/invitations:bulk` (SPEC §13). */
-export interface BulkOutcome {
-  readonly row: number;
-  readonly email: string | null;
-  readonly outcome: 'invited' | 'already_member' | 'already_invited' | 'duplicate' | 'invalid';
-  readonly reason?: string;
-}
-
-/** The answer of `POST /v1/orgs/{orgId}/invitations:bulk`. */
-export interface BulkInvitationsResult {
-  readonly results: readonly BulkOutcome[];
 }
 
 /** One org the signed-in person belongs to, as `GET /v1/me` lists it. */

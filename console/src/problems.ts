@@ -61,8 +61,12 @@ export function explain(error: unknown): Explained {
       message: `${capitalise(detail || 'Not found')}. It does not exist, or you do not administer it.`,
     };
   }
-  if (status === 429)
-    return { message: 'Too many requests right now. Wait a moment and try again.' };
+  if (status === 429) {
+    // A resend within 10 minutes says when it may be sent again (SPEC §13); the gateway's does not.
+    return error.detail
+      ? { message: `${capitalise(detail)}.`.replace(/\.\.$/, '.') }
+      : { message: 'Too many requests right now. Wait a moment and try again.' };
+  }
   if (status >= 500) {
     return { message: 'Provisio is having trouble right now. Try again in a moment.' };
   }

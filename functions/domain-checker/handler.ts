@@ -4,6 +4,10 @@
  * pending domains hourly for 72 hours, verified ones daily; `shared/domains/check-schedule.ts`
  * says what each answer changes. Thin: it builds the dependencies once, runs the core and logs.
  *
+ * The same run then runs the invitation lifecycle (SPEC §13, `shared/admin/invitation-lifecycle.ts`):
+ * invitations past their expiry are expired (seat freed) within the hour, expired ones deleted
+ * after 30 days, and bulk runs cut short give their seats back.
+ *
  * One bad domain never fails the run (it is logged and counted, and stays due); only a failure
  * to read the due claims does, so that the errors alarm sees a checker that cannot work.
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-run-lambda-schedule.html
@@ -15,11 +19,17 @@ import { createTxtLookup } from '../../shared/adapters/dns/txt.ts';
 import { createAdminStore } from '../../shared/adapters/dynamodb/admin-store.ts';
 import { createDynamoClient } from '../../shared/adapters/dynamodb/client.ts';
 import { createDomainCheckStore } from '../../shared/adapters/dynamodb/domain-check-store.ts';
+import { createLifecycleStore } from '../../shared/adapters/dynamodb/lifecycle-store.ts';
 import {
   type CheckRunSummary,
   type DomainCheckerDeps,
   runDomainChecks,
 } from '../../shared/admin/domain-checker.ts';
+import {
+  type LifecycleDeps,
+  type LifecycleSummary,
+  runInvitationLifecycle,
+} from '../../shared/admin/invitation-lifecycle.ts';
 import { type Config, loadConfig } from '../../shared/config.ts';
 import { invocation, log, metric } from '../../shared/observability.ts';
 
@@ -27,14 +37,52 @@ import { invocation, log, metric } from '../../shared/observability.ts';
 const STOP_MARGIN_MS = 15_000;
 
 /** The production dependencies over the configured table and resolvers. */
-export function createDomainCheckerDeps(config: Config = loadConfig()): DomainCheckerDeps {
+export function createDomainCheckerDeps(
+  config: Config = loadConfig(),
+): DomainCheckerDeps & LifecycleDeps {
   const db = createDynamoClient(config, { requestTimeoutMs: 3000, maxAttempts: 3 });
   return {
     store: createAdminStore(db, config.tableName),
     checks: createDomainCheckStore(db, config.tableName),
+    lifecycle: createLifecycleStore(db, config.tableName),
     lookupTxt: createTxtLookup(config.dnsServers),
     newId: () => randomUUID(),
   };
+}
+
+/**
+ * One invitation lifecycle run at `now` (SPEC §13; tests move the clock by handing in their
+ * own): logs each entry's outcome, emits the `InvitationLifecycle` metric by outcome and stops
+ * early when `context` says the function is nearly out of time.
+ */
+export async function runScheduledLifecycle(
+  deps: LifecycleDeps,
+  now: Date,
+  context?: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>,
+): Promise<LifecycleSummary> {
+  const requestId = context?.awsRequestId;
+  const summary = await runInvitationLifecycle(deps, now, {
+    shouldStop: () =>
+      context?.getRemainingTimeInMillis
+        ? context.getRemainingTimeInMillis() < STOP_MARGIN_MS
+        : false,
+    onReport: (r) => {
+      const fields = {
+        requestId,
+        ...r.entry,
+        outcome: r.outcome,
+        ...(r.error ? { error: r.error } : {}),
+      };
+      if (r.outcome === 'error') log.error('invitation lifecycle step failed', fields);
+      else if (r.outcome === 'conflict') log.warn('invitation left for the next run', fields);
+      else log.info('invitation lifecycle step', fields);
+    },
+  });
+  for (const [outcome, count] of Object.entries(summary.outcomes)) {
+    metric('InvitationLifecycle', { Outcome: outcome }, count);
+  }
+  log.info('invitation lifecycle run', { requestId, at: now.toISOString(), ...summary });
+  return summary;
 }
 
 /**
@@ -77,8 +125,19 @@ export async function runScheduledChecks(
 // Built once per execution environment, at cold start.
 const deps = createDomainCheckerDeps();
 
-export const handler = middy<ScheduledEvent, CheckRunSummary>(
-  invocation((_event: ScheduledEvent, context: Context) =>
-    runScheduledChecks(deps, new Date(), context),
-  ),
+/** What a scheduled run did: the domain checks, and the invitation lifecycle's outcomes. */
+export type ScheduledRunSummary = CheckRunSummary & { invitations: LifecycleSummary };
+
+export const handler = middy<ScheduledEvent, ScheduledRunSummary>(
+  invocation(async (_event: ScheduledEvent, context: Context) => {
+    const now = new Date();
+    // Each job runs whatever the other did; a failure of either still fails the run (the alarm).
+    const [checks, invitations] = await Promise.allSettled([
+      runScheduledChecks(deps, now, context),
+      runScheduledLifecycle(deps, now, context),
+    ]);
+    if (checks.status === 'rejected') throw checks.reason;
+    if (invitations.status === 'rejected') throw invitations.reason;
+    return { ...checks.value, invitations: invitations.value };
+  }),
 );

@@ -34,10 +34,16 @@ export const tableAccess = {
   getItem: { itemActions: ['dynamodb:GetItem'], queryIndexes: [] },
   /**
    * The puts and updates SSO enforcement records (events, outbox items, a throttled notice and
-   * the person summary it mirrors into, no-lockout markers), and GetItem.
+   * the person summary it mirrors into, no-lockout markers), the read of the event counters its
+   * events are numbered from (BatchGetItem, SPEC §11), and GetItem.
    */
   enforcement: {
-    itemActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    itemActions: [
+      'dynamodb:BatchGetItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ],
     queryIndexes: [],
   },
   /** Reads items of the table (GetItem, BatchGetItem, Query); no index, no write. */

@@ -19,8 +19,10 @@ import type {
   OrgAccess,
   OrgRecord,
   ScopeContext,
+  StoredEvent,
   TeamRecord,
 } from '../model/writes.ts';
+import { invitationStatus } from '../rules/invitations.ts';
 import { countsAsOwner } from '../rules/owners.ts';
 import { type ServiceProviderContext, serviceProviderInfo } from '../sso/identity-providers.ts';
 import type {
@@ -173,18 +175,26 @@ export const memberView = (m: MemberRecord): MemberView => ({
   ...(m.membership.suspended ? { suspended: true as const } : {}),
 });
 
-export const invitationView = ({ email, invitation: i }: InvitationRecord): InvitationView => ({
+/** An invitation as the API answers it at `at` (SPEC §13: its status from its expiry). */
+export const invitationView = (
+  { email, invitation: i }: InvitationRecord,
+  { at }: Pick<Ctx, 'at'>,
+): InvitationView => ({
   email,
   role: i.role,
   team: i.team,
   invitedBy: i.invitedBy,
   createdAt: i.createdAt,
+  status: invitationStatus(i, new Date(at)),
+  expiresAt: i.expiresAt,
+  sentAt: i.sentAt,
 });
 
 export const teamView = (t: TeamRecord): TeamView => ({ name: t.name, memberCount: t.memberCount });
 
-export const eventView = (e: EventRecord): EventView => ({
+export const eventView = (e: StoredEvent): EventView => ({
   id: e.id,
+  seq: e.seq,
   type: e.type,
   at: e.at,
   actor: e.actor,

@@ -11,6 +11,7 @@ import type {
   DomainAuditRecord,
   ScopeContext,
 } from '../model/writes.ts';
+import { invitationStatus } from '../rules/invitations.ts';
 import type { Ctx } from './context.ts';
 import type { DomainAuditView } from './schemas.ts';
 
@@ -28,11 +29,11 @@ export const DOMAIN_AUDIT_COLUMNS = [
 ] as const satisfies readonly (keyof DomainAuditView)[];
 
 /**
- * Whether an invitation still holds its offer at `now`: one marked expired, or past its
- * `expiresAt`, does not make its invitee `invited` (SPEC §13 expiry).
+ * Whether an invitation still holds its offer at `now`: an expired one (SPEC §13 expiry) does not
+ * make its invitee `invited`.
  */
 const pending = (i: DomainAuditCandidate['invitations'][number], now: string): boolean =>
-  i.status !== 'expired' && (i.expiresAt === undefined || i.expiresAt > now);
+  invitationStatus(i, new Date(now)) === 'pending';
 
 /**
  * The audit's row of an account, or none: a member of any of `orgIds` is not listed; one with a

@@ -3,6 +3,7 @@
  * read. Lists are not paged; each holds at most `ME_LIST_LIMIT` entries, and `truncated` says
  * when one was cut.
  */
+import { isAcceptable } from '../rules/invitations.ts';
 import type { Ctx } from './context.ts';
 import type { MeView } from './schemas.ts';
 
@@ -25,7 +26,19 @@ export async function getMe(ctx: Ctx): Promise<MeView> {
     via: m.via,
   }));
   // A stored invitation is the view's shape already (SPEC §9).
-  const invitations = byName(person.invitations, (i) => i.orgName).map((i) => ({ ...i }));
+  // SPEC §13: only the invitations a sign-in would still accept.
+  const now = new Date(ctx.at);
+  const invitations = byName(
+    person.invitations.filter((i) => isAcceptable(i, now)),
+    (i) => i.orgName,
+  ).map((i) => ({
+    orgId: i.orgId,
+    orgName: i.orgName,
+    role: i.role,
+    team: i.team,
+    invitedBy: i.invitedBy,
+    createdAt: i.createdAt,
+  }));
   const owned = byName(companies, (c) => c.name);
   return {
     email: ctx.caller.email,

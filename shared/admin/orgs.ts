@@ -7,10 +7,9 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { Role } from '../model/types.ts';
 import type { MemberRecord, OrgRecord, Write } from '../model/writes.ts';
 import { ownerLeaving, roleChange, takesLastOwner } from '../rules/owners.ts';
-import { hasFreeSeat, limitFits } from '../rules/seats.ts';
+import { limitFits } from '../rules/seats.ts';
 import {
   type Ctx,
-  invitationView,
   listOf,
   memberView,
   newEvent,
@@ -19,9 +18,9 @@ import {
   type RecordCtx,
   teamView,
 } from './context.ts';
-import type { InvitationView, MemberView, OrgView } from './schemas.ts';
+import type { MemberView, OrgView } from './schemas.ts';
 
-const noSeat = (org: OrgRecord) =>
+export const noSeat = (org: OrgRecord) =>
   `No free seat in ${org.name}: ${org.seatsUsed} of ${org.seatLimit} seats are used (members and pending invitations); raise seatLimit or remove someone first`;
 
 const lastOwner = (org: OrgRecord, email: string) =>
@@ -300,89 +299,9 @@ export async function removeMember(ctx: Ctx, org: OrgRecord, email: string): Pro
   await ctx.deps.store.apply(planMemberRemoval(ctx, org, member));
 }
 
-/** `POST /v1/orgs/{orgId}/invitations`: holds a seat; mails the invitee through the outbox. */
-export async function createInvitation(
-  ctx: Ctx,
-  org: OrgRecord,
-  body: { email: string; role?: Role | undefined; team?: string | null | undefined },
-): Promise<InvitationView> {
-  const invitation = {
-    orgId: org.id,
-    orgName: org.name,
-    role: body.role ?? 'member',
-    team: body.team ?? null,
-    invitedBy: ctx.caller.email,
-    createdAt: ctx.at,
-  } as const;
-  if (!hasFreeSeat(org)) throw new ConflictError(noSeat(org));
-  await ctx.deps.store.apply([
-    {
-      kind: 'putInvitation',
-      email: body.email,
-      invitation,
-      conflict: `${body.email} already has a pending invitation to ${org.name}`,
-    },
-    {
-      kind: 'checkNotMember',
-      orgId: org.id,
-      email: body.email,
-      conflict: `${body.email} is already a member of ${org.name}`,
-    },
-    { kind: 'orgCounters', orgId: org.id, seats: 'invitation-created', conflict: noSeat(org) },
-    {
-      kind: 'event',
-      event: newEvent(ctx, org, 'invitation_created', body.email, {
-        role: invitation.role,
-        team: invitation.team,
-      }),
-    },
-    {
-      kind: 'outbox',
-      notification: newNotification(
-        ctx,
-        org,
-        'invitation',
-        { email: body.email, name: null },
-        { role: invitation.role, team: invitation.team, invitedBy: ctx.caller.email },
-      ),
-    },
-  ]);
-  return {
-    email: body.email,
-    role: invitation.role,
-    team: invitation.team,
-    invitedBy: invitation.invitedBy,
-    createdAt: invitation.createdAt,
-  };
-}
-
-/** `DELETE /v1/orgs/{orgId}/invitations/{email}`: frees the held seat. */
-export async function revokeInvitation(ctx: Ctx, org: OrgRecord, email: string): Promise<void> {
-  await ctx.deps.store.apply([
-    {
-      kind: 'deleteInvitation',
-      orgId: org.id,
-      email,
-      conflict: new NotFoundError(`${email} has no pending invitation to ${org.name}`),
-    },
-    {
-      kind: 'orgCounters',
-      orgId: org.id,
-      seats: 'invitation-revoked',
-      conflict: `The seats of ${org.name} changed meanwhile; retry`,
-    },
-    { kind: 'event', event: newEvent(ctx, org, 'invitation_revoked', email) },
-  ]);
-}
-
 export const listMembers = listOf(
   (store, org: OrgRecord, page) => store.listMembers(org.id, page),
   memberView,
-);
-
-export const listInvitations = listOf(
-  (store, org: OrgRecord, page) => store.listInvitations(org.id, page),
-  invitationView,
 );
 
 export const listTeams = listOf(

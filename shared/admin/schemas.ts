@@ -12,6 +12,12 @@ import { en } from 'zod/locales';
 import * as z from 'zod/mini';
 import { normaliseEmail } from '../domains/normalise.ts';
 import { EVENT_TYPES } from '../model/events.ts';
+import {
+  DEFAULT_EXPIRY_DAYS,
+  MAX_BULK_ROWS,
+  MAX_EXPIRY_DAYS,
+  MIN_EXPIRY_DAYS,
+} from '../rules/invitations.ts';
 import { SLUG } from '../sign-in/decide.ts';
 import { SignInHookRequest } from '../sign-in/hook-body.ts';
 import { MAX_BREAK_GLASS } from '../trust/enforcement.ts';
@@ -55,6 +61,8 @@ export const Via = z.enum([
   'creator',
   'scim',
 ]);
+
+const EXPIRY_DAYS = `must be a whole number of days from ${MIN_EXPIRY_DAYS} to ${MAX_EXPIRY_DAYS}`;
 
 const SEAT_LIMIT = 'must be an integer from 0 to 1000000, or null for unlimited';
 
@@ -194,7 +202,35 @@ export const CreateInvitationRequest = z.strictObject({
   email: Email,
   role: meta(z.optional(Role), { description: 'Defaults to member' }),
   team: z.optional(z.nullable(TeamName)),
+  expiresInDays: meta(
+    z.optional(
+      z
+        .int(EXPIRY_DAYS)
+        .check(z.gte(MIN_EXPIRY_DAYS, EXPIRY_DAYS), z.lte(MAX_EXPIRY_DAYS, EXPIRY_DAYS)),
+    ),
+    {
+      description: `SPEC §13: days until the invitation expires, ${MIN_EXPIRY_DAYS}–${MAX_EXPIRY_DAYS}; defaults to ${DEFAULT_EXPIRY_DAYS} (and a resend restarts ${DEFAULT_EXPIRY_DAYS} days)`,
+    },
+  ),
 });
+
+/** One row of a bulk invitation (SPEC §13); rows are checked one by one, so loosely typed here. */
+export const BulkInvitationsRequest = meta(
+  z.strictObject({
+    invitations: z
+      .array(
+        z.looseObject({
+          email: z.optional(z.unknown()),
+          role: z.optional(z.unknown()),
+          team: z.optional(z.unknown()),
+        }),
+      )
+      .check(z.maxLength(MAX_BULK_ROWS, `must have at most ${MAX_BULK_ROWS} rows`)),
+  }),
+  {
+    description: `Or text/csv with the header email,role,team (UTF-8, with or without a BOM). At most ${MAX_BULK_ROWS} rows; each row is checked on its own (an invalid one is an outcome, not a 400).`,
+  },
+);
 
 export const CreateCompanyRequest = z.strictObject({ name: Name() });
 
@@ -283,6 +319,33 @@ export const Invitation = z.object({
   team: z.nullable(z.string()),
   invitedBy: z.string(),
   createdAt: Timestamp,
+  status: meta(z.enum(['pending', 'expired']), {
+    description:
+      'SPEC §13: expired from expiresAt on (never accepted); an expired invitation is listed for 30 days, then deleted',
+  }),
+  expiresAt: Timestamp,
+  sentAt: meta(Timestamp, {
+    description: 'When it was last mailed; a resend is possible 10 minutes later',
+  }),
+});
+
+export const BulkOutcome = z.object({
+  row: meta(z.int(), {
+    description: 'The row number: 1 for the first invitation (the line after a CSV header)',
+  }),
+  email: meta(z.nullable(z.string()), { description: 'Normalised; null when unreadable' }),
+  outcome: z.enum(['invited', 'already_member', 'already_invited', 'duplicate', 'invalid']),
+  reason: meta(z.optional(z.string()), {
+    description: 'Why (invalid, duplicate and an expired invitation)',
+  }),
+});
+
+export const BulkInvitationsResponse = z.object({
+  dryRun: z.boolean(),
+  needed: meta(z.int(), { description: 'Seats the new invitations take' }),
+  available: meta(z.nullable(z.int()), { description: 'Free seats; null when unlimited' }),
+  counts: z.record(z.string(), z.int()),
+  results: z.array(BulkOutcome),
 });
 
 export const Team = z.object({ name: z.string(), memberCount: z.int() });
@@ -449,6 +512,10 @@ export const EventType = z.enum(EVENT_TYPES);
 
 export const Event = z.object({
   id: z.string(),
+  seq: meta(z.nullable(z.int()), {
+    description:
+      "The event's number in its org (or, for a company-level event, its company): 1, 2, 3, … with no gap and no repeat (SPEC §11); null for an event recorded before events were numbered",
+  }),
   type: EventType,
   at: Timestamp,
   actor: z.string(),
@@ -624,6 +691,7 @@ export const requestSchemas = {
   UpdateOrgRequest,
   SetRoleRequest,
   CreateInvitationRequest,
+  BulkInvitationsRequest,
   CreateCompanyRequest,
   AddCompanyOrgRequest,
   AddDomainRequest,
@@ -644,6 +712,7 @@ export const responseSchemas = {
   MemberPage,
   Invitation,
   InvitationPage,
+  BulkInvitationsResponse,
   TeamPage,
   Company,
   Domain,
@@ -673,6 +742,8 @@ export type ScimTokenView = z.infer<typeof ScimToken>;
 export type EnforcementCheckView = z.infer<typeof EnforcementCheck>;
 export type MemberView = z.infer<typeof Member>;
 export type InvitationView = z.infer<typeof Invitation>;
+export type BulkInvitationsView = z.infer<typeof BulkInvitationsResponse>;
+export type BulkOutcomeView = z.infer<typeof BulkOutcome>;
 export type TeamView = z.infer<typeof Team>;
 export type CompanyView = z.infer<typeof Company>;
 export type DomainView = z.infer<typeof Domain>;

@@ -30,6 +30,7 @@ const TITLES: Record<number, string> = {
   409: 'Conflict',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
   501: 'Not Implemented',
   503: 'Service Unavailable',
@@ -95,7 +96,11 @@ export function problemErrors(): MiddlewareObj<
     onError: async (request) => {
       const problem = toProblem(request.error);
       if (problem.status >= 500) logFailure(request.error, request.context.awsRequestId);
-      request.response = problemResponse(problem);
+      const response = problemResponse(problem);
+      if (request.error instanceof AppError && request.error.expose) {
+        response.headers = { ...response.headers, ...request.error.headers };
+      }
+      request.response = response;
     },
   };
 }

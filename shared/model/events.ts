@@ -11,6 +11,8 @@ export const EVENT_TYPES = [
   'invitation_created',
   'invitation_accepted',
   'invitation_revoked',
+  'invitation_expired',
+  'invitation_resent',
   'sign_in_denied',
   'seat_limit_reached',
   'auto_provisioning_skipped',

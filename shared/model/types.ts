@@ -71,6 +71,15 @@ export interface Invitation {
   team: string | null;
   invitedBy: string;
   createdAt: string;
+  /** When it was last mailed (created or resent, SPEC §13). */
+  sentAt: string;
+  /** When it stops being acceptable (SPEC §13): 14 days after it was sent, or as asked at creation. */
+  expiresAt: string;
+  /**
+   * Set when the scheduled lifecycle run expired it and freed its seat (SPEC §13); until then an
+   * invitation past `expiresAt` is already refused but still holds its seat.
+   */
+  expiredAt?: string | undefined;
 }
 
 /** Kinds of per-person notices throttled to one per org per 24 h (one exception below). */

@@ -74,6 +74,11 @@ export interface EventRecord {
   details: Record<string, unknown>;
 }
 
+/** An event as stored: with `seq`, its number in its scope (SPEC §11); null when written before numbering. */
+export interface StoredEvent extends EventRecord {
+  seq: number | null;
+}
+
 /**
  * An outbox notification (SPEC §4), in the shape the notifier reads (`shared/notifications/render.ts`).
  * For a company as a whole (a company-level domain) `orgId` is `''` and `orgName` is the
@@ -88,6 +93,23 @@ export interface NotificationRecord extends PlannedNotification {
 export interface InvitationRecord {
   email: string;
   invitation: Invitation;
+}
+
+/**
+ * A bulk invitation run (SPEC §13) under its idempotency key: while `in-progress` it holds the
+ * `reserved` seats of which `written` went to invitations; `done` keeps the answer to repeat for
+ * 24 h (`expiresAt`).
+ */
+export interface BulkRunRecord {
+  orgId: string;
+  key: string;
+  status: 'in-progress' | 'done' | 'failed';
+  reserved: number;
+  written: number;
+  startedAt: string;
+  expiresAt: string;
+  /** The answer of a finished run, as JSON. */
+  answer?: string | undefined;
 }
 
 /** A team as stored: its name and how many people it counts. */
@@ -113,6 +135,7 @@ export type SeatChange =
   | 'invitation-accepted-by-member'
   | 'invitation-revoked'
   | 'invitation-expired'
+  | 'invitation-renewed'
   | 'member-removed';
 
 /** A change to an org's owner count; its delta and guard are in shared/rules/owners.ts. */
@@ -166,10 +189,47 @@ export type Write = { conflict?: string | AppError } /** Put a new org (conditio
   | { kind: 'deleteTeamMember'; orgId: string; team: string; email: string }
   /** Condition: the person is not a member of the org. */
   | { kind: 'checkNotMember'; orgId: string; email: string }
-  /** Put an invitation (condition: absent). */
+  /**
+   * Put an invitation (condition: absent) and its entry on the lifecycle schedule
+   * (shared/rules/invitations.ts `lifecycleDueAt`).
+   */
   | { kind: 'putInvitation'; email: string; invitation: Invitation }
-  /** Delete an invitation (condition: it exists). */
-  | { kind: 'deleteInvitation'; orgId: string; email: string }
+  /**
+   * Replace an invitation (resent, or expired by the scheduled run) and move its schedule entry
+   * (condition: stored as `before`: sent and expired as read, so concurrent changes are not lost).
+   */
+  | { kind: 'updateInvitation'; email: string; before: Invitation; after: Invitation }
+  /**
+   * Delete an invitation and its schedule entry (condition: it exists; with `asRead`, it is
+   * still as read).
+   */
+  | { kind: 'deleteInvitation'; orgId: string; email: string; asRead?: Invitation }
+  /**
+   * Reserve `count` seats in one counter update (SPEC §13 bulk; guard: shared/rules/seats.ts
+   * `reservationGuard` over `seatLimit` as read).
+   */
+  | { kind: 'reserveSeats'; orgId: string; count: number; seatLimit: number | null }
+  /** Give back `count` reserved seats (condition: `seatsUsed >= count`). */
+  | { kind: 'releaseSeats'; orgId: string; count: number }
+  /**
+   * Start a bulk invitation run (condition: no run under this key, or one that failed or is
+   * past its 24 h): the idempotency record and the seats it reserved.
+   */
+  | { kind: 'startBulkRun'; run: BulkRunRecord; replaces?: BulkRunRecord | undefined }
+  /** Count `count` more of a run's reserved seats as written (condition: the run is in progress). */
+  | { kind: 'bulkRunProgress'; orgId: string; key: string; count: number }
+  /**
+   * Finish a run: `done` with the answer to repeat, or `failed` (condition: in progress with
+   * `written` as read, when given).
+   */
+  | {
+      kind: 'finishBulkRun';
+      orgId: string;
+      key: string;
+      status: 'done' | 'failed';
+      answer?: string;
+      written?: number;
+    }
   /** Put a company (condition: absent). */
   | { kind: 'putCompany'; company: CompanyRecord }
   /** Put a company ownership. */
@@ -348,7 +408,8 @@ export interface DomainAuditCandidate {
   lastSignInMethod: SignInMethod | null;
   memberOf: string[];
   /** Invitations as stored (`status` and `expiresAt` when the invitation has them). */
-  invitations: { orgId: string; status?: string | undefined; expiresAt?: string | undefined }[];
+  /** Pending or expired as `invitationStatus` (shared/rules/invitations.ts) says of them. */
+  invitations: { orgId: string; expiresAt: string; expiredAt?: string | undefined }[];
 }
 
 /** The domain audit's row of an account (SPEC §13), or none for an account it does not list. */
@@ -384,6 +445,18 @@ export interface AdminStore {
   ownedCompany(companyId: string, email: string): Promise<CompanyRecord | undefined>;
   getOrg(orgId: string): Promise<OrgRecord | undefined>;
   getMember(orgId: string, email: string): Promise<MemberRecord | undefined>;
+  /** An invitation as stored, pending or expired (SPEC §13). */
+  getInvitation(orgId: string, email: string): Promise<Invitation | undefined>;
+  /**
+   * For each email, whether it is a member of the org and its invitation, if any (SPEC §13 bulk:
+   * BatchGets of 100 keys, strongly consistent).
+   */
+  getInvitees(
+    orgId: string,
+    emails: readonly string[],
+  ): Promise<Map<string, { member: boolean; invitation: Invitation | undefined }>>;
+  /** A bulk invitation run by its idempotency key (SPEC §13). */
+  getBulkRun(orgId: string, key: string): Promise<BulkRunRecord | undefined>;
   companyOrgs(companyId: string): Promise<{ id: string; name: string }[]>;
   getClaim(scope: ScopeRef, domain: string): Promise<DomainClaimRecord | undefined>;
   getClaims(scope: ScopeRef, domains: string[]): Promise<Map<string, DomainClaimRecord>>;
@@ -414,7 +487,13 @@ export interface AdminStore {
   listTeams(orgId: string, page: PageRequest): Promise<Page<TeamRecord>>;
   listClaims(scope: ScopeRef, page: PageRequest): Promise<Page<DomainClaimRecord>>;
   listConnections(scope: ScopeRef, page: PageRequest): Promise<Page<ConnectionRecord>>;
-  listEvents(scope: ScopeRef, page: PageRequest): Promise<Page<EventRecord>>;
+  /**
+   * A scope's events (SPEC §5, §11): newest first by default; `order: 'asc'` oldest first;
+   * `after` (with `asc`) only the events numbered after it, in number order; `types` only those
+   * types. An org's events are its own; a company's are its own and its orgs' by time, except
+   * with `after`, which reads the company's own numbered events (company-level changes).
+   */
+  listEvents(scope: ScopeRef, page: PageRequest, query?: EventQuery): Promise<Page<StoredEvent>>;
   /**
    * SPEC §13: the accounts on `domains` (each in email order, the domains in the order given)
    * that `row` lists, a page of them; read from the index by email domain, never a Scan.
@@ -424,6 +503,16 @@ export interface AdminStore {
     row: (candidate: DomainAuditCandidate) => DomainAuditRecord | undefined,
     page: PageRequest,
   ): Promise<Page<DomainAuditRecord>>;
+}
+
+/** How a list of events is read (SPEC §11). */
+export interface EventQuery {
+  /** `desc` (newest first, the default) or `asc`. */
+  order?: 'asc' | 'desc' | undefined;
+  /** Only events numbered after this (with `order: 'asc'`). */
+  after?: number | undefined;
+  /** Only events of these types (none: every type). */
+  types?: readonly EventType[] | undefined;
 }
 
 /** What the core needs from the outside world besides the store. */

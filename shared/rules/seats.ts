@@ -14,6 +14,10 @@
  * | an invitation is accepted by a member already      |  −1   | `held`: seatsUsed > 0         |
  * | an invitation is revoked                           |  −1   | `held`                        |
  * | an invitation expires (SPEC §13)                   |  −1   | `held`                        |
+ * | an expired invitation is resent (SPEC §13)         |  +1   | `free`                        |
+ * | a bulk invitation reserves n seats (SPEC §13)      |  +n   | seatsUsed ≤ seatLimit − n,    |
+ * |                                                    |       |   the limit as read           |
+ * | a bulk invitation releases seats it did not use    |  −n   | seatsUsed ≥ n                 |
  * | a member is removed (admin API, SCIM)              |  −1   | `held`                        |
  * | the seat limit changes                             |   —   | seatsUsed ≤ the new limit     |
  *
@@ -32,6 +36,7 @@ export const SEAT_DELTA: Readonly<Record<SeatChange, -1 | 0 | 1>> = {
   'invitation-accepted-by-member': -1,
   'invitation-revoked': -1,
   'invitation-expired': -1,
+  'invitation-renewed': 1,
   'member-removed': -1,
 };
 
@@ -56,3 +61,19 @@ export const hasFreeSeat = (org: Seats): boolean =>
 /** Whether a new limit fits the seats in use (`null`: unlimited, always). */
 export const limitFits = (org: Seats, seatLimit: number | null): boolean =>
   seatLimit === null || org.seatsUsed <= seatLimit;
+
+/** Seats free for new invitations or members; `null` when unlimited. */
+export const freeSeats = (org: Seats): number | null =>
+  org.seatLimit === null ? null : Math.max(0, org.seatLimit - org.seatsUsed);
+
+/**
+ * The guard of reserving `count` seats in one counter update (SPEC §13 bulk invitations): the
+ * limit is still the one read (`seatLimit`), and `seatsUsed` is at most `maxUsed` before the
+ * update, so that it is at most the limit after. `null` when unlimited: nothing to guard but
+ * that the org still has no limit.
+ */
+export const reservationGuard = (
+  seatLimit: number | null,
+  count: number,
+): { seatLimit: number; maxUsed: number } | null =>
+  seatLimit === null ? null : { seatLimit, maxUsed: seatLimit - count };

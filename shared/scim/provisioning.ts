@@ -14,6 +14,7 @@
  * - the connection's current verified domains bound every effect: a user whose address left
  *   them gains nothing (`connectionVouches`, the trust rule of shared/trust/vouch.ts).
  */
+
 import { newEvent, newNotification, type RecordCtx } from '../admin/context.ts';
 import { planMemberRemoval, planRestore, planSuspension } from '../admin/orgs.ts';
 import { normaliseEmail } from '../domains/normalise.ts';
@@ -21,6 +22,7 @@ import { ConflictError } from '../errors.ts';
 import type { ScimGroupRecord, ScimUserRecord } from '../model/scim.ts';
 import type { Connection, PersonState } from '../model/types.ts';
 import type { ConnectionRecord, MemberRecord, OrgRecord, Write } from '../model/writes.ts';
+import { isAcceptable } from '../rules/invitations.ts';
 import { ownerLeaving, takesLastOwner } from '../rules/owners.ts';
 import { NOTICE_QUIET_MS, SLUG } from '../sign-in/decide.ts';
 import { connectionServes, vouch } from '../trust/vouch.ts';
@@ -140,7 +142,9 @@ export function planJoin(
   person: PersonState,
 ): Write[] {
   if (isMember(person, org.id) || !connectionVouches(ctx.conn, email)) return [];
-  const invited = person.invitations.some((i) => i.orgId === org.id);
+  // SPEC §13: only an invitation still pending is accepted (and its seat used).
+  const now = new Date(ctx.at);
+  const invited = person.invitations.some((i) => i.orgId === org.id && isAcceptable(i, now));
   const name = person.account?.name ?? null;
   return [
     ...(invited

@@ -20,6 +20,7 @@ import {
   SYSTEM_ACTOR,
   type Via,
 } from '../model/types.ts';
+import { isAcceptable } from '../rules/invitations.ts';
 import type { ScopeRef } from '../table/schema.ts';
 import { withheldOrgs } from '../tokens/orgs-claim.ts';
 import { enforce } from '../trust/enforcement.ts';
@@ -537,10 +538,18 @@ function recordSignIn(
 /** Decides one sign-in (SPEC §3) over the state read for it. Pure. */
 export function decide(
   signIn: SignIn,
-  state: SignInState,
+  read: SignInState,
   now: Date,
   options: DecideOptions = {},
 ): Plan {
+  // SPEC §13: an expired invitation is never accepted, even before the scheduled run frees its seat.
+  const state: SignInState = {
+    ...read,
+    person: {
+      ...read.person,
+      invitations: read.person.invitations.filter((i) => isAcceptable(i, now)),
+    },
+  };
   const b = new PlanBuilder(signIn, state, now);
   if (options.enforceSso) {
     // §12: the verified domain's item, read in the first round, mirrors its connection's enforcement.

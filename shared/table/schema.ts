@@ -16,12 +16,21 @@
  * | org invitations                           | gsi1  | gsi1pk=ORG#<orgId>, gsi1sk begins_with INVITE#      | Query               |
  * | org teams                                 | table | pk=ORG#<orgId>, sk begins_with TEAM#                | Query               |
  * | org events, newest first                  | table | pk=ORG#<orgId>, sk begins_with EVENT#               | Query (backwards)   |
+ * | org events after seq n, ascending         | table | pk=ORG#<orgId>, sk BETWEEN EVENT#SEQ#<n+1> and max  | Query               |
+ * | a scope's event counter (SPEC §11)        | table | pk=ORG#<orgId> / COMPANY#<id>, sk=EVENTSEQ          | BatchGet (consist.);|
+ * |                                           |       |   read before a change with events, then updated    |   Update n = :read  |
+ * |                                           |       |   in its transaction                                |   in the transaction|
  * | company + its orgs                        | table | pk=COMPANY#<id>                                     | Query               |
  * | org owners (notifier)                     | gsi1  | gsi1pk=ORG#<orgId>, gsi1sk begins_with OWNER#       | Query               |
  * | company owners                            | gsi1  | gsi1pk=COMPANY#<id>, gsi1sk begins_with OWNER#      | Query               |
- * | company events (own + its orgs')          | gsi1  | gsi1pk=EVENTS#COMPANY#<id>                          | Query (backwards)   |
+ * | company events (own + its orgs'), by time | gsi1  | gsi1pk=EVENTS#COMPANY#<id>                          | Query (backwards)   |
+ * | company-level events after seq n          | table | pk=COMPANY#<id>, sk BETWEEN EVENT#SEQ#<n+1> and max | Query               |
  * | a scope's domains / SSO connections       | table | pk=<scope>, sk begins_with DOMAIN# / SSO#           | Query               |
  * | domains due for a DNS check               | gsi1  | gsi1pk=DOMAINCHECK, gsi1sk <= <now>                 | Query               |
+ * | invitations to expire or delete, bulk     | gsi1  | gsi1pk=INVITEDUE, gsi1sk <= <now>                   | Query               |
+ * |   runs left unfinished (SPEC §13)         |       |   (on INVITEDUE#<email> and BULK#<key> items)       |                     |
+ * | an invitation's schedule entry            | table | pk=ORG#<orgId>, sk=INVITEDUE#<email>                | Put with the invite |
+ * | a bulk run by idempotency key (24 h)      | table | pk=ORG#<orgId>, sk=BULK#<key>                       | conditional Put     |
  * | what a person administers                 | table | pk=ACCOUNT#<email>                                  | Query               |
  * | outbox item (stream-triggered notifier)   | table | pk=OUTBOX#<id>, sk=OUTBOX                           | stream INSERT       |
  * | delivery record (exactly-once mail)       | table | pk=OUTBOX#<id>, sk=DELIVERY#<email>                 | conditional Put     |
@@ -150,6 +159,25 @@ export const keys = {
     gsi1sk: `INVITE#${email}`,
   }),
 
+  /**
+   * An invitation's entry on the lifecycle schedule (SPEC §13), written with it: indexed at
+   * the time the scheduled run has to expire or delete it (`lifecycleDue`).
+   */
+  invitationDue: (orgId: string, email: string): Key => ({
+    pk: `ORG#${orgId}`,
+    sk: `${prefix.invitationDue}${email}`,
+  }),
+  /** A bulk invitation run under its idempotency key (SPEC §13). */
+  bulkRun: (orgId: string, key: string): Key => ({
+    pk: `ORG#${orgId}`,
+    sk: `${prefix.bulkRun}${key}`,
+  }),
+  /** Index key that puts an item on the invitation lifecycle schedule, due at `dueAt`. */
+  lifecycleDue: (dueAt: string, id: string): Gsi1Key => ({
+    gsi1pk: LIFECYCLE_DUE,
+    gsi1sk: `${dueAt}#${id}`,
+  }),
+
   /** A scope's claim on a domain; several scopes may claim one domain while it is pending. */
   domainClaim: (scope: ScopeRef, domain: string): Key => ({
     pk: scopeKey(scope),
@@ -181,19 +209,26 @@ export const keys = {
     sk: 'PROVIDER',
   }),
 
-  /** Events sort by time; `at` is an ISO-8601 UTC timestamp so string order is time order. */
-  orgEvent: (orgId: string, at: string, eventId: string): Key => ({
-    pk: `ORG#${orgId}`,
-    sk: `EVENT#${at}#${eventId}`,
+  /**
+   * An event of an org (`pk` `ORG#<id>`) or a company-level event (`COMPANY#<id>`), sorted by its
+   * number in that scope (SPEC §11): newest first is the sort key descending, and "after n" a key
+   * condition. Numbers are zero-padded to `EVENT_SEQ_DIGITS` so that string order is number order.
+   */
+  event: (scope: ScopeRef, seq: number): Key => ({ pk: scopeKey(scope), sk: eventSeqSk(seq) }),
+  /**
+   * An event written before events were numbered: sorted by time (`at` is ISO-8601 UTC, so string
+   * order is time order), before every numbered event of its scope (`2…` < `SEQ#…`).
+   */
+  unnumberedEvent: (scope: ScopeRef, at: string, eventId: string): Key => ({
+    pk: scopeKey(scope),
+    sk: `${prefix.event}${at}#${eventId}`,
   }),
-  companyEvent: (companyId: string, at: string, eventId: string): Key => ({
-    pk: `COMPANY#${companyId}`,
-    sk: `EVENT#${at}#${eventId}`,
-  }),
-  /** Index key that lists an event in its company's activity. */
+  /** A scope's event counter: `n`, the number of its last event (absent before the first). */
+  eventCounter: (scope: ScopeRef): Key => ({ pk: scopeKey(scope), sk: EVENT_COUNTER_SK }),
+  /** Index key that lists an event in its company's activity, by time. */
   companyEventIndex: (companyId: string, at: string, eventId: string): Gsi1Key => ({
     gsi1pk: `EVENTS#COMPANY#${companyId}`,
-    gsi1sk: `EVENT#${at}#${eventId}`,
+    gsi1sk: `${prefix.event}${at}#${eventId}`,
   }),
 
   outbox: (outboxId: string): Key => ({ pk: `OUTBOX#${outboxId}`, sk: 'OUTBOX' }),
@@ -262,6 +297,8 @@ export const prefix = {
   notice: 'NOTICE#',
   team: 'TEAM#',
   event: 'EVENT#',
+  /** Numbered events (SPEC §11); events before numbering have a timestamp here instead. */
+  numberedEvent: 'EVENT#SEQ#',
   domain: 'DOMAIN#',
   sso: 'SSO#',
   owner: 'OWNER#',
@@ -275,6 +312,8 @@ export const prefix = {
   webhook: 'WEBHOOK#',
   webhookAttempt: 'ATTEMPT#',
   emailDomain: 'EMAILDOMAIN#',
+  invitationDue: 'INVITEDUE#',
+  bulkRun: 'BULK#',
 } as const;
 
 /** The partition-key prefix of webhook secrets: IAM denies reading it to all but deliveries. */
@@ -282,6 +321,25 @@ export const WEBHOOK_SECRET_PARTITION_PREFIX = 'WEBHOOKSECRET#';
 
 /** The sort key of replay requests; the publisher's stream filter matches on it. */
 export const WEBHOOK_REPLAY_SK = 'WEBHOOKREPLAY';
+/** The index partition of the invitation lifecycle schedule (`keys.lifecycleDue`). */
+export const LIFECYCLE_DUE = 'INVITEDUE';
+
+/** The sort key of a scope's event counter (not under `EVENT#`: no event list reads it). */
+export const EVENT_COUNTER_SK = 'EVENTSEQ';
+
+/** Digits of an event number in a sort key: 10^12 events per scope. */
+export const EVENT_SEQ_DIGITS = 12;
+
+/** The largest event number a sort key holds. */
+export const MAX_EVENT_SEQ = 10 ** EVENT_SEQ_DIGITS - 1;
+
+/** The sort key of a scope's event number `seq` (1, 2, …). */
+export function eventSeqSk(seq: number): string {
+  if (!Number.isSafeInteger(seq) || seq < 0 || seq > MAX_EVENT_SEQ) {
+    throw new RangeError(`An event number must be an integer from 0 to ${MAX_EVENT_SEQ}`);
+  }
+  return `${prefix.numberedEvent}${String(seq).padStart(EVENT_SEQ_DIGITS, '0')}`;
+}
 
 /** The sort key value of outbox items; the notifier's stream filter matches on it. */
 export const OUTBOX_SK = 'OUTBOX';

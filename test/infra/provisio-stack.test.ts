@@ -174,6 +174,10 @@ describe('the functions', () => {
     expect(readConfig({ [ENV.tableName]: 't' }).groupsAttribute).toBe(DEFAULT_GROUPS_ATTRIBUTE);
   });
 
+  it('gives the admin function time for a 1,000-row bulk invitation, within API Gateway’s 30 s', () => {
+    expect(functionResource('admin').Properties.Timeout).toBe(29);
+  });
+
   it('gives the sign-in trigger less than the 5 s Cognito waits', () => {
     expect(functionResource('signIn').Properties.Timeout).toBeLessThanOrEqual(5);
   });
@@ -495,11 +499,13 @@ describe('the user pool', () => {
       AlarmDescription: Match.stringLikeRegexp('EnforcementRecorder'),
       MetricName: 'ApproximateNumberOfMessagesVisible',
     });
-    // It writes the records: puts and updates, no query, no delete, no batch.
+    // It writes the records: puts and updates, and reads the event counters it numbers them from
+    // (SPEC §11); no query, no delete, no batch write.
     const dynamo = statementsOf('enforcementRecorder').filter((st) =>
       actionsOf(st).some((a) => a.startsWith('dynamodb:')),
     );
     expect(dynamo.flatMap(actionsOf).sort()).toEqual([
+      'dynamodb:BatchGetItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
@@ -591,6 +597,17 @@ describe('the domain checker', () => {
         SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] },
       },
     ]);
+  });
+
+  it('also runs the invitation lifecycle (SPEC §13): within the hour, querying the schedule index', () => {
+    expect(functionResource('domainChecker').Properties.Description).toMatch(/expires invitations/);
+    const rule = Object.values(template.findResources('AWS::Events::Rule'))[0] as Resource;
+    // Every invitation past its expiry is expired by the next run: at most an hour later.
+    expect(rule.Properties.ScheduleExpression).toBe('rate(1 hour)');
+    const index = statementsOf('domainChecker').filter((s) =>
+      JSON.stringify(s.Resource).includes('/index/'),
+    );
+    expect(index.flatMap(actionsOf)).toContain('dynamodb:Query');
   });
 
   it('has five minutes per run, and reads and writes the table without sending mail or reading the hook secret', () => {

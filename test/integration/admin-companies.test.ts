@@ -178,6 +178,7 @@ describe('GET /v1/{scope}/events', () => {
     const first = pages.flat().at(-1);
     expect(first).toEqual({
       id: expect.any(String),
+      seq: 1,
       type: 'member_added',
       at: expect.any(String),
       actor: owner,

@@ -434,6 +434,10 @@ describe('invitations', () => {
       team: 'eng',
       invitedBy: owner,
       createdAt: expect.any(String),
+      // SPEC §13: pending, mailed now, expiring 14 days on.
+      status: 'pending',
+      sentAt: res.body.createdAt,
+      expiresAt: new Date(Date.parse(res.body.createdAt) + 14 * 86_400_000).toISOString(),
     });
     expect((await call('GET', `/v1/orgs/${org.id}`, { as: owner })).body.seatsUsed).toBe(2);
     const listed = await call('GET', `/v1/orgs/${org.id}/invitations`, { as: owner });

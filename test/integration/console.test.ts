@@ -235,14 +235,14 @@ describe('admin console', { timeout: 60_000 }, () => {
     await page.getByRole('button', { name: 'Invite', exact: true }).click();
     await row(invitee).waitFor();
     expect(await row(invitee).getByRole('cell').allTextContents()).toEqual(
-      expect.arrayContaining([invitee, 'member', 'design', owner.email]),
+      expect.arrayContaining([invitee, 'member', 'design', owner.email, 'pending']),
     );
     await checkScreen('08-invitations');
 
     await page.getByRole('button', { name: `Revoke invitation for ${invitee}` }).click();
     const confirm = page.getByRole('dialog', { name: 'Revoke invitation?' });
     await confirm.getByRole('button', { name: 'Revoke', exact: true }).click();
-    await page.getByText('No pending invitations.').waitFor();
+    await page.getByText('No invitations.').waitFor();
 
     await tab('Members').click();
     await page.getByRole('button', { name: 'Change seat limit' }).click();
@@ -518,6 +518,66 @@ describe('admin console', { timeout: 60_000 }, () => {
     await expect
       .poll(() => page.locator('.toolbar .hint').textContent())
       .toMatch(/^2 of \d+ loaded events/);
+  });
+
+  it('points out invitations expiring soon, resends at most every 10 minutes, and invites from a CSV file after a preview (SPEC §13)', async () => {
+    const soon = `soon@${slug('partner')}.example.test`;
+    const { idToken } = await signIn(owner);
+    const made = await api(`/v1/orgs/${orgId}/invitations`, {
+      method: 'POST',
+      token: idToken,
+      body: JSON.stringify({ email: soon, expiresInDays: 1 }),
+    });
+    expect(made.status).toBe(201);
+    await tab('Members').click();
+    await tab('Invitations').click();
+    const expiring = page.getByRole('region', { name: 'Expiring soon' });
+    await expiring.getByRole('button', { name: `Resend invitation for ${soon}` }).waitFor();
+    expect(await expiring.textContent()).toMatch(/expires in \d+ hours?/);
+    expect(await row(soon).getByRole('cell').allTextContents()).toEqual(
+      expect.arrayContaining([soon, 'pending']),
+    );
+    // Just mailed: a resend is refused, saying when it may be sent.
+    await row(soon)
+      .getByRole('button', { name: `Resend invitation for ${soon}` })
+      .click();
+    await page.getByText(/sent less than 10 minutes ago; resend it in \d+ s/).waitFor();
+
+    const file = page.getByLabel('CSV file', { exact: true });
+    const t = randomUUID().slice(0, 6);
+    const csv = [
+      '\uFEFFemail,role,team',
+      `"ann-${t}@example.test",member,design`,
+      `bob-${t}@example.test,owner,`,
+      `ann-${t}@example.test,member,`,
+      'not-an-email,member,',
+      `${soon},member,`,
+    ].join('\n');
+    await file.setInputFiles({
+      name: 'people.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(csv),
+    });
+    const preview = page.locator('.bulk-preview');
+    await preview.getByText('2 to invite, 1 already invited, 1 duplicates, 1 invalid').waitFor();
+    expect(await preview.getByRole('row').filter({ hasText: 'not-an-email' }).count()).toBe(0);
+    await preview.getByRole('row').filter({ hasText: 'email: is not an email address' }).waitFor();
+    // The preview wrote nothing: ann is in the preview (her duplicate row), not in the list.
+    const sent = page.getByRole('region', { name: 'Sent invitations' });
+    expect(
+      await sent
+        .getByRole('row')
+        .filter({ hasText: `ann-${t}@example.test` })
+        .count(),
+    ).toBe(0);
+    await checkScreen('08b-bulk-invite-preview');
+    await preview.getByRole('button', { name: 'Invite 2 people' }).click();
+    await row(`ann-${t}@example.test`).waitFor();
+    await row(`bob-${t}@example.test`).waitFor();
+    expect(await row(`bob-${t}@example.test`).getByRole('cell').allTextContents()).toEqual(
+      expect.arrayContaining(['owner', 'pending']),
+    );
+    await checkScreen('08c-invitations-expiring-soon');
   });
 
   it('fits a 360 px wide screen without scrolling sideways', async () => {

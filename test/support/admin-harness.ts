@@ -45,6 +45,8 @@ export interface CallOptions {
   /** A body sent verbatim (for malformed JSON). */
   rawBody?: string;
   query?: Record<string, string>;
+  /** Request headers besides the token (e.g. `content-type: text/csv`, `idempotency-key`). */
+  headers?: Record<string, string>;
 }
 
 /** An answer's body: JSON parsed, any other type (a CSV download) as its text. */
@@ -91,7 +93,12 @@ export function inProcessApi(deps: AdminDeps): AdminApi {
         routeKey: '$default',
         rawPath: rawPath!,
         rawQueryString: new URLSearchParams(query).toString(),
-        headers: { 'content-type': 'application/json' },
+        headers: {
+          'content-type': 'application/json',
+          ...Object.fromEntries(
+            Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
+          ),
+        },
         ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
         requestContext: {
           http: {

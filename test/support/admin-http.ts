@@ -47,6 +47,7 @@ export function adminStackEnv(): AdminStackEnv {
       method,
       ...(token ? { token } : {}),
       ...(body !== undefined ? { body } : {}),
+      ...(options.headers ? { headers: options.headers } : {}),
     });
     const text = await response.text();
     return {

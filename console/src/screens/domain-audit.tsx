@@ -6,7 +6,7 @@
  */
 import { useState } from 'preact/hooks';
 import { api, enc } from '../api.ts';
-import type { BulkInvitationsResult, DomainAuditEntry } from '../model.ts';
+import type { BulkAnswer, BulkOutcome, DomainAuditEntry } from '../model.ts';
 import { usePaged } from '../paged.ts';
 import {
   announce,
@@ -32,7 +32,7 @@ const METHOD_LABELS: Record<NonNullable<DomainAuditEntry['lastSignInMethod']>, s
   hook: 'Sign-in hook',
 };
 
-const OUTCOME_LABELS: Record<BulkInvitationsResult['results'][number]['outcome'], string> = {
+const OUTCOME_LABELS: Record<BulkOutcome, string> = {
   invited: 'invited',
   already_member: 'already a member',
   already_invited: 'already invited',
@@ -53,7 +53,7 @@ function save(blob: Blob, filename: string): void {
 }
 
 /** What a bulk invitation answered, in words: how many were invited and what happened to the rest. */
-export function bulkSummary(result: BulkInvitationsResult): string {
+export function bulkSummary(result: BulkAnswer): string {
   const counts = new Map<string, number>();
   for (const r of result.results) counts.set(r.outcome, (counts.get(r.outcome) ?? 0) + 1);
   const invited = counts.get('invited') ?? 0;
@@ -86,7 +86,7 @@ export function DomainAudit({ scope }: { scope: Scope }) {
     const emails = audit.items
       .filter((e) => selected.has(e.email) && e.status === 'uncaptured')
       .map((e) => e.email);
-    const answer = await api.post<BulkInvitationsResult>(
+    const answer = await api.post<BulkAnswer>(
       `/v1/orgs/${enc(targetOrg)}/invitations:bulk`,
       { invitations: emails.map((email) => ({ email })) },
       // The same click sent twice (a retry) invites and mails nobody twice.

@@ -6,7 +6,16 @@ import { useState } from 'preact/hooks';
 import { api, enc } from '../api.ts';
 import { formatDate, formatDateTime, seatsText, VIA_LABELS } from '../format.ts';
 import { useMe } from '../me.ts';
-import type { Invitation, Me, Member, Membership, Org, Team } from '../model.ts';
+import type {
+  BulkAnswer,
+  BulkOutcome,
+  Invitation,
+  Me,
+  Member,
+  Membership,
+  Org,
+  Team,
+} from '../model.ts';
 import { usePaged } from '../paged.ts';
 import { href, ORG_TABS, type OrgTab } from '../router.ts';
 import {
@@ -16,7 +25,10 @@ import {
   Button,
   ConfirmDialog,
   Empty,
+  ErrorMessage,
+  Field,
   FormDialog,
+  Loading,
   PagedList,
   Panel,
   SelectField,
@@ -311,6 +323,20 @@ function SeatLimitDialog(props: { org: Org; onDone: (org: Org) => void; onClose:
 
 /* ------------------------------------------------------------------ invitations */
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Pending invitations expiring within this many days are pointed out to the owners. */
+const EXPIRING_SOON_DAYS = 3;
+
+/** "in 3 days", "in 5 hours", "today": how long a pending invitation has left. */
+function timeLeft(expiresAt: string, now = Date.now()): string {
+  const ms = Date.parse(expiresAt) - now;
+  if (ms <= 0) return 'expired';
+  const days = Math.round(ms / DAY_MS);
+  if (ms >= DAY_MS) return `in ${days} day${days === 1 ? '' : 's'}`;
+  const hours = Math.floor(ms / (60 * 60 * 1000));
+  return hours >= 1 ? `in ${hours} hour${hours === 1 ? '' : 's'}` : 'within the hour';
+}
+
 function Invitations({ org, onSeatsChange }: { org: Org; onSeatsChange: () => void }) {
   const invitations = usePaged<Invitation>(`/v1/orgs/${enc(org.id)}/invitations`);
   const [email, setEmail] = useState('');
@@ -325,17 +351,41 @@ function Invitations({ org, onSeatsChange }: { org: Org; onSeatsChange: () => vo
     });
     setEmail('');
     setTeam('');
+    resend.setError(null);
     await invitations.reload();
     onSeatsChange();
     announce(`Invitation sent to ${created.email}`);
   });
+  const resend = useSubmit(async (i: Invitation) => {
+    const sent = await api.post<Invitation>(
+      `/v1/orgs/${enc(org.id)}/invitations/${enc(i.email)}/resend`,
+    );
+    await invitations.reload();
+    onSeatsChange();
+    announce(`Invitation to ${sent.email} sent again; it expires ${timeLeft(sent.expiresAt)}`);
+  });
+  const soon = invitations.items.filter(
+    (i) =>
+      i.status === 'pending' && Date.parse(i.expiresAt) - Date.now() < EXPIRING_SOON_DAYS * DAY_MS,
+  );
+
+  const resendButton = (i: Invitation) => (
+    <Button
+      class="button-small"
+      busy={resend.busy}
+      busyLabel="Sending…"
+      onClick={() => resend.run(i)}
+    >
+      Resend<span class="visually-hidden"> invitation for {i.email}</span>
+    </Button>
+  );
 
   return (
     <>
       <Panel id="invite-title" title="Invitations">
         <p class="hint">
-          An invitation holds a seat until it is accepted or revoked. The person gets an email and
-          joins when they next sign in with that address.
+          An invitation holds a seat until it is accepted, revoked or expired (14 days after it was
+          sent). The person gets an email and joins when they next sign in with that address.
         </p>
         <SubmitForm
           submit={submit}
@@ -372,16 +422,42 @@ function Invitations({ org, onSeatsChange }: { org: Org; onSeatsChange: () => vo
           />
         </SubmitForm>
       </Panel>
-      <Panel id="pending-title" title="Pending invitations" heading="h3">
+      <BulkInvite
+        org={org}
+        onDone={() => {
+          resend.setError(null);
+          return Promise.all([invitations.reload(), onSeatsChange()]);
+        }}
+      />
+      {soon.length ? (
+        <Panel id="expiring-title" title="Expiring soon" heading="h3" class="card card-warning">
+          <p class="hint">
+            {soon.length === 1 ? 'This invitation expires' : 'These invitations expire'} within{' '}
+            {EXPIRING_SOON_DAYS} days. Resend to give the person another 14 days.
+          </p>
+          <ul class="plain-list">
+            {soon.map((i) => (
+              <li key={i.email}>
+                <span>
+                  {i.email}, expires <time dateTime={i.expiresAt}>{timeLeft(i.expiresAt)}</time>
+                </span>{' '}
+                {resendButton(i)}
+              </li>
+            ))}
+          </ul>
+        </Panel>
+      ) : null}
+      <Panel id="pending-title" title="Sent invitations" heading="h3">
+        {resend.error ? <ErrorMessage>{resend.error.message}</ErrorMessage> : null}
         <PagedList
           list={invitations}
           loading="Loading invitations…"
-          empty={<Empty title="No pending invitations.">Invite someone with the form above.</Empty>}
+          empty={<Empty title="No invitations.">Invite someone with the form above.</Empty>}
           what="invitations"
         >
           <Table
-            caption={`Pending invitations to ${org.name}`}
-            columns={['Email', 'Role', 'Team', 'Invited by', 'Sent']}
+            caption={`Invitations to ${org.name}, pending and expired`}
+            columns={['Email', 'Role', 'Team', 'Status', 'Expires', 'Invited by']}
             actions
             items={invitations.items}
             row={(i) => (
@@ -389,11 +465,25 @@ function Invitations({ org, onSeatsChange }: { org: Org; onSeatsChange: () => vo
                 <td data-label="Email">{i.email}</td>
                 <td data-label="Role">{i.role}</td>
                 <td data-label="Team">{i.team ?? <span class="muted">none</span>}</td>
-                <td data-label="Invited by">{i.invitedBy}</td>
-                <td data-label="Sent">
-                  <time dateTime={i.createdAt}>{formatDateTime(i.createdAt)}</time>
+                <td data-label="Status">
+                  {i.status === 'pending' ? (
+                    <Badge tone="ok">pending</Badge>
+                  ) : (
+                    <Badge tone="off">expired</Badge>
+                  )}
                 </td>
+                <td data-label="Expires">
+                  <time dateTime={i.expiresAt}>{formatDate(i.expiresAt)}</time>
+                  {i.status === 'pending' ? (
+                    <span class="muted small"> ({timeLeft(i.expiresAt)})</span>
+                  ) : null}
+                  <div class="muted small">
+                    sent <time dateTime={i.sentAt}>{formatDateTime(i.sentAt)}</time>
+                  </div>
+                </td>
+                <td data-label="Invited by">{i.invitedBy}</td>
                 <td class="cell-actions">
+                  {resendButton(i)}{' '}
                   <Button class="button-small" onClick={() => setRevoking(i)}>
                     Revoke<span class="visually-hidden"> invitation for {i.email}</span>
                   </Button>
@@ -418,12 +508,137 @@ function Invitations({ org, onSeatsChange }: { org: Org; onSeatsChange: () => vo
           done={`Invitation for ${revoking.email} revoked`}
         >
           <p>
-            {revoking.email} will not join {org.name} through this invitation, and its seat is
-            freed.
+            {revoking.email} will not join {org.name} through this invitation
+            {revoking.status === 'pending' ? ', and its seat is freed' : ''}.
           </p>
         </ConfirmDialog>
       ) : null}
     </>
+  );
+}
+
+const OUTCOME_LABELS: Record<BulkOutcome, string> = {
+  invited: 'to invite',
+  already_member: 'already members',
+  already_invited: 'already invited',
+  duplicate: 'duplicates',
+  invalid: 'invalid',
+};
+
+/**
+ * SPEC §13 bulk invitations: a CSV file (email,role,team) is previewed with a dry run, then
+ * sent under one Idempotency-Key, so that a second click or a retry invites and mails nobody twice.
+ */
+function BulkInvite({ org, onDone }: { org: Org; onDone: () => Promise<unknown> }) {
+  const [file, setFile] = useState<{ name: string; text: string } | null>(null);
+  const [preview, setPreview] = useState<BulkAnswer | null>(null);
+  const [key, setKey] = useState('');
+  const path = `/v1/orgs/${enc(org.id)}/invitations:bulk`;
+  const raw = (text: string, idempotencyKey?: string) => ({
+    text,
+    headers: {
+      'content-type': 'text/csv',
+      ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+    },
+  });
+  const load = useSubmit(async (picked: File) => {
+    const text = await picked.text();
+    setFile({ name: picked.name, text });
+    setPreview(null);
+    const answer = await api.postRaw<BulkAnswer>(`${path}?dryRun=true`, raw(text));
+    setPreview(answer);
+    setKey(crypto.randomUUID());
+  });
+  const confirm = useSubmit(async () => {
+    if (!file) return;
+    const answer = await api.postRaw<BulkAnswer>(path, raw(file.text, key));
+    setFile(null);
+    setPreview(null);
+    await onDone();
+    announce(
+      `${answer.counts.invited} ${answer.counts.invited === 1 ? 'person' : 'people'} invited from ${file.name}`,
+    );
+  });
+  const fits = preview ? preview.available === null || preview.needed <= preview.available : false;
+  const skipped = preview ? preview.results.filter((r) => r.outcome !== 'invited') : [];
+
+  return (
+    <Panel id="bulk-title" title="Invite from a CSV file" heading="h3">
+      <p class="hint">
+        A file with the header <code>email,role,team</code> and up to 1,000 rows (role and team may
+        be empty). You see what would happen before anyone is invited.
+      </p>
+      <Field label="CSV file" error={load.error?.message}>
+        {(control) => (
+          <input
+            {...control}
+            type="file"
+            accept=".csv,text/csv"
+            onChange={(e) => {
+              const picked = e.currentTarget.files?.[0];
+              if (picked) void load.run(picked);
+            }}
+          />
+        )}
+      </Field>
+      {load.busy ? <Loading>Checking the file…</Loading> : null}
+      {preview && file ? (
+        <div class="bulk-preview" aria-live="polite">
+          <p>
+            <strong>{file.name}</strong>:{' '}
+            {(Object.keys(OUTCOME_LABELS) as BulkOutcome[])
+              .filter((o) => preview.counts[o] > 0)
+              .map((o) => `${preview.counts[o]} ${OUTCOME_LABELS[o]}`)
+              .join(', ')}
+            .
+          </p>
+          {fits ? null : (
+            <p class="warning">
+              The new invitations need {preview.needed} seats and {preview.available} are free.
+              Nobody will be invited: raise the seat limit or remove rows first.
+            </p>
+          )}
+          {skipped.length ? (
+            <Table
+              caption={`Rows of ${file.name} that will not be invited`}
+              columns={['Row', 'Email', 'Outcome', 'Why']}
+              items={skipped.slice(0, 50)}
+              row={(r) => (
+                <tr key={r.row}>
+                  <td data-label="Row">{r.row}</td>
+                  <td data-label="Email">{r.email ?? <span class="muted">none</span>}</td>
+                  <td data-label="Outcome">{r.outcome.replace('_', ' ')}</td>
+                  <td data-label="Why">{r.reason ?? ''}</td>
+                </tr>
+              )}
+            />
+          ) : null}
+          {skipped.length > 50 ? (
+            <p class="hint">and {skipped.length - 50} more rows not invited.</p>
+          ) : null}
+          {confirm.error ? <ErrorMessage>{confirm.error.message}</ErrorMessage> : null}
+          <div class="button-row">
+            <Button
+              variant="primary"
+              disabled={!fits || preview.needed === 0}
+              busy={confirm.busy}
+              busyLabel="Inviting…"
+              onClick={() => confirm.run()}
+            >
+              Invite {preview.needed} {preview.needed === 1 ? 'person' : 'people'}
+            </Button>{' '}
+            <Button
+              onClick={() => {
+                setFile(null);
+                setPreview(null);
+              }}
+            >
+              Cancel
+            </Button>
+          </div>
+        </div>
+      ) : null}
+    </Panel>
   );
 }
 

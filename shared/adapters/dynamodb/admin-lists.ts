@@ -1,6 +1,7 @@
 /**
  * The admin API's paged lists (SPEC §5): members, invitations, teams, domains, SSO connections
  * and events, each a Query of one partition of the table or of gsi1 behind an opaque cursor.
+ * Events read in number order from any point, and filtered by type (SPEC §11).
  */
 import {
   type DynamoDBDocumentClient,
@@ -21,14 +22,17 @@ import type {
   AdminStore,
   DomainAuditCandidate,
   DomainAuditRecord,
+  EventQuery,
   InvitationRecord,
   MemberRecord,
   TeamRecord,
 } from '../../model/writes.ts';
 import {
   attr,
+  eventSeqSk,
   GSI1,
   keys,
+  MAX_EVENT_SEQ,
   PERSON_SUMMARY_SK,
   prefix,
   type ScopeRef,
@@ -51,7 +55,17 @@ interface ListQuery {
   prefix: string;
   /** Newest first (events). */
   backwards?: boolean;
+  /** Only sort keys from `from` to `to` (both under `prefix`): events after a number. */
+  range?: { from: string; to: string };
+  /** Only items whose `type` is one of these (events). */
+  types?: readonly string[];
 }
+
+/**
+ * Query requests a filtered list makes for one page at most: a rare type among many events
+ * ends the page early (shorter, with a cursor to go on) rather than reading the whole history.
+ */
+const MAX_FILTERED_READS = 10;
 
 function cursorShape(q: ListQuery): CursorShape {
   return q.index === 'table'
@@ -107,10 +121,13 @@ function auditCandidate(item: Record<string, unknown>): DomainAuditCandidate | u
       memberOf.push(name.slice(prefix.member.length));
     } else if (name.startsWith(prefix.invitation) && value && typeof value === 'object') {
       const v = value as Record<string, unknown>;
+      // An invitation from before expiry existed expires 14 days after it was created, as
+      // `readInvitation` reads it.
+      const { expiresAt, expiredAt } = readInvitation(v);
       invitations.push({
         orgId: name.slice(prefix.invitation.length),
-        ...(typeof v.status === 'string' ? { status: v.status } : {}),
-        ...(typeof v.expiresAt === 'string' ? { expiresAt: v.expiresAt } : {}),
+        expiresAt,
+        ...(expiredAt === undefined ? {} : { expiredAt }),
       });
     }
   }
@@ -169,17 +186,34 @@ export function createAdminLists(db: DynamoDBDocumentClient, tableName: string):
     let start: Record<string, unknown> | undefined = page.cursor
       ? decodeCursor(page.cursor, cursorShape(q))
       : undefined;
+    if (start && q.range) {
+      // A cursor of this list lies in its range; DynamoDB would refuse one outside it.
+      const sk = String(start[q.index === 'gsi1' ? attr.gsi1sk : attr.sk]);
+      if (sk < q.range.from || sk > q.range.to) {
+        throw new ValidationError('cursor', 'is not a cursor this list issued');
+      }
+    }
+    const [pkName, skName] = q.index === 'gsi1' ? [attr.gsi1pk, attr.gsi1sk] : [attr.pk, attr.sk];
     const kept: Record<string, unknown>[] = [];
     let entries = 0;
-    for (;;) {
+    for (let reads = 1; ; reads++) {
       const input: QueryCommandInput = {
         TableName: tableName,
         ...(q.index === 'gsi1' ? { IndexName: GSI1 } : { ConsistentRead: true }),
-        KeyConditionExpression:
-          q.index === 'gsi1'
-            ? 'gsi1pk = :p AND begins_with(gsi1sk, :prefix)'
-            : 'pk = :p AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':p': q.partition, ':prefix': q.prefix },
+        KeyConditionExpression: q.range
+          ? `${pkName} = :p AND ${skName} BETWEEN :from AND :to`
+          : `${pkName} = :p AND begins_with(${skName}, :prefix)`,
+        ExpressionAttributeValues: {
+          ':p': q.partition,
+          ...(q.range ? { ':from': q.range.from, ':to': q.range.to } : { ':prefix': q.prefix }),
+          ...Object.fromEntries((q.types ?? []).map((t, i) => [`:t${i}`, t])),
+        },
+        ...(q.types?.length
+          ? {
+              FilterExpression: `#type IN (${q.types.map((_, i) => `:t${i}`).join(', ')})`,
+              ExpressionAttributeNames: { '#type': 'type' },
+            }
+          : {}),
         ScanIndexForward: !q.backwards,
         Limit: Math.min(1000, (page.limit + 1) * 4),
         ...(start ? { ExclusiveStartKey: start } : {}),
@@ -200,6 +234,10 @@ export function createAdminLists(db: DynamoDBDocumentClient, tableName: string):
       }
       start = out.LastEvaluatedKey;
       if (!start) return { items: kept, nextCursor: null };
+      if (q.types?.length && reads >= MAX_FILTERED_READS) {
+        // A short page: the next one starts after the last item read, kept or not.
+        return { items: kept, nextCursor: encodeCursor(keyOfItem(start, q)) };
+      }
     }
   }
 
@@ -329,22 +367,46 @@ export function createAdminLists(db: DynamoDBDocumentClient, tableName: string):
         readConnectionRecord,
       ),
 
-    listEvents: (scope: ScopeRef, page) =>
-      scope.type === 'org'
-        ? list(
-            { index: 'table', partition: scopeKey(scope), prefix: prefix.event, backwards: true },
-            page,
-            readEvent,
-          )
-        : list(
+    listEvents: (scope: ScopeRef, page, query: EventQuery = {}) => {
+      const asc = query.order === 'asc';
+      const types = query.types?.length ? { types: query.types } : {};
+      if (query.after !== undefined) {
+        // The scope's own numbered events after `after`, in number order (SPEC §11).
+        if (!asc) throw new Error('Events after a number are listed in ascending order');
+        if (query.after >= MAX_EVENT_SEQ) return Promise.resolve({ items: [], nextCursor: null });
+        return list(
+          {
+            index: 'table',
+            partition: scopeKey(scope),
+            prefix: prefix.numberedEvent,
+            range: { from: eventSeqSk(query.after + 1), to: eventSeqSk(MAX_EVENT_SEQ) },
+            ...types,
+          },
+          page,
+          readEvent,
+        );
+      }
+      const backwards = !asc;
+      return list(
+        scope.type === 'org'
+          ? // Numbered events by number; those from before numbering sort before them, by time.
             {
+              index: 'table',
+              partition: scopeKey(scope),
+              prefix: prefix.event,
+              backwards,
+              ...types,
+            }
+          : {
               index: 'gsi1',
               partition: keys.companyEventIndex(scope.id, '', '').gsi1pk,
               prefix: prefix.event,
-              backwards: true,
+              backwards,
+              ...types,
             },
-            page,
-            readEvent,
-          ),
+        page,
+        readEvent,
+      );
+    },
   };
 }

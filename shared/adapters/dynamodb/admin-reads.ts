@@ -9,8 +9,10 @@ import { type Key, keys, prefix } from '../../table/schema.ts';
 import { readCompany, readConnectionRecord, readMember, str } from './admin-records.ts';
 import {
   type DomainClaimRecord,
+  readBulkRun,
   readConnection,
   readDomainClaim,
+  readInvitation,
   readOrg,
   readPerson,
   readVerifiedDomain,
@@ -80,6 +82,36 @@ export function createAdminReads(db: DynamoDBDocumentClient, tableName: string):
     async getOrg(orgId) {
       const item = await getItem(keys.org(orgId));
       return item ? readOrg(item) : undefined;
+    },
+
+    async getInvitation(orgId, email) {
+      const item = await getItem(keys.invitation(orgId, email));
+      return item ? readInvitation(item) : undefined;
+    },
+
+    async getInvitees(orgId, emails) {
+      const found = await batchGet(
+        db,
+        tableName,
+        emails.flatMap((email) => [keys.member(orgId, email), keys.invitation(orgId, email)]),
+      );
+      return new Map(
+        emails.map((email) => {
+          const invitation = foundItem(found, keys.invitation(orgId, email));
+          return [
+            email,
+            {
+              member: !!foundItem(found, keys.member(orgId, email)),
+              invitation: invitation ? readInvitation(invitation) : undefined,
+            },
+          ];
+        }),
+      );
+    },
+
+    async getBulkRun(orgId, key) {
+      const item = await getItem(keys.bulkRun(orgId, key));
+      return item ? readBulkRun(item) : undefined;
     },
 
     async getMember(orgId, email) {

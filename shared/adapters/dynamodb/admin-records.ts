@@ -1,7 +1,7 @@
 /**
  * The admin API's items read back into records: what the admin store's reads and lists share.
  */
-import type { ConnectionRecord, EventRecord, MemberRecord } from '../../model/writes.ts';
+import type { ConnectionRecord, MemberRecord, StoredEvent } from '../../model/writes.ts';
 import { DEFAULT_GROUPS_CLAIM, type ProviderSource } from '../../sso/identity-providers.ts';
 import { type CompanyRecord, readConnection, readPerson, str, strOrNull } from './items.ts';
 
@@ -56,10 +56,12 @@ export function readCompany(item: Record<string, unknown>): CompanyRecord {
   return { id: str(item.id), name: str(item.name), createdAt: str(item.createdAt) };
 }
 
-export function readEvent(item: Record<string, unknown>): EventRecord {
+/** An event item read back; one written before numbering (SPEC §11) has `seq` null. */
+export function readEvent(item: Record<string, unknown>): StoredEvent {
   return {
     id: str(item.id),
-    type: str(item.type) as EventRecord['type'],
+    seq: typeof item.seq === 'number' ? item.seq : null,
+    type: str(item.type) as StoredEvent['type'],
     at: str(item.at),
     actor: str(item.actor),
     subject: str(item.subject),

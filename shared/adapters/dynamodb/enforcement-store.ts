@@ -14,6 +14,7 @@ import type { VerifiedDomain } from '../../model/types.ts';
 import type { Write } from '../../model/writes.ts';
 import { keys } from '../../table/schema.ts';
 import { dynamo } from './errors.ts';
+import { hasEvents } from './event-seq.ts';
 import { readVerifiedDomain } from './items.ts';
 import { TransactionRefused, transactWrite } from './transact.ts';
 import { transactionOf } from './writes/index.ts';
@@ -40,8 +41,10 @@ export function createEnforcementStore(
 ): EnforcementStore {
   async function record(writes: readonly Write[], signal: AbortSignal): Promise<boolean> {
     const items = transactionOf(tableName, writes);
-    // One item (a marker) is one PutItem: half a transaction's write cost.
-    const single = items.length === 1 ? items[0]!.item.Put : undefined;
+    // One item (a marker) is one PutItem: half a transaction's write cost. An event is never
+    // alone like this: it is numbered with its counter in a transaction (transact.ts).
+    const single =
+      items.length === 1 && !hasEvents([items[0]!.item]) ? items[0]!.item.Put : undefined;
     try {
       if (single) {
         await db.send(new PutCommand(single as PutCommandInput), { abortSignal: signal });

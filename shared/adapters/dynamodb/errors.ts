@@ -11,6 +11,11 @@ export class TransactionCancelledError extends ConflictError {
   constructor(
     readonly codes: CancellationCode[],
     cause: unknown,
+    /**
+     * The item as it was, for an item whose condition failed and asked for it
+     * (`ReturnValuesOnConditionCheckFailure: ALL_OLD`), as DynamoDB sends it (attribute values).
+     */
+    readonly items: (Record<string, unknown> | undefined)[] = [],
   ) {
     super('The change conflicted with another one; try again', { cause });
   }
@@ -63,10 +68,12 @@ export function mapDynamoError(error: unknown): unknown {
   }
   if (name === 'TransactionCanceledException') {
     const reasons =
-      (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+      (error as { CancellationReasons?: { Code?: string; Item?: Record<string, unknown> }[] })
+        .CancellationReasons ?? [];
     return new TransactionCancelledError(
       reasons.map((r) => r.Code ?? 'None'),
       error,
+      reasons.map((r) => r.Item),
     );
   }
   if (name === 'TransactionConflictException')

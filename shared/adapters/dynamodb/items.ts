@@ -3,6 +3,7 @@
  * with one writer and one reader per entity so the attribute names live in one place.
  */
 
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { CompanyRecord, DomainClaimRecord, OrgRecord } from '../../model/records.ts';
 import type { ScimGroupRecord, ScimTokenRecord, ScimUserRecord } from '../../model/scim.ts';
 import type {
@@ -19,6 +20,8 @@ import type {
   VerifiedDomain,
   Via,
 } from '../../model/types.ts';
+import type { BulkRunRecord } from '../../model/writes.ts';
+import { BULK_RUN_STALE_MS, expiresAtFrom } from '../../rules/invitations.ts';
 import { keys, prefix, type ScopeRef } from '../../table/schema.ts';
 import type { OutboxTask } from '../../tasks.ts';
 
@@ -38,6 +41,8 @@ export type Entity =
   | 'team'
   | 'teamMember'
   | 'invitation'
+  | 'invitationDue'
+  | 'bulkRun'
   | 'notice'
   | 'personSummary'
   | 'domainClaim'
@@ -119,7 +124,62 @@ export const invitationItem = (email: string, i: Invitation): Item => ({
   team: i.team,
   invitedBy: i.invitedBy,
   createdAt: i.createdAt,
+  sentAt: i.sentAt,
+  expiresAt: i.expiresAt,
+  ...(i.expiredAt === undefined ? {} : { expiredAt: i.expiredAt }),
 });
+
+/** An invitation's entry on the lifecycle schedule, due at `dueAt` (SPEC §13). */
+export const invitationDueItem = (email: string, orgId: string, dueAt: string): Item => ({
+  ...keys.invitationDue(orgId, email),
+  ...keys.lifecycleDue(dueAt, `${orgId}#${email}`),
+  entity: 'invitationDue',
+  orgId,
+  email,
+  dueAt,
+});
+
+/**
+ * A bulk invitation run (SPEC §13). While in progress it is on the lifecycle schedule 15 minutes
+ * on (a Lambda function runs at most that long), so that a run cut short gives its seats back.
+ */
+export const bulkRunItem = (r: BulkRunRecord): Item => ({
+  ...keys.bulkRun(r.orgId, r.key),
+  ...(r.status === 'in-progress'
+    ? keys.lifecycleDue(
+        new Date(Date.parse(r.startedAt) + BULK_RUN_STALE_MS).toISOString(),
+        `BULK#${r.orgId}#${r.key}`,
+      )
+    : {}),
+  entity: 'bulkRun',
+  orgId: r.orgId,
+  key: r.key,
+  status: r.status,
+  reserved: r.reserved,
+  written: r.written,
+  startedAt: r.startedAt,
+  expiresAt: r.expiresAt,
+  ttl: Math.ceil(Date.parse(r.expiresAt) / 1000),
+  ...(r.answer === undefined ? {} : { answer: packAnswer(r.answer) }),
+});
+
+export const readBulkRun = (item: Record<string, unknown>): BulkRunRecord => ({
+  orgId: str(item.orgId),
+  key: str(item.key),
+  status: str(item.status) as BulkRunRecord['status'],
+  reserved: Number(item.reserved ?? 0),
+  written: Number(item.written ?? 0),
+  startedAt: str(item.startedAt),
+  expiresAt: str(item.expiresAt),
+  ...(item.answer instanceof Uint8Array ? { answer: unpackAnswer(item.answer) } : {}),
+});
+
+/**
+ * A bulk run's answer as stored: gzipped JSON, so that 1,000 rows of long addresses and reasons
+ * stay far below DynamoDB's 400 KB item size.
+ */
+export const packAnswer = (answer: string): Uint8Array => gzipSync(answer);
+const unpackAnswer = (packed: Uint8Array): string => gunzipSync(packed).toString('utf8');
 
 export const noticeItem = (email: string, kind: NoticeKind, orgId: string, at: string): Item => ({
   ...keys.notice(email, kind, orgId),
@@ -223,6 +283,12 @@ export const readInvitation = (item: Record<string, unknown>): Invitation => ({
   team: strOrNull(item.team),
   invitedBy: str(item.invitedBy),
   createdAt: str(item.createdAt),
+  // Invitations stored before SPEC §13 were sent when created and expire 14 days on.
+  sentAt: str(item.sentAt) || str(item.createdAt),
+  expiresAt:
+    str(item.expiresAt) ||
+    (str(item.createdAt) ? expiresAtFrom(str(item.createdAt)) : new Date(0).toISOString()),
+  ...(typeof item.expiredAt === 'string' ? { expiredAt: item.expiredAt } : {}),
 });
 
 export function readPerson(items: Record<string, unknown>[]): PersonState {
@@ -276,7 +342,11 @@ export function readPerson(items: Record<string, unknown>[]): PersonState {
 /** How long outbox items are kept after they are written (the notifier reads them from the stream). */
 export const OUTBOX_RETENTION_S = 14 * 24 * 60 * 60;
 
-/** An audit event; events of a company's org are also indexed for the company's activity. */
+/**
+ * An audit event; events of a company's org are also indexed for the company's activity. `seq`
+ * is its number in its scope (SPEC §11), stamped by the one sender (`event-seq.ts`) just before
+ * the transaction goes out; `null` keys it as an event from before numbering (by time).
+ */
 export function eventItem(
   e: {
     type: string;
@@ -288,13 +358,15 @@ export function eventItem(
   },
   id: string,
   at: string,
+  seq: number | null,
 ): Item {
-  const key = e.orgId ? keys.orgEvent(e.orgId, at, id) : keys.companyEvent(e.companyId!, at, id);
+  const scope = eventScope(e);
   return {
-    ...key,
+    ...(seq === null ? keys.unnumberedEvent(scope, at, id) : keys.event(scope, seq)),
     ...(e.companyId ? keys.companyEventIndex(e.companyId, at, id) : {}),
     entity: 'event',
     id,
+    ...(seq === null ? {} : { seq }),
     type: e.type,
     at,
     actor: e.actor,
@@ -303,6 +375,13 @@ export function eventItem(
     companyId: e.companyId,
     details: e.details,
   };
+}
+
+/** The scope an event is stored and numbered in: its org, or its company for a company-level one. */
+export function eventScope(e: { orgId: string | null; companyId: string | null }): ScopeRef {
+  if (e.orgId) return { type: 'org', id: e.orgId };
+  if (e.companyId) return { type: 'company', id: e.companyId };
+  throw new Error('An event names an org or a company');
 }
 
 /** An outbox item: one notification for the stream-triggered notifier. */

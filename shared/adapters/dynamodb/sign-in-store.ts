@@ -8,7 +8,8 @@
  * Round 2 (only when needed): BatchGet the orgs whose company the decision needs and round 1
  * could not tell (invitations' orgs; memberships under a company-scoped connection).
  * The transaction updates the person summary with every account, membership, team, invitation
- * or notice it writes.
+ * or notice it writes. Its events are numbered by the one sender (transact.ts), which reads their
+ * orgs' counters first, unless round 2 ran: then round 2 read them (SPEC §11).
  */
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -19,6 +20,7 @@ import { orgsNeedingInfo, parseGroup, signInTrust } from '../../sign-in/decide.t
 import { PlanConflictError, type SignInStore } from '../../sign-in/process.ts';
 import { signInWrites } from '../../sign-in/writes.ts';
 import { keys, PERSON_SUMMARY_SK } from '../../table/schema.ts';
+import { counterValue } from './event-seq.ts';
 import { readConnection, readPerson, readVerifiedDomain } from './items.ts';
 import { LAST_SIGN_IN_ON, readSummary } from './person-changes.ts';
 import { batchGet, foundItem as get, queryPartition } from './query.ts';
@@ -38,6 +40,9 @@ function guardOf(w: Write): Guard {
   if (w.kind === 'putUsername') return { kind: 'username' };
   return { kind: 'stale' };
 }
+
+/** Event counters round 2 reads at most, beside the orgs it reads. */
+const MAX_COUNTERS_READ = 25;
 
 /** Counts DynamoDB requests and round trips, for the benchmark and tests. */
 export interface StoreStats {
@@ -68,6 +73,8 @@ export function createSignInStore(
   } = {},
 ): SignInStore & { stats: StoreStats } {
   const stats = options.stats ?? { roundTrips: 0, requests: 0, transactions: 0 };
+  /** Event counters round 2 read beside the orgs, for the apply of the same sign-in. */
+  const countersRead = new WeakMap<SignIn, Map<string, number>>();
   async function load(
     signIn: SignIn,
     fullOrgIds: ReadonlySet<string>,
@@ -155,19 +162,29 @@ export function createSignInStore(
       { person, connection },
       signInTrust(signIn, connection).trusted,
     ).filter((id) => !companyKnown.has(id));
+    countersRead.delete(signIn);
     if (orgIds.length) {
       stats.roundTrips++;
       stats.requests++;
+      // The event counters of every org this sign-in may record events in come along (SPEC
+      // §11): a sign-in that reads twice then numbers its events without a third read.
+      const counterKeys = [...new Set([...Object.keys(orgs), ...orgIds])]
+        .slice(0, MAX_COUNTERS_READ)
+        .map((id) => keys.eventCounter({ type: 'org', id }));
       const second = await batchGet(
         db,
         tableName,
-        orgIds.map((id) => keys.org(id)),
+        [...orgIds.map((id) => keys.org(id)), ...counterKeys],
         signal,
       );
       for (const id of orgIds) {
         const item = get(second, keys.org(id));
         if (item) orgs[id] = orgInfoFromItem(item);
       }
+      countersRead.set(
+        signIn,
+        new Map(counterKeys.map((k) => [k.pk, counterValue(get(second, k))])),
+      );
     }
     for (const id of fullOrgIds) if (orgs[id]) orgs[id] = { ...orgs[id]!, seatAvailable: false };
     return { person, domain, connection, orgs, orgIdsByName };
@@ -182,12 +199,15 @@ export function createSignInStore(
     });
     const items = transactionOf(tableName, writes, { repair });
     if (items.length === 0) return;
-    stats.roundTrips++;
-    stats.requests++;
-    stats.transactions++;
     try {
       await transactWrite(db, items, {
         signal,
+        counters: countersRead.get(signIn),
+        onRequest: (kind) => {
+          stats.roundTrips++;
+          stats.requests++;
+          if (kind === 'transaction') stats.transactions++;
+        },
         tooLarge: (n) =>
           new Error(
             `A sign-in may change at most ${MAX_TRANSACTION_ITEMS} items; this one needs ${n}`,

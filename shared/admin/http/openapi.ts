@@ -67,6 +67,8 @@ const PARAM_DESCRIPTIONS: Record<string, string> = {
 
 let cached: Record<string, unknown> | undefined;
 
+const CSV_EXAMPLE = 'email,role,team\nann@example.com,member,design\n"bob@example.com",owner,\n';
+
 /** The OpenAPI 3.1 document of the API. */
 export function openApiDocument(): Record<string, unknown> {
   if (cached) return cached;
@@ -113,6 +115,7 @@ export function openApiDocument(): Record<string, unknown> {
         schema: { type: 'string', enum: ['json', 'csv'], default: 'json' },
       });
     }
+    for (const q of route.query ?? []) parameters.push({ ...q, in: 'query', required: false });
     const responses: Record<string, unknown> = {};
     if (route.operationId === 'getOpenApi') {
       responses['200'] = {
@@ -161,12 +164,19 @@ export function openApiDocument(): Record<string, unknown> {
       summary: route.summary,
       ...(route.description ? { description: route.description } : {}),
       tags: [route.tag],
-      ...(parameters.length ? { parameters } : {}),
+      ...(parameters.length || route.parameters
+        ? { parameters: [...parameters, ...(route.parameters ?? [])] }
+        : {}),
       ...(route.request
         ? {
             requestBody: {
               required: true,
-              content: { 'application/json': { schema: { $ref: `${REF}${route.request}` } } },
+              content: {
+                'application/json': { schema: { $ref: `${REF}${route.request}` } },
+                ...(route.raw?.csv
+                  ? { 'text/csv': { schema: { type: 'string', examples: [CSV_EXAMPLE] } } }
+                  : {}),
+              },
             },
           }
         : {}),

@@ -16,6 +16,7 @@ import { requestOrigin } from '../../http/origin.ts';
 import { json } from '../../http/problem.ts';
 import { type PageRequest, parsePageRequest } from '../../model/page.ts';
 import type { AdminDeps, Caller, ScopeContext } from '../../model/writes.ts';
+import { MAX_EVENT_SEQ } from '../../table/schema.ts';
 import { cognitoIdentity } from '../../trust/vouch.ts';
 import { parseBody } from '../../validation.ts';
 import * as companies from '../companies.ts';
@@ -31,6 +32,7 @@ import {
 import * as domainAudit from '../domain-audit.ts';
 import * as domains from '../domains.ts';
 import * as events from '../events.ts';
+import * as invitations from '../invitations.ts';
 import * as me from '../me.ts';
 import * as orgs from '../orgs.ts';
 import type { RequestSchemaName, ResponseSchemaName } from '../schemas.ts';
@@ -40,6 +42,38 @@ import { type CallerClaims, callerClaims, trustedCaller } from './caller.ts';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+/**
+ * The most a bulk invitation body may weigh: 1,000 rows of the longest addresses (320
+ * characters) with a role and a team fit in well under it, and it is far below API Gateway's
+ * 10 MB and Lambda's 6 MB request payload.
+ */
+const MAX_BULK_BODY_BYTES = 1024 * 1024;
+
+const BULK_PARAMETERS = [
+  {
+    name: 'dryRun',
+    in: 'query',
+    required: false,
+    description: 'true: answer the outcomes and seats without writing or mailing anything',
+    schema: { type: 'string', enum: ['true', 'false'] },
+  },
+  {
+    name: 'Idempotency-Key',
+    in: 'header',
+    required: false,
+    description:
+      '1–200 printable ASCII characters. The same key within 24 h answers the first result and mails nobody again.',
+    schema: { type: 'string', minLength: 1, maxLength: 200 },
+  },
+  {
+    name: 'Content-Type',
+    in: 'header',
+    required: true,
+    description: 'application/json, or text/csv (header email,role,team; UTF-8, BOM allowed)',
+    schema: { type: 'string' },
+  },
+] as const satisfies readonly Record<string, unknown>[];
+
 /** What an operation is handed once the checks have passed. */
 export interface RouteInput<Body = unknown> {
   ctx: Ctx;
@@ -47,12 +81,20 @@ export interface RouteInput<Body = unknown> {
   /** The scope named by the path, resolved (org or company routes). */
   scope: ScopeContext;
   page: PageRequest;
+  /** The query string (a route with `query` parameters reads and validates its own). */
+  query: Readonly<Record<string, string | undefined>>;
   /** The body its request schema validated (undefined for a route without one). */
   body: Body;
   /** The API's origin as the caller reached it (`https://api.example.com`), for URLs to hand out. */
   origin: string;
-  /** The query string's parameters. */
-  query: Record<string, string | undefined>;
+  /** The request as sent, for a route that reads it itself (a `raw` body, options in the query). */
+  request: {
+    /** Header names in lower case. */
+    headers: Readonly<Record<string, string | undefined>>;
+    query: Readonly<Record<string, string | undefined>>;
+    /** The body as text (a `raw` route only; `''` otherwise). */
+    body: string;
+  };
 }
 
 /** An answer a route shapes itself (a CSV download), sent as it is. */
@@ -67,6 +109,14 @@ export class RawAnswer {
 type BodyOf<R> = R extends RequestSchemaName
   ? z.output<typeof import('../schemas.ts')['requestSchemas'][R]>
   : undefined;
+
+/** A query parameter of a route, as the OpenAPI document describes it. */
+export interface QueryParameter {
+  name: string;
+  description: string;
+  /** Its JSON schema (string parameters: `type: string`, with an `enum` or a `pattern`). */
+  schema: Record<string, unknown>;
+}
 
 export interface RouteSpec {
   method: Method;
@@ -85,6 +135,8 @@ export interface RouteSpec {
   list?: boolean;
   /** Also answers `text/csv` with `?format=csv` (documented in the OpenAPI document). */
   csv?: boolean;
+  /** Query parameters besides `limit` and `cursor`, for the OpenAPI document. */
+  query?: readonly QueryParameter[];
   request?: RequestSchemaName;
   /** The success status and its body's schema (none for 204). */
   status: 200 | 201 | 202 | 204;
@@ -95,6 +147,13 @@ export interface RouteSpec {
   description?: string;
   /** Served by another function (documented here); the admin function answers 404. */
   external?: boolean;
+  /**
+   * The route reads its body itself (`request.body`, at most `maxBytes`, 413 beyond): the
+   * router does not parse it as JSON. `csv`: it takes `text/csv` as well (documented).
+   */
+  raw?: { maxBytes: number; csv?: boolean };
+  /** Query and header parameters, as OpenAPI parameter objects (documentation only). */
+  parameters?: readonly Record<string, unknown>[];
   run?: (input: RouteInput) => Promise<unknown>;
 }
 
@@ -161,7 +220,7 @@ function scopedRoute<const R extends RequestSchemaName | undefined = undefined>(
  * 409 comes only with the scope rule.
  */
 function listRoute(
-  spec: Pick<RouteSpec, 'path' | 'operationId' | 'summary' | 'ownScopeOnly' | 'csv'> & {
+  spec: Pick<RouteSpec, 'path' | 'operationId' | 'summary' | 'ownScopeOnly' | 'csv' | 'query'> & {
     response: ResponseSchemaName;
     description?: string | Readonly<Record<Scope['param'], string>>;
     run: (input: RouteInput) => Promise<unknown>;
@@ -175,6 +234,26 @@ function listRoute(
     ...spec,
   });
 }
+
+/** The query parameters of an event list (SPEC §11), validated by `parseEventQuery`. */
+const EVENT_QUERY: readonly QueryParameter[] = [
+  {
+    name: 'order',
+    description: '`desc` (newest first, the default) or `asc` (oldest first)',
+    schema: { type: 'string', enum: ['asc', 'desc'], default: 'desc' },
+  },
+  {
+    name: 'after',
+    description:
+      'Only events numbered after this `seq`, in number order; needs `order=asc`. 0 reads from the first numbered event.',
+    schema: { type: 'integer', minimum: 0, maximum: MAX_EVENT_SEQ },
+  },
+  {
+    name: 'types',
+    description: 'Only events of these types, comma-separated (`member_added,member_removed`)',
+    schema: { type: 'string', pattern: '^[a-z_]+(,[a-z_]+)*$' },
+  },
+];
 
 /** Each scope's variant of every scoped route: all the org routes, then all the company ones. */
 const atEveryScope = (scoped: readonly ((scope: Scope) => RouteSpec)[]): RouteSpec[] =>
@@ -275,30 +354,66 @@ export const routes: readonly RouteSpec[] = [
       method: 'POST',
       path: '/invitations',
       operationId: 'createInvitation',
-      summary: 'Invite an email (holds a seat)',
+      summary: 'Invite an email (holds a seat until it expires)',
       request: 'CreateInvitationRequest',
       status: 201,
       response: 'Invitation',
       problems: [400, 404, 409],
       description:
-        'Needs a free seat (409 otherwise); 409 when the email is already a member or invited. The invitee is emailed.',
-      run: (i) => orgs.createInvitation(i.ctx, org(i), i.body),
+        'Needs a free seat (409 otherwise); 409 when the email is already a member or invited. The invitee is emailed. Expires after expiresInDays (default 14, SPEC §13).',
+      run: (i) => invitations.createInvitation(i.ctx, org(i), i.body),
+    }),
+    scopedRoute({
+      method: 'POST',
+      path: '/invitations:bulk',
+      operationId: 'bulkInvitations',
+      summary: 'Invite up to 1,000 emails at once (JSON or CSV)',
+      request: 'BulkInvitationsRequest',
+      raw: { maxBytes: MAX_BULK_BODY_BYTES, csv: true },
+      parameters: BULK_PARAMETERS,
+      status: 200,
+      response: 'BulkInvitationsResponse',
+      problems: [400, 404, 409, 413, 415],
+      description:
+        'SPEC §13. Each row gets an outcome (invited, already_member, already_invited, duplicate, invalid with the reason and row number). All or nothing on seats: when the new invitations need more seats than are free, nothing is invited (409 with needed and available). Every invitee is mailed once; the same Idempotency-Key within 24 h answers the first result and mails nobody again (409 while the first is still running).',
+      run: async (i) =>
+        (await loadBulk()).bulkInvitations(i.ctx, org(i), {
+          contentType: i.request.headers['content-type'],
+          body: i.request.body,
+          dryRun: i.request.query.dryRun,
+          idempotencyKey: i.request.headers['idempotency-key'],
+        }),
     }),
     listRoute({
       path: '/invitations',
       operationId: 'listInvitations',
-      summary: 'List pending invitations',
+      summary: 'List invitations, pending and expired',
       response: 'InvitationPage',
-      run: (i) => orgs.listInvitations(i.ctx, org(i), i.page),
+      description:
+        'SPEC §13: each with its status (pending, or expired from expiresAt on) and expiresAt; an expired invitation is listed for 30 days, then deleted.',
+      run: (i) => invitations.listInvitations(i.ctx, org(i), i.page),
+    }),
+    scopedRoute({
+      method: 'POST',
+      path: '/invitations/{email}/resend',
+      operationId: 'resendInvitation',
+      summary: 'Mail an invitation again and restart its expiry',
+      status: 200,
+      response: 'Invitation',
+      problems: [400, 404, 409, 429],
+      description:
+        'SPEC §13: restarts the 14 days; an expired invitation becomes pending again when a seat is free (409 otherwise). At most once per 10 minutes per invitation: 429 with Retry-After (seconds).',
+      run: (i) => invitations.resendInvitation(i.ctx, org(i), emailParam(i.params.email)),
     }),
     scopedRoute({
       method: 'DELETE',
       path: '/invitations/{email}',
       operationId: 'revokeInvitation',
       summary: 'Revoke an invitation, freeing its seat',
+      description: 'Pending or expired; an expired invitation no longer holds a seat.',
       status: 204,
       problems: [400, 404],
-      run: (i) => orgs.revokeInvitation(i.ctx, org(i), emailParam(i.params.email)),
+      run: (i) => invitations.revokeInvitation(i.ctx, org(i), emailParam(i.params.email)),
     }),
     listRoute({
       path: '/teams',
@@ -511,14 +626,16 @@ export const routes: readonly RouteSpec[] = [
     listRoute({
       path: '/events',
       operationId: 'list{Scope}Events',
-      summary: 'Audit events, newest first',
+      summary: 'Audit events, newest first (or oldest first, from a number on)',
       response: 'EventPage',
+      query: EVENT_QUERY,
       description: {
-        orgId: "The org's events.",
+        orgId:
+          "The org's events, by number (`seq`): newest first, or with `order=asc` oldest first; `after` reads forward from a number (SPEC §11). Events recorded before events were numbered have `seq` null and come before the numbered ones, by time; `after` skips them.",
         companyId:
-          "The company's own events (domain, connection and auto-provisioning changes made at company level) and its orgs' events.",
+          "The company's own events (domain, connection and auto-provisioning changes made at company level) and its orgs' events, by time: newest first, or with `order=asc` oldest first. With `after`, the company's own events numbered after it, by number (its orgs' events number in each org: read them at the org's scope).",
       },
-      run: (i) => events.listEvents(i.ctx, i.scope, i.page),
+      run: (i) => events.listEvents(i.ctx, i.scope, i.page, events.parseEventQuery(i.query)),
     }),
   ]),
   ...atEveryScope([
@@ -645,7 +762,7 @@ const loadCsv = () => import('../../http/csv.ts');
 
 /** SPEC §13: a page of the domain audit, or (`?format=csv`) all of it as a CSV download. */
 async function runDomainAudit(i: RouteInput): Promise<unknown> {
-  const format = i.query.format ?? 'json';
+  const format = i.request.query.format ?? 'json';
   if (format === 'json') return domainAudit.domainAudit(i.ctx, i.scope, i.page);
   if (format !== 'csv') throw new ValidationError('format', 'must be json or csv');
   const [{ csvResponse, toCsv }, all] = await Promise.all([
@@ -669,6 +786,12 @@ async function runDomainAudit(i: RouteInput): Promise<unknown> {
  * first use; later requests get the same module at once.
  */
 const loadSchemas = () => import('../schemas.ts');
+
+/**
+ * Bulk invitations (and csv-parse with them), loaded by the first bulk request: the same
+ * reasoning as `loadSchemas`.
+ */
+const loadBulk = () => import('../bulk-invitations.ts');
 
 function matchPath(template: string, path: string): Record<string, string> | undefined {
   const t = template.split('/');
@@ -702,6 +825,10 @@ export function callerFrom(
 ): Promise<Caller> {
   return trustedCaller(claims, (domain, provider) => deps.store.callerLookup(domain, provider));
 }
+
+/** Headers by lower-case name (API Gateway's payload 2.0 already sends them so; a test may not). */
+const lowerCaseHeaders = (headers: APIGatewayProxyEventV2['headers'] | undefined) =>
+  Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
 
 function readJson(event: APIGatewayProxyEventV2): unknown {
   const raw = bodyText(event);
@@ -779,18 +906,25 @@ export async function routeRequest(
   const page = route.list
     ? parsePageRequest(event.queryStringParameters)
     : { limit: 0, cursor: undefined };
-  const body = route.request
-    ? parseBody((await loadSchemas()).requestSchemas[route.request], readJson(event))
-    : undefined;
+  const rawBody = route.raw ? bodyText(event, { maxBytes: route.raw.maxBytes }) : '';
+  const body =
+    route.request && !route.raw
+      ? parseBody((await loadSchemas()).requestSchemas[route.request], readJson(event))
+      : undefined;
 
   const result = await route.run({
     ctx,
     params,
     scope: scope as ScopeContext,
     page,
+    query: event.queryStringParameters ?? {},
     body,
     origin: requestOrigin(event),
-    query: event.queryStringParameters ?? {},
+    request: {
+      headers: lowerCaseHeaders(event.headers),
+      query: event.queryStringParameters ?? {},
+      body: rawBody,
+    },
   });
   if (result instanceof RawAnswer) return result.response;
   if (route.status === 204) return { statusCode: 204 };

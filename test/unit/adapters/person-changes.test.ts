@@ -33,6 +33,8 @@ const ownerInvitation = invitationItem(email, {
   team: null,
   invitedBy: 'boss@example.com',
   createdAt: AT,
+  sentAt: AT,
+  expiresAt: '2026-12-07T10:00:00.000Z',
 });
 
 /** Applies an Update's `SET a = :v, b.c = :w REMOVE d ADD n :one` to an item, as DynamoDB would. */

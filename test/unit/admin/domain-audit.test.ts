@@ -17,6 +17,9 @@ const candidate = (over: Partial<DomainAuditCandidate> = {}): DomainAuditCandida
 });
 const orgs = new Set(['o1', 'o2']);
 
+/** A pending invitation to `orgId` at NOW. */
+const invite = (orgId: string) => ({ orgId, expiresAt: '2027-01-01T00:00:00.000Z' });
+
 describe('auditRow', () => {
   it('lists an account in none of the orgs as uncaptured, with its last sign-in', () => {
     expect(auditRow(candidate({ memberOf: ['elsewhere'] }), orgs, NOW)).toEqual({
@@ -32,26 +35,25 @@ describe('auditRow', () => {
   it('leaves out a member of any of the orgs', () => {
     expect(auditRow(candidate({ memberOf: ['o2'] }), orgs, NOW)).toBeUndefined();
     expect(
-      auditRow(candidate({ memberOf: ['o1'], invitations: [{ orgId: 'o2' }] }), orgs, NOW),
+      auditRow(candidate({ memberOf: ['o1'], invitations: [invite('o2')] }), orgs, NOW),
     ).toBeUndefined();
   });
 
   it('says invited for a pending invitation to one of the orgs, not to another org', () => {
-    expect(auditRow(candidate({ invitations: [{ orgId: 'o1' }] }), orgs, NOW)?.status).toBe(
-      'invited',
-    );
-    expect(auditRow(candidate({ invitations: [{ orgId: 'o9' }] }), orgs, NOW)?.status).toBe(
+    expect(auditRow(candidate({ invitations: [invite('o1')] }), orgs, NOW)?.status).toBe('invited');
+    expect(auditRow(candidate({ invitations: [invite('o9')] }), orgs, NOW)?.status).toBe(
       'uncaptured',
     );
   });
 
   it('counts an expired invitation as none', () => {
+    // Expired by the scheduled run (its seat freed), or past its expiresAt before the run came.
     const expired = [
-      { orgId: 'o1', status: 'expired' },
-      { orgId: 'o2', expiresAt: '2026-11-23T11:59:59.999Z' },
+      { ...invite('o1'), expiredAt: '2026-11-30T00:00:00.000Z' },
+      { orgId: 'o2', expiresAt: NOW },
     ];
     expect(auditRow(candidate({ invitations: expired }), orgs, NOW)?.status).toBe('uncaptured');
-    const live = [{ orgId: 'o1', status: 'pending', expiresAt: '2026-12-01T00:00:00.000Z' }];
+    const live = [{ orgId: 'o1', expiresAt: '2026-12-30T00:00:00.000Z' }];
     expect(auditRow(candidate({ invitations: live }), orgs, NOW)?.status).toBe('invited');
   });
 });

@@ -33,6 +33,7 @@ describe('every change to the seat counter, and its guard', () => {
     ['invitation-accepted-by-member', -1, HELD],
     ['invitation-revoked', -1, HELD],
     ['invitation-expired', -1, HELD],
+    ['invitation-renewed', 1, FREE],
     ['member-removed', -1, HELD],
   ];
   it('names every change once', () => {

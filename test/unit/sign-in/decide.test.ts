@@ -47,6 +47,8 @@ const invitation = (orgId: string, over: Partial<Invitation> = {}): Invitation =
   team: null,
   invitedBy: 'owner@acme.com',
   createdAt: '2026-11-01T00:00:00.000Z',
+  sentAt: '2026-11-01T00:00:00.000Z',
+  expiresAt: '2026-11-30T00:00:00.000Z',
   ...over,
 });
 

@@ -3,9 +3,10 @@ import { eventItem, outboxItem, outboxTaskItem } from '../items.ts';
 import type { TransactItem } from '../transact.ts';
 import { put, type WriteContext, type WriteOf } from './context.ts';
 
+/** An event, numbered by the one sender when the transaction goes out (`transact.ts`). */
 export function event(cx: WriteContext, w: WriteOf<'event'>): TransactItem[] {
   const { id, at, ...e } = w.event;
-  return [put(cx, eventItem(e, id, at))];
+  return [put(cx, eventItem(e, id, at, null))];
 }
 
 export function outbox(cx: WriteContext, w: WriteOf<'outbox'>): TransactItem[] {

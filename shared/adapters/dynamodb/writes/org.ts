@@ -4,7 +4,7 @@
  * guard, its company.
  */
 import { OWNER_DELTA, ownerGuard } from '../../../rules/owners.ts';
-import { SEAT_DELTA, seatGuard } from '../../../rules/seats.ts';
+import { reservationGuard, SEAT_DELTA, seatGuard } from '../../../rules/seats.ts';
 import { keys } from '../../../table/schema.ts';
 import { orgItem, orgNameGuardItem } from '../items.ts';
 import type { TransactItem } from '../transact.ts';
@@ -100,6 +100,35 @@ export function orgCounters(cx: WriteContext, w: WriteOf<'orgCounters'>): Transa
     return [];
   }
   return [update(cx, keys.org(w.orgId), `ADD ${adds.join(', ')}`, allOf(...conditions), values)];
+}
+
+/** SPEC §13 bulk: `count` seats at once, guarded by `reservationGuard` over the limit as read. */
+export function reserveSeats(cx: WriteContext, w: WriteOf<'reserveSeats'>): TransactItem[] {
+  const guard = reservationGuard(w.seatLimit, w.count);
+  const condition: Condition = guard
+    ? {
+        expression: 'attribute_exists(pk) AND seatLimit = :limit AND seatsUsed <= :max',
+        values: { ':limit': guard.seatLimit, ':max': guard.maxUsed },
+      }
+    : {
+        expression:
+          'attribute_exists(pk) AND (attribute_not_exists(seatLimit) OR attribute_type(seatLimit, :null))',
+        values: { ':null': 'NULL' },
+      };
+  return [update(cx, keys.org(w.orgId), 'ADD seatsUsed :n', condition, { ':n': w.count })];
+}
+
+/** Gives back seats a bulk run reserved and did not use; the counter never goes below 0. */
+export function releaseSeats(cx: WriteContext, w: WriteOf<'releaseSeats'>): TransactItem[] {
+  return [
+    update(
+      cx,
+      keys.org(w.orgId),
+      'ADD seatsUsed :n',
+      { expression: 'seatsUsed >= :count', values: { ':count': w.count } },
+      { ':n': -w.count },
+    ),
+  ];
 }
 
 export function joinCompany(cx: WriteContext, w: WriteOf<'joinCompany'>): TransactItem[] {
