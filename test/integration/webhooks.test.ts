@@ -471,6 +471,47 @@ describe('webhook deliveries', () => {
 });
 
 describe('webhook replay', () => {
+  it('re-sends from a seq with the original ids, to that endpoint only, marked as a replay', async () => {
+    const org = await newOrg();
+    const r = await receiver();
+    const other = await receiver();
+    const { id, secret } = await addWebhook(`orgs/${org.id}`, r.url);
+    await addWebhook(`orgs/${org.id}`, other.url);
+    const ids = [
+      await changeSeats(org.id, 30),
+      await changeSeats(org.id, 31),
+      await changeSeats(org.id, 32),
+    ];
+    const first = await r.waitFor(3);
+    await other.waitFor(3);
+    const seqOf = new Map(
+      first.map((g) => {
+        const data = (
+          verifyDelivery(secret, g.body, g.headers) as { data: { id: string; seq: number } }
+        ).data;
+        return [data.id, data.seq];
+      }),
+    );
+    const seqs = ids.map((e) => seqOf.get(e)!);
+    expect(seqs.every((s) => Number.isInteger(s))).toBe(true);
+    expect(seqs[1]).toBeGreaterThan(seqs[0]!);
+    const res = await call('POST', `/v1/orgs/${org.id}/webhooks/${id}/replay`, {
+      as: owner,
+      body: { fromSeq: seqs[1] },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    expect(res.body).toMatchObject({ webhookId: id, fromSeq: seqs[1] });
+    const again = (await r.waitFor(5)).slice(3);
+    expect(again.map((g) => header(g, 'webhook-id')).sort()).toEqual([ids[1], ids[2]].sort());
+    for (const g of again) expect(verifyDelivery(secret, g.body, g.headers)).toBeTruthy();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(other.received).toHaveLength(3);
+    const deliveries = await call('GET', `/v1/orgs/${org.id}/webhooks/${id}/deliveries`, {
+      as: owner,
+    });
+    expect(deliveries.body.items.filter((d: { replay: boolean }) => d.replay)).toHaveLength(2);
+  });
+
   it('refuses to replay to a disabled endpoint (409)', async () => {
     const org = await newOrg();
     const r = await receiver();
