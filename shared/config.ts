@@ -23,6 +23,12 @@ export const ENV = {
   cognitoDomain: 'COGNITO_DOMAIN',
   boundProviders: 'BOUND_PROVIDERS',
   idpRegistryFile: 'IDP_REGISTRY_FILE',
+  webhookAllowLoopback: 'WEBHOOK_ALLOW_HTTP_LOOPBACK',
+  webhookRetryScale: 'WEBHOOK_RETRY_SCALE',
+  webhookQueueUrl: 'WEBHOOK_QUEUE_URL',
+  sqsEndpoint: 'SQS_ENDPOINT',
+  eventBusName: 'EVENT_BUS_NAME',
+  eventBridgeEndpoint: 'EVENTBRIDGE_ENDPOINT',
 } as const;
 
 /** The Cognito attribute that carries IdP groups unless configured otherwise (SPEC §2). */
@@ -56,6 +62,18 @@ export interface Config {
   readonly boundProviders: BoundProviders;
   /** The local stack's identity-provider registry (cognito-local has no IdP API); unset in AWS. */
   readonly idpRegistryFile: string | undefined;
+  /** SPEC §11: webhooks may call `http://` loopback addresses (the local stack). @default false */
+  readonly webhookAllowLoopback: boolean;
+  /** Multiplies the webhook retry schedule (a test setting; 1 in AWS). @default 1 */
+  readonly webhookRetryScale: number;
+  /** The webhook delivery queue (the publisher and the delivery worker). */
+  readonly webhookQueueUrl: string | undefined;
+  /** Optional SQS endpoint (the local stack); unset in AWS. */
+  readonly sqsEndpoint: string | undefined;
+  /** The EventBridge bus every event is put on (SPEC §11), when one is configured. */
+  readonly eventBusName: string | undefined;
+  /** Optional EventBridge endpoint (the local stack); unset in AWS. */
+  readonly eventBridgeEndpoint: string | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -151,7 +169,32 @@ export function readConfig(env: Env = process.env): Config {
     cognitoDomain: optional(env, ENV.cognitoDomain),
     boundProviders: parseBoundProviders(optional(env, ENV.boundProviders)),
     idpRegistryFile: optional(env, ENV.idpRegistryFile),
+    webhookAllowLoopback: flag(env, ENV.webhookAllowLoopback),
+    webhookRetryScale: positive(env, ENV.webhookRetryScale) ?? 1,
+    webhookQueueUrl: optional(env, ENV.webhookQueueUrl),
+    sqsEndpoint: optional(env, ENV.sqsEndpoint),
+    eventBusName: optional(env, ENV.eventBusName),
+    eventBridgeEndpoint: optional(env, ENV.eventBridgeEndpoint),
   });
+}
+
+/** `true` or `false` (or unset: false). */
+function flag(env: Env, name: string): boolean {
+  const raw = optional(env, name);
+  if (raw === undefined || raw === 'false') return false;
+  if (raw === 'true') return true;
+  throw new Error(`Malformed environment variable ${name}: "${raw}" is not true or false`);
+}
+
+/** A positive number, or unset. */
+function positive(env: Env, name: string): number | undefined {
+  const raw = optional(env, name);
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new Error(`Malformed environment variable ${name}: "${raw}" is not a positive number`);
+  }
+  return value;
 }
 
 let cached: Config | undefined;
@@ -187,4 +230,11 @@ export const envFor = {
   boundProviders: (bound: Readonly<Record<string, string>>) =>
     Object.keys(bound).length ? { [ENV.boundProviders]: JSON.stringify(bound) } : {},
   idpRegistryFile: (path: string) => ({ [ENV.idpRegistryFile]: path }),
+  /** SPEC §11: let webhooks call http:// loopback addresses (local development only). */
+  webhookAllowLoopback: (allow: boolean) => ({ [ENV.webhookAllowLoopback]: String(allow) }),
+  webhookRetryScale: (scale: number) => ({ [ENV.webhookRetryScale]: String(scale) }),
+  webhookQueue: (url: string) => ({ [ENV.webhookQueueUrl]: url }),
+  sqsEndpoint: (url: string) => ({ [ENV.sqsEndpoint]: url }),
+  eventBus: (name: string) => ({ [ENV.eventBusName]: name }),
+  eventBridgeEndpoint: (url: string) => ({ [ENV.eventBridgeEndpoint]: url }),
 } as const;

@@ -46,6 +46,10 @@ export const EVENT_LABELS: Record<EventType, string> = {
   sso_enforcement_bypassed: 'SSO enforcement bypassed (break-glass)',
   sso_enforcement_would_deny: 'Would be refused by SSO enforcement',
   seats_changed: 'Seat limit changed',
+  webhook_created: 'Webhook added',
+  webhook_updated: 'Webhook changed',
+  webhook_deleted: 'Webhook deleted',
+  webhook_disabled: 'Webhook disabled',
 };
 
 const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));

@@ -6,20 +6,24 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { loadIdentityProviders } from '../../shared/adapters/cognito/index.ts';
+import { createAddressLookup } from '../../shared/adapters/dns/addresses.ts';
 import { createTxtLookup } from '../../shared/adapters/dns/txt.ts';
 import { createAdminStore } from '../../shared/adapters/dynamodb/admin-store.ts';
 import { createDynamoClient } from '../../shared/adapters/dynamodb/client.ts';
+import { createWebhookAdminStore } from '../../shared/adapters/dynamodb/webhook-store.ts';
 import { routeRequest } from '../../shared/admin/http/routes.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { problemErrors } from '../../shared/http/problem.ts';
 import type { AdminDeps } from '../../shared/model/writes.ts';
 import { invocation } from '../../shared/observability.ts';
+import { newWebhookSecret } from '../../shared/webhooks/signature.ts';
 
 /** The production dependencies, built once per execution environment (cold start). */
 export function createAdminDeps(): AdminDeps {
   const config = loadConfig();
+  const db = createDynamoClient(config);
   return {
-    store: createAdminStore(createDynamoClient(config), config.tableName),
+    store: createAdminStore(db, config.tableName),
     lookupTxt: createTxtLookup(config.dnsServers),
     now: () => new Date(),
     newId: () => randomUUID(),
@@ -28,6 +32,12 @@ export function createAdminDeps(): AdminDeps {
     identityProviders: loadIdentityProviders(config),
     boundProviders: config.boundProviders,
     serviceProvider: { domainUrl: config.cognitoDomain, userPoolId: config.userPoolId },
+    webhooks: {
+      store: createWebhookAdminStore(db, config.tableName),
+      resolve: createAddressLookup(config.dnsServers),
+      policy: { allowLoopback: config.webhookAllowLoopback },
+      newSecret: newWebhookSecret,
+    },
   };
 }
 

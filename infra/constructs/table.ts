@@ -46,6 +46,8 @@ export const tableAccess = {
     ],
     queryIndexes: [],
   },
+  /** Reads items of the table (GetItem, BatchGetItem, Query); no index, no write. */
+  read: { itemActions: [...READ], queryIndexes: [] },
   /** Reads items and indexes; writes with single-item calls or transactions. */
   readWrite: { itemActions: [...READ, ...TRANSACT_WRITE], queryIndexes: ALL_INDEXES },
   /** As `readWrite`, plus BatchWriteItem for bulk clean-up (e.g. removing a domain's items). */
@@ -108,6 +110,24 @@ export class ProvisioTable extends Construct {
       throw new Error(`The table has no index named ${indexName}`);
     }
     return `${this.table.tableArn}/index/${indexName}`;
+  }
+
+  /**
+   * Denies reading items whose partition key starts with `prefix` (GetItem, BatchGetItem,
+   * Query, through `dynamodb:LeadingKeys`), whatever else the grantee may read: webhook
+   * secrets are read by the delivery worker only (SPEC §11).
+   * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html
+   */
+  denyReadingPartitions(grantee: iam.IGrantable, prefix: string): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        effect: iam.Effect.DENY,
+        actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan'],
+        // The secrets carry no index key: the index never holds them.
+        resources: [this.table.tableArn],
+        conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [`${prefix}*`] } },
+      }),
+    );
   }
 
   /**

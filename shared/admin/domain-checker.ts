@@ -201,6 +201,20 @@ const ATTEMPTS = 2;
  * still due looks its record up, decides and writes, every write conditional on the state read.
  * A concurrent change makes it read and decide again once; after that the claim stays due.
  */
+/** The domain checker manages no webhooks. */
+const noWebhooks: AdminDeps['webhooks'] = {
+  store: {
+    getWebhook: async () => undefined,
+    listWebhooks: async () => ({ items: [], nextCursor: null }),
+    listDeliveries: async () => ({ items: [], nextCursor: null }),
+  },
+  resolve: async () => [],
+  policy: { allowLoopback: false },
+  newSecret: () => {
+    throw new Error('The domain checker issues no webhook secrets');
+  },
+};
+
 export async function checkDomain(
   deps: DomainCheckerDeps,
   ref: { scope: ScopeRef; domain: string },
@@ -223,6 +237,7 @@ export async function checkDomain(
       identityProviders: noIdentityProviders,
       boundProviders: new Map(),
       serviceProvider: { domainUrl: undefined, userPoolId: undefined },
+      webhooks: noWebhooks,
     },
     caller: { email: DOMAIN_CHECKER_ACTOR },
     at: now.toISOString(),

@@ -578,6 +578,111 @@ export const Problem = z.looseObject({
   field: meta(z.optional(z.string()), { description: 'The field that failed validation (400)' }),
 });
 
+// ---- webhooks (SPEC §11) ------------------------------------------------------------------
+
+const WebhookUrl = meta(
+  z
+    .string()
+    .check(
+      z.minLength(1, 'must be an https URL'),
+      z.maxLength(2048, 'must be at most 2048 characters'),
+    ),
+  {
+    format: 'uri',
+    description:
+      'https only (a deployment may allow http to loopback); the host must resolve only to public addresses',
+    examples: ['https://hooks.example.com/provisio'],
+  },
+);
+
+const WebhookTypes = meta(
+  z.array(EventType).check(z.minLength(1, 'must name at least one event type')),
+  { description: 'The event types delivered; omitted or null: every type' },
+);
+
+const WebhookDescription = z.nullable(
+  z.string().check(z.trim(), z.maxLength(200, 'must be at most 200 characters')),
+);
+
+export const CreateWebhookRequest = z.strictObject({
+  url: WebhookUrl,
+  types: z.optional(z.nullable(WebhookTypes)),
+  description: z.optional(WebhookDescription),
+});
+
+export const UpdateWebhookRequest = z.strictObject({
+  url: z.optional(WebhookUrl),
+  types: z.optional(z.nullable(WebhookTypes)),
+  description: z.optional(WebhookDescription),
+  enabled: meta(z.optional(z.boolean('must be true or false')), {
+    description: 'false pauses deliveries; true resumes them (and clears a disabled state)',
+  }),
+});
+
+export const ReplayWebhookRequest = z.strictObject({
+  fromSeq: meta(
+    z.int('must be an integer of 1 or more').check(z.gte(1, 'must be an integer of 1 or more')),
+    { description: "The first event's seq to send again" },
+  ),
+});
+
+export const Webhook = z.object({
+  id: z.string(),
+  url: z.string(),
+  types: meta(z.nullable(z.array(EventType)), { description: 'null: every type' }),
+  description: z.nullable(z.string()),
+  enabled: z.boolean(),
+  disabledReason: meta(z.nullable(z.enum(['gone', 'failing'])), {
+    description:
+      'Why Provisio disabled it: gone (it answered 410), failing (every delivery failed for 5 days)',
+  }),
+  failingSince: meta(z.nullable(Timestamp), {
+    description: 'The first failed attempt since the last delivered one',
+  }),
+  createdAt: Timestamp,
+});
+
+export const CreatedWebhook = z.object({
+  ...Webhook.shape,
+  secret: meta(z.string(), {
+    description:
+      'The signing secret (whsec_ + base64 of 32 random bytes); shown once, never returned again',
+  }),
+});
+
+export const WebhookSecret = z.object({
+  secret: meta(z.string(), { description: 'The new signing secret; shown once' }),
+  previousSecretExpiresAt: meta(Timestamp, {
+    description: 'Until then every delivery is signed with both secrets',
+  }),
+});
+
+export const WebhookDelivery = z.object({
+  eventId: meta(z.string(), { description: 'The event id, sent as webhook-id' }),
+  seq: z.nullable(z.int()),
+  type: EventType,
+  attempt: z.int(),
+  at: Timestamp,
+  statusCode: meta(z.nullable(z.int()), { description: 'null when no answer came' }),
+  error: meta(z.nullable(z.string()), {
+    description: 'Why no answer counted: a timeout, a refused address, a connection error',
+  }),
+  durationMs: z.int(),
+  outcome: z.enum(['delivered', 'retrying', 'failed', 'disabled', 'skipped']),
+  nextAttemptAt: z.nullable(Timestamp),
+  replay: z.boolean(),
+});
+
+export const WebhookReplay = z.object({
+  id: z.string(),
+  webhookId: z.string(),
+  fromSeq: z.int(),
+  requestedAt: Timestamp,
+});
+
+export const WebhookPage = pageOf(Webhook);
+export const WebhookDeliveryPage = pageOf(WebhookDelivery);
+
 // ---- by name -----------------------------------------------------------------------------
 
 /** The request-body schemas by name, as the route table names them (components of the OpenAPI document). */
@@ -594,6 +699,9 @@ export const requestSchemas = {
   CreateSsoConnectionRequest,
   UpdateSsoConnectionRequest,
   SignInHookRequest,
+  CreateWebhookRequest,
+  UpdateWebhookRequest,
+  ReplayWebhookRequest,
 } as const;
 
 /** The response schemas by name. */
@@ -617,6 +725,12 @@ export const responseSchemas = {
   DomainAuditPage,
   SignInHookResponse,
   Problem,
+  Webhook,
+  CreatedWebhook,
+  WebhookSecret,
+  WebhookPage,
+  WebhookDeliveryPage,
+  WebhookReplay,
 } as const;
 
 export type RequestSchemaName = keyof typeof requestSchemas;
@@ -635,4 +749,8 @@ export type CompanyView = z.infer<typeof Company>;
 export type DomainView = z.infer<typeof Domain>;
 export type SsoConnectionView = z.infer<typeof SsoConnection>;
 export type EventView = z.infer<typeof Event>;
+export type WebhookView = z.infer<typeof Webhook>;
+export type WebhookSecretView = z.infer<typeof WebhookSecret>;
+export type WebhookDeliveryView = z.infer<typeof WebhookDelivery>;
+export type WebhookReplayView = z.infer<typeof WebhookReplay>;
 export type DomainAuditView = z.infer<typeof DomainAuditEntry>;

@@ -30,6 +30,10 @@ export const EVENT_TYPES = [
   'sso_enforcement_bypassed',
   'sso_enforcement_would_deny',
   'seats_changed',
+  'webhook_created',
+  'webhook_updated',
+  'webhook_deleted',
+  'webhook_disabled',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

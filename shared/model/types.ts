@@ -249,6 +249,8 @@ export type NotificationType =
   | 'member_restored'
   /** A break-glass owner signed in without SSO on an enforced domain (SPEC §12). */
   | 'sso_enforcement_bypassed'
+  /** A webhook endpoint was disabled: it answered 410, or failed for 5 days (SPEC §11). */
+  | 'webhook_disabled'
   | 'invitation';
 
 /** An outbox item: the notifier mails it after the transaction commits. */

@@ -29,6 +29,7 @@ import type {
   SignInMethod,
   Via,
 } from './types.ts';
+import type { WebhookAdminDeps, WebhookRecord, WebhookReplay } from './webhooks.ts';
 
 export type { CompanyRecord, DomainClaimRecord, OrgRecord };
 
@@ -380,6 +381,19 @@ export type Write = { conflict?: string | AppError } /** Put a new org (conditio
       membership: Membership;
       suspended: boolean;
     }
+  /** Put a webhook endpoint (condition: absent when `rev` is 1, else stored at `rev - 1`). */
+  | { kind: 'putWebhook'; webhook: WebhookRecord }
+  /** Delete a webhook endpoint (condition: stored at `rev`) and its secrets. */
+  | { kind: 'deleteWebhook'; scope: ScopeRef; id: string; rev: number }
+  /** Put a new webhook's secret (condition: absent). */
+  | { kind: 'putWebhookSecret'; webhookId: string; secret: string }
+  /**
+   * Rotate a webhook's secret: the current one becomes the previous one, signing too until
+   * `previousUntil` (condition: it exists). The secret is never read to do so.
+   */
+  | { kind: 'rotateWebhookSecret'; webhookId: string; secret: string; previousUntil: string }
+  /** Put a replay request; the publisher re-sends from `fromSeq` once it commits. */
+  | { kind: 'putWebhookReplay'; replay: WebhookReplay }
 );
 
 /**
@@ -516,4 +530,6 @@ export interface AdminDeps {
   boundProviders: BoundProviders;
   /** Where the pool's hosted endpoints are, for the URLs an IdP needs. */
   serviceProvider: ServiceProviderContext;
+  /** SPEC §11 webhook endpoints. */
+  webhooks: WebhookAdminDeps;
 }

@@ -140,6 +140,20 @@ function content(n: Notification, ctx: RenderContext): Content {
         ],
       };
     }
+    case 'webhook_disabled': {
+      const url = str('url') ?? 'a webhook endpoint';
+      const why =
+        str('reason') === 'gone'
+          ? 'it answered 410 Gone, which says it is gone for good'
+          : `every delivery to it failed for 5 days in a row (since ${str('failingSince') ?? 'then'})`;
+      return {
+        subject: `Webhook deliveries to ${url} are disabled`,
+        paragraphs: [
+          `Provisio stopped delivering events of ${org} to the webhook endpoint ${url}: ${why}.`,
+          `Once the endpoint answers again, enable it (PATCH {"enabled": true}) and replay what it missed from the last seq it received.${link('webhooks')}`,
+        ],
+      };
+    }
     case 'invitation':
       return {
         subject: `You are invited to join ${org}`,

@@ -45,6 +45,12 @@
  * | SCIM: a person deactivated by SCIM        | table | pk=ACCOUNT#<email>, sk=SCIMOFF#<connectionId>       | in the summary      |
  * | SSO enforcement: a person's last sign-in  | table | pk=SSO#<connectionId>, sk=NONSSO#<email>            | conditional Put;    |
  * |   on the connection's domains without it  |       |   (`on`: the date; TTL 31 days)                     | Query (the count)   |
+ * | webhooks of a scope (admin, publisher)    | table | pk=<scope>, sk begins_with WEBHOOK#                 | Query               |
+ * | a webhook's secrets (deliveries only)     | table | pk=WEBHOOKSECRET#<id>, sk=SECRET                    | GetItem             |
+ * | a webhook's attempts, newest first        | table | pk=WEBHOOK#<id>, sk begins_with ATTEMPT#            | Query (backwards)   |
+ * |   (TTL 30 days)                           |       |   ATTEMPT#<at>#<eventId>#<attempt>                  |                     |
+ * | a replay request (publisher)              | table | pk=WEBHOOKREPLAY#<id>, sk=WEBHOOKREPLAY             | stream INSERT       |
+ * | new events (publisher)                    | table | sk begins_with EVENT#                               | stream INSERT       |
  * | domain audit: accounts by email domain    | gsi1  | gsi1pk=EMAILDOMAIN#<domain>, gsi1sk=<email>         | Query (summaries:   |
  * |   (SPEC §13; on the person summary)       |       |   (only summaries that mirror an account)           |   account, orgs)    |
  */
@@ -230,6 +236,31 @@ export const keys = {
     pk: `OUTBOX#${outboxId}`,
     sk: `DELIVERY#${recipient}`,
   }),
+  /** A webhook endpoint of an org or a company (SPEC §11). */
+  webhook: (scope: ScopeRef, webhookId: string): Key => ({
+    pk: scopeKey(scope),
+    sk: `${prefix.webhook}${webhookId}`,
+  }),
+  /**
+   * A webhook's signing secrets, apart from the endpoint, in a partition of their own: only the
+   * delivery worker may read keys starting `WEBHOOKSECRET#` (infra denies it to the others).
+   */
+  webhookSecret: (webhookId: string): Key => ({
+    pk: `${WEBHOOK_SECRET_PARTITION_PREFIX}${webhookId}`,
+    sk: 'SECRET',
+  }),
+  /** One delivery attempt; attempts sort by time. */
+  webhookAttempt: (webhookId: string, at: string, eventId: string, attempt: number): Key => ({
+    pk: `WEBHOOK#${webhookId}`,
+    sk: `${prefix.webhookAttempt}${at}#${eventId}#${attempt}`,
+  }),
+  /** The partition of a webhook's secrets and attempts. */
+  webhookPartition: (webhookId: string): string => `WEBHOOK#${webhookId}`,
+  /** A replay request, picked up from the stream by the publisher. */
+  webhookReplay: (replayId: string): Key => ({
+    pk: `WEBHOOKREPLAY#${replayId}`,
+    sk: WEBHOOK_REPLAY_SK,
+  }),
   /** A connection's SCIM bearer token, as a hash (SPEC §10). */
   scimToken: (connectionId: string) => scimKey(connectionId, 'TOKEN'),
   scimUser: (connectionId: string, id: string) => scimKey(connectionId, `${prefix.scimUser}${id}`),
@@ -278,11 +309,18 @@ export const prefix = {
   scimGroup: 'GROUP#',
   scimDeactivated: 'SCIMOFF#',
   nonSsoSignIn: 'NONSSO#',
+  webhook: 'WEBHOOK#',
+  webhookAttempt: 'ATTEMPT#',
   emailDomain: 'EMAILDOMAIN#',
   invitationDue: 'INVITEDUE#',
   bulkRun: 'BULK#',
 } as const;
 
+/** The partition-key prefix of webhook secrets: IAM denies reading it to all but deliveries. */
+export const WEBHOOK_SECRET_PARTITION_PREFIX = 'WEBHOOKSECRET#';
+
+/** The sort key of replay requests; the publisher's stream filter matches on it. */
+export const WEBHOOK_REPLAY_SK = 'WEBHOOKREPLAY';
 /** The index partition of the invitation lifecycle schedule (`keys.lifecycleDue`). */
 export const LIFECYCLE_DUE = 'INVITEDUE';
 

@@ -20,12 +20,15 @@ import type {
 } from 'aws-lambda';
 import { expect } from 'vitest';
 import { createIdentityProviderRegistry } from '../../shared/adapters/cognito/registry.ts';
+import { createAddressLookup } from '../../shared/adapters/dns/addresses.ts';
 import { createTxtLookup } from '../../shared/adapters/dns/txt.ts';
 import { createAdminStore } from '../../shared/adapters/dynamodb/admin-store.ts';
+import { createWebhookAdminStore } from '../../shared/adapters/dynamodb/webhook-store.ts';
 import { openApiDocument } from '../../shared/admin/http/openapi.ts';
 import { routeRequest } from '../../shared/admin/http/routes.ts';
 import { problemErrors } from '../../shared/http/problem.ts';
 import type { AdminDeps } from '../../shared/model/writes.ts';
+import { newWebhookSecret } from '../../shared/webhooks/signature.ts';
 
 /** One answer of the API. */
 export interface ApiAnswer {
@@ -149,6 +152,12 @@ export function adminDeps(
     }),
     boundProviders: new Map(),
     serviceProvider: { domainUrl: 'https://auth.example.test', userPoolId: 'local_pool' },
+    webhooks: {
+      store: createWebhookAdminStore(db, tableName),
+      resolve: createAddressLookup(dnsServers, { timeoutMs: 1000, tries: 1 }),
+      policy: { allowLoopback: true },
+      newSecret: newWebhookSecret,
+    },
     ...over,
   };
 }

@@ -48,6 +48,16 @@ export function unitDeps(over: Partial<AdminDeps> & { store?: AdminStore } = {})
     identityProviders: memoryIdentityProviders(),
     boundProviders: new Map(),
     serviceProvider: { domainUrl: 'https://auth.example.com', userPoolId: 'eu-west-1_pool' },
+    webhooks: {
+      store: {
+        getWebhook: async () => undefined,
+        listWebhooks: async () => ({ items: [], nextCursor: null }),
+        listDeliveries: async () => ({ items: [], nextCursor: null }),
+      },
+      resolve: async () => [],
+      policy: { allowLoopback: false },
+      newSecret: () => 'whsec_dGVzdA==',
+    },
     ...over,
   };
 }

@@ -15,11 +15,14 @@ export interface TestDnsServer {
   readonly controlUrl: string | undefined;
   setTxt(name: string, values: string[]): void;
   removeTxt(name: string): void;
+  /** Publishes A and AAAA records (IPv4 and IPv6 addresses) of a name. */
+  setAddresses(name: string, addresses: string[]): void;
   close(): Promise<void>;
 }
 
 export async function startDnsServer(options: { control?: boolean } = {}): Promise<TestDnsServer> {
   const records = new Map<string, string[]>();
+  const addresses = new Map<string, string[]>();
   const server = dns2.createServer({
     udp: true,
     tcp: true,
@@ -27,6 +30,22 @@ export async function startDnsServer(options: { control?: boolean } = {}): Promi
       const response = Packet.createResponseFromRequest(request);
       const question = request.questions[0];
       const name = question?.name.toLowerCase().replace(/\.$/, '') ?? '';
+      const hosts = addresses.get(name);
+      if (hosts && (question?.type === Packet.TYPE.A || question?.type === Packet.TYPE.AAAA)) {
+        const v6 = question.type === Packet.TYPE.AAAA;
+        for (const address of hosts.filter((a) => a.includes(':') === v6)) {
+          const answer = {
+            name: question.name,
+            type: question.type,
+            class: Packet.CLASS.IN,
+            ttl: 0,
+            address,
+          };
+          response.answers.push(answer as unknown as (typeof response.answers)[number]);
+        }
+        send(response);
+        return;
+      }
       const values = records.get(name);
       if (!values) {
         response.header.rcode = 3; // NXDOMAIN
@@ -58,11 +77,12 @@ export async function startDnsServer(options: { control?: boolean } = {}): Promi
   let controlUrl: string | undefined;
   if (options.control) {
     control = createHttpServer((req, res) => {
-      const match = /^\/txt\/([^/]+)$/.exec(req.url ?? '');
+      const match = /^\/(txt|a)\/([^/]+)$/.exec(req.url ?? '');
       if (!match) return res.writeHead(404).end();
-      const name = decodeURIComponent(match[1]!).toLowerCase();
+      const table = match[1] === 'a' ? addresses : records;
+      const name = decodeURIComponent(match[2]!).toLowerCase();
       if (req.method === 'DELETE') {
-        records.delete(name);
+        table.delete(name);
         return res.writeHead(204).end();
       }
       let body = '';
@@ -70,7 +90,7 @@ export async function startDnsServer(options: { control?: boolean } = {}): Promi
         body += c;
       });
       req.on('end', () => {
-        records.set(name, JSON.parse(body) as string[]);
+        table.set(name, JSON.parse(body) as string[]);
         res.writeHead(204).end();
       });
     });
@@ -83,6 +103,7 @@ export async function startDnsServer(options: { control?: boolean } = {}): Promi
     controlUrl,
     setTxt: (name, values) => records.set(name.toLowerCase(), values),
     removeTxt: (name) => records.delete(name.toLowerCase()),
+    setAddresses: (name, list) => addresses.set(name.toLowerCase(), list),
     close: async () => {
       await new Promise<void>((resolve) => (control ? control.close(() => resolve()) : resolve()));
       await server.close();
@@ -100,6 +121,14 @@ export function remoteDns(controlUrl: string) {
     },
     async removeTxt(name: string): Promise<void> {
       const res = await fetch(url(name), { method: 'DELETE' });
+      if (!res.ok) throw new Error(`DNS control answered ${res.status}`);
+    },
+    /** Publishes A and AAAA records of a name. */
+    async setAddresses(name: string, list: string[]): Promise<void> {
+      const res = await fetch(`${controlUrl}/a/${encodeURIComponent(name)}`, {
+        method: 'PUT',
+        body: JSON.stringify(list),
+      });
       if (!res.ok) throw new Error(`DNS control answered ${res.status}`);
     },
   };

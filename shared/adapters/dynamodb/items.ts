@@ -56,7 +56,11 @@ export type Entity =
   | 'scimUser'
   | 'scimGroup'
   | 'scimName'
-  | 'scimDeactivated';
+  | 'scimDeactivated'
+  | 'webhook'
+  | 'webhookSecret'
+  | 'webhookAttempt'
+  | 'webhookReplay';
 
 export type Item = Record<string, unknown> & { pk: string; sk: string; entity: Entity };
 

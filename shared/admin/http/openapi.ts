@@ -26,6 +26,7 @@ const THROTTLED = {
 const STATUS_TEXT: Record<number, string> = {
   200: 'OK',
   201: 'Created',
+  202: 'Accepted',
   204: 'No Content',
   400: 'Validation failed; `field` names the field',
   401: 'Missing or invalid bearer token (or signature, for the hook)',

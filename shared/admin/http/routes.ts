@@ -37,6 +37,7 @@ import * as me from '../me.ts';
 import * as orgs from '../orgs.ts';
 import type { RequestSchemaName, ResponseSchemaName } from '../schemas.ts';
 import * as sso from '../sso.ts';
+import * as webhooks from '../webhooks.ts';
 import { type CallerClaims, callerClaims, trustedCaller } from './caller.ts';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -138,7 +139,7 @@ export interface RouteSpec {
   query?: readonly QueryParameter[];
   request?: RequestSchemaName;
   /** The success status and its body's schema (none for 204). */
-  status: 200 | 201 | 204;
+  status: 200 | 201 | 202 | 204;
   response?: ResponseSchemaName;
   /** Problem statuses the route answers besides 401/500/503. */
   problems: readonly number[];
@@ -635,6 +636,98 @@ export const routes: readonly RouteSpec[] = [
           "The company's own events (domain, connection and auto-provisioning changes made at company level) and its orgs' events, by time: newest first, or with `order=asc` oldest first. With `after`, the company's own events numbered after it, by number (its orgs' events number in each org: read them at the org's scope).",
       },
       run: (i) => events.listEvents(i.ctx, i.scope, i.page, events.parseEventQuery(i.query)),
+    }),
+  ]),
+  ...atEveryScope([
+    scopedRoute({
+      method: 'POST',
+      path: '/webhooks',
+      operationId: 'create{Scope}Webhook',
+      summary: 'Add a webhook endpoint (answers its signing secret once)',
+      request: 'CreateWebhookRequest',
+      status: 201,
+      response: 'CreatedWebhook',
+      problems: [400, 404],
+      description: {
+        orgId:
+          "SPEC §11: receives the org's events (Standard Webhooks). The URL must be https and its host resolve only to public addresses (400 otherwise, naming url); the secret is shown once.",
+        companyId:
+          "SPEC §11: receives the company's own events and those of every org in it (Standard Webhooks). The URL must be https and its host resolve only to public addresses (400 otherwise, naming url); the secret is shown once.",
+      },
+      run: (i) => webhooks.createWebhook(i.ctx, i.scope, i.body),
+    }),
+    listRoute({
+      path: '/webhooks',
+      operationId: 'list{Scope}Webhooks',
+      summary: 'List webhook endpoints',
+      response: 'WebhookPage',
+      run: (i) => webhooks.listWebhooks(i.ctx, i.scope, i.page),
+    }),
+    scopedRoute({
+      method: 'GET',
+      path: '/webhooks/{webhookId}',
+      operationId: 'get{Scope}Webhook',
+      summary: 'Get a webhook endpoint',
+      status: 200,
+      response: 'Webhook',
+      problems: [404],
+      run: (i) => webhooks.getWebhook(i.ctx, i.scope, i.params.webhookId ?? ''),
+    }),
+    scopedRoute({
+      method: 'PATCH',
+      path: '/webhooks/{webhookId}',
+      operationId: 'update{Scope}Webhook',
+      summary: 'Change, pause or resume a webhook endpoint',
+      request: 'UpdateWebhookRequest',
+      status: 200,
+      response: 'Webhook',
+      problems: [400, 404, 409],
+      description:
+        '{"enabled": true} resumes an endpoint Provisio disabled (a 410, or 5 days of failures); what it missed can be replayed.',
+      run: (i) => webhooks.updateWebhook(i.ctx, i.scope, i.params.webhookId ?? '', i.body),
+    }),
+    scopedRoute({
+      method: 'DELETE',
+      path: '/webhooks/{webhookId}',
+      operationId: 'delete{Scope}Webhook',
+      summary: 'Delete a webhook endpoint',
+      status: 204,
+      problems: [404, 409],
+      run: (i) => webhooks.deleteWebhook(i.ctx, i.scope, i.params.webhookId ?? ''),
+    }),
+    scopedRoute({
+      method: 'POST',
+      path: '/webhooks/{webhookId}/rotate-secret',
+      operationId: 'rotate{Scope}WebhookSecret',
+      summary: "Rotate the endpoint's signing secret",
+      status: 200,
+      response: 'WebhookSecret',
+      problems: [404, 409],
+      description:
+        'Answers the new secret once; for 24 h every delivery is signed with both the new and the previous secret (two space-separated signatures).',
+      run: (i) => webhooks.rotateSecret(i.ctx, i.scope, i.params.webhookId ?? ''),
+    }),
+    listRoute({
+      path: '/webhooks/{webhookId}/deliveries',
+      operationId: 'list{Scope}WebhookDeliveries',
+      summary: 'Delivery attempts, newest first',
+      response: 'WebhookDeliveryPage',
+      description:
+        'Every attempt: event id (the webhook-id), seq, time, status code or error, duration, and what followed. Kept 30 days.',
+      run: (i) => webhooks.listDeliveries(i.ctx, i.scope, i.params.webhookId ?? '', i.page),
+    }),
+    scopedRoute({
+      method: 'POST',
+      path: '/webhooks/{webhookId}/replay',
+      operationId: 'replay{Scope}Webhook',
+      summary: 'Send events again from a seq on, with their original ids',
+      request: 'ReplayWebhookRequest',
+      status: 202,
+      response: 'WebhookReplay',
+      problems: [400, 404, 409],
+      description:
+        "Queues the scope's events with seq ≥ fromSeq (of the types the endpoint receives) for this endpoint, in seq order, with their original webhook-id. A disabled endpoint is 409: enable it first.",
+      run: (i) => webhooks.replay(i.ctx, i.scope, i.params.webhookId ?? '', i.body),
     }),
   ]),
   defineRoute({

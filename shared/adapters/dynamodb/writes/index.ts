@@ -20,6 +20,7 @@ import * as org from './org.ts';
 import * as person from './person.ts';
 import * as scim from './scim.ts';
 import * as team from './team.ts';
+import * as webhook from './webhook.ts';
 
 type Translators = {
   [K in Write['kind']]: (cx: WriteContext, w: Extract<Write, { kind: K }>) => TransactItem[];
@@ -36,6 +37,7 @@ const TRANSLATORS: Translators = {
   ...scim,
   ...person,
   ...audit,
+  ...webhook,
 };
 
 /** One write's items (recording person items in `cx.summary`). */
