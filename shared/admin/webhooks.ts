@@ -70,7 +70,7 @@ async function checkUrl(ctx: Ctx, raw: string): Promise<string> {
   const host = new URL(url).hostname;
   if (!literalAddress(host)) {
     const addresses = await resolve(host);
-    const refused = checkAddresses(addresses, policy);
+    const refused = checkAddresses(addresses, policy, new URL(url).protocol);
     if (refused) throw new ValidationError('url', refused);
   }
   return url;

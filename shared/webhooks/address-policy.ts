@@ -36,7 +36,8 @@ export function checkWebhookUrl(raw: string, policy: AddressPolicy): Refusal | u
   if (url.username || url.password) return 'must not carry credentials';
   if (url.hash) return 'must not have a fragment';
   const literal = literalAddress(url.hostname);
-  if (literal) return checkAddress(literal, policy);
+  if (literal) return checkAddresses([literal], policy, url.protocol);
+  if (url.protocol === 'http:') return undefined; // its addresses must all be loopback
   if (!url.hostname.includes('.')) return 'must name a public host (a fully qualified name)';
   return undefined;
 }
@@ -108,15 +109,29 @@ const RANGE_NAMES: Record<string, string> = {
   teredo: 'Teredo',
 };
 
-/** Every address a name resolved to must pass: one private answer refuses the lot. */
+/**
+ * Every address a name resolved to must pass: one private answer refuses the lot. Over `http`
+ * (`protocol`, where the deployment allows it) every address must be loopback: plain http goes
+ * nowhere else.
+ */
 export function checkAddresses(
   addresses: readonly string[],
   policy: AddressPolicy,
+  protocol = 'https:',
 ): Refusal | undefined {
   if (addresses.length === 0) return 'the host does not resolve';
   for (const a of addresses) {
     const refusal = checkAddress(a, policy);
     if (refusal) return refusal;
+    if (protocol === 'http:' && !isLoopback(a)) {
+      return `${a} is not a loopback address: http is allowed to loopback only; use https`;
+    }
   }
   return undefined;
+}
+
+/** Whether an address (checked by `checkAddress` already) is loopback, IPv4-mapped or not. */
+function isLoopback(raw: string): boolean {
+  const address = ipaddr.process(raw);
+  return address.range() === 'loopback';
 }

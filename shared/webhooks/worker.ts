@@ -114,7 +114,7 @@ async function checkedAddress(
   } catch (error) {
     return { refusal: `DNS look-up failed: ${(error as Error).message}` };
   }
-  const refused = checkAddresses(addresses, deps.policy);
+  const refused = checkAddresses(addresses, deps.policy, new URL(url).protocol);
   return refused ? { refusal: refused } : { address: addresses[0]! };
 }
 

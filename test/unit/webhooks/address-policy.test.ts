@@ -47,6 +47,16 @@ describe('where a webhook may call (SPEC §11)', () => {
     expect(checkWebhookUrl('http://[::1]:8080/in', local)).toBeUndefined();
     expect(checkWebhookUrl('http://10.0.0.1/in', local)).toContain('private');
     expect(checkWebhookUrl('https://169.254.169.254/', local)).toContain('link-local');
+    // Plain http goes to loopback only: never to a public address, written or resolved.
+    expect(checkWebhookUrl('http://8.8.8.8/in', local)).toContain(
+      'http is allowed to loopback only',
+    );
+    expect(checkAddresses(['127.0.0.1'], local, 'http:')).toBeUndefined();
+    expect(checkAddresses(['::ffff:127.0.0.1'], local, 'http:')).toBeUndefined();
+    expect(checkAddresses(['127.0.0.1', '93.184.216.34'], local, 'http:')).toContain(
+      'loopback only',
+    );
+    expect(checkAddresses(['93.184.216.34'], local, 'https:')).toBeUndefined();
   });
 
   it('refuses a name when any of its addresses is not public', () => {
