@@ -4,8 +4,16 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 
-export const ORG_TABS = ['members', 'invitations', 'teams', 'domains', 'sso', 'activity'] as const;
-export const COMPANY_TABS = ['orgs', 'domains', 'sso', 'activity'] as const;
+export const ORG_TABS = [
+  'members',
+  'invitations',
+  'teams',
+  'domains',
+  'sso',
+  'webhooks',
+  'activity',
+] as const;
+export const COMPANY_TABS = ['orgs', 'domains', 'sso', 'webhooks', 'activity'] as const;
 export type OrgTab = (typeof ORG_TABS)[number];
 export type CompanyTab = (typeof COMPANY_TABS)[number];
 

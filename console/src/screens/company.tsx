@@ -22,6 +22,7 @@ const TAB_LABELS: Record<CompanyTab, string> = {
   orgs: 'Organizations',
   domains: 'Domains',
   sso: 'SSO',
+  webhooks: 'Webhooks',
   activity: 'Activity',
 };
 

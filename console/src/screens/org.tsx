@@ -35,6 +35,7 @@ const TAB_LABELS: Record<OrgTab, string> = {
   teams: 'Teams',
   domains: 'Domains',
   sso: 'SSO',
+  webhooks: 'Webhooks',
   activity: 'Activity',
 };
 

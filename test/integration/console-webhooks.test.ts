@@ -1,0 +1,273 @@
+/**
+ * The console's Webhooks screen (SPEC §11), in headless Chromium against the local stack: an
+ * owner adds an endpoint (an http URL refused under its field first), sees and copies its signing
+ * secret once, disables and enables it, rotates the secret (the new one shown once), lists its
+ * deliveries, asks for a replay (refused while disabled, accepted once enabled) and deletes it;
+ * then a company's Webhooks tab. Every screen passes axe-core (no serious or critical
+ * violations) and is saved as a screenshot (test/support/browser.ts says where).
+ *
+ * The endpoint's host resolves, on the stack's DNS server, to a public address while it is
+ * added (creation checks it) and to a loopback address afterwards, so that whatever the stack
+ * tries to deliver is refused at the address check and nothing leaves the machine.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  launchBrowser,
+  screenshot,
+  seriousAxeViolations,
+  type TestBrowser,
+} from '../support/browser.ts';
+import {
+  api,
+  createUser,
+  localStack,
+  signIn,
+  stackDns,
+  type TestUser,
+} from '../support/local-stack.ts';
+
+const suffix = randomUUID().slice(0, 8);
+const host = `hooks-${suffix}.example.test`;
+const endpoint = `https://${host}/provisio`;
+
+let browser: TestBrowser;
+let page: Page;
+let owner: TestUser;
+let idToken: string;
+let orgId: string;
+let companyId: string;
+
+async function call(method: string, path: string, body?: unknown) {
+  const res = await api(path, {
+    method,
+    token: idToken,
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
+}
+
+beforeAll(async () => {
+  [browser, owner] = await Promise.all([launchBrowser(), createUser()]);
+  page = browser.page;
+  page.setDefaultTimeout(15_000);
+  ({ idToken } = await signIn(owner));
+  const org = await call('POST', '/v1/orgs', { name: `hooks-${suffix}` });
+  expect(org.status).toBe(201);
+  orgId = org.body.id as string;
+  const company = await call('POST', '/v1/companies', { name: `Hooks ${suffix}` });
+  expect(company.status).toBe(201);
+  companyId = company.body.id as string;
+  // A public address (Cloudflare's resolver) for the creation check; see the file's comment.
+  await stackDns().setAddresses(host, ['1.1.1.1']);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Waits until nothing on the page is loading. */
+async function settled(): Promise<void> {
+  await expect.poll(() => page.locator('.loading').count(), { timeout: 15_000 }).toBe(0);
+}
+
+/** No serious or critical accessibility violation, and a screenshot when named. */
+async function checkScreen(what: string, name?: string): Promise<void> {
+  await settled();
+  const violations = await seriousAxeViolations(page);
+  expect(violations, `${what}: ${JSON.stringify(violations, null, 2)}`).toEqual([]);
+  if (name) await screenshot(page, name);
+}
+
+/** The error message an input points at with aria-describedby (Field in console/src/ui.tsx). */
+async function fieldError(input: Locator): Promise<string> {
+  await expect.poll(() => input.getAttribute('aria-invalid')).toBe('true');
+  const ids = ((await input.getAttribute('aria-describedby')) ?? '').split(' ');
+  const errorId = ids.find((id) => id.endsWith('-error'));
+  expect(errorId, 'the input names its error with aria-describedby').toBeTruthy();
+  return ((await page.locator(`[id="${errorId}"]`).textContent()) ?? '').replace('!', '').trim();
+}
+
+const row = () => page.getByRole('row').filter({ hasText: endpoint });
+
+/** Chooses `item` in the endpoint's actions menu. */
+async function action(item: string): Promise<void> {
+  await page.getByRole('button', { name: `Actions for ${endpoint}` }).click();
+  await page.getByRole('button', { name: item, exact: true }).click();
+}
+
+const webhook = async () => {
+  const list = await call('GET', `/v1/orgs/${orgId}/webhooks`);
+  return (list.body.items as Record<string, unknown>[]).find((w) => w.url === endpoint);
+};
+
+const SECRET = /^whsec_[A-Za-z0-9+/]{43}=$/;
+
+describe('console: webhooks', { timeout: 90_000 }, () => {
+  it('adds an endpoint, showing its signing secret once with a copy button', async () => {
+    await page.goto(`${localStack().apiUrl}/console/`);
+    await page.getByLabel('Email').fill(owner.email);
+    await page.getByLabel('Password').fill(owner.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Choose a profile' }).waitFor();
+    await page.goto(`${localStack().apiUrl}/console/#/orgs/${orgId}/members`);
+    await page
+      .getByRole('navigation', { name: /sections$/ })
+      .getByRole('link', { name: 'Webhooks', exact: true })
+      .click();
+    await page.getByText('No webhook endpoints yet.').waitFor();
+    await checkScreen('webhooks, empty');
+
+    await page.getByRole('button', { name: 'Add endpoint' }).click();
+    const form = page.getByRole('dialog', { name: 'Add a webhook endpoint' });
+    const url = form.getByLabel('Endpoint URL');
+    await form.getByLabel('Description (optional)').fill('Billing sync');
+    await form.getByRole('radio', { name: 'Only the types I choose' }).check();
+    const types = form.getByRole('group', { name: 'Event types' });
+    await types.getByRole('checkbox', { name: 'Member added' }).check();
+    await types.getByRole('checkbox', { name: 'Member removed' }).check();
+    // http to a host that is not loopback: the API refuses it, naming the field.
+    await url.fill(`http://${host}/provisio`);
+    await form.getByRole('button', { name: 'Add endpoint' }).click();
+    expect(await fieldError(url)).toBe('Must be an https URL.');
+    await checkScreen('the endpoint form', '22-webhook-add');
+
+    await url.fill(endpoint);
+    await form.getByRole('button', { name: 'Add endpoint' }).click();
+
+    const shown = page.getByRole('dialog', { name: 'Endpoint added: copy its signing secret' });
+    const secret = (await shown.getByTestId('webhook-secret').textContent()) ?? '';
+    expect(secret).toMatch(SECRET);
+    expect(await shown.textContent()).toContain("you won't see it again");
+    await shown.getByRole('button', { name: 'Copy signing secret' }).click();
+    await shown.getByText('Copied').waitFor();
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(secret);
+    await checkScreen('the secret, shown once', '23-webhook-secret');
+    await shown.getByRole('button', { name: 'Done' }).click();
+    await shown.waitFor({ state: 'detached' });
+    // Shown once: nothing on the page holds it any more, and no answer carries it.
+    expect(await page.content()).not.toContain(secret);
+    const saved = await webhook();
+    expect(saved).toMatchObject({
+      description: 'Billing sync',
+      types: ['member_added', 'member_removed'],
+      enabled: true,
+    });
+    expect(JSON.stringify(saved)).not.toContain(secret);
+    // From now on the host is loopback: any delivery is refused before it connects.
+    await stackDns().setAddresses(host, ['127.0.0.1']);
+
+    const r = row();
+    expect(await r.textContent()).toContain('Billing sync');
+    expect(await r.textContent()).toContain('Member added, Member removed');
+    expect(await r.getByText('Enabled').count()).toBe(1);
+  });
+
+  it('disables and enables the endpoint, each after a confirmation', async () => {
+    await action('Disable');
+    const disable = page.getByRole('dialog', { name: `Disable the endpoint at ${host}?` });
+    await disable.getByRole('button', { name: 'Disable endpoint' }).click();
+    await disable.waitFor({ state: 'detached' });
+    await row().getByText('Disabled by an owner.').waitFor();
+    expect((await webhook())?.enabled).toBe(false);
+
+    // A replay of a disabled endpoint is a 409, shown under the replay form.
+    await action('Deliveries and replay');
+    const deliveries = page.getByRole('region', { name: `Deliveries to ${endpoint}` });
+    await expect
+      .poll(() => page.evaluate('document.activeElement && document.activeElement.id'))
+      .toBe(await deliveries.getByRole('heading').first().getAttribute('id'));
+    await deliveries.getByLabel('From seq').fill('1');
+    await deliveries.getByRole('button', { name: 'Replay' }).click();
+    await expect
+      .poll(() => deliveries.getByRole('alert').textContent())
+      .toMatch(/disabled; enable it before replaying/);
+
+    await action('Enable');
+    const enable = page.getByRole('dialog', { name: `Enable the endpoint at ${host}?` });
+    expect(await enable.textContent()).toContain('Deliveries and replay');
+    await checkScreen('enable, confirmed first');
+    await enable.getByRole('button', { name: 'Enable endpoint' }).click();
+    await enable.waitFor({ state: 'detached' });
+    await row().getByText('Enabled').waitFor();
+    expect((await webhook())?.enabled).toBe(true);
+  });
+
+  it('rotates the signing secret, showing the new one once and until when both sign', async () => {
+    await action('Rotate signing secret');
+    const confirm = page.getByRole('dialog', { name: `Rotate the signing secret of ${host}?` });
+    expect(await confirm.textContent()).toContain(
+      'For 24 hours every delivery is signed with both',
+    );
+    await confirm.getByRole('button', { name: 'Rotate secret' }).click();
+
+    const shown = page.getByRole('dialog', { name: 'New signing secret' });
+    const secret = (await shown.getByTestId('webhook-secret').textContent()) ?? '';
+    expect(secret).toMatch(SECRET);
+    expect(await shown.textContent()).toContain("you won't see it again");
+    const until = await shown.locator('time').getAttribute('datetime');
+    const hours = (Date.parse(until ?? '') - Date.now()) / 3_600_000;
+    expect(hours).toBeGreaterThan(23.5);
+    expect(hours).toBeLessThanOrEqual(24);
+    await checkScreen('the rotated secret');
+    await shown.getByRole('button', { name: 'Done' }).click();
+    await shown.waitFor({ state: 'detached' });
+    expect(await page.content()).not.toContain(secret);
+  });
+
+  it('lists the deliveries and asks for a replay from a seq', async () => {
+    const deliveries = page.getByRole('region', { name: `Deliveries to ${endpoint}` });
+    await deliveries.getByRole('button', { name: 'Refresh' }).click();
+    await settled();
+    // Empty, or the attempts the stack made (each refused at the address check).
+    const table = deliveries.getByRole('table', { name: `Delivery attempts to ${endpoint}` });
+    if ((await table.count()) === 0) {
+      await deliveries.getByText('No deliveries yet.').waitFor();
+    } else {
+      const first = table.getByRole('row').nth(1);
+      expect(await first.getAttribute('data-event-id')).toBeTruthy();
+      expect(await first.textContent()).toMatch(/\d+ ms/);
+    }
+    await deliveries.getByLabel('From seq').fill('1');
+    await deliveries.getByRole('button', { name: 'Replay' }).click();
+    await expect
+      .poll(() => deliveries.getByTestId('replay-requested').textContent())
+      .toMatch(/^Replay from seq 1 requested/);
+    await checkScreen('deliveries and replay', '24-webhook-deliveries');
+  });
+
+  it('deletes the endpoint after a confirmation', async () => {
+    await action('Delete');
+    const confirm = page.getByRole('dialog', { name: `Delete the endpoint at ${host}?` });
+    await checkScreen('delete, confirmed first');
+    await confirm.getByRole('button', { name: 'Delete endpoint' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await page.getByText('No webhook endpoints yet.').waitFor();
+    // Its deliveries panel went with it.
+    expect(await page.getByRole('region', { name: `Deliveries to ${endpoint}` }).count()).toBe(0);
+    expect(await webhook()).toBeUndefined();
+  });
+
+  it("lists a company's endpoints, which receive its orgs' events too", async () => {
+    const companyHost = `company-${host}`;
+    await stackDns().setAddresses(companyHost, ['1.1.1.1']);
+    const created = await call('POST', `/v1/companies/${companyId}/webhooks`, {
+      url: `https://${companyHost}/events`,
+      description: 'Company audit',
+    });
+    expect(created.status).toBe(201);
+    await page.goto(`${localStack().apiUrl}/console/#/companies/${companyId}/webhooks`);
+    await stackDns().setAddresses(companyHost, ['127.0.0.1']);
+    const r = page.getByRole('row').filter({ hasText: `https://${companyHost}/events` });
+    await r.waitFor();
+    expect(await r.textContent()).toContain('All events');
+    expect(await r.textContent()).toContain('Company audit');
+    expect(await page.getByText('and those of every organization in it').count()).toBe(1);
+    await checkScreen("a company's webhooks", '25-company-webhooks');
+
+    expect(browser.pageErrors).toEqual([]);
+    expect(browser.cspViolations).toEqual([]);
+  });
+});
