@@ -1,7 +1,7 @@
 /**
  * The console's Webhooks screen (SPEC §11), in headless Chromium against the local stack: an
  * owner adds an endpoint (an http URL refused under its field first), sees and copies its signing
- * secret once, disables and enables it, rotates the secret (the new one shown once), lists its
+ * secret once, edits its event types, disables and enables it, rotates the secret (the new one shown once), lists its
  * deliveries, asks for a replay (refused while disabled, accepted once enabled) and deletes it;
  * then a company's Webhooks tab. Every screen passes axe-core (no serious or critical
  * violations) and is saved as a screenshot (test/support/browser.ts says where).
@@ -163,6 +163,24 @@ describe('console: webhooks', { timeout: 90_000 }, () => {
     expect(await r.textContent()).toContain('Billing sync');
     expect(await r.textContent()).toContain('Member added, Member removed');
     expect(await r.getByText('Enabled').count()).toBe(1);
+  });
+
+  it('edits the endpoint: no event type chosen is refused under the types, then all events', async () => {
+    await action('Edit');
+    const form = page.getByRole('dialog', { name: 'Edit webhook endpoint' });
+    expect(await form.getByLabel('Endpoint URL').inputValue()).toBe(endpoint);
+    const types = form.getByRole('group', { name: 'Event types' });
+    await types.getByRole('checkbox', { name: 'Member added' }).uncheck();
+    await types.getByRole('checkbox', { name: 'Member removed' }).uncheck();
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => types.textContent()).toContain('Must name at least one event type.');
+    expect(await types.getAttribute('aria-describedby')).toMatch(/-error$/);
+
+    await form.getByRole('radio', { name: 'All events, and types added later' }).check();
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.waitFor({ state: 'detached' });
+    await row().getByText('All events').waitFor();
+    expect((await webhook())?.types).toBeNull();
   });
 
   it('disables and enables the endpoint, each after a confirmation', async () => {

@@ -398,7 +398,8 @@ function SecretValue(props: { secret: string; children: ComponentChildren }) {
 }
 
 interface WebhookBody {
-  url: string;
+  /** Left out of an edit that keeps the URL: the API checks a URL it is sent again. */
+  url?: string;
   description: string | null;
   types: EventType[] | null;
 }
@@ -416,8 +417,9 @@ function WebhookForm(props: {
   const [types, setTypes] = useState<EventType[]>(webhook?.types ?? []);
   const legendId = useId();
   const submit = useSubmit(async () => {
+    const changedUrl = url.trim() !== webhook?.url;
     const saved = await props.save({
-      url: url.trim(),
+      ...(changedUrl ? { url: url.trim() } : {}),
       description: description.trim() || null,
       // In catalogue order, as the API keeps them.
       types: which === 'all' ? null : EVENT_TYPES.filter((t) => types.includes(t)),
