@@ -132,6 +132,10 @@ describe('console: webhooks', { timeout: 90_000 }, () => {
     await url.fill(`http://${host}/provisio`);
     await form.getByRole('button', { name: 'Add endpoint' }).click();
     expect(await fieldError(url)).toBe('Must be an https URL.');
+    // The dialog scrolled to its button: show its top, with the refused URL.
+    await form.evaluate((el: { scrollTop: number }) => {
+      el.scrollTop = 0;
+    });
     await checkScreen('the endpoint form', '22-webhook-add');
 
     await url.fill(endpoint);
@@ -276,12 +280,25 @@ describe('console: webhooks', { timeout: 90_000 }, () => {
       description: 'Company audit',
     });
     expect(created.status).toBe(201);
+    // A second one, on sign-in events only, that an owner disabled.
+    const paused = await call('POST', `/v1/companies/${companyId}/webhooks`, {
+      url: `https://${companyHost}/sign-ins`,
+      types: ['sign_in_denied', 'seat_limit_reached'],
+    });
+    expect(paused.status).toBe(201);
+    const off = await call('PATCH', `/v1/companies/${companyId}/webhooks/${paused.body.id}`, {
+      enabled: false,
+    });
+    expect(off.status).toBe(200);
     await page.goto(`${localStack().apiUrl}/console/#/companies/${companyId}/webhooks`);
     await stackDns().setAddresses(companyHost, ['127.0.0.1']);
     const r = page.getByRole('row').filter({ hasText: `https://${companyHost}/events` });
     await r.waitFor();
     expect(await r.textContent()).toContain('All events');
     expect(await r.textContent()).toContain('Company audit');
+    const disabled = page.getByRole('row').filter({ hasText: `https://${companyHost}/sign-ins` });
+    expect(await disabled.textContent()).toContain('Sign-in denied, Seat limit reached');
+    expect(await disabled.textContent()).toContain('Disabled by an owner.');
     expect(await page.getByText('and those of every organization in it').count()).toBe(1);
     await checkScreen("a company's webhooks", '25-company-webhooks');
 
