@@ -1,10 +1,12 @@
 /**
  * The console's Webhooks screen (SPEC §11), in headless Chromium against the local stack: an
  * owner adds an endpoint (an http URL refused under its field first), sees and copies its signing
- * secret once, edits its event types, disables and enables it, rotates the secret (the new one shown once), lists its
- * deliveries, asks for a replay (refused while disabled, accepted once enabled) and deletes it;
- * then a company's Webhooks tab. Every screen passes axe-core (no serious or critical
- * violations) and is saved as a screenshot (test/support/browser.ts says where).
+ * secret once, edits its event types, disables and enables it, rotates the secret by keyboard
+ * (the new one shown once), lists its deliveries (attempts recorded as the delivery worker
+ * records them), asks for a replay (refused while disabled, accepted once enabled), sees it all
+ * at 360 px and deletes it; then a company's Webhooks tab. Every screen passes axe-core (no
+ * serious or critical violations) and is saved as a screenshot (test/support/browser.ts says
+ * where).
  *
  * The endpoint's host resolves, on the stack's DNS server, to a public address while it is
  * added (creation checks it) and to a loopback address afterwards, so that whatever the stack
@@ -13,6 +15,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDynamoClient } from '../../shared/adapters/dynamodb/client.ts';
+import { createWebhookDeliveryStore } from '../../shared/adapters/dynamodb/webhook-store.ts';
+import type { DeliveryAttemptRecord } from '../../shared/model/webhooks.ts';
 import {
   launchBrowser,
   screenshot,
@@ -217,8 +222,17 @@ describe('console: webhooks', { timeout: 90_000 }, () => {
     expect((await webhook())?.enabled).toBe(true);
   });
 
-  it('rotates the signing secret, showing the new one once and until when both sign', async () => {
-    await action('Rotate signing secret');
+  it('rotates the signing secret by keyboard, showing the new one once and until when both sign', async () => {
+    // The actions menu by keyboard: Enter opens it, arrow keys move, Enter chooses.
+    const actions = page.getByRole('button', { name: `Actions for ${endpoint}` });
+    await actions.focus();
+    await page.keyboard.press('Enter');
+    const rotate = page.getByRole('button', { name: 'Rotate signing secret', exact: true });
+    for (let i = 0; i < 5; i++) {
+      if (await rotate.evaluate((el) => el === el.ownerDocument.activeElement)) break;
+      await page.keyboard.press('ArrowDown');
+    }
+    await page.keyboard.press('Enter');
     const confirm = page.getByRole('dialog', { name: `Rotate the signing secret of ${host}?` });
     expect(await confirm.textContent()).toContain(
       'For 24 hours every delivery is signed with both',
@@ -237,27 +251,102 @@ describe('console: webhooks', { timeout: 90_000 }, () => {
     await shown.getByRole('button', { name: 'Done' }).click();
     await shown.waitFor({ state: 'detached' });
     expect(await page.content()).not.toContain(secret);
+    // Focus is back on the row's actions button.
+    expect(await actions.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
   });
 
-  it('lists the deliveries and asks for a replay from a seq', async () => {
+  it('lists the deliveries: when, event id and seq, the answer or error, the duration', async () => {
+    // Attempts as the delivery worker records them, through its store, on the stack's table.
+    const id = (await webhook())?.id as string;
+    const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+    const attempt = (a: Partial<DeliveryAttemptRecord>): DeliveryAttemptRecord => ({
+      webhookId: id,
+      eventId: randomUUID(),
+      seq: 1,
+      type: 'member_added',
+      attempt: 1,
+      at: ago(10),
+      statusCode: null,
+      error: null,
+      durationMs: 0,
+      outcome: 'delivered',
+      nextAttemptAt: null,
+      replay: false,
+      ...a,
+    });
+    const delivered = attempt({ seq: 1, at: ago(12), statusCode: 204, durationMs: 87 });
+    const retrying = attempt({
+      seq: 2,
+      type: 'member_removed',
+      at: ago(6),
+      statusCode: 503,
+      durationMs: 412,
+      outcome: 'retrying',
+      nextAttemptAt: new Date(Date.now() + 5 * 60_000).toISOString(),
+    });
+    const refused = attempt({
+      seq: 2,
+      type: 'member_removed',
+      eventId: retrying.eventId,
+      attempt: 2,
+      at: ago(1),
+      error: `${host} resolves to 127.0.0.1, which is not a public address (loopback)`,
+      durationMs: 3,
+      outcome: 'retrying',
+      nextAttemptAt: new Date(Date.now() + 30 * 60_000).toISOString(),
+      replay: true,
+    });
+    const db = createDynamoClient({
+      region: 'us-east-1',
+      dynamodbEndpoint: localStack().dynamodb.endpoint,
+    });
+    try {
+      const store = createWebhookDeliveryStore(db, localStack().dynamodb.tableName);
+      for (const a of [delivered, retrying, refused]) await store.recordAttempt(a);
+    } finally {
+      db.destroy();
+    }
+
     const deliveries = page.getByRole('region', { name: `Deliveries to ${endpoint}` });
     await deliveries.getByRole('button', { name: 'Refresh' }).click();
     await settled();
-    // Empty, or the attempts the stack made (each refused at the address check).
     const table = deliveries.getByRole('table', { name: `Delivery attempts to ${endpoint}` });
-    if ((await table.count()) === 0) {
-      await deliveries.getByText('No deliveries yet.').waitFor();
-    } else {
-      const first = table.getByRole('row').nth(1);
-      expect(await first.getAttribute('data-event-id')).toBeTruthy();
-      expect(await first.textContent()).toMatch(/\d+ ms/);
-    }
+    const rows = table.locator('tbody tr');
+    // Newest first; the stack's own attempts, if it made any, are refused at the address check.
+    await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(3);
+    const text = (eventId: string, n = 0) =>
+      table.locator(`tr[data-event-id="${eventId}"]`).nth(n).textContent();
+    expect(await text(delivered.eventId)).toMatch(/Member added.*Delivered HTTP 204.*87 ms/);
+    expect(await text(delivered.eventId)).toContain(delivered.eventId);
+    expect(await text(refused.eventId, 0)).toMatch(
+      /attempt 2, replayed.*Retrying.*not a public address \(loopback\)Next attempt.*3 ms/,
+    );
+    expect(await text(refused.eventId, 1)).toMatch(/Retrying HTTP 503Next attempt.*412 ms/);
+    const order = await table
+      .locator('tbody tr')
+      .evaluateAll((trs: { getAttribute(n: string): string | null }[]) =>
+        trs.map((tr) => tr.getAttribute('data-event-id')),
+      );
+    expect(order.indexOf(refused.eventId)).toBeLessThan(order.indexOf(delivered.eventId));
+  });
+
+  it('asks for a replay from a seq, and fits a 360 px wide screen', async () => {
+    const deliveries = page.getByRole('region', { name: `Deliveries to ${endpoint}` });
     await deliveries.getByLabel('From seq').fill('1');
     await deliveries.getByRole('button', { name: 'Replay' }).click();
     await expect
       .poll(() => deliveries.getByTestId('replay-requested').textContent())
       .toMatch(/^Replay from seq 1 requested/);
     await checkScreen('deliveries and replay', '24-webhook-deliveries');
+
+    await page.setViewportSize({ width: 360, height: 780 });
+    try {
+      await settled();
+      expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+      await checkScreen('webhooks at 360 px', '26-webhooks-360px');
+    } finally {
+      await page.setViewportSize({ width: 1024, height: 720 });
+    }
   });
 
   it('deletes the endpoint after a confirmation', async () => {

@@ -178,15 +178,19 @@ export function Webhooks({ scope }: { scope: Scope }) {
                     </div>
                   </th>
                   <td data-label="Events">
-                    {typesText(w.types)}
-                    {w.types && w.types.length > 3 ? (
-                      <span class="status-note">
-                        {w.types.map((t) => EVENT_LABELS[t] ?? t).join(', ')}
-                      </span>
-                    ) : null}
+                    <div>
+                      {typesText(w.types)}
+                      {w.types && w.types.length > 3 ? (
+                        <span class="status-note">
+                          {w.types.map((t) => EVENT_LABELS[t] ?? t).join(', ')}
+                        </span>
+                      ) : null}
+                    </div>
                   </td>
                   <td data-label="Status">
-                    <WebhookStatus webhook={w} />
+                    <div>
+                      <WebhookStatus webhook={w} />
+                    </div>
                   </td>
                   <td data-label="Added">
                     <time dateTime={w.createdAt}>{formatDate(w.createdAt)}</time>
@@ -578,21 +582,27 @@ function Deliveries(props: { webhook: Webhook; path: string; onHide: () => void 
                   <time dateTime={d.at}>{formatDateTime(d.at)}</time>
                 </td>
                 <td data-label="Event">
-                  <span class="event-type">{EVENT_LABELS[d.type] ?? d.type}</span>
-                  <span class="event-summary">
-                    <code>{d.eventId}</code>
-                    {d.attempt > 1 ? `, attempt ${d.attempt}` : ''}
-                    {d.replay ? ', replayed' : ''}
-                  </span>
+                  <div>
+                    <span class="event-type">{EVENT_LABELS[d.type] ?? d.type}</span>
+                    <span class="event-summary">
+                      <code>{d.eventId}</code>
+                      {d.attempt > 1 ? `, attempt ${d.attempt}` : ''}
+                      {d.replay ? ', replayed' : ''}
+                    </span>
+                  </div>
                 </td>
                 <td data-label="Seq">{d.seq ?? <span class="muted">none</span>}</td>
                 <td data-label="Answer">
-                  <Badge tone={outcome.tone}>{outcome.label}</Badge>{' '}
-                  {d.statusCode !== null ? `HTTP ${d.statusCode}` : null}
-                  {d.error ? <span class="status-note">{d.error}</span> : null}
-                  {d.outcome === 'retrying' && d.nextAttemptAt ? (
-                    <span class="status-note">Next attempt {formatDateTime(d.nextAttemptAt)}</span>
-                  ) : null}
+                  <div>
+                    <Badge tone={outcome.tone}>{outcome.label}</Badge>{' '}
+                    {d.statusCode !== null ? `HTTP ${d.statusCode}` : null}
+                    {d.error ? <span class="status-note">{d.error}</span> : null}
+                    {d.outcome === 'retrying' && d.nextAttemptAt ? (
+                      <span class="status-note">
+                        Next attempt {formatDateTime(d.nextAttemptAt)}
+                      </span>
+                    ) : null}
+                  </div>
                 </td>
                 <td data-label="Duration">{d.durationMs} ms</td>
               </tr>
