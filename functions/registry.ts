@@ -54,6 +54,17 @@ export const functionSpecs = {
     description:
       'Scheduled domain checker: re-checks TXT records of pending (hourly, 72 h) and verified (daily) domains',
   },
+  webhookPublisher: {
+    localName: 'provisio-webhook-publisher',
+    entry: 'functions/webhook-publisher/handler.ts',
+    description:
+      'Fans each new event out from the table stream: one queued delivery per subscribed webhook, and EventBridge',
+  },
+  webhookDelivery: {
+    localName: 'provisio-webhook-delivery',
+    entry: 'functions/webhook-delivery/handler.ts',
+    description: 'Delivers queued webhook events (Standard Webhooks), with retries',
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionId = keyof typeof functionSpecs;

@@ -3,6 +3,9 @@
  * would serve them, and the AWS Lambda Invoke API for every function, so any AWS SDK Lambda
  * client — and cognito-local's triggers — call the same handlers that run in AWS.
  *
+ * With `aws`, SQS's SendMessage(Batch) and EventBridge's PutEvents for the webhook workers, and
+ * `GET /_local/events[?since=<seq>]`: what was put on the local event bus (SPEC §11).
+ *
  * Also `GET /_local/invocations[?function=<name>&since=<seq>]`: the invocations this process
  * served, newest last, so a developer or a test can see what cognito-local's triggers did
  * (cognito-local ignores PostAuthentication errors, so this is where a denial shows).
@@ -18,6 +21,7 @@ import {
 } from '../shared/console/static-site.ts';
 import { UnauthorizedError, UnavailableError } from '../shared/errors.ts';
 import { problemResponse, toProblem } from '../shared/http/problem.ts';
+import type { LocalAwsServices } from './aws-services.ts';
 import {
   fromHttpApiResult,
   type HttpResponse,
@@ -53,6 +57,8 @@ export interface ApiServerOptions {
   readonly log?: (line: string) => void;
   /** Serve the built admin console and its `config.json` under `/console/`, when given. */
   readonly console?: ConsoleSiteOptions;
+  /** SQS and EventBridge for the webhook workers (SPEC §11), by `X-Amz-Target`, when given. */
+  readonly aws?: LocalAwsServices;
 }
 
 interface MatchedRoute {
@@ -302,6 +308,17 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const url = new URL(request.url ?? '/', 'http://localhost');
     const invokeMatch = INVOKE_PATH.exec(url.pathname);
     if (invokeMatch && request.method === 'POST') return invoke(request, invokeMatch[1]!);
+    const target = request.headers['x-amz-target'];
+    if (options.aws && request.method === 'POST' && typeof target === 'string') {
+      const answer = options.aws.handle(target, await readBody(request, MAX_API_BODY));
+      return answer ?? jsonReply(400, { __type: 'UnknownOperationException', message: target });
+    }
+    if (options.aws && url.pathname === '/_local/events' && request.method === 'GET') {
+      request.resume();
+      return jsonReply(200, {
+        items: options.aws.events(Number(url.searchParams.get('since')) || 0),
+      });
+    }
     if (matchRoute(request.method ?? 'GET', url.pathname)) return gateway(request, url);
     if (
       consoleSite &&

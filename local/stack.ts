@@ -11,8 +11,9 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { CONSOLE_DIST, ensureConsoleBuilt } from '../console/build.ts';
 import { type FunctionSpec, functionSpecs } from '../functions/registry.ts';
 import { ENV, envFor } from '../shared/config.ts';
-import { attr, OUTBOX_SK } from '../shared/table/schema.ts';
+import { attr, OUTBOX_SK, prefix, WEBHOOK_REPLAY_SK } from '../shared/table/schema.ts';
 import { type ApiServer, startApiServer } from './api-server.ts';
+import { createLocalAwsServices } from './aws-services.ts';
 import { ensureUserPool, startCognito } from './cognito.ts';
 import { ensureTable, startDynamoDb } from './dynamodb.ts';
 import { checkJava } from './java.ts';
@@ -31,6 +32,7 @@ import { assertPortFree, type Reaper, startReaper } from './processes.ts';
 import { startSchedule } from './scheduler.ts';
 import { startSes } from './ses.ts';
 import { startStreamPoller } from './stream-poller.ts';
+import { LOCAL_QUEUE_NAME, startLocalQueue } from './webhook-queue.ts';
 
 /** `<dataDir>/local.json`: everything a client of the local stack needs. */
 export interface LocalStackConfig {
@@ -68,6 +70,18 @@ const PROJECT_ROOT = fileURLToPath(new URL('../', import.meta.url));
 export function isOutboxInsert(record: DynamoDBRecord): boolean {
   return record.eventName === 'INSERT' && record.dynamodb?.Keys?.[attr.sk]?.S === OUTBOX_SK;
 }
+
+/**
+ * The webhook publisher's filter, as infra/constructs/webhooks.ts sets it: event item and
+ * replay request INSERTs.
+ */
+export function isPublishable(record: DynamoDBRecord): boolean {
+  const sk = record.dynamodb?.Keys?.[attr.sk]?.S ?? '';
+  return record.eventName === 'INSERT' && (sk.startsWith(prefix.event) || sk === WEBHOOK_REPLAY_SK);
+}
+
+/** The local EventBridge bus's name (its PutEvents is served at the API port). */
+export const LOCAL_EVENT_BUS = 'provisio-local';
 
 /** Seconds between two runs of the local domain checker (`DOMAIN_CHECK_INTERVAL_SECONDS`). */
 export const DOMAIN_CHECK_INTERVAL_ENV = 'DOMAIN_CHECK_INTERVAL_SECONDS';
@@ -141,6 +155,13 @@ function handlerEnvironment(
     ...envFor.hookSecret(config.hookSecret),
     ...envFor.sender(process.env[ENV.senderEmail]?.trim() || LOCAL_SENDER_EMAIL),
     ...envFor.idpRegistryFile(join(config.dataDir, IDP_REGISTRY_FILE)),
+    // SPEC §11: the local stack lets webhooks call http:// on loopback, queues deliveries in
+    // process and serves PutEvents itself.
+    ...envFor.webhookAllowLoopback(true),
+    ...envFor.sqsEndpoint(config.apiUrl),
+    ...envFor.webhookQueue(`${config.apiUrl}/${LOCAL_ACCOUNT_ID}/${LOCAL_QUEUE_NAME}`),
+    ...envFor.eventBus(LOCAL_EVENT_BUS),
+    ...envFor.eventBridgeEndpoint(config.apiUrl),
     [ENV.awsRegion]: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
@@ -268,6 +289,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
     await ensureTable(dynamo.endpoint, partial.dynamodb.tableName);
     await consoleBuild;
+    const webhookQueue = startLocalQueue({
+      apiUrl,
+      runtime,
+      functionName: functionSpecs.webhookDelivery.localName,
+      deadLetterFile: join(o.dataDir, 'logs', 'webhook-dead-letters.jsonl'),
+      log: o.log,
+    });
+    stops.push(() => webhookQueue.stop());
     const api: ApiServer = await startApiServer({
       port: o.ports.api,
       runtime,
@@ -276,6 +305,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         audience: [pool.clientId],
       }),
       log: o.log,
+      aws: createLocalAwsServices(webhookQueue),
       // Same origin as the API, so `apiUrl` stays empty; Cognito is called directly.
       console: {
         root: CONSOLE_DIST,
@@ -299,6 +329,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       log: o.log,
     });
     stops.push(() => poller.stop());
+    // SPEC §11: the webhook publisher on the same stream, with its own position.
+    const publisher = startStreamPoller({
+      endpoint: dynamo.endpoint,
+      tableName: partial.dynamodb.tableName,
+      functionName: functionSpecs.webhookPublisher.localName,
+      runtime,
+      filter: isPublishable,
+      batchSize: 10,
+      retryAttempts: 10,
+      checkpointFile: join(o.dataDir, 'dynamodb', 'publisher-stream-checkpoints.json'),
+      deadLetterFile: join(o.dataDir, 'logs', 'dead-letters.jsonl'),
+      log: o.log,
+    });
+    stops.push(() => publisher.stop());
     for (const [id, spec] of Object.entries(functionSpecs as Record<string, FunctionSpec>)) {
       const everyMs = schedules[id];
       if (everyMs === undefined) continue;

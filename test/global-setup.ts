@@ -26,6 +26,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // DNS_SERVERS); the stack reads DNS_SERVERS from this environment.
   const dns = await startDnsServer({ control: true });
   process.env.DNS_SERVERS = dns.address;
+  // SPEC §11's webhook retries a thousand times sooner (5 s → 5 ms; SQS delays round up to 1 s).
+  process.env.WEBHOOK_RETRY_SCALE ??= '0.001';
   const stack = await startLocalStack({
     dataDir,
     fresh: true,

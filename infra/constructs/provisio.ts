@@ -1,7 +1,7 @@
 /**
  * Provisio as one reusable construct (SPEC §7): the table, one function per entry of
  * `functionSpecs`, the HTTP API, the Cognito sign-in triggers, the stream notifier, the hourly
- * domain checker, the hook secret and the alarms.
+ * domain checker, webhooks and EventBridge (SPEC §11), the hook secret and the alarms.
  * Any CDK app can instantiate it; `ProvisioStack` is just one such app.
  */
 import { Annotations, Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
@@ -26,6 +26,7 @@ import { ProvisioNotifier } from './notifier.ts';
 import { ProvisioFunction } from './provisio-function.ts';
 import { ProvisioTable, type TableAccess, tableAccess } from './table.ts';
 import { ProvisioUserPool } from './user-pool.ts';
+import { ProvisioWebhooks } from './webhooks.ts';
 
 export { DEFAULT_GROUPS_ATTRIBUTE };
 
@@ -141,6 +142,12 @@ export interface ProvisioProps {
    * @default true
    */
   readonly console?: boolean;
+  /**
+   * SPEC §11: an EventBridge bus every event is put on (`Source: "provisio"`, `DetailType`: the
+   * event type, `Detail`: the event with its seq), or `'create'` for a new bus.
+   * @default - none: events reach webhooks only
+   */
+  readonly eventBus?: events.IEventBus | 'create';
 }
 
 /** Values a function's environment is built from. */
@@ -244,6 +251,21 @@ const functionWiring = {
     // what is left stays due for the next hourly run.
     timeout: Duration.minutes(5),
   },
+  // SPEC §11: reads a scope's webhooks; queues deliveries (the queue URL and bus are added by
+  // infra/constructs/webhooks.ts).
+  webhookPublisher: {
+    tableAccess: tableAccess.read,
+    environment: (ctx) => envFor.table(ctx.tableName),
+    timeout: Duration.seconds(60),
+  },
+  // Reads an endpoint and its secrets, records attempts, disables (a transaction with the
+  // event and the owners' mail); resolves the endpoint's host itself.
+  webhookDelivery: {
+    tableAccess: tableAccess.readWrite,
+    environment: lookupEnvironment,
+    // A batch's messages run at once, each POST at most 15 s.
+    timeout: Duration.seconds(60),
+  },
 } as const satisfies Record<FunctionId, FunctionWiring>;
 
 /** Provisio's serverless backend, ready to be added to any stack. */
@@ -268,6 +290,8 @@ export class Provisio extends Construct {
   public readonly senderEmail: string;
   /** Outbox records the notifier could not deliver after its retries. */
   public readonly notifierDeadLetterQueue: sqs.IQueue;
+  /** SPEC §11: the delivery queue, its worker's and the publisher's dead letters, the bus. */
+  public readonly webhooks: ProvisioWebhooks;
   /** The EventBridge rule that runs the domain checker every hour. */
   public readonly domainCheckerRule: events.Rule;
   /** The admin console; undefined when `console` is false. */
@@ -373,6 +397,13 @@ export class Provisio extends Construct {
       senderEmail: props.senderEmail,
       alarms: this.alarms,
     }).deadLetterQueue;
+    this.webhooks = new ProvisioWebhooks(this, 'Webhooks', {
+      publisher: functions.webhookPublisher,
+      delivery: functions.webhookDelivery,
+      table: this.table,
+      alarms: this.alarms,
+      eventBus: props.eventBus,
+    });
     this.domainCheckerRule = new DomainCheckerSchedule(this, 'DomainCheckerSchedule', {
       function: functions.domainChecker,
     }).rule;

@@ -40,6 +40,8 @@ export const tableAccess = {
     itemActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
     queryIndexes: [],
   },
+  /** Reads items of the table (GetItem, BatchGetItem, Query); no index, no write. */
+  read: { itemActions: [...READ], queryIndexes: [] },
   /** Reads items and indexes; writes with single-item calls or transactions. */
   readWrite: { itemActions: [...READ, ...TRANSACT_WRITE], queryIndexes: ALL_INDEXES },
   /** As `readWrite`, plus BatchWriteItem for bulk clean-up (e.g. removing a domain's items). */

@@ -7,6 +7,7 @@
 import type { ScopeRef } from '../table/schema.ts';
 import type { EventType } from './events.ts';
 import type { Page, PageRequest } from './page.ts';
+import type { Write } from './writes.ts';
 
 /** A webhook endpoint of an org or a company. */
 export interface WebhookRecord {
@@ -113,4 +114,23 @@ export interface WebhookReplay {
   fromSeq: number;
   at: string;
   actor: string;
+}
+
+/** What the publisher and the delivery worker read and write (SPEC §11). */
+export interface WebhookDeliveryStore {
+  /** Every endpoint of a scope (enabled or not). */
+  webhooksOf(scope: ScopeRef): Promise<WebhookRecord[]>;
+  getWebhook(scope: ScopeRef, id: string): Promise<WebhookRecord | undefined>;
+  getSecrets(webhookId: string): Promise<WebhookSecrets | undefined>;
+  recordAttempt(attempt: DeliveryAttemptRecord): Promise<void>;
+  /**
+   * Sets or clears the failing streak; only while the endpoint is still at `rev` (a change by
+   * its owners meanwhile wins). Answers whether it was written.
+   */
+  setFailingSince(webhook: WebhookRecord, failingSince: string | null): Promise<boolean>;
+  /**
+   * Applies a change (disabling: the endpoint, its event and its mail) in one transaction;
+   * `false` when a condition refused it (the endpoint changed meanwhile: nothing was written).
+   */
+  apply(writes: Write[]): Promise<boolean>;
 }

@@ -629,6 +629,8 @@ describe('cdk-nag AwsSolutions', () => {
             'PreAuth',
             'Scim',
             'DomainChecker',
+            'WebhookPublisher',
+            'WebhookDelivery',
           ] as const
         ).flatMap((fn) => [
           `AwsSolutions-L1 ${fn}/Function`,
@@ -638,6 +640,8 @@ describe('cdk-nag AwsSolutions', () => {
         'AwsSolutions-COG8 Users/Pool',
         'AwsSolutions-SMG4 HookSecret',
         'AwsSolutions-SQS3 NotifierStream/DeadLetters',
+        'AwsSolutions-SQS3 Webhooks/DeliveryDeadLetters',
+        'AwsSolutions-SQS3 Webhooks/PublisherDeadLetters',
         'AwsSolutions-APIG4 Http/Api/GET--v1--openapi.json',
         'AwsSolutions-APIG4 Http/Api/POST--v1--hooks--sign-in',
         'AwsSolutions-APIG4 Http/Api/ANY--scim--v2--{proxy+}',

@@ -84,8 +84,9 @@ describe('another CDK app reusing Provisio with its own user pool', () => {
           .Environment.Variables,
     );
     expect(vars.filter((v) => v[ENV.groupsAttribute] === 'custom:idp_groups')).toHaveLength(2);
-    // The admin API's verify route and the domain checker look TXT records up.
-    expect(vars.filter((v) => v[ENV.dnsServers] === '1.1.1.1:53,8.8.8.8:53')).toHaveLength(2);
+    // The admin API's verify route and the domain checker look TXT records up, and the admin
+    // API and the webhook delivery worker resolve webhook hosts (SPEC §11).
+    expect(vars.filter((v) => v[ENV.dnsServers] === '1.1.1.1:53,8.8.8.8:53')).toHaveLength(3);
     expect(vars.map((v) => v[ENV.hookSecretArn]).filter(Boolean)).toEqual([
       'arn:aws:secretsmanager:eu-west-1:111122223333:secret:product/hook',
     ]);
@@ -107,9 +108,10 @@ describe('another CDK app reusing Provisio with its own user pool', () => {
 
   it('sends every alarm and its recovery to the topic', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    // Errors and throttles of each of the 8 functions and the console's, the notifier's dead
-    // letters, and sign-ins let through without the SSO enforcement check.
-    expect(alarms).toHaveLength(20);
+    // Errors and throttles of each of the 10 functions and the console's, the notifier's, the
+    // webhook publisher's and delivery worker's dead letters, and sign-ins let through without
+    // the SSO enforcement check.
+    expect(alarms).toHaveLength(26);
     for (const alarm of alarms) {
       const props = (alarm as { Properties: Record<string, unknown> }).Properties;
       expect(props.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^Alarms/) }]);

@@ -18,14 +18,8 @@ import {
   type Page,
   type PageRequest,
 } from '../../model/page.ts';
-import type {
-  DeliveryAttemptRecord,
-  WebhookAdminStore,
-  WebhookRecord,
-  WebhookSecrets,
-} from '../../model/webhooks.ts';
-import type { Write } from '../../model/writes.ts';
-import { attr, keys, prefix, type ScopeRef, scopeKey } from '../../table/schema.ts';
+import type { WebhookAdminStore, WebhookDeliveryStore } from '../../model/webhooks.ts';
+import { attr, keys, prefix, scopeKey } from '../../table/schema.ts';
 import { dynamo } from './errors.ts';
 import { str } from './items.ts';
 import { getItem, queryAll } from './query.ts';
@@ -114,25 +108,6 @@ export function createWebhookAdminStore(
         readWebhookAttempt,
       ),
   };
-}
-
-/** What the publisher and the delivery worker read and write. */
-export interface WebhookDeliveryStore {
-  /** Every endpoint of a scope (enabled or not). */
-  webhooksOf(scope: ScopeRef): Promise<WebhookRecord[]>;
-  getWebhook(scope: ScopeRef, id: string): Promise<WebhookRecord | undefined>;
-  getSecrets(webhookId: string): Promise<WebhookSecrets | undefined>;
-  recordAttempt(attempt: DeliveryAttemptRecord): Promise<void>;
-  /**
-   * Sets or clears the failing streak; only while the endpoint is still at `rev` (a change by
-   * its owners meanwhile wins). Answers whether it was written.
-   */
-  setFailingSince(webhook: WebhookRecord, failingSince: string | null): Promise<boolean>;
-  /**
-   * Applies a change (disabling: the endpoint, its event and its mail) in one transaction;
-   * `false` when a condition refused it (the endpoint changed meanwhile: nothing was written).
-   */
-  apply(writes: Write[]): Promise<boolean>;
 }
 
 export function createWebhookDeliveryStore(
