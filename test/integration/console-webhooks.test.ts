@@ -1,16 +1,18 @@
 /**
  * The console's Webhooks screen (SPEC §11), in headless Chromium against the local stack: an
- * owner adds an endpoint (an http URL refused under its field first), sees and copies its signing
- * secret once, edits its event types, disables and enables it, rotates the secret by keyboard
- * (the new one shown once), lists its deliveries (attempts recorded as the delivery worker
- * records them), asks for a replay (refused while disabled, accepted once enabled), sees it all
- * at 360 px and deletes it; then a company's Webhooks tab. Every screen passes axe-core (no
- * serious or critical violations) and is saved as a screenshot (test/support/browser.ts says
- * where).
+ * owner adds an endpoint (the cloud metadata address refused under its field first), sees and
+ * copies its signing secret once, edits its event types, disables and enables it, rotates the
+ * secret by keyboard (the new one shown once), lists its deliveries (attempts recorded as the
+ * delivery worker records them), asks for a replay (refused while disabled, accepted once
+ * enabled), sees it all at 360 px and deletes it; then a company's Webhooks tab, with a real
+ * delivery to a receiver on loopback (which the local stack allows, over http). Every screen
+ * passes axe-core (no serious or critical violations) and is saved as a screenshot
+ * (test/support/browser.ts says where).
  *
- * The endpoint's host resolves, on the stack's DNS server, to a public address while it is
- * added (creation checks it) and to a loopback address afterwards, so that whatever the stack
- * tries to deliver is refused at the address check and nothing leaves the machine.
+ * The org endpoint's host resolves, on the stack's DNS server, to a public address while it is
+ * added (creation checks it) and to 127.0.0.1 afterwards, so that whatever the stack delivers
+ * to it goes to this machine's port 443 (where nothing listens: the attempt fails) and nothing
+ * leaves the machine.
  */
 import { randomUUID } from 'node:crypto';
 import type { Locator, Page } from 'playwright-core';
@@ -32,6 +34,7 @@ import {
   stackDns,
   type TestUser,
 } from '../support/local-stack.ts';
+import { startReceiver } from '../support/webhook-receiver.ts';
 
 const suffix = randomUUID().slice(0, 8);
 const host = `hooks-${suffix}.example.test`;
@@ -133,10 +136,12 @@ describe('console: webhooks', { timeout: 90_000 }, () => {
     const types = form.getByRole('group', { name: 'Event types' });
     await types.getByRole('checkbox', { name: 'Member added' }).check();
     await types.getByRole('checkbox', { name: 'Member removed' }).check();
-    // http to a host that is not loopback: the API refuses it, naming the field.
-    await url.fill(`http://${host}/provisio`);
+    // The cloud metadata address: the API refuses it, naming the field.
+    await url.fill('https://169.254.169.254/latest/meta-data');
     await form.getByRole('button', { name: 'Add endpoint' }).click();
-    expect(await fieldError(url)).toBe('Must be an https URL.');
+    expect(await fieldError(url)).toBe(
+      '169.254.169.254 is not a public address (link-local, including cloud metadata).',
+    );
     // The dialog scrolled to its button: show its top, with the refused URL.
     await form.evaluate((el: { scrollTop: number }) => {
       el.scrollTop = 0;
@@ -258,14 +263,15 @@ describe('console: webhooks', { timeout: 90_000 }, () => {
   it('lists the deliveries: when, event id and seq, the answer or error, the duration', async () => {
     // Attempts as the delivery worker records them, through its store, on the stack's table.
     const id = (await webhook())?.id as string;
-    const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+    // Seconds ago: newer than what the stack itself attempted, so they lead the first page.
+    const ago = (seconds: number) => new Date(Date.now() - seconds * 1000).toISOString();
     const attempt = (a: Partial<DeliveryAttemptRecord>): DeliveryAttemptRecord => ({
       webhookId: id,
       eventId: randomUUID(),
       seq: 1,
       type: 'member_added',
       attempt: 1,
-      at: ago(10),
+      at: ago(3),
       statusCode: null,
       error: null,
       durationMs: 0,
@@ -274,11 +280,11 @@ describe('console: webhooks', { timeout: 90_000 }, () => {
       replay: false,
       ...a,
     });
-    const delivered = attempt({ seq: 1, at: ago(12), statusCode: 204, durationMs: 87 });
+    const delivered = attempt({ seq: 1, at: ago(3), statusCode: 204, durationMs: 87 });
     const retrying = attempt({
       seq: 2,
       type: 'member_removed',
-      at: ago(6),
+      at: ago(2),
       statusCode: 503,
       durationMs: 412,
       outcome: 'retrying',
@@ -312,7 +318,7 @@ describe('console: webhooks', { timeout: 90_000 }, () => {
     await settled();
     const table = deliveries.getByRole('table', { name: `Delivery attempts to ${endpoint}` });
     const rows = table.locator('tbody tr');
-    // Newest first; the stack's own attempts, if it made any, are refused at the address check.
+    // Newest first; the stack's own attempts (to 127.0.0.1:443, refused) may be among them.
     await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(3);
     const text = (eventId: string, n = 0) =>
       table.locator(`tr[data-event-id="${eventId}"]`).nth(n).textContent();
@@ -361,35 +367,59 @@ describe('console: webhooks', { timeout: 90_000 }, () => {
     expect(await webhook()).toBeUndefined();
   });
 
-  it("lists a company's endpoints, which receive its orgs' events too", async () => {
-    const companyHost = `company-${host}`;
-    await stackDns().setAddresses(companyHost, ['1.1.1.1']);
-    const created = await call('POST', `/v1/companies/${companyId}/webhooks`, {
-      url: `https://${companyHost}/events`,
-      description: 'Company audit',
-    });
-    expect(created.status).toBe(201);
-    // A second one, on sign-in events only, that an owner disabled.
-    const paused = await call('POST', `/v1/companies/${companyId}/webhooks`, {
-      url: `https://${companyHost}/sign-ins`,
-      types: ['sign_in_denied', 'seat_limit_reached'],
-    });
-    expect(paused.status).toBe(201);
-    const off = await call('PATCH', `/v1/companies/${companyId}/webhooks/${paused.body.id}`, {
-      enabled: false,
-    });
-    expect(off.status).toBe(200);
-    await page.goto(`${localStack().apiUrl}/console/#/companies/${companyId}/webhooks`);
-    await stackDns().setAddresses(companyHost, ['127.0.0.1']);
-    const r = page.getByRole('row').filter({ hasText: `https://${companyHost}/events` });
-    await r.waitFor();
-    expect(await r.textContent()).toContain('All events');
-    expect(await r.textContent()).toContain('Company audit');
-    const disabled = page.getByRole('row').filter({ hasText: `https://${companyHost}/sign-ins` });
-    expect(await disabled.textContent()).toContain('Sign-in denied, Seat limit reached');
-    expect(await disabled.textContent()).toContain('Disabled by an owner.');
-    expect(await page.getByText('and those of every organization in it').count()).toBe(1);
-    await checkScreen("a company's webhooks", '25-company-webhooks');
+  it("lists a company's endpoints and a real delivery to one (http to loopback, as the local stack allows)", async () => {
+    const receiver = await startReceiver();
+    try {
+      const created = await call('POST', `/v1/companies/${companyId}/webhooks`, {
+        url: receiver.url,
+        description: 'Company audit',
+      });
+      expect(created.status).toBe(201);
+      // A second one, on sign-in events only, that an owner disabled.
+      const paused = await call('POST', `/v1/companies/${companyId}/webhooks`, {
+        url: `${receiver.url}/sign-ins`,
+        types: ['sign_in_denied', 'seat_limit_reached'],
+      });
+      expect(paused.status).toBe(201);
+      const off = await call('PATCH', `/v1/companies/${companyId}/webhooks/${paused.body.id}`, {
+        enabled: false,
+      });
+      expect(off.status).toBe(200);
+      // A company-level event for the first: a domain added.
+      const domain = `hooks-${suffix}.example.test`;
+      expect((await call('POST', `/v1/companies/${companyId}/domains`, { domain })).status).toBe(
+        201,
+      );
+      const [first] = await receiver.waitFor(1);
+      const eventId = String(first?.headers['webhook-id']);
+
+      await page.goto(`${localStack().apiUrl}/console/#/companies/${companyId}/webhooks`);
+      const r = page.getByRole('row').filter({ hasText: receiver.url }).first();
+      await r.waitFor();
+      expect(await r.textContent()).toContain('All events');
+      expect(await r.textContent()).toContain('Company audit');
+      const disabled = page.getByRole('row').filter({ hasText: `${receiver.url}/sign-ins` });
+      expect(await disabled.textContent()).toContain('Sign-in denied, Seat limit reached');
+      expect(await disabled.textContent()).toContain('Disabled by an owner.');
+      expect(await page.getByText('and those of every organization in it').count()).toBe(1);
+
+      await page.getByRole('button', { name: `Actions for ${receiver.url}`, exact: true }).click();
+      await page.getByRole('button', { name: 'Deliveries and replay', exact: true }).click();
+      const deliveries = page.getByRole('region', { name: `Deliveries to ${receiver.url}` });
+      const attempt = deliveries.locator(`tr[data-event-id="${eventId}"]`).first();
+      // The attempt is recorded once the receiver has answered.
+      await expect
+        .poll(async () => {
+          await deliveries.getByRole('button', { name: 'Refresh' }).click();
+          await settled();
+          return attempt.count();
+        })
+        .toBe(1);
+      expect(await attempt.textContent()).toMatch(/Delivered HTTP 200.*\d+ ms/);
+      await checkScreen("a company's webhooks, and a delivery", '25-company-webhooks');
+    } finally {
+      await receiver.close();
+    }
 
     expect(browser.pageErrors).toEqual([]);
     expect(browser.cspViolations).toEqual([]);
