@@ -390,7 +390,8 @@ describe('console: webhooks', { timeout: 90_000 }, () => {
       expect((await call('POST', `/v1/companies/${companyId}/domains`, { domain })).status).toBe(
         201,
       );
-      const [first] = await receiver.waitFor(1);
+      // Generous: the stream poller may be working through other tests' events first.
+      const [first] = await receiver.waitFor(1, 60_000);
       const eventId = String(first?.headers['webhook-id']);
 
       await page.goto(`${localStack().apiUrl}/console/#/companies/${companyId}/webhooks`);
