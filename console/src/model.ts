@@ -191,6 +191,57 @@ export interface ScimToken {
   readonly createdAt: string;
 }
 
+/** A webhook endpoint of an org or a company (SPEC §11). */
+export interface Webhook {
+  readonly id: string;
+  readonly url: string;
+  /** The event types it receives; null: every type, those added later too. */
+  readonly types: EventType[] | null;
+  readonly description: string | null;
+  readonly enabled: boolean;
+  /** Why Provisio disabled it (null when enabled, or disabled by an owner). */
+  readonly disabledReason: 'gone' | 'failing' | null;
+  /** The first failed attempt since the last delivered one. */
+  readonly failingSince: string | null;
+  readonly createdAt: string;
+}
+
+/** A new endpoint's answer: its signing secret, shown once. */
+export interface CreatedWebhook extends Webhook {
+  readonly secret: string;
+}
+
+/** A rotated secret, shown once; the previous one signs too until `previousSecretExpiresAt`. */
+export interface WebhookSecret {
+  readonly secret: string;
+  readonly previousSecretExpiresAt: string;
+}
+
+/** One delivery attempt, newest first. */
+export interface WebhookDelivery {
+  /** The event id, sent as `webhook-id`. */
+  readonly eventId: string;
+  readonly seq: number | null;
+  readonly type: EventType;
+  readonly attempt: number;
+  readonly at: string;
+  /** null when no answer came. */
+  readonly statusCode: number | null;
+  readonly error: string | null;
+  readonly durationMs: number;
+  readonly outcome: 'delivered' | 'retrying' | 'failed' | 'disabled' | 'skipped';
+  readonly nextAttemptAt: string | null;
+  readonly replay: boolean;
+}
+
+/** A replay request, accepted (202). */
+export interface WebhookReplay {
+  readonly id: string;
+  readonly webhookId: string;
+  readonly fromSeq: number;
+  readonly requestedAt: string;
+}
+
 export { EVENT_TYPES, type EventType } from '../../shared/model/events.ts';
 
 import type { EventType } from '../../shared/model/events.ts';

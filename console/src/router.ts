@@ -11,9 +11,10 @@ export const ORG_TABS = [
   'domains',
   'audit',
   'sso',
+  'webhooks',
   'activity',
 ] as const;
-export const COMPANY_TABS = ['orgs', 'domains', 'audit', 'sso', 'activity'] as const;
+export const COMPANY_TABS = ['orgs', 'domains', 'audit', 'sso', 'webhooks', 'activity'] as const;
 export type OrgTab = (typeof ORG_TABS)[number];
 export type CompanyTab = (typeof COMPANY_TABS)[number];
 

@@ -191,9 +191,9 @@ interface FieldBase<V extends string = string> {
 }
 
 interface InputProps extends FieldBase {
-  type?: 'text' | 'email' | 'password' | 'number';
+  type?: 'text' | 'email' | 'password' | 'number' | 'url';
   autocomplete?: string;
-  inputMode?: 'numeric' | 'text' | 'email';
+  inputMode?: 'numeric' | 'text' | 'email' | 'url';
   min?: number;
   pattern?: string;
   spellcheck?: boolean;
@@ -213,7 +213,7 @@ export function TextField({
       {(control) => (
         <input
           {...control}
-          // Preact's types tell input kinds apart by a literal `type`; these four take the same props.
+          // Preact's types tell input kinds apart by a literal `type`; these five take the same props.
           type={type as 'text'}
           value={value}
           required={rest.required}

@@ -23,6 +23,7 @@ const TAB_LABELS: Record<CompanyTab, string> = {
   domains: 'Domains',
   audit: 'Domain audit',
   sso: 'SSO',
+  webhooks: 'Webhooks',
   activity: 'Activity',
 };
 

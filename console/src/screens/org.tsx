@@ -48,6 +48,7 @@ const TAB_LABELS: Record<OrgTab, string> = {
   domains: 'Domains',
   audit: 'Domain audit',
   sso: 'SSO',
+  webhooks: 'Webhooks',
   activity: 'Activity',
 };
 

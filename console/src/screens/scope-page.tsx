@@ -1,7 +1,7 @@
 /**
  * The frame of an org's or a company's screens: breadcrumbs, the heading with what the scope is,
- * its tabs, and the tabs both have (domains, SSO connections, activity); and the page shown while
- * the scope loads or when it cannot be loaded.
+ * its tabs, and the tabs both have (domains, SSO connections, webhooks, activity); and the page
+ * shown while the scope loads or when it cannot be loaded.
  */
 import type { ComponentChildren } from 'preact';
 import { type CompanyTab, href, navigate } from '../router.ts';
@@ -11,6 +11,7 @@ import { DomainAudit } from './domain-audit.tsx';
 import { Domains } from './domains.tsx';
 import type { Scope } from './scope.ts';
 import { SsoConnections } from './sso.tsx';
+import { Webhooks } from './webhooks.tsx';
 
 export function Breadcrumbs({ children }: { children?: ComponentChildren }) {
   return (
@@ -84,8 +85,8 @@ export function ProfileNotLoaded({
 
 /**
  * An org's or a company's screen: `crumbs` after Profiles, the heading, the `tabs` with `tab`
- * current, then the tab: `children` for the scope's own tabs, or its domains, SSO connections or
- * activity.
+ * current, then the tab: `children` for the scope's own tabs, or its domains, SSO connections,
+ * webhooks or activity.
  */
 export function ScopePage(props: {
   scope: Scope;
@@ -117,6 +118,7 @@ export function ScopePage(props: {
           <SsoConnections scope={scope} />
         </CompanyManaged>
       ) : null}
+      {tab === 'webhooks' ? <Webhooks scope={scope} /> : null}
       {tab === 'activity' ? <Activity scope={scope} /> : null}
     </div>
   );
