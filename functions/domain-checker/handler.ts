@@ -50,6 +50,27 @@ export function createDomainCheckerDeps(
   };
 }
 
+type RunContext = Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>;
+
+/** Whether a run should stop taking new work: the function is nearly out of time. */
+const nearTimeout = (context: RunContext | undefined) => () =>
+  context?.getRemainingTimeInMillis ? context.getRemainingTimeInMillis() < STOP_MARGIN_MS : false;
+
+/** What a job's run ends with: its outcomes as a metric by outcome, and one line. */
+function reportRun<S extends { outcomes: Record<string, number> }>(
+  metricName: string,
+  message: string,
+  summary: S,
+  requestId: string | undefined,
+  now: Date,
+): S {
+  for (const [outcome, count] of Object.entries(summary.outcomes)) {
+    metric(metricName, { Outcome: outcome }, count);
+  }
+  log.info(message, { requestId, at: now.toISOString(), ...summary });
+  return summary;
+}
+
 /**
  * One invitation lifecycle run at `now` (SPEC §13; tests move the clock by handing in their
  * own): logs each entry's outcome, emits the `InvitationLifecycle` metric by outcome and stops
@@ -58,14 +79,11 @@ export function createDomainCheckerDeps(
 export async function runScheduledLifecycle(
   deps: LifecycleDeps,
   now: Date,
-  context?: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>,
+  context?: RunContext,
 ): Promise<LifecycleSummary> {
   const requestId = context?.awsRequestId;
   const summary = await runInvitationLifecycle(deps, now, {
-    shouldStop: () =>
-      context?.getRemainingTimeInMillis
-        ? context.getRemainingTimeInMillis() < STOP_MARGIN_MS
-        : false,
+    shouldStop: nearTimeout(context),
     onReport: (r) => {
       const fields = {
         requestId,
@@ -78,11 +96,7 @@ export async function runScheduledLifecycle(
       else log.info('invitation lifecycle step', fields);
     },
   });
-  for (const [outcome, count] of Object.entries(summary.outcomes)) {
-    metric('InvitationLifecycle', { Outcome: outcome }, count);
-  }
-  log.info('invitation lifecycle run', { requestId, at: now.toISOString(), ...summary });
-  return summary;
+  return reportRun('InvitationLifecycle', 'invitation lifecycle run', summary, requestId, now);
 }
 
 /**
@@ -93,14 +107,11 @@ export async function runScheduledLifecycle(
 export async function runScheduledChecks(
   deps: DomainCheckerDeps,
   now: Date,
-  context?: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>,
+  context?: RunContext,
 ): Promise<CheckRunSummary> {
   const requestId = context?.awsRequestId;
   const summary = await runDomainChecks(deps, now, {
-    shouldStop: () =>
-      context?.getRemainingTimeInMillis
-        ? context.getRemainingTimeInMillis() < STOP_MARGIN_MS
-        : false,
+    shouldStop: nearTimeout(context),
     onReport: (r) => {
       const fields = {
         requestId,
@@ -115,11 +126,7 @@ export async function runScheduledChecks(
       } else log.info('domain checked', fields);
     },
   });
-  for (const [outcome, count] of Object.entries(summary.outcomes)) {
-    metric('DomainChecks', { Outcome: outcome }, count);
-  }
-  log.info('domain checker run', { requestId, at: now.toISOString(), ...summary });
-  return summary;
+  return reportRun('DomainChecks', 'domain checker run', summary, requestId, now);
 }
 
 // Built once per execution environment, at cold start.

@@ -6,15 +6,16 @@
  * twice, then sends it to a dead-letter queue an alarm watches.
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/SubscriptionFilters.html#LambdaFunctionExample
  */
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { LambdaDestination } from 'aws-cdk-lib/aws-logs-destinations';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { LOG_RECORD_FIELD } from '../../shared/observability.ts';
 import type { ProvisioAlarms } from './alarms.ts';
+import { deadLetterQueue } from './dead-letter-queue.ts';
 
 export interface ProvisioLogRecorderProps {
   /** The log group of the function that writes record lines. */
@@ -34,16 +35,11 @@ export class ProvisioLogRecorder extends Construct {
 
   constructor(scope: Construct, id: string, props: ProvisioLogRecorderProps) {
     super(scope, id);
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        "This queue is itself a dead-letter queue: the recorder's on-failure destination for log batches it could not write. An alarm watches its depth.",
-    });
+    this.deadLetterQueue = deadLetterQueue(
+      this,
+      'DeadLetters',
+      "the recorder's on-failure destination for log batches it could not write",
+    );
     props.recorder.configureAsyncInvoke({
       retryAttempts: 2,
       maxEventAge: Duration.hours(6),

@@ -2,15 +2,16 @@
  * The stream notifier's wiring: the table's stream filtered to outbox INSERTs, partial batch
  * responses, bounded retries, a dead-letter queue with an alarm, and SES on the sender only.
  */
-import { Arn, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Arn, Duration, Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { attr, OUTBOX_SK } from '../../shared/table/schema.ts';
 import type { ProvisioAlarms } from './alarms.ts';
+import { deadLetterQueue } from './dead-letter-queue.ts';
 
 export interface ProvisioNotifierProps {
   readonly function: lambda.Function;
@@ -31,16 +32,11 @@ export class ProvisioNotifier extends Construct {
 
   constructor(scope: Construct, id: string, props: ProvisioNotifierProps) {
     super(scope, id);
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        "This queue is itself a dead-letter queue: the notifier's on-failure destination for outbox records it could not deliver. An alarm watches its depth.",
-    });
+    this.deadLetterQueue = deadLetterQueue(
+      this,
+      'DeadLetters',
+      "the notifier's on-failure destination for outbox records it could not deliver",
+    );
 
     props.function.addEventSource(
       new DynamoEventSource(props.table, {

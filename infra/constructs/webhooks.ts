@@ -5,7 +5,7 @@
  * it queues a message again with `DelaySeconds` until it is due, so a retry 10 hours away is
  * kept by SQS, not by a running function. The sign-in path touches none of it.
  */
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -15,6 +15,7 @@ import { Construct } from 'constructs';
 import { envFor } from '../../shared/config.ts';
 import { attr, prefix, WEBHOOK_REPLAY_SK } from '../../shared/table/schema.ts';
 import type { ProvisioAlarms } from './alarms.ts';
+import { deadLetterQueue } from './dead-letter-queue.ts';
 
 export interface ProvisioWebhooksProps {
   readonly publisher: lambda.Function;
@@ -35,19 +36,6 @@ export interface ProvisioWebhooksProps {
 
 /** How often SQS hands a message to the worker before it goes to the dead-letter queue. */
 const MAX_RECEIVES = 5;
-
-function deadLetterQueue(scope: Construct, id: string, what: string): sqs.Queue {
-  const queue = new sqs.Queue(scope, id, {
-    encryption: sqs.QueueEncryption.SQS_MANAGED,
-    enforceSSL: true,
-    retentionPeriod: Duration.days(14),
-  });
-  Validations.of(queue).acknowledge({
-    id: 'AwsSolutions-SQS3',
-    reason: `This queue is itself a dead-letter queue (${what}). An alarm watches its depth.`,
-  });
-  return queue;
-}
 
 export class ProvisioWebhooks extends Construct {
   /** Deliveries: one message per endpoint and event (and per later attempt). */
