@@ -3,11 +3,12 @@
  * claims whose check is due, from the `DOMAINCHECK` partition of gsi1, and a company by id.
  * Its writes go through the admin store's `apply`.
  */
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { DomainCheckStore } from '../../admin/domain-checker.ts';
-import { GSI1, keys } from '../../table/schema.ts';
+import { keys } from '../../table/schema.ts';
 import { dynamo } from './errors.ts';
 import { readDomainClaim } from './items.ts';
+import { dueEntries } from './query.ts';
 
 /**
  * The upper bound of due index keys at `now`. Keys are `<nextCheckAt>#<domain>` with ISO-8601
@@ -23,21 +24,10 @@ export function createDomainCheckStore(
   const partition = keys.domainCheck('', '').gsi1pk;
   return {
     async dueClaims(now, page) {
-      const out = await dynamo(() =>
-        db.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: GSI1,
-            KeyConditionExpression: 'gsi1pk = :p AND gsi1sk <= :bound',
-            ExpressionAttributeValues: { ':p': partition, ':bound': dueBound(now) },
-            Limit: page.limit,
-            ...(page.cursor ? { ExclusiveStartKey: page.cursor } : {}),
-          }),
-        ),
-      );
+      const due = await dueEntries(db, tableName, partition, dueBound(now), page);
       return {
-        claims: (out.Items ?? []).filter((i) => i.entity === 'domainClaim').map(readDomainClaim),
-        cursor: out.LastEvaluatedKey,
+        claims: due.items.filter((i) => i.entity === 'domainClaim').map(readDomainClaim),
+        cursor: due.cursor,
       };
     },
 

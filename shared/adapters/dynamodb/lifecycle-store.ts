@@ -3,10 +3,10 @@
  * `INVITEDUE` partition of gsi1 that are due, invitations' schedule entries and bulk runs in
  * progress. Its writes go through the admin store's `apply`.
  */
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DueEntry, LifecycleStore } from '../../admin/invitation-lifecycle.ts';
-import { GSI1, LIFECYCLE_DUE } from '../../table/schema.ts';
-import { dynamo } from './errors.ts';
+import { LIFECYCLE_DUE } from '../../table/schema.ts';
+import { dueEntries } from './query.ts';
 
 /**
  * The upper bound of due index keys at `now`: keys are `<ISO time>#<id>` with times of one
@@ -20,20 +20,9 @@ export function createLifecycleStore(
 ): LifecycleStore {
   return {
     async due(now, page) {
-      const out = await dynamo(() =>
-        db.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: GSI1,
-            KeyConditionExpression: 'gsi1pk = :p AND gsi1sk <= :bound',
-            ExpressionAttributeValues: { ':p': LIFECYCLE_DUE, ':bound': dueBound(now) },
-            Limit: page.limit,
-            ...(page.cursor ? { ExclusiveStartKey: page.cursor } : {}),
-          }),
-        ),
-      );
+      const due = await dueEntries(db, tableName, LIFECYCLE_DUE, dueBound(now), page);
       const entries: DueEntry[] = [];
-      for (const item of out.Items ?? []) {
+      for (const item of due.items) {
         if (item.entity === 'invitationDue') {
           entries.push({
             kind: 'invitation',
@@ -44,7 +33,7 @@ export function createLifecycleStore(
           entries.push({ kind: 'bulkRun', orgId: String(item.orgId), key: String(item.key) });
         }
       }
-      return { entries, cursor: out.LastEvaluatedKey };
+      return { entries, cursor: due.cursor };
     },
   };
 }

@@ -12,7 +12,7 @@ import {
   type ScanCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { backoffMs, sleep } from '../../backoff.ts';
-import type { Key } from '../../table/schema.ts';
+import { GSI1, type Key } from '../../table/schema.ts';
 import { dynamo } from './errors.ts';
 
 /** One item by key, strongly consistent. */
@@ -140,3 +140,29 @@ export const decodeStartKey = (cursor: string | undefined): Record<string, unkno
   cursor
     ? (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>)
     : undefined;
+
+/**
+ * One page of a schedule partition of gsi1 (`gsi1sk` = `<ISO time>#…`, one length of time, so
+ * string order is time order): the entries due at `bound` or before, and where to go on.
+ */
+export async function dueEntries(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  partition: string,
+  bound: string,
+  page: { limit: number; cursor?: Record<string, unknown> | undefined },
+): Promise<{ items: Record<string, unknown>[]; cursor: Record<string, unknown> | undefined }> {
+  const out = await dynamo(() =>
+    db.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: GSI1,
+        KeyConditionExpression: 'gsi1pk = :p AND gsi1sk <= :bound',
+        ExpressionAttributeValues: { ':p': partition, ':bound': bound },
+        Limit: page.limit,
+        ...(page.cursor ? { ExclusiveStartKey: page.cursor } : {}),
+      }),
+    ),
+  );
+  return { items: out.Items ?? [], cursor: out.LastEvaluatedKey };
+}
