@@ -34,6 +34,9 @@ export default defineConfig({
           maxWorkers: 2,
           testTimeout: 30_000,
           hookTimeout: 90_000,
+          // `expect.poll` waits for what a page or the stack shows next: 1 s (vitest's default)
+          // is a blink when the stack's own process is busy with another file's load.
+          expect: { poll: { timeout: 5_000 } },
         },
       },
       {

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { CONSOLE_DIST, ensureConsoleBuilt } from '../console/build.ts';
 import { type FunctionSpec, functionSpecs, logSubscriptions } from '../functions/registry.ts';
-import { ENV, envFor } from '../shared/config.ts';
+import { ENV, envFor, PUBLISHER_BATCH_SIZE } from '../shared/config.ts';
 import { attr, OUTBOX_SK, prefix, WEBHOOK_REPLAY_SK } from '../shared/table/schema.ts';
 import { type ApiServer, startApiServer } from './api-server.ts';
 import { createLocalAwsServices } from './aws-services.ts';
@@ -342,7 +342,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       functionName: functionSpecs.webhookPublisher.localName,
       runtime,
       filter: isPublishable,
-      batchSize: 10,
+      batchSize: PUBLISHER_BATCH_SIZE,
       retryAttempts: 10,
       checkpointFile: join(o.dataDir, 'dynamodb', 'publisher-stream-checkpoints.json'),
       deadLetterFile: join(o.dataDir, 'logs', 'dead-letters.jsonl'),

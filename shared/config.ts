@@ -34,6 +34,13 @@ export const ENV = {
 /** The Cognito attribute that carries IdP groups unless configured otherwise (SPEC §2). */
 export const DEFAULT_GROUPS_ATTRIBUTE = 'custom:groups';
 
+/**
+ * Stream records the webhook publisher takes at once (its CDK event source and the local stack's
+ * poller alike): it publishes a batch's events in parallel, and every event of the deployment
+ * passes through it, most with no subscriber.
+ */
+export const PUBLISHER_BATCH_SIZE = 100;
+
 export interface Config {
   /** The single DynamoDB table. */
   readonly tableName: string;

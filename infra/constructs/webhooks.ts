@@ -12,7 +12,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { envFor } from '../../shared/config.ts';
+import { envFor, PUBLISHER_BATCH_SIZE } from '../../shared/config.ts';
 import { attr, prefix, WEBHOOK_REPLAY_SK } from '../../shared/table/schema.ts';
 import type { ProvisioAlarms } from './alarms.ts';
 import { deadLetterQueue } from './dead-letter-queue.ts';
@@ -88,7 +88,10 @@ export class ProvisioWebhooks extends Construct {
     props.publisher.addEventSource(
       new DynamoEventSource(props.table, {
         startingPosition: lambda.StartingPosition.TRIM_HORIZON,
-        batchSize: 10,
+        // A batch's records are published at once (the handler processes them in parallel):
+        // every event of the deployment passes here, most with no subscriber at all.
+        batchSize: PUBLISHER_BATCH_SIZE,
+        parallelizationFactor: 4,
         bisectBatchOnError: true,
         reportBatchItemFailures: true,
         retryAttempts: 10,
