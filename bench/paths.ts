@@ -25,6 +25,7 @@ import {
   lambdaContext,
 } from '../local/sign-in-fixtures.ts';
 import { createDynamoClient } from '../shared/adapters/dynamodb/client.ts';
+import { transactionOf } from '../shared/adapters/dynamodb/writes/index.ts';
 import { ENV } from '../shared/config.ts';
 import { EVENT_COUNTER_SK, keys } from '../shared/table/schema.ts';
 import { installMeter, type Reading, type SentRequest, since } from './meter.ts';
@@ -191,9 +192,36 @@ export async function measurePaths(
     // an org whose connection has JIT off. Each org has an owner, who is mailed.
     const acme = await fx.org('bench-acme');
     await fx.verifiedDomain('acme.bench', { type: 'org', id: acme.id }, { autoProvisioning: acme });
+    // SPEC §11: each org is subscribed to a webhook endpoint that never answers. Delivery runs off
+    // the table's stream, after the sign-in has answered; the sign-in reads nothing of webhooks,
+    // and these figures are the proof that it pays nothing for them.
+    const subscribe = (org: { id: string; name: string }, companyId: string | null = null) =>
+      sendNumbered(floorDb, fx.tableName, {
+        TransactItems: transactionOf(fx.tableName, [
+          {
+            kind: 'putWebhook',
+            webhook: {
+              id: randomUUID(),
+              scope: { type: 'org', id: org.id },
+              scopeName: org.name,
+              companyId,
+              url: 'https://hangs.bench.example/hook',
+              types: null,
+              description: 'never answers',
+              enabled: true,
+              disabledReason: null,
+              failingSince: null,
+              createdAt: new Date().toISOString(),
+              rev: 1,
+            },
+          },
+        ]).map((i) => i.item),
+      });
+    await subscribe(acme);
     const companyId = await fx.company('Bench Co');
     const eng = await fx.org('bench-eng', { companyId });
     const ops = await fx.org('bench-ops', { companyId });
+    await subscribe(eng, companyId);
     await fx.ssoDomain('sso.bench', {
       providerName: 'BenchIdp',
       scope: { type: 'company', id: companyId },

@@ -197,7 +197,7 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
             { ShardIterator: iterator, Limit: 100 },
           )) as { Records?: DynamoDBRecord[]; NextShardIterator?: string };
           const records = Records.map((r) => ({
-            ...r,
+            ...withEmptyMaps(r),
             awsRegion: LOCAL_REGION,
             eventSourceARN: streamArn,
           }));
@@ -242,4 +242,41 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
       await Promise.race([running, sleep(STOP_GRACE_MS)]);
     },
   };
+}
+
+/** An attribute value as DynamoDB's JSON writes it (`{S: …}`, `{M: {…}}`, …). */
+type AttributeJson = Record<string, unknown>;
+
+/**
+ * A record with every empty map of its images written `{M: {}}`, as DynamoDB Streams writes it:
+ * DynamoDB Local's stream writes an empty map attribute as `{}`, which no SDK can read (an
+ * event without details would fail every consumer, then block its shard through the retries).
+ */
+export function withEmptyMaps(record: DynamoDBRecord): DynamoDBRecord {
+  const dynamodb = record.dynamodb;
+  if (!dynamodb) return record;
+  const fix = (image: Record<string, unknown> | undefined) =>
+    image &&
+    Object.fromEntries(Object.entries(image).map(([k, v]) => [k, fixValue(v as AttributeJson)]));
+  return {
+    ...record,
+    dynamodb: {
+      ...dynamodb,
+      ...(dynamodb.NewImage ? { NewImage: fix(dynamodb.NewImage) as never } : {}),
+      ...(dynamodb.OldImage ? { OldImage: fix(dynamodb.OldImage) as never } : {}),
+    },
+  };
+}
+
+function fixValue(value: AttributeJson): AttributeJson {
+  if (value && typeof value === 'object' && Object.keys(value).length === 0) return { M: {} };
+  if (value?.M && typeof value.M === 'object') {
+    return {
+      M: Object.fromEntries(
+        Object.entries(value.M as Record<string, AttributeJson>).map(([k, v]) => [k, fixValue(v)]),
+      ),
+    };
+  }
+  if (Array.isArray(value?.L)) return { L: (value.L as AttributeJson[]).map(fixValue) };
+  return value;
 }
