@@ -108,6 +108,15 @@ const signIn = (email: string, domain: string) => ({
   groups: [],
 });
 
+/** A stored `seats_changed` event of `orgId`, not numbered (as written before numbering). */
+const seatsChangedItem = (orgId: string, id: string, at: string) =>
+  eventItem(
+    { type: 'seats_changed', orgId, companyId: null, actor: owner, subject: orgId, details: {} },
+    id,
+    at,
+    null,
+  );
+
 describe('numbering (SPEC §11)', () => {
   it('numbers 50 concurrent admin changes and sign-ins of one org 1…n, no gap, no repeat', async () => {
     const org = await newOrg();
@@ -217,19 +226,7 @@ describe('numbering (SPEC §11)', () => {
     const item = (id: string): TransactItem => ({
       Put: {
         TableName: env.tableName,
-        Item: eventItem(
-          {
-            type: 'seats_changed',
-            orgId: org.id,
-            companyId: null,
-            actor: owner,
-            subject: org.id,
-            details: {},
-          },
-          id,
-          new Date().toISOString(),
-          null,
-        ),
+        Item: seatsChangedItem(org.id, id, new Date().toISOString()),
       },
     });
     const requests: string[] = [];
@@ -277,19 +274,7 @@ describe('numbering (SPEC §11)', () => {
           item: {
             Put: {
               TableName: env.tableName,
-              Item: eventItem(
-                {
-                  type: 'seats_changed',
-                  orgId: org.id,
-                  companyId: null,
-                  actor: owner,
-                  subject: org.id,
-                  details: {},
-                },
-                'never',
-                new Date().toISOString(),
-                null,
-              ),
+              Item: seatsChangedItem(org.id, 'never', new Date().toISOString()),
             },
           },
           guard: undefined,
@@ -400,19 +385,7 @@ describe('GET /v1/{scope}/events with order, after and types', () => {
     await env.db.send(
       new PutCommand({
         TableName: env.tableName,
-        Item: eventItem(
-          {
-            type: 'seats_changed',
-            orgId: org.id,
-            companyId: null,
-            actor: owner,
-            subject: org.id,
-            details: {},
-          },
-          'before-numbering',
-          '2026-01-01T00:00:00.000Z',
-          null,
-        ),
+        Item: seatsChangedItem(org.id, 'before-numbering', '2026-01-01T00:00:00.000Z'),
       }),
     );
     const asc = await listAll(`orgs/${org.id}`, { order: 'asc' });
