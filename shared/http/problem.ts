@@ -78,11 +78,26 @@ export function problemResponse(problem: Problem): APIGatewayProxyStructuredResu
 export function logFailure(error: unknown, requestId: string | undefined): void {
   log.error('request failed', {
     ...(requestId === undefined ? {} : { requestId }),
-    error:
-      error instanceof Error
-        ? { name: error.name, message: error.message, stack: error.stack }
-        : String(error),
+    error: describeError(error),
   });
+}
+
+/**
+ * An error for a log line, with its causes (a 503's UnavailableError says only that a
+ * dependency failed; its cause says which call and why: a timeout, a refused connection, ...).
+ */
+export function describeError(error: unknown, depth = 0): unknown {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  return {
+    name: error.name,
+    message: error.message,
+    ...(typeof code === 'string' ? { code } : {}),
+    ...(depth === 0 ? { stack: error.stack } : {}),
+    ...(error.cause !== undefined && depth < 3
+      ? { cause: describeError(error.cause, depth + 1) }
+      : {}),
+  };
 }
 
 /** Middy middleware: every error becomes a problem response. Place it last in `.use()`. */
