@@ -25,11 +25,13 @@ export interface DynamoDbService extends ManagedChild {
 }
 
 /**
- * Starts DynamoDB Local on `port` with its files in `<dataDir>/dynamodb` and resolves once it
- * answers HTTP. `-sharedDb` makes every access key and region see the same tables, so the
- * handlers, the tests and the AWS CLI all share one table.
+ * Starts DynamoDB Local on `port` with its files in `<dataDir>/dynamodb` (or, with `inMemory`,
+ * no files) and resolves once it answers HTTP. `-sharedDb` makes every access key and region
+ * see the same tables, so the handlers, the tests and the AWS CLI all share one table.
  */
-export async function startDynamoDb(options: ServiceOptions): Promise<DynamoDbService> {
+export async function startDynamoDb(
+  options: ServiceOptions & { readonly inMemory?: boolean },
+): Promise<DynamoDbService> {
   const dbPath = join(options.dataDir, 'dynamodb');
   const logDir = join(options.dataDir, 'logs');
   await Promise.all([mkdir(dbPath, { recursive: true }), mkdir(logDir, { recursive: true })]);
@@ -38,8 +40,9 @@ export async function startDynamoDb(options: ServiceOptions): Promise<DynamoDbSe
     'dynamodb',
     spawn({
       port: options.port,
-      // The package runs java from its own directory, so the path must be absolute.
-      path: dbPath,
+      // The package runs java from its own directory, so the path must be absolute. Without a
+      // path it runs DynamoDB Local with -inMemory.
+      ...(options.inMemory ? {} : { path: dbPath }),
       sharedDb: true,
       // Own process group: Ctrl-C reaches only the stack, which then stops the JVM in order.
       detached: process.platform !== 'win32',

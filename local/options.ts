@@ -56,6 +56,12 @@ export interface LocalStackOptions {
   readonly fresh?: boolean;
   /** Keep the terminal quiet: service logs go only to `<dataDir>/logs/`. @default false */
   readonly quiet?: boolean;
+  /**
+   * Keep DynamoDB Local's tables in memory instead of in `dataDir`: they are gone when the stack
+   * stops. For test runs, where every run starts empty and many writes must not queue behind
+   * the disk. @default false
+   */
+  readonly inMemory?: boolean;
   /** Ports to listen on; any left out take their default. */
   readonly ports?: Partial<LocalStackPorts>;
   /** Where progress lines go when not quiet. @default stderr */
@@ -67,6 +73,7 @@ export interface ResolvedOptions {
   readonly dataDir: string;
   readonly fresh: boolean;
   readonly quiet: boolean;
+  readonly inMemory: boolean;
   readonly ports: LocalStackPorts;
   readonly log: (line: string) => void;
 }
@@ -88,6 +95,7 @@ export function resolveOptions(options: LocalStackOptions = {}): ResolvedOptions
     dataDir: resolve(options.dataDir ?? '.provisio'),
     fresh: options.fresh ?? false,
     quiet,
+    inMemory: options.inMemory ?? false,
     ports,
     log: quiet ? () => {} : sink,
   };

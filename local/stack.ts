@@ -282,7 +282,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     const [dynamo, , cognito, pool, warmFailures] = await settleAll(
       [
-        startDynamoDb({ port: o.ports.dynamodb, dataDir: o.dataDir, reaper, echo }),
+        startDynamoDb({
+          port: o.ports.dynamodb,
+          dataDir: o.dataDir,
+          inMemory: o.inMemory,
+          reaper,
+          echo,
+        }),
         startSes({ port: o.ports.ses }),
         cognitoStarted,
         pooled,

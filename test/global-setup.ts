@@ -32,6 +32,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     dataDir,
     fresh: true,
     quiet: true,
+    // The run's table lives as long as the run; on disk, a 1,000-row bulk invitation's
+    // transactions held every other file's requests for seconds each.
+    inMemory: true,
     ports: { api: api!, dynamodb: dynamodb!, ses: ses!, cognito: cognito! },
   });
   // Tests would only see refused connections; say which service went away, and why.
