@@ -16,7 +16,7 @@ import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-s
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { createSignInFixture, lambdaContext } from '../local/sign-in-fixtures.ts';
 import { createDynamoClient } from '../shared/adapters/dynamodb/client.ts';
-import { ENV } from '../shared/config.ts';
+import { ENV, readConfig } from '../shared/config.ts';
 import { EVENT_COUNTER_SK, type Key } from '../shared/table/schema.ts';
 import { installMeter, type SentRequest } from './meter.ts';
 import { sendNumbered } from './numbering.ts';
@@ -91,7 +91,10 @@ export async function measureBulkInvitations(
       // deployed budget allows; handler and floor get the same budget.
       [ENV.dynamodbTimeoutMs]: String(BENCH_DYNAMODB_TIMEOUT_MS),
     });
-    const handler = (await import('../functions/admin/handler.ts')).handler as unknown as Handler;
+    // Its own configuration, read now: the process's (loadConfig) was read and kept by the
+    // first handler the bench imported, before this budget was set.
+    const admin = await import('../functions/admin/handler.ts');
+    const handler = admin.createHandler(admin.createAdminDeps(readConfig())) as unknown as Handler;
     const floorDb = createDynamoClient({
       region: 'us-east-1',
       dynamodbEndpoint: endpoint,

@@ -23,7 +23,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { createSignInFixture, lambdaContext } from '../local/sign-in-fixtures.ts';
 import { createDynamoClient } from '../shared/adapters/dynamodb/client.ts';
 import { scimTokenItem, scimUserItem } from '../shared/adapters/dynamodb/items.ts';
-import { ENV } from '../shared/config.ts';
+import { ENV, readConfig } from '../shared/config.ts';
 import { hashScimToken, newScimToken } from '../shared/sso/scim-token.ts';
 import { keys } from '../shared/table/schema.ts';
 import { installMeter } from './meter.ts';
@@ -79,7 +79,10 @@ export async function measureScim(
       // 500 ms budget allows; handler and floor get the local stack's budget alike.
       [ENV.dynamodbTimeoutMs]: String(BENCH_DYNAMODB_TIMEOUT_MS),
     });
-    const handler = (await import('../functions/scim/handler.ts')).handler as unknown as Handler;
+    // Its own configuration, read now: the process's (loadConfig) was read and kept by the
+    // first handler the bench imported, before this budget was set.
+    const scim = await import('../functions/scim/handler.ts');
+    const handler = scim.createHandler(scim.createScimDeps(readConfig())) as unknown as Handler;
     const floorDb = createDynamoClient({
       region: 'us-east-1',
       dynamodbEndpoint: endpoint,

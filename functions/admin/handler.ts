@@ -12,15 +12,17 @@ import { createAdminStore } from '../../shared/adapters/dynamodb/admin-store.ts'
 import { createDynamoClient } from '../../shared/adapters/dynamodb/client.ts';
 import { createWebhookAdminStore } from '../../shared/adapters/dynamodb/webhook-store.ts';
 import { routeRequest } from '../../shared/admin/http/routes.ts';
-import { loadConfig } from '../../shared/config.ts';
+import { type Config, loadConfig } from '../../shared/config.ts';
 import { problemErrors } from '../../shared/http/problem.ts';
 import type { AdminDeps } from '../../shared/model/writes.ts';
 import { invocation } from '../../shared/observability.ts';
 import { newWebhookSecret } from '../../shared/webhooks/signature.ts';
 
-/** The production dependencies, built once per execution environment (cold start). */
-export function createAdminDeps(): AdminDeps {
-  const config = loadConfig();
+/**
+ * The production dependencies, built once per execution environment (cold start), from the
+ * process's configuration or the one given (the bench's, read after it set its own budget).
+ */
+export function createAdminDeps(config: Config = loadConfig()): AdminDeps {
   const db = createDynamoClient(config);
   return {
     store: createAdminStore(db, config.tableName),

@@ -9,14 +9,16 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { createAdminStore } from '../../shared/adapters/dynamodb/admin-store.ts';
 import { createDynamoClient } from '../../shared/adapters/dynamodb/client.ts';
 import { createScimStore } from '../../shared/adapters/dynamodb/scim-store.ts';
-import { loadConfig } from '../../shared/config.ts';
+import { type Config, loadConfig } from '../../shared/config.ts';
 import { invocation } from '../../shared/observability.ts';
 import type { ScimDeps } from '../../shared/scim/model.ts';
 import { routeScim } from '../../shared/scim/routes.ts';
 
-/** The production dependencies, built once per execution environment (cold start). */
-export function createScimDeps(): ScimDeps {
-  const config = loadConfig();
+/**
+ * The production dependencies, built once per execution environment (cold start), from the
+ * process's configuration or the one given (the bench's, read after it set its own budget).
+ */
+export function createScimDeps(config: Config = loadConfig()): ScimDeps {
   const db = createDynamoClient(config);
   return {
     store: createAdminStore(db, config.tableName),
