@@ -7,7 +7,7 @@
  * the `Provisio` construct, without bundling, to read each function's configured memory from its
  * wiring.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
@@ -26,7 +26,10 @@ export interface Bundle {
   readonly sdk: 'external' | 'bundled';
   /** The directory holding `index.mjs` and its source map. */
   readonly dir: string;
-  /** Size of `index.mjs` (the source map is not loaded by the runtime). */
+  /**
+   * Size of its code: `index.mjs` and the chunks its `import()`s read (`chunks/*.mjs`), source
+   * maps and the metafile left out.
+   */
   readonly bytes: number;
 }
 
@@ -36,6 +39,20 @@ export interface BuiltBundles {
   readonly memoryMb: Record<FunctionId, number>;
   /** The AWS SDK each function's bundle imports, which its floor imports too. */
   readonly sdkUse: Record<FunctionId, SdkUse>;
+}
+
+/** The bytes of a bundle's modules: `index.mjs` and every chunk. */
+function codeBytes(dir: string): number {
+  const chunks = join(dir, 'chunks');
+  const files = [
+    join(dir, 'index.mjs'),
+    ...(existsSync(chunks)
+      ? readdirSync(chunks)
+          .filter((f) => f.endsWith('.mjs'))
+          .map((f) => join(chunks, f))
+      : []),
+  ];
+  return files.reduce((sum, f) => sum + statSync(f).size, 0);
 }
 
 const pascal = (id: string) => id.charAt(0).toUpperCase() + id.slice(1);
@@ -74,7 +91,7 @@ function synthBundles(
     const logicalId = stack.getLogicalId(fn.function.node.defaultChild as CfnElement);
     const key = template.Resources[logicalId]!.Properties.Code.S3Key;
     const dir = join(assembly.directory, `asset.${key.replace(/\.zip$/, '')}`);
-    return { name, floor, sdk, dir, bytes: statSync(join(dir, 'index.mjs')).size };
+    return { name, floor, sdk, dir, bytes: codeBytes(dir) };
   });
 }
 

@@ -30,14 +30,11 @@ export interface SdkUse {
    */
   readonly atInit: readonly SdkPackageUse[];
   /**
-   * Reached only through a dynamic `import()` of a bundled module (the hook's Secrets Manager,
-   * through Powertools Parameters): in the bundle, initialised with the first request that
-   * needs it. With the SDK external, esbuild still hoists such a module's SDK import to the
-   * top of `index.mjs`, and the floor does the same.
+   * Reached only through a dynamic `import()` (the hook's Secrets Manager, through Powertools
+   * Parameters; the admin's Cognito): in a chunk of the bundle that the first request needing
+   * it reads. The floor imports them the same way, from a module of its own.
    */
   readonly onFirstUse: readonly SdkPackageUse[];
-  /** Packages left out of the bundle (`ON_DEMAND_PACKAGES`) and imported with `import()`. */
-  readonly onDemand: readonly string[];
 }
 
 /** The package a bundled input belongs to (`node_modules/<name>/…`), if any. */
@@ -68,8 +65,11 @@ function importedPackage(imp: Metafile['inputs'][string]['imports'][number]): st
  * Powertools): the SDK's own packages (`@aws-sdk/core`, `@smithy/*`, …) come with those.
  */
 export function sdkUseOf(metafile: Metafile): SdkUse {
-  const [output, ...others] = Object.values(metafile.outputs).filter((o) => o.entryPoint);
-  if (!output?.entryPoint || others.length) throw new Error('expected a metafile of one entry');
+  // The handler's own output; the others are the chunks its `import()`s read.
+  const [output, ...others] = Object.entries(metafile.outputs)
+    .filter(([file, o]) => o.entryPoint && /(^|\/)index\.mjs$/.test(file))
+    .map(([, o]) => o);
+  if (!output?.entryPoint || others.length) throw new Error('expected a metafile of one handler');
   const inputs = metafile.inputs;
 
   // Modules a cold start initialises: the entry's static imports, transitively.
@@ -91,19 +91,20 @@ export function sdkUseOf(metafile: Metafile): SdkUse {
 
   const eagerPackages = new Set<string>();
   const lazyPackages = new Set<string>();
-  const onDemand = new Set<string>();
   for (const path of reached) {
     if (isSdkPackage(packageOf(path))) continue;
     for (const imp of inputs[path]?.imports ?? []) {
       const name = importedPackage(imp);
       if (!name?.startsWith('@aws-sdk/')) continue;
-      if (imp.external && imp.kind === 'dynamic-import') onDemand.add(name);
-      else if (atInit.has(path) && imp.kind !== 'dynamic-import') eagerPackages.add(name);
+      if (atInit.has(path) && imp.kind !== 'dynamic-import') eagerPackages.add(name);
       else lazyPackages.add(name);
     }
   }
 
-  const inBundle = Object.keys(output.inputs);
+  // Every output's: an SDK package's files may sit in the handler's file or in a chunk.
+  const inBundle = [
+    ...new Set(Object.values(metafile.outputs).flatMap((o) => Object.keys(o.inputs))),
+  ];
   const use = (name: string): SdkPackageUse => {
     const dist = `node_modules/${name}/dist-es/`;
     const files = inBundle
@@ -121,7 +122,6 @@ export function sdkUseOf(metafile: Metafile): SdkUse {
   return {
     atInit: sorted(eagerPackages).map(use),
     onFirstUse: sorted([...lazyPackages].filter((n) => !eagerPackages.has(n))).map(use),
-    onDemand: sorted([...onDemand].filter((n) => !eagerPackages.has(n) && !lazyPackages.has(n))),
   };
 }
 
@@ -186,10 +186,7 @@ export function floorSources(fn: string, use: SdkUse): Record<string, string> {
     usedLocals.add(local);
   }
   const kept = imports.flatMap((i) => i.locals).filter((n) => !usedLocals.has(n));
-  const lazy = [
-    ...(use.onFirstUse.length ? [`() => import('./first-use.mjs')`] : []),
-    ...use.onDemand.map((name) => `() => import('${name}')`),
-  ];
+  const lazy = use.onFirstUse.length ? [`() => import('./first-use.mjs')`] : [];
   const index = [
     header,
     ...imports.map((i) => i.line),

@@ -96,7 +96,6 @@ function floorSdk(built: BuiltBundles, name: FunctionId): string {
   return [
     short(use.atInit.map((p) => p.name)),
     ...(use.onFirstUse.length ? [`${short(use.onFirstUse.map((p) => p.name))} on first use`] : []),
-    ...(use.onDemand.length ? [`${short(use.onDemand)} shipped beside`] : []),
   ].join('; ');
 }
 

@@ -2,14 +2,16 @@
  * The one way Provisio builds a Lambda function: runtime, architecture, bundling, tracing and
  * logging are fixed here so every handler is deployed the same way.
  */
-import { isAbsolute, join } from 'node:path';
+import { execSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AssetHashType, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { buildSync } from 'esbuild';
 import { FUNCTION_LOGGING } from './logging.ts';
 
 /** The repository root: handler entries in `functions/registry.ts` are relative to it. */
@@ -23,24 +25,49 @@ export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CREATE_REQUIRE_BANNER =
   "import { createRequire as __provisioCreateRequire } from 'node:module'; const require = __provisioCreateRequire(import.meta.url);";
 
+export interface BundleOptions {
+  /** The handler module, absolute. */
+  readonly entry: string;
+  /** Bundle the AWS SDK (else `@aws-sdk/*` is left to the runtime's copy). */
+  readonly bundleAwsSdk: boolean;
+  /** Also write `index.meta.json`, esbuild's metafile. */
+  readonly metafile: boolean;
+}
+
 /**
- * Packages handlers load only with `import()`, when a request needs one. Bundled, a dynamic
- * import stays in `index.mjs` as a module initialised on first use, but still parsed, and its
- * source map read, at every cold start. So esbuild leaves these out, and each is bundled on its
- * own beside the handler (`node_modules/<name>/`, by ship-on-demand.mjs) in the functions whose
- * bundle imports it; nothing of it is read until then. tldts carries the Public Suffix List
- * (~130 KB), which only adding a domain needs (shared/domains/rules.ts).
+ * The handler bundled into `outputDir` with esbuild: `index.mjs` (minified ES module, linked
+ * source map) and, for every `import()` the code makes, the modules only it needs in
+ * `chunks/`, which Node reads when that import runs, not at cold start. Without code splitting
+ * a dynamic import stays in `index.mjs` as a module initialised on first use, still parsed, and
+ * its source map read, at every cold start; split, a cold start pays for what the handler
+ * imports statically and nothing else (docs/performance.md, "Bundles and cold start").
  */
-export const ON_DEMAND_PACKAGES: readonly string[] = [
-  'tldts',
-  // The Cognito SDK: only SSO connection changes (admin) and identifier syncs (notifier) use it.
-  '@aws-sdk/client-cognito-identity-provider',
-];
-
-const SHIP_ON_DEMAND = join(PROJECT_ROOT, 'infra', 'constructs', 'ship-on-demand.mjs');
-
-/** Single-quoted for the shell that runs CDK's bundling commands. */
-const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+export function bundleHandler(outputDir: string, options: BundleOptions): void {
+  const result = buildSync({
+    absWorkingDir: PROJECT_ROOT,
+    entryPoints: { index: options.entry },
+    outdir: outputDir,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    // A package's ES module build, with its named exports.
+    mainFields: ['module', 'main'],
+    minify: true,
+    sourcemap: 'linked',
+    sourcesContent: false,
+    banner: { js: CREATE_REQUIRE_BANNER },
+    external: options.bundleAwsSdk ? [] : ['@aws-sdk/*'],
+    metafile: options.metafile,
+    logLevel: 'warning',
+  });
+  if (options.metafile) {
+    writeFileSync(join(outputDir, 'index.meta.json'), JSON.stringify(result.metafile));
+  }
+}
 
 /**
  * Whether a function bundles the AWS SDK v3 unless told otherwise (`bundleAwsSdk`). `npm run
@@ -110,7 +137,7 @@ export interface ProvisioFunctionProps {
  * write to that log group and nothing else until the caller grants more.
  */
 export class ProvisioFunction extends Construct {
-  public readonly function: nodejs.NodejsFunction;
+  public readonly function: lambda.Function;
   public readonly role: iam.Role;
   public readonly logGroup: logs.LogGroup;
 
@@ -130,11 +157,39 @@ export class ProvisioFunction extends Construct {
     });
     this.logGroup.grantWrite(this.role);
 
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: isAbsolute(props.entry) ? props.entry : join(PROJECT_ROOT, props.entry),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+    const entry = isAbsolute(props.entry) ? props.entry : join(PROJECT_ROOT, props.entry);
+    const bundle: BundleOptions = {
+      entry,
+      bundleAwsSdk: props.bundleAwsSdk ?? BUNDLE_AWS_SDK_BY_DEFAULT,
+      metafile: props.metafile ?? false,
+    };
+    this.function = new lambda.Function(this, 'Function', {
+      // Bundled locally when the stack is synthesised (as `aws:cdk:bundling-stacks` asks), and
+      // hashed by its output; the image is never pulled, as local bundling always succeeds or
+      // throws.
+      code: lambda.Code.fromAsset(PROJECT_ROOT, {
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: {
+          image: lambda.Runtime.NODEJS_22_X.bundlingImage,
+          // What makes two functions' bundles differ, for CDK's cache of bundled assets (its key
+          // is the source path and these options).
+          environment: {
+            PROVISIO_ENTRY: relative(PROJECT_ROOT, entry),
+            PROVISIO_BUNDLE: JSON.stringify({ ...bundle, entry: undefined }),
+            PROVISIO_AFTER_BUNDLING: (props.afterBundling?.('<out>') ?? []).join('\n'),
+          },
+          local: {
+            tryBundle: (outputDir) => {
+              bundleHandler(outputDir, bundle);
+              for (const command of props.afterBundling?.(outputDir) ?? []) {
+                execSync(command, { cwd: PROJECT_ROOT, stdio: 'inherit' });
+              }
+              return true;
+            },
+          },
+        },
+      }),
+      handler: 'index.handler',
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 256,
@@ -148,28 +203,6 @@ export class ProvisioFunction extends Construct {
       systemLogLevelV2: lambda.SystemLogLevel[FUNCTION_LOGGING.systemLogLevel],
       tracing: lambda.Tracing.ACTIVE,
       environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
-      bundling: {
-        forceDockerBundling: false,
-        format: nodejs.OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        banner: CREATE_REQUIRE_BANNER,
-        bundleAwsSDK: props.bundleAwsSdk ?? BUNDLE_AWS_SDK_BY_DEFAULT,
-        metafile: props.metafile ?? false,
-        esbuildArgs: { '--external': [...ON_DEMAND_PACKAGES] },
-        logLevel: nodejs.LogLevel.WARNING,
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (_inputDir: string, outputDir: string) => [
-            `node ${[SHIP_ON_DEMAND, outputDir, ...ON_DEMAND_PACKAGES].map(quote).join(' ')}`,
-            ...(props.afterBundling?.(outputDir) ?? []),
-          ],
-        },
-      },
     });
 
     Validations.of(this.function).acknowledge({

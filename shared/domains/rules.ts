@@ -22,9 +22,9 @@ const publicSuffix = (domain: string): DomainRefusal => ({
 
 /**
  * tldts and the Public Suffix List it carries (~130 KB) are loaded by the first claim, not when
- * a handler starts: no other request needs them. Deployed, tldts is not even in the bundle but
- * beside it (`ON_DEMAND_PACKAGES`, infra/constructs/provisio-function.ts), so a cold start does
- * not parse it either.
+ * a handler starts: no other request needs them. Deployed, tldts is a chunk of its own beside
+ * the handler (code splitting, infra/constructs/provisio-function.ts), so a cold start does not
+ * parse it either.
  */
 const loadTldts = () => import('tldts');
 

@@ -4,10 +4,9 @@
  * to Cognito's identity-provider API; it turns Cognito's errors into the domain's.
  * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateIdentityProvider.html
  *
- * It imports the SDK for its types only: the module itself is handed in (`deps.sdk`). Bundled,
- * a static import here would become a top-level import of the (external, shipped-beside)
- * package in `index.mjs` even though `index.ts` reaches this file through `import()`, so the SDK
- * would load at every cold start of the admin and notifier functions.
+ * It imports the SDK for its types only: the module itself is handed in (`deps.sdk`), loaded by
+ * `index.ts` with `import()` on first use, so the SDK never loads at a cold start of the admin
+ * and notifier functions.
  */
 import type {
   CognitoIdentityProviderClient,
@@ -26,9 +25,9 @@ import {
 } from '../../sso/identity-providers.ts';
 
 /**
- * The Cognito SDK module. Functions load it with `import()` on first use (it is shipped beside
- * their bundle, `ON_DEMAND_PACKAGES` in infra/constructs/provisio-function.ts), so it never
- * weighs on a cold start.
+ * The Cognito SDK module. Functions load it with `import()` on first use (a chunk of its own
+ * beside the handler, infra/constructs/provisio-function.ts), so it never weighs on a cold
+ * start.
  */
 export type CognitoSdk = typeof import('@aws-sdk/client-cognito-identity-provider');
 

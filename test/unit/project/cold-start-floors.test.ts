@@ -3,23 +3,32 @@
  * imports is read from its bundle's metafile, and the floor imports that and nothing of Provisio.
  * No timing here: the figures are the bench's.
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build, type Metafile } from 'esbuild';
+import type { Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { floorSources, packageOf, type SdkUse, sdkUseOf } from '../../../bench/floors.ts';
 import { functionSpecs } from '../../../functions/registry.ts';
-import { ON_DEMAND_PACKAGES, PROJECT_ROOT } from '../../../infra/constructs/provisio-function.ts';
+import { bundleHandler, PROJECT_ROOT } from '../../../infra/constructs/provisio-function.ts';
 
 const input = (imports: Metafile['inputs'][string]['imports']) => ({ bytes: 1, imports });
 const sdk = (name: string) => `node_modules/@aws-sdk/${name}/dist-es/index.js`;
 
-/** A handler that builds DynamoDB and SES clients, loads Secrets Manager lazily and Cognito on demand. */
+/**
+ * A handler that builds DynamoDB and SES clients and loads Secrets Manager and Cognito lazily
+ * (Cognito's client in a chunk of its own, as code splitting puts it).
+ */
 const metafile: Metafile = {
   inputs: {
     'functions/x/handler.ts': input([
       { path: 'shared/db.ts', kind: 'import-statement' },
       { path: 'shared/lazy.ts', kind: 'dynamic-import' },
-      { path: '@aws-sdk/client-cognito-identity-provider', kind: 'dynamic-import', external: true },
+      {
+        path: sdk('client-cognito-identity-provider'),
+        kind: 'dynamic-import',
+        original: '@aws-sdk/client-cognito-identity-provider',
+      },
     ]),
     'shared/db.ts': input([
       {
@@ -42,9 +51,20 @@ const metafile: Metafile = {
     [sdk('client-dynamodb')]: input([{ path: sdk('core'), kind: 'import-statement' }]),
     [sdk('client-sesv2')]: input([]),
     [sdk('client-secrets-manager')]: input([]),
+    [sdk('client-cognito-identity-provider')]: input([]),
     [sdk('core')]: input([]),
   },
   outputs: {
+    'out/chunks/dist-es-X.mjs': {
+      bytes: 1,
+      entryPoint: sdk('client-cognito-identity-provider'),
+      imports: [],
+      exports: [],
+      inputs: {
+        'node_modules/@aws-sdk/client-cognito-identity-provider/dist-es/CognitoIdentityProviderClient.js':
+          { bytesInOutput: 1 },
+      },
+    },
     'out/index.mjs': {
       bytes: 1,
       entryPoint: 'functions/x/handler.ts',
@@ -77,12 +97,16 @@ describe('sdkUseOf', () => {
       ],
       onFirstUse: [
         {
+          name: '@aws-sdk/client-cognito-identity-provider',
+          clients: ['CognitoIdentityProviderClient'],
+          commands: [],
+        },
+        {
           name: '@aws-sdk/client-secrets-manager',
           clients: ['SecretsManagerClient'],
           commands: [],
         },
       ],
-      onDemand: ['@aws-sdk/client-cognito-identity-provider'],
     } satisfies SdkUse);
   });
 
@@ -109,7 +133,6 @@ describe('floorSources', () => {
     onFirstUse: [
       { name: '@aws-sdk/client-secrets-manager', clients: ['SecretsManagerClient'], commands: [] },
     ],
-    onDemand: ['@aws-sdk/client-cognito-identity-provider'],
   };
   const sources = floorSources('x', use);
 
@@ -122,7 +145,6 @@ describe('floorSources', () => {
     expect(index).toContain('QueryCommand as p1_QueryCommand');
     expect(index).toContain("import * as p2 from '@aws-sdk/util-dynamodb';");
     expect(index).toContain("() => import('./first-use.mjs')");
-    expect(index).toContain("() => import('@aws-sdk/client-cognito-identity-provider')");
     expect(sources['first-use.mjs']).toContain(
       "export { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';",
     );
@@ -137,28 +159,20 @@ describe('floorSources', () => {
 });
 
 describe("the floors of Provisio's functions", () => {
-  /** The function's metafile, built as `ProvisioFunction` builds it with the SDK bundled. */
-  async function metafileOf(entry: string): Promise<Metafile> {
-    const result = await build({
-      entryPoints: [join(PROJECT_ROOT, entry)],
-      absWorkingDir: PROJECT_ROOT,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node22',
-      mainFields: ['module', 'main'],
-      external: [...ON_DEMAND_PACKAGES],
-      outfile: join(PROJECT_ROOT, 'cdk.out', 'floors-test', 'index.mjs'),
-      write: false,
-      metafile: true,
-      logLevel: 'silent',
-    });
-    return result.metafile;
+  /** The function's metafile, built by `ProvisioFunction`'s bundler with the SDK bundled. */
+  function metafileOf(entry: string): Metafile {
+    const dir = mkdtempSync(join(tmpdir(), 'provisio-floor-'));
+    try {
+      bundleHandler(dir, { entry: join(PROJECT_ROOT, entry), bundleAwsSdk: true, metafile: true });
+      return JSON.parse(readFileSync(join(dir, 'index.meta.json'), 'utf8')) as Metafile;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 
   it('every function builds a DynamoDB document client at cold start', async () => {
     for (const spec of Object.values(functionSpecs)) {
-      const use = sdkUseOf(await metafileOf(spec.entry));
+      const use = sdkUseOf(metafileOf(spec.entry));
       expect(
         use.atInit.flatMap((p) => p.clients),
         spec.entry,
@@ -167,9 +181,9 @@ describe("the floors of Provisio's functions", () => {
   }, 60_000);
 
   it("the notifier's floor has SES at cold start; the hook's, Secrets Manager on first use", async () => {
-    const notifier = sdkUseOf(await metafileOf(functionSpecs.notifier.entry));
+    const notifier = sdkUseOf(metafileOf(functionSpecs.notifier.entry));
     expect(notifier.atInit.flatMap((p) => p.clients)).toContain('SESv2Client');
-    const hook = sdkUseOf(await metafileOf(functionSpecs.signInHook.entry));
+    const hook = sdkUseOf(metafileOf(functionSpecs.signInHook.entry));
     expect(hook.onFirstUse.map((p) => p.name)).toContain('@aws-sdk/client-secrets-manager');
     expect(hook.atInit.map((p) => p.name)).not.toContain('@aws-sdk/client-secrets-manager');
   }, 60_000);
