@@ -3,25 +3,18 @@
  * resolvers in `DNS_SERVERS` (the system's when empty), afresh each time, so that the address
  * checked is the address connected to and no cached answer outlives a change.
  */
-import { Resolver } from 'node:dns/promises';
 import { UnavailableError } from '../../errors.ts';
-
-/** Answers that mean "no such record", not "could not ask". */
-const ABSENT = new Set(['ENODATA', 'ENOTFOUND', 'NXDOMAIN', 'ENONAME']);
+import { ABSENT, newResolver, type ResolverOptions } from './resolver.ts';
 
 /** Every IPv4 and IPv6 address of `host`; `[]` when it has none. */
 export type AddressLookup = (host: string) => Promise<string[]>;
 
 export function createAddressLookup(
   servers: readonly string[],
-  options: { timeoutMs?: number; tries?: number } = {},
+  options: ResolverOptions = {},
 ): AddressLookup {
   return async (host) => {
-    const resolver = new Resolver({
-      timeout: options.timeoutMs ?? 2000,
-      tries: options.tries ?? 2,
-    });
-    if (servers.length) resolver.setServers([...servers]);
+    const resolver = await newResolver(servers, options);
     const ask = async (resolve: () => Promise<string[]>): Promise<string[]> => {
       try {
         return await resolve();

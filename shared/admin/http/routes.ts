@@ -19,7 +19,6 @@ import type { AdminDeps, Caller, ScopeContext } from '../../model/writes.ts';
 import { MAX_EVENT_SEQ } from '../../table/schema.ts';
 import { cognitoIdentity } from '../../trust/vouch.ts';
 import { parseBody } from '../../validation.ts';
-import * as companies from '../companies.ts';
 import {
   type Ctx,
   companyScope,
@@ -29,18 +28,28 @@ import {
   resolveCompany,
   resolveOrg,
 } from '../context.ts';
-import * as domainAudit from '../domain-audit.ts';
-import * as domains from '../domains.ts';
-import * as events from '../events.ts';
-import * as invitations from '../invitations.ts';
-import * as me from '../me.ts';
-import * as orgs from '../orgs.ts';
 import type { RequestSchemaName, ResponseSchemaName } from '../schemas.ts';
-import * as sso from '../sso.ts';
-import * as webhooks from '../webhooks.ts';
 import { type CallerClaims, callerClaims, trustedCaller } from './caller.ts';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * The operations of each area of the API, loaded by the area's first request rather than when
+ * the handler starts: a request runs one area's operations, and bundled with code splitting
+ * (infra/constructs/provisio-function.ts) each area is a chunk of its own, so a cold start
+ * reads only the router, the checks every request makes and the adapters.
+ */
+const areas = {
+  companies: () => import('../companies.ts'),
+  domainAudit: () => import('../domain-audit.ts'),
+  domains: () => import('../domains.ts'),
+  events: () => import('../events.ts'),
+  invitations: () => import('../invitations.ts'),
+  me: () => import('../me.ts'),
+  orgs: () => import('../orgs.ts'),
+  sso: () => import('../sso.ts'),
+  webhooks: () => import('../webhooks.ts'),
+};
 
 /**
  * The most a bulk invitation body may weigh: 1,000 rows of the longest addresses (320
@@ -281,7 +290,7 @@ export const routes: readonly RouteSpec[] = [
     problems: [],
     description:
       'From the person summary, in one read. Lists are not paged: each holds at most 100 entries, and truncated says when one was cut (SPEC §9).',
-    run: (i) => me.getMe(i.ctx),
+    run: async (i) => (await areas.me()).getMe(i.ctx),
   }),
   defineRoute({
     method: 'POST',
@@ -296,7 +305,7 @@ export const routes: readonly RouteSpec[] = [
     problems: [400, 409],
     description:
       'The caller becomes the first owner and takes the first seat, so a seatLimit must be at least 1. Org names are unique (409).',
-    run: (i) => orgs.createOrg(i.ctx, i.body),
+    run: async (i) => (await areas.orgs()).createOrg(i.ctx, i.body),
   }),
   ...atScope('orgId', [
     scopedRoute({
@@ -319,14 +328,14 @@ export const routes: readonly RouteSpec[] = [
       response: 'Org',
       problems: [400, 404, 409],
       description: 'A limit below seatsUsed (members and pending invitations) is 409.',
-      run: (i) => orgs.updateOrg(i.ctx, org(i), i.body),
+      run: async (i) => (await areas.orgs()).updateOrg(i.ctx, org(i), i.body),
     }),
     listRoute({
       path: '/members',
       operationId: 'listMembers',
       summary: 'List members',
       response: 'MemberPage',
-      run: (i) => orgs.listMembers(i.ctx, org(i), i.page),
+      run: async (i) => (await areas.orgs()).listMembers(i.ctx, org(i), i.page),
     }),
     scopedRoute({
       method: 'PUT',
@@ -338,7 +347,8 @@ export const routes: readonly RouteSpec[] = [
       response: 'Member',
       problems: [400, 404, 409],
       description: 'The last owner cannot be demoted (409).',
-      run: (i) => orgs.setMemberRole(i.ctx, org(i), emailParam(i.params.email), i.body),
+      run: async (i) =>
+        (await areas.orgs()).setMemberRole(i.ctx, org(i), emailParam(i.params.email), i.body),
     }),
     scopedRoute({
       method: 'DELETE',
@@ -348,7 +358,8 @@ export const routes: readonly RouteSpec[] = [
       status: 204,
       problems: [400, 404, 409],
       description: 'The last owner cannot be removed (409).',
-      run: (i) => orgs.removeMember(i.ctx, org(i), emailParam(i.params.email)),
+      run: async (i) =>
+        (await areas.orgs()).removeMember(i.ctx, org(i), emailParam(i.params.email)),
     }),
     scopedRoute({
       method: 'POST',
@@ -361,7 +372,7 @@ export const routes: readonly RouteSpec[] = [
       problems: [400, 404, 409],
       description:
         'Needs a free seat (409 otherwise); 409 when the email is already a member or invited. The invitee is emailed. Expires after expiresInDays (default 14, SPEC §13).',
-      run: (i) => invitations.createInvitation(i.ctx, org(i), i.body),
+      run: async (i) => (await areas.invitations()).createInvitation(i.ctx, org(i), i.body),
     }),
     scopedRoute({
       method: 'POST',
@@ -391,7 +402,7 @@ export const routes: readonly RouteSpec[] = [
       response: 'InvitationPage',
       description:
         'SPEC §13: each with its status (pending, or expired from expiresAt on) and expiresAt; an expired invitation is listed for 30 days, then deleted.',
-      run: (i) => invitations.listInvitations(i.ctx, org(i), i.page),
+      run: async (i) => (await areas.invitations()).listInvitations(i.ctx, org(i), i.page),
     }),
     scopedRoute({
       method: 'POST',
@@ -403,7 +414,8 @@ export const routes: readonly RouteSpec[] = [
       problems: [400, 404, 409, 429],
       description:
         'SPEC §13: restarts the 14 days; an expired invitation becomes pending again when a seat is free (409 otherwise). At most once per 10 minutes per invitation: 429 with Retry-After (seconds).',
-      run: (i) => invitations.resendInvitation(i.ctx, org(i), emailParam(i.params.email)),
+      run: async (i) =>
+        (await areas.invitations()).resendInvitation(i.ctx, org(i), emailParam(i.params.email)),
     }),
     scopedRoute({
       method: 'DELETE',
@@ -413,14 +425,15 @@ export const routes: readonly RouteSpec[] = [
       description: 'Pending or expired; an expired invitation no longer holds a seat.',
       status: 204,
       problems: [400, 404],
-      run: (i) => invitations.revokeInvitation(i.ctx, org(i), emailParam(i.params.email)),
+      run: async (i) =>
+        (await areas.invitations()).revokeInvitation(i.ctx, org(i), emailParam(i.params.email)),
     }),
     listRoute({
       path: '/teams',
       operationId: 'listTeams',
       summary: 'List teams with member counts',
       response: 'TeamPage',
-      run: (i) => orgs.listTeams(i.ctx, org(i), i.page),
+      run: async (i) => (await areas.orgs()).listTeams(i.ctx, org(i), i.page),
     }),
   ]),
   defineRoute({
@@ -434,7 +447,7 @@ export const routes: readonly RouteSpec[] = [
     status: 201,
     response: 'Company',
     problems: [400],
-    run: (i) => companies.createCompany(i.ctx, i.body),
+    run: async (i) => (await areas.companies()).createCompany(i.ctx, i.body),
   }),
   ...atScope('companyId', [
     scopedRoute({
@@ -445,7 +458,7 @@ export const routes: readonly RouteSpec[] = [
       status: 200,
       response: 'Company',
       problems: [404],
-      run: (i) => companies.getCompany(i.ctx, company(i)),
+      run: async (i) => (await areas.companies()).getCompany(i.ctx, company(i)),
     }),
     scopedRoute({
       method: 'POST',
@@ -458,7 +471,7 @@ export const routes: readonly RouteSpec[] = [
       problems: [400, 404, 409],
       description:
         'Answers with the company as it now is. An org the caller does not own is 404; an org in another company, or one with its own domains or SSO connections (remove them first), is 409.',
-      run: (i) => companies.addOrgToCompany(i.ctx, company(i), i.body),
+      run: async (i) => (await areas.companies()).addOrgToCompany(i.ctx, company(i), i.body),
     }),
   ]),
   ...atEveryScope([
@@ -474,7 +487,7 @@ export const routes: readonly RouteSpec[] = [
       problems: [400, 404, 409],
       description:
         'The domain is normalised (lower case, IDNA → punycode, no trailing dot). Public suffixes (Public Suffix List, ICANN and private sections) and free mailbox providers are 400. Publish txtRecord, then verify.',
-      run: (i) => domains.addDomain(i.ctx, i.scope, i.body),
+      run: async (i) => (await areas.domains()).addDomain(i.ctx, i.scope, i.body),
     }),
     listRoute({
       path: '/domains',
@@ -482,7 +495,7 @@ export const routes: readonly RouteSpec[] = [
       summary: 'List domains',
       ownScopeOnly: 'domains',
       response: 'DomainPage',
-      run: (i) => domains.listDomains(i.ctx, i.scope, i.page),
+      run: async (i) => (await areas.domains()).listDomains(i.ctx, i.scope, i.page),
     }),
     scopedRoute({
       method: 'POST',
@@ -495,7 +508,7 @@ export const routes: readonly RouteSpec[] = [
       problems: [400, 404, 409],
       description:
         'Looks up TXT records of the domain afresh; 200 when one equals txtRecord.value, else 409 with what was found (`found`). A domain verified by another org or company is 409.',
-      run: (i) => domains.verifyDomain(i.ctx, i.scope, i.params.domain ?? ''),
+      run: async (i) => (await areas.domains()).verifyDomain(i.ctx, i.scope, i.params.domain ?? ''),
     }),
     scopedRoute({
       method: 'PUT',
@@ -513,7 +526,8 @@ export const routes: readonly RouteSpec[] = [
         companyId:
           'orgId is required when enabling and must be an org of the company (400). Enabling an unverified domain is 409.',
       },
-      run: (i) => domains.setAutoProvisioning(i.ctx, i.scope, i.params.domain ?? '', i.body),
+      run: async (i) =>
+        (await areas.domains()).setAutoProvisioning(i.ctx, i.scope, i.params.domain ?? '', i.body),
     }),
     scopedRoute({
       method: 'DELETE',
@@ -524,7 +538,7 @@ export const routes: readonly RouteSpec[] = [
       status: 204,
       problems: [400, 404, 409],
       description: 'Disables its auto-provisioning and detaches it from SSO connections.',
-      run: (i) => domains.removeDomain(i.ctx, i.scope, i.params.domain ?? ''),
+      run: async (i) => (await areas.domains()).removeDomain(i.ctx, i.scope, i.params.domain ?? ''),
     }),
     scopedRoute({
       method: 'POST',
@@ -538,7 +552,7 @@ export const routes: readonly RouteSpec[] = [
       problems: [400, 404, 409],
       description:
         'Every domain must be verified by this scope and served by no other connection (409); provider names are unique (409). Social providers (Google, Facebook, LoginWithAmazon, SignInWithApple) are 400.',
-      run: (i) => sso.createConnection(i.ctx, i.scope, i.body),
+      run: async (i) => (await areas.sso()).createConnection(i.ctx, i.scope, i.body),
     }),
     listRoute({
       path: '/sso-connections',
@@ -546,7 +560,7 @@ export const routes: readonly RouteSpec[] = [
       summary: 'List SSO connections',
       ownScopeOnly: 'SSO connections',
       response: 'SsoConnectionPage',
-      run: (i) => sso.listConnections(i.ctx, i.scope, i.page),
+      run: async (i) => (await areas.sso()).listConnections(i.ctx, i.scope, i.page),
     }),
     scopedRoute({
       method: 'PATCH',
@@ -560,7 +574,8 @@ export const routes: readonly RouteSpec[] = [
       problems: [400, 404, 409],
       description:
         'Any of the create fields, e.g. {"jit": false} to disable JIT. Switching enforcement to on is 409 unless someone signed in through the connection in the last 30 days (SPEC §12): the 409 carries lastSsoSignInOn and peopleWithoutSso, and a successful switch answers them in enforcementCheck.',
-      run: (i) => sso.updateConnection(i.ctx, i.scope, i.params.connectionId ?? '', i.body),
+      run: async (i) =>
+        (await areas.sso()).updateConnection(i.ctx, i.scope, i.params.connectionId ?? '', i.body),
     }),
     scopedRoute({
       method: 'GET',
@@ -573,7 +588,8 @@ export const routes: readonly RouteSpec[] = [
       problems: [404, 409],
       description:
         'Changes nothing (SPEC §12 no lockout): the day someone last signed in through the connection, how many people signed in on its domains without SSO in the last 30 days, and canEnforce, whether switching enforcement to on would be accepted (someone signed in through the connection in the last 30 days).',
-      run: (i) => sso.checkEnforcement(i.ctx, i.scope, i.params.connectionId ?? ''),
+      run: async (i) =>
+        (await areas.sso()).checkEnforcement(i.ctx, i.scope, i.params.connectionId ?? ''),
     }),
     scopedRoute({
       method: 'DELETE',
@@ -583,7 +599,8 @@ export const routes: readonly RouteSpec[] = [
       ownScopeOnly: 'SSO connections',
       status: 204,
       problems: [404, 409],
-      run: (i) => sso.deleteConnection(i.ctx, i.scope, i.params.connectionId ?? ''),
+      run: async (i) =>
+        (await areas.sso()).deleteConnection(i.ctx, i.scope, i.params.connectionId ?? ''),
     }),
     scopedRoute({
       method: 'POST',
@@ -596,7 +613,8 @@ export const routes: readonly RouteSpec[] = [
       problems: [404, 409],
       description:
         'Returns the token once, with the SCIM base URL to give the IdP (SPEC §10); a previous token stops working. 409 while the connection has SCIM off.',
-      run: (i) => sso.createScimToken(i.ctx, i.scope, i.params.connectionId ?? '', i.origin),
+      run: async (i) =>
+        (await areas.sso()).createScimToken(i.ctx, i.scope, i.params.connectionId ?? '', i.origin),
     }),
     scopedRoute({
       method: 'DELETE',
@@ -606,7 +624,8 @@ export const routes: readonly RouteSpec[] = [
       ownScopeOnly: 'SSO connections',
       status: 204,
       problems: [404, 409],
-      run: (i) => sso.revokeScimToken(i.ctx, i.scope, i.params.connectionId ?? ''),
+      run: async (i) =>
+        (await areas.sso()).revokeScimToken(i.ctx, i.scope, i.params.connectionId ?? ''),
     }),
     listRoute({
       path: '/domain-audit',
@@ -635,7 +654,10 @@ export const routes: readonly RouteSpec[] = [
         companyId:
           "The company's own events (domain, connection and auto-provisioning changes made at company level) and its orgs' events, by time: newest first, or with `order=asc` oldest first. With `after`, the company's own events numbered after it, by number (its orgs' events number in each org: read them at the org's scope).",
       },
-      run: (i) => events.listEvents(i.ctx, i.scope, i.page, events.parseEventQuery(i.query)),
+      run: async (i) => {
+        const events = await areas.events();
+        return events.listEvents(i.ctx, i.scope, i.page, events.parseEventQuery(i.query));
+      },
     }),
   ]),
   ...atEveryScope([
@@ -654,14 +676,14 @@ export const routes: readonly RouteSpec[] = [
         companyId:
           "SPEC §11: receives the company's own events and those of every org in it (Standard Webhooks). The URL must be https and its host resolve only to public addresses (400 otherwise, naming url); the secret is shown once.",
       },
-      run: (i) => webhooks.createWebhook(i.ctx, i.scope, i.body),
+      run: async (i) => (await areas.webhooks()).createWebhook(i.ctx, i.scope, i.body),
     }),
     listRoute({
       path: '/webhooks',
       operationId: 'list{Scope}Webhooks',
       summary: 'List webhook endpoints',
       response: 'WebhookPage',
-      run: (i) => webhooks.listWebhooks(i.ctx, i.scope, i.page),
+      run: async (i) => (await areas.webhooks()).listWebhooks(i.ctx, i.scope, i.page),
     }),
     scopedRoute({
       method: 'GET',
@@ -671,7 +693,8 @@ export const routes: readonly RouteSpec[] = [
       status: 200,
       response: 'Webhook',
       problems: [404],
-      run: (i) => webhooks.getWebhook(i.ctx, i.scope, i.params.webhookId ?? ''),
+      run: async (i) =>
+        (await areas.webhooks()).getWebhook(i.ctx, i.scope, i.params.webhookId ?? ''),
     }),
     scopedRoute({
       method: 'PATCH',
@@ -684,7 +707,8 @@ export const routes: readonly RouteSpec[] = [
       problems: [400, 404, 409],
       description:
         '{"enabled": true} resumes an endpoint Provisio disabled (a 410, or 5 days of failures); what it missed can be replayed.',
-      run: (i) => webhooks.updateWebhook(i.ctx, i.scope, i.params.webhookId ?? '', i.body),
+      run: async (i) =>
+        (await areas.webhooks()).updateWebhook(i.ctx, i.scope, i.params.webhookId ?? '', i.body),
     }),
     scopedRoute({
       method: 'DELETE',
@@ -693,7 +717,8 @@ export const routes: readonly RouteSpec[] = [
       summary: 'Delete a webhook endpoint',
       status: 204,
       problems: [404, 409],
-      run: (i) => webhooks.deleteWebhook(i.ctx, i.scope, i.params.webhookId ?? ''),
+      run: async (i) =>
+        (await areas.webhooks()).deleteWebhook(i.ctx, i.scope, i.params.webhookId ?? ''),
     }),
     scopedRoute({
       method: 'POST',
@@ -705,7 +730,8 @@ export const routes: readonly RouteSpec[] = [
       problems: [404, 409],
       description:
         'Answers the new secret once; for 24 h every delivery is signed with both the new and the previous secret (two space-separated signatures).',
-      run: (i) => webhooks.rotateSecret(i.ctx, i.scope, i.params.webhookId ?? ''),
+      run: async (i) =>
+        (await areas.webhooks()).rotateSecret(i.ctx, i.scope, i.params.webhookId ?? ''),
     }),
     listRoute({
       path: '/webhooks/{webhookId}/deliveries',
@@ -714,7 +740,8 @@ export const routes: readonly RouteSpec[] = [
       response: 'WebhookDeliveryPage',
       description:
         'Every attempt: event id (the webhook-id), seq, time, status code or error, duration, and what followed. Kept 30 days.',
-      run: (i) => webhooks.listDeliveries(i.ctx, i.scope, i.params.webhookId ?? '', i.page),
+      run: async (i) =>
+        (await areas.webhooks()).listDeliveries(i.ctx, i.scope, i.params.webhookId ?? '', i.page),
     }),
     scopedRoute({
       method: 'POST',
@@ -727,7 +754,8 @@ export const routes: readonly RouteSpec[] = [
       problems: [400, 404, 409],
       description:
         "Queues the scope's events with seq ≥ fromSeq (of the types the endpoint receives) for this endpoint, in seq order, with their original webhook-id. A disabled endpoint is 409: enable it first.",
-      run: (i) => webhooks.replay(i.ctx, i.scope, i.params.webhookId ?? '', i.body),
+      run: async (i) =>
+        (await areas.webhooks()).replay(i.ctx, i.scope, i.params.webhookId ?? '', i.body),
     }),
   ]),
   defineRoute({
@@ -762,6 +790,7 @@ const loadCsv = () => import('../../http/csv.ts');
 
 /** SPEC §13: a page of the domain audit, or (`?format=csv`) all of it as a CSV download. */
 async function runDomainAudit(i: RouteInput): Promise<unknown> {
+  const domainAudit = await areas.domainAudit();
   const format = i.request.query.format ?? 'json';
   if (format === 'json') return domainAudit.domainAudit(i.ctx, i.scope, i.page);
   if (format !== 'csv') throw new ValidationError('format', 'must be json or csv');
