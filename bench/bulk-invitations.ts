@@ -78,7 +78,7 @@ export async function measureBulkInvitations(
   endpoint: string,
   options: { iterations: number; warmup: number; tableName: string },
 ): Promise<VersusFloor> {
-  // The same table name as the other measurements: the handlers read their configuration once.
+  // The handler is built below from a configuration read after this table is named.
   const fx = await createSignInFixture(endpoint, { tableName: options.tableName });
   try {
     const org = await fx.org('bench-bulk', { seatLimit: null });
