@@ -811,8 +811,8 @@ async function runDomainAudit(i: RouteInput): Promise<unknown> {
 /**
  * The zod schemas (`schemas.ts`, and zod with them), loaded by the first request with a body
  * rather than when the handler starts: no other request needs them, and most admin requests
- * are reads. Bundled, the dynamic import stays in the one file, as a module initialised on
- * first use; later requests get the same module at once.
+ * are reads. Bundled, they are a chunk of their own (as are the areas above); later requests
+ * get the same module at once.
  */
 const loadSchemas = () => import('../schemas.ts');
 
