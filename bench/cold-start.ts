@@ -41,7 +41,7 @@ process.exit(0);
  * What every handler reads at initialisation (shared/config.ts), with nothing reachable: no
  * handler calls anything while it loads, and a stray call must fail rather than reach AWS.
  */
-function handlerEnvironment(): NodeJS.ProcessEnv {
+export function handlerEnvironment(): NodeJS.ProcessEnv {
   const closed = 'http://127.0.0.1:9';
   return {
     PATH: process.env.PATH,

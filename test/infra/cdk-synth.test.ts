@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { handlerEnvironment } from '../../bench/cold-start.ts';
 import { functionSpecs } from '../../functions/registry.ts';
 import { PROJECT_ROOT } from '../../infra/constructs/provisio-function.ts';
 
@@ -51,5 +52,46 @@ describe('npx cdk synth', () => {
     for (const asset of assets) expect(readdirSync(join(out, asset))).toContain('index.mjs');
     // The console's bundle carries the console Vite built, beside its handler.
     expect(assets.filter((a) => existsSync(join(out, a, 'site', 'index.html')))).toHaveLength(1);
+
+    // Every module of every bundle loads in a fresh Node, with the environment a handler gets:
+    // the handler's file and each chunk its import()s read on first use (code splitting).
+    for (const asset of assets) {
+      const dir = join(out, asset);
+      const result = spawnSync(
+        process.execPath,
+        ['--input-type=module', '-e', LOAD_EVERY_MODULE, dir],
+        {
+          env: { ...handlerEnvironment(), ...CONSOLE_ENVIRONMENT },
+          encoding: 'utf8',
+          timeout: 30_000,
+        },
+      );
+      expect(result.status, `${asset}: ${result.stderr}`).toBe(0);
+      const chunks = existsSync(join(dir, 'chunks')) ? readdirSync(join(dir, 'chunks')) : [];
+      expect(Number(result.stdout), asset).toBe(
+        1 + chunks.filter((f) => f.endsWith('.mjs')).length,
+      );
+    }
   }, 180_000);
 });
+
+/** Run in a child: imports a bundle's `index.mjs`, then every chunk; prints how many. */
+const LOAD_EVERY_MODULE = `
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+const dir = process.argv[1];
+const chunks = existsSync(join(dir, 'chunks'))
+  ? readdirSync(join(dir, 'chunks')).filter((f) => f.endsWith('.mjs')).map((f) => join('chunks', f))
+  : [];
+const index = await import(pathToFileURL(join(dir, 'index.mjs')).href);
+if (typeof index.handler !== 'function') throw new Error('no handler export');
+for (const chunk of chunks) await import(pathToFileURL(join(dir, chunk)).href);
+process.stdout.write(String(1 + chunks.length));
+`;
+
+/** What the console's server reads when it starts (infra/constructs/console.ts). */
+const CONSOLE_ENVIRONMENT = {
+  CONSOLE_COGNITO_ENDPOINT: 'http://127.0.0.1:9/',
+  CONSOLE_CLIENT_ID: 'synth-test',
+};
