@@ -7,14 +7,18 @@
  * the `Provisio` construct, without bundling, to read each function's configured memory from its
  * wiring.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { type FunctionId, functionSpecs } from '../functions/registry.ts';
 import { cdkJsonContext } from '../infra/cdk-context.ts';
 import { Provisio } from '../infra/constructs/provisio.ts';
-import { PROJECT_ROOT, ProvisioFunction } from '../infra/constructs/provisio-function.ts';
+import {
+  bundleModules,
+  PROJECT_ROOT,
+  ProvisioFunction,
+} from '../infra/constructs/provisio-function.ts';
 import { type SdkUse, sdkUseOf, writeFloor } from './floors.ts';
 
 /** One bundle: the handler module (`index.mjs`) of one function as deployed, or of its floor. */
@@ -42,18 +46,8 @@ export interface BuiltBundles {
 }
 
 /** The bytes of a bundle's modules: `index.mjs` and every chunk. */
-function codeBytes(dir: string): number {
-  const chunks = join(dir, 'chunks');
-  const files = [
-    join(dir, 'index.mjs'),
-    ...(existsSync(chunks)
-      ? readdirSync(chunks)
-          .filter((f) => f.endsWith('.mjs'))
-          .map((f) => join(chunks, f))
-      : []),
-  ];
-  return files.reduce((sum, f) => sum + statSync(f).size, 0);
-}
+const codeBytes = (dir: string) =>
+  bundleModules(dir).reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
 
 const pascal = (id: string) => id.charAt(0).toUpperCase() + id.slice(1);
 const SDK_MODES = ['external', 'bundled'] as const;

@@ -3,7 +3,7 @@
  * logging are fixed here so every handler is deployed the same way.
  */
 import { execSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AssetHashType, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
@@ -24,6 +24,22 @@ export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
  */
 const CREATE_REQUIRE_BANNER =
   "import { createRequire as __provisioCreateRequire } from 'node:module'; const require = __provisioCreateRequire(import.meta.url);";
+
+/** The folder of a bundle's chunks, beside `index.mjs`. */
+const CHUNKS = 'chunks';
+
+/** A bundle's modules, relative to its folder: `index.mjs`, then every chunk. */
+export function bundleModules(dir: string): string[] {
+  const chunks = join(dir, CHUNKS);
+  return [
+    'index.mjs',
+    ...(existsSync(chunks)
+      ? readdirSync(chunks)
+          .filter((f) => f.endsWith('.mjs'))
+          .map((f) => `${CHUNKS}/${f}`)
+      : []),
+  ];
+}
 
 export interface BundleOptions {
   /** The handler module, absolute. */
@@ -48,7 +64,7 @@ export function bundleHandler(outputDir: string, options: BundleOptions): void {
     entryPoints: { index: options.entry },
     outdir: outputDir,
     outExtension: { '.js': '.mjs' },
-    chunkNames: 'chunks/[name]-[hash]',
+    chunkNames: `${CHUNKS}/[name]-[hash]`,
     bundle: true,
     splitting: true,
     format: 'esm',
@@ -174,9 +190,11 @@ export class ProvisioFunction extends Construct {
           // What makes two functions' bundles differ, for CDK's cache of bundled assets (its key
           // is the source path and these options).
           environment: {
-            PROVISIO_ENTRY: relative(PROJECT_ROOT, entry),
-            PROVISIO_BUNDLE: JSON.stringify({ ...bundle, entry: undefined }),
-            PROVISIO_AFTER_BUNDLING: (props.afterBundling?.('<out>') ?? []).join('\n'),
+            PROVISIO_BUNDLE: JSON.stringify({
+              ...bundle,
+              entry: relative(PROJECT_ROOT, entry),
+              afterBundling: props.afterBundling?.('<out>') ?? [],
+            }),
           },
           local: {
             tryBundle: (outputDir) => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { handlerEnvironment } from '../../bench/cold-start.ts';
 import { functionSpecs } from '../../functions/registry.ts';
-import { PROJECT_ROOT } from '../../infra/constructs/provisio-function.ts';
+import { bundleModules, PROJECT_ROOT } from '../../infra/constructs/provisio-function.ts';
 
 const out = mkdtempSync(join(tmpdir(), 'provisio-synth-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -56,10 +56,10 @@ describe('npx cdk synth', () => {
     // Every module of every bundle loads in a fresh Node, with the environment a handler gets:
     // the handler's file and each chunk its import()s read on first use (code splitting).
     for (const asset of assets) {
-      const dir = join(out, asset);
+      const modules = bundleModules(join(out, asset));
       const result = spawnSync(
         process.execPath,
-        ['--input-type=module', '-e', LOAD_EVERY_MODULE, dir],
+        ['--input-type=module', '-e', LOAD_MODULES, join(out, asset), ...modules],
         {
           env: { ...handlerEnvironment(), ...CONSOLE_ENVIRONMENT },
           encoding: 'utf8',
@@ -67,25 +67,18 @@ describe('npx cdk synth', () => {
         },
       );
       expect(result.status, `${asset}: ${result.stderr}`).toBe(0);
-      const chunks = existsSync(join(dir, 'chunks')) ? readdirSync(join(dir, 'chunks')) : [];
-      expect(Number(result.stdout), asset).toBe(
-        1 + chunks.filter((f) => f.endsWith('.mjs')).length,
-      );
+      expect(Number(result.stdout), asset).toBe(modules.length);
     }
   }, 180_000);
 });
 
-/** Run in a child: imports a bundle's `index.mjs`, then every chunk; prints how many. */
-const LOAD_EVERY_MODULE = `
-import { existsSync, readdirSync } from 'node:fs';
+/** Run in a child: imports a bundle's modules, `index.mjs` first; prints how many it loaded. */
+const LOAD_MODULES = `
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-const dir = process.argv[1];
-const chunks = existsSync(join(dir, 'chunks'))
-  ? readdirSync(join(dir, 'chunks')).filter((f) => f.endsWith('.mjs')).map((f) => join('chunks', f))
-  : [];
-const index = await import(pathToFileURL(join(dir, 'index.mjs')).href);
-if (typeof index.handler !== 'function') throw new Error('no handler export');
+const [dir, index, ...chunks] = process.argv.slice(1);
+const handler = await import(pathToFileURL(join(dir, index)).href);
+if (typeof handler.handler !== 'function') throw new Error('no handler export');
 for (const chunk of chunks) await import(pathToFileURL(join(dir, chunk)).href);
 process.stdout.write(String(1 + chunks.length));
 `;
